@@ -1,0 +1,191 @@
+//! [`Config`] and [`Engine`]: the settings shared by every module and store.
+
+use crate::types::FuncType;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use wasmparser::WasmFeatures;
+
+/// A version of the WebAssembly specification, naming a feature set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WasmVersion {
+    /// WebAssembly 1.0 (the MVP plus mutable globals).
+    V1,
+    /// WebAssembly 2.0: 1.0 plus bulk memory, reference types, sign extension,
+    /// saturating conversions, multi-value and SIMD.
+    V2,
+    /// WebAssembly 3.0.
+    V3,
+}
+
+impl WasmVersion {
+    pub(crate) fn features(self) -> WasmFeatures {
+        match self {
+            WasmVersion::V1 => WasmFeatures::WASM1,
+            WasmVersion::V2 => WasmFeatures::WASM2,
+            WasmVersion::V3 => WasmFeatures::WASM3,
+        }
+    }
+}
+
+/// Global settings for an [`Engine`], with Wasmtime's method names.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) features: WasmFeatures,
+    pub(crate) consume_fuel: bool,
+    pub(crate) max_wasm_stack: usize,
+    pub(crate) max_call_depth: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config::new()
+    }
+}
+
+macro_rules! feature_setters {
+    ($($(#[$doc:meta])* $method:ident => $flag:ident,)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $method(&mut self, enable: bool) -> &mut Config {
+                self.features.set(WasmFeatures::$flag, enable);
+                self
+            }
+        )*
+    };
+}
+
+impl Config {
+    /// The default configuration: every WebAssembly 2.0 feature on, no fuel.
+    pub fn new() -> Config {
+        Config {
+            features: WasmVersion::V2.features(),
+            consume_fuel: false,
+            max_wasm_stack: 16 << 20,
+            max_call_depth: 100_000,
+        }
+    }
+
+    /// Resets the enabled proposals to exactly those of a specification version.
+    pub fn wasm_version(&mut self, version: WasmVersion) -> &mut Config {
+        self.features = version.features();
+        self
+    }
+
+    feature_setters! {
+        wasm_mutable_global => MUTABLE_GLOBAL,
+        wasm_sign_extension => SIGN_EXTENSION,
+        wasm_saturating_float_to_int => SATURATING_FLOAT_TO_INT,
+        wasm_multi_value => MULTI_VALUE,
+        wasm_bulk_memory => BULK_MEMORY,
+        wasm_reference_types => REFERENCE_TYPES,
+        /// Validates SIMD; the engine still refuses `v128` until its tier lands.
+        wasm_simd => SIMD,
+        wasm_relaxed_simd => RELAXED_SIMD,
+        wasm_multi_memory => MULTI_MEMORY,
+        wasm_memory64 => MEMORY64,
+        wasm_tail_call => TAIL_CALL,
+        wasm_extended_const => EXTENDED_CONST,
+        wasm_function_references => FUNCTION_REFERENCES,
+        wasm_exceptions => EXCEPTIONS,
+        wasm_gc => GC,
+        wasm_threads => THREADS,
+        wasm_custom_page_sizes => CUSTOM_PAGE_SIZES,
+        wasm_wide_arithmetic => WIDE_ARITHMETIC,
+    }
+
+    /// Turns fuel metering on: every store starts with 0 fuel, set with
+    /// [`Store::set_fuel`](crate::Store::set_fuel); running out traps.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Config {
+        self.consume_fuel = enable;
+        self
+    }
+
+    /// The most bytes of value stack (locals and operands of all active wasm
+    /// frames) a call may use before it traps with "call stack exhausted".
+    pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Config {
+        self.max_wasm_stack = bytes;
+        self
+    }
+
+    /// The most nested wasm frames before a call traps with "call stack exhausted".
+    pub fn max_call_depth(&mut self, depth: usize) -> &mut Config {
+        self.max_call_depth = depth;
+        self
+    }
+}
+
+/// A signature's engine-wide identity: equal function types have equal ids,
+/// so `call_indirect` compares two integers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct SigId(pub(crate) u32);
+
+#[derive(Default)]
+struct SigRegistry {
+    ids: HashMap<FuncType, SigId>,
+    types: Vec<FuncType>,
+}
+
+struct EngineInner {
+    config: Config,
+    sigs: RwLock<SigRegistry>,
+}
+
+/// The compilation and runtime environment shared by modules and stores.
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new(&Config::default()).expect("the default config is valid")
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    pub fn new(config: &Config) -> anyhow::Result<Engine> {
+        if config.max_call_depth == 0 || config.max_wasm_stack < 1024 {
+            anyhow::bail!("max_wasm_stack must be at least 1 KiB and max_call_depth at least 1");
+        }
+        Ok(Engine { inner: Arc::new(EngineInner { config: config.clone(), sigs: RwLock::default() }) })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Whether two handles refer to the same engine.
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    pub(crate) fn features(&self) -> WasmFeatures {
+        self.inner.config.features
+    }
+
+    /// The engine-wide id of a function type, registering it on first sight.
+    pub(crate) fn intern_sig(&self, ty: &FuncType) -> SigId {
+        if let Some(id) = self.inner.sigs.read().unwrap_or_else(|e| e.into_inner()).ids.get(ty) {
+            return *id;
+        }
+        let mut sigs = self.inner.sigs.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(id) = sigs.ids.get(ty) {
+            return *id;
+        }
+        let id = SigId(sigs.types.len() as u32);
+        sigs.types.push(ty.clone());
+        sigs.ids.insert(ty.clone(), id);
+        id
+    }
+
+    pub(crate) fn sig_type(&self, id: SigId) -> FuncType {
+        self.inner.sigs.read().unwrap_or_else(|e| e.into_inner()).types[id.0 as usize].clone()
+    }
+}

@@ -1,0 +1,307 @@
+//! [`Instance`]: a module instantiated in a store, and instantiation itself
+//! (import checks, allocation, segment initialization, the start function).
+
+use crate::externals::{Extern, Global, Memory, Table};
+use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
+use crate::module::{ExportKind, ImportKind, SegmentMode};
+use crate::runtime::memory::LinearMemory;
+use crate::store::{AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, StoreId, StoreInner, StoreOpaque, TableEntity};
+use crate::trap::Trap;
+use crate::types::{ExternType, limits_match};
+use crate::{Engine, Module, interp};
+use anyhow::{Context, Result, bail};
+use std::sync::Arc;
+
+/// An instantiated module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Instance {
+    store: StoreId,
+    index: u32,
+}
+
+impl Instance {
+    /// Instantiates `module` with `imports` given in the module's import order.
+    pub fn new(mut store: impl AsContextMut, module: &Module, imports: &[Extern]) -> Result<Instance> {
+        instantiate(store.as_context_mut().0, module, imports)
+    }
+
+    fn check<T>(&self, store: &StoreInner<T>) {
+        assert_eq!(store.opaque.id(), self.store, "instance used with the wrong store");
+    }
+
+    /// The export called `name`.
+    pub fn get_export(&self, store: impl AsContextMut, name: &str) -> Option<Extern> {
+        let mut store = store;
+        let store = store.as_context_mut().0;
+        self.check(store);
+        instance_export(&store.opaque, self.index, name)
+    }
+
+    /// All exports, in the module's order.
+    pub fn exports(&self, store: impl AsContext) -> Vec<(String, Extern)> {
+        let store = store.as_context().0;
+        self.check(store);
+        let instance = &store.opaque.instances[self.index as usize];
+        let module = instance.module.inner().clone();
+        module
+            .exports
+            .iter()
+            .filter_map(|e| Some((e.name.clone(), instance_export(&store.opaque, self.index, &e.name)?)))
+            .collect()
+    }
+
+    pub fn get_func(&self, store: impl AsContextMut, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    pub fn get_memory(&self, store: impl AsContextMut, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+
+    pub fn get_table(&self, store: impl AsContextMut, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+
+    pub fn get_global(&self, store: impl AsContextMut, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// The exported function `name` with a static signature.
+    pub fn get_typed_func<Params: WasmParams, Results: WasmResults>(
+        &self,
+        mut store: impl AsContextMut,
+        name: &str,
+    ) -> Result<TypedFunc<Params, Results>> {
+        let func = self
+            .get_func(&mut store, name)
+            .with_context(|| format!("failed to find function export `{name}`"))?;
+        func.typed(&store).with_context(|| format!("failed to convert function `{name}` to the given type"))
+    }
+}
+
+/// The export `name` of store instance `instance`.
+pub(crate) fn instance_export(store: &StoreOpaque, instance: u32, name: &str) -> Option<Extern> {
+    let entity = &store.instances[instance as usize];
+    let module = entity.module.inner();
+    let export = &module.exports[*module.export_index.get(name)?];
+    let i = export.index as usize;
+    let id = store.id();
+    Some(match export.kind {
+        ExportKind::Func => Extern::Func(Func::from_index(id, entity.funcs[i])),
+        ExportKind::Table => Extern::Table(Table::from_index(id, entity.tables[i])),
+        ExportKind::Memory => Extern::Memory(Memory::from_index(id, entity.memories[i])),
+        ExportKind::Global => Extern::Global(Global::from_index(id, entity.globals[i])),
+    })
+}
+
+fn check_engine(a: &Engine, b: &Engine) -> Result<()> {
+    if !Engine::same(a, b) {
+        bail!("cross-engine instantiation is not supported: the module and the store use different engines");
+    }
+    Ok(())
+}
+
+fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    let m = module.inner().clone();
+    check_engine(&m.engine, store.opaque.engine())?;
+    if imports.len() != m.imports.len() {
+        bail!("expected {} imports, found {}", m.imports.len(), imports.len());
+    }
+    let id = store.opaque.id();
+    let index = store.opaque.instances.len() as u32;
+    let mut entity = InstanceEntity {
+        module: module.clone(),
+        funcs: Vec::with_capacity(m.func_types.len()),
+        tables: Vec::with_capacity(m.tables.len()),
+        memories: Vec::with_capacity(m.memories.len()),
+        globals: Vec::with_capacity(m.globals.len()),
+        elems: Vec::new(),
+        datas: Vec::new(),
+    };
+
+    for (import, ext) in m.imports.iter().zip(imports) {
+        let desc = || format!("`{}::{}`", import.module, import.name);
+        let actual = extern_store(ext);
+        if actual != id {
+            bail!("import {} comes from a different store", desc());
+        }
+        let actual_ty = ext.ty(crate::store::StoreContext(store));
+        let expected = match &import.kind {
+            ImportKind::Func(ty) => ExternType::Func(m.types[*ty as usize].clone()),
+            ImportKind::Table(t) => ExternType::Table(t.clone()),
+            ImportKind::Memory(mem) => ExternType::Memory(mem.clone()),
+            ImportKind::Global(g) => ExternType::Global(g.clone()),
+        };
+        if !import_matches(&actual_ty, &expected, ext, &store.opaque) {
+            bail!(
+                "incompatible import type for {}: expected {} {}, found {} {}",
+                desc(),
+                expected.kind_name(),
+                describe(&expected),
+                actual_ty.kind_name(),
+                describe(&actual_ty)
+            );
+        }
+        match ext {
+            Extern::Func(f) => entity.funcs.push(f.index()),
+            Extern::Table(t) => entity.tables.push(t.index()),
+            Extern::Memory(mem) => entity.memories.push(mem.index()),
+            Extern::Global(g) => entity.globals.push(g.index()),
+        }
+    }
+
+    let opaque = &mut store.opaque;
+    for (i, code) in m.code.iter().enumerate() {
+        let func_index = m.num_imported_funcs + i as u32;
+        entity.funcs.push(opaque.funcs.len() as u32);
+        opaque.funcs.push(FuncEntity::Wasm {
+            instance: index,
+            index: func_index,
+            sig: m.func_sig(func_index),
+            code: code as *const _,
+            module: m.clone(),
+        });
+    }
+    let func_ref = |f: u32| u64::from(entity.funcs[f as usize]) + 1;
+
+    for (i, ty) in m.memories.iter().enumerate().skip(m.num_imported_memories as usize) {
+        let memory = LinearMemory::new(ty.clone()).with_context(|| format!("failed to allocate memory {i}"))?;
+        entity.memories.push(opaque.memories.len() as u32);
+        opaque.memories.push(memory);
+    }
+
+    // Globals before tables: table initializers may read globals.
+    for (i, init) in m.global_inits.iter().enumerate() {
+        let ty = m.globals[m.num_imported_globals as usize + i].clone();
+        let value = init.eval(|g| opaque.globals[entity.globals[g as usize] as usize].value, func_ref);
+        entity.globals.push(opaque.globals.len() as u32);
+        opaque.globals.push(GlobalEntity { ty, value });
+    }
+    let global_value = |g: u32| opaque.globals[entity.globals[g as usize] as usize].value;
+
+    let mut new_tables = Vec::new();
+    for (i, ty) in m.tables.iter().enumerate().skip(m.num_imported_tables as usize) {
+        let init = m.table_inits[i - m.num_imported_tables as usize]
+            .as_ref()
+            .map_or(0, |e| e.eval(global_value, func_ref));
+        if ty.minimum() > crate::store::MAX_TABLE_ELEMENTS {
+            bail!("table {i} minimum size of {} entries is too large", ty.minimum());
+        }
+        new_tables.push(TableEntity { ty: ty.clone(), elems: vec![init; ty.minimum() as usize] });
+    }
+
+    let elems: Vec<Arc<[u64]>> = m
+        .elems
+        .iter()
+        .map(|seg| seg.items.iter().map(|item| item.eval(global_value, func_ref)).collect())
+        .collect();
+    let elem_offsets: Vec<Option<(u32, u64)>> = m
+        .elems
+        .iter()
+        .map(|seg| match &seg.mode {
+            SegmentMode::Active { index, offset } => Some((*index, offset.eval(global_value, func_ref))),
+            _ => None,
+        })
+        .collect();
+    let data_offsets: Vec<Option<(u32, u64)>> = m
+        .datas
+        .iter()
+        .map(|seg| match &seg.mode {
+            SegmentMode::Active { index, offset } => Some((*index, offset.eval(global_value, func_ref))),
+            _ => None,
+        })
+        .collect();
+
+    for table in new_tables {
+        entity.tables.push(opaque.tables.len() as u32);
+        opaque.tables.push(table);
+    }
+    entity.elems = elems;
+    entity.datas = m.datas.iter().map(|d| d.bytes.clone()).collect();
+    opaque.instances.push(entity);
+    let instance = Instance { store: id, index };
+
+    // Active and declared segments are dropped once applied; failures trap
+    // after the segments before them took effect, as the spec says.
+    for (i, seg) in m.elems.iter().enumerate() {
+        let entity = &opaque.instances[index as usize];
+        if let Some((table, offset)) = elem_offsets[i] {
+            let t = entity.tables[table as usize] as usize;
+            let items = entity.elems[i].clone();
+            let elems = &mut opaque.tables[t].elems;
+            let end = offset.checked_add(items.len() as u64).filter(|end| *end <= elems.len() as u64);
+            let Some(end) = end else { return Err(Trap::TableOutOfBounds.into()) };
+            elems[offset as usize..end as usize].copy_from_slice(&items);
+        }
+        if !matches!(seg.mode, SegmentMode::Passive) {
+            opaque.instances[index as usize].elems[i] = Default::default();
+        }
+    }
+    for (i, seg) in m.datas.iter().enumerate() {
+        if let Some((memory, offset)) = data_offsets[i] {
+            let entity = &opaque.instances[index as usize];
+            let mem = entity.memories[memory as usize] as usize;
+            let bytes = entity.datas[i].clone();
+            let data = opaque.memories[mem].data_mut();
+            let end = offset.checked_add(bytes.len() as u64).filter(|end| *end <= data.len() as u64);
+            let Some(end) = end else { return Err(Trap::MemoryOutOfBounds.into()) };
+            data[offset as usize..end as usize].copy_from_slice(&bytes);
+            opaque.instances[index as usize].datas[i] = Default::default();
+        }
+        let _ = seg;
+    }
+
+    if let Some(start) = m.start {
+        let func = opaque.instances[index as usize].funcs[start as usize];
+        interp::call_func(store, func, &mut [])?;
+    }
+    Ok(instance)
+}
+
+fn extern_store(ext: &Extern) -> StoreId {
+    match ext {
+        Extern::Func(f) => f.store_id(),
+        Extern::Table(t) => t.store_id(),
+        Extern::Memory(m) => m.store_id(),
+        Extern::Global(g) => g.store_id(),
+    }
+}
+
+/// Whether an extern of type `actual` satisfies an import of type `expected`.
+/// Tables and memories are matched with their current sizes, as the spec's
+/// external typing does.
+fn import_matches(actual: &ExternType, expected: &ExternType, ext: &Extern, store: &StoreOpaque) -> bool {
+    match (actual, expected) {
+        (ExternType::Func(a), ExternType::Func(e)) => a == e,
+        (ExternType::Global(a), ExternType::Global(e)) => a == e,
+        (ExternType::Table(a), ExternType::Table(e)) => {
+            let size = match ext {
+                Extern::Table(t) => store.tables[t.index() as usize].elems.len() as u64,
+                _ => a.minimum(),
+            };
+            a.element() == e.element()
+                && a.is_64() == e.is_64()
+                && limits_match(size, a.maximum(), e.minimum(), e.maximum())
+        }
+        (ExternType::Memory(a), ExternType::Memory(e)) => {
+            let pages = match ext {
+                Extern::Memory(m) => store.memories[m.index() as usize].pages(),
+                _ => a.minimum(),
+            };
+            a.is_64() == e.is_64()
+                && a.is_shared() == e.is_shared()
+                && a.page_size() == e.page_size()
+                && limits_match(pages, a.maximum(), e.minimum(), e.maximum())
+        }
+        _ => false,
+    }
+}
+
+fn describe(ty: &ExternType) -> String {
+    match ty {
+        ExternType::Func(f) => f.to_string(),
+        ExternType::Global(g) => format!("{:?} {}", g.mutability(), g.content()),
+        ExternType::Table(t) => format!("{} {}..{:?}", t.element(), t.minimum(), t.maximum()),
+        ExternType::Memory(m) => format!("{}..{:?} pages", m.minimum(), m.maximum()),
+    }
+}

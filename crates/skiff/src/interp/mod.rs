@@ -1,0 +1,837 @@
+//! The interpreter: runs [`crate::ir`] code on a value stack of 64-bit cells.
+//!
+//! Wasm-to-wasm calls never recurse on the host stack: a call pushes a
+//! [`Frame`] record and moves the instruction pointer, a return pops it.
+//! Only host functions that call back into wasm nest a new executor on the
+//! host stack, and that nesting is bounded (`MAX_HOST_DEPTH`).
+//!
+//! The hot loop keeps the instruction pointer, the frame pointer and the
+//! default memory's base and length in locals; they are reloaded only when a
+//! call, return, host call or `memory.grow` may have changed them.
+//!
+//! `unsafe` here is limited to reading and writing frame cells through the
+//! frame pointer, following the instruction pointer, and accessing linear
+//! memory after an explicit bounds check.
+
+mod num;
+
+use crate::ir::{BinOp, Instr, Load, Slot, Store, UnOp};
+use crate::store::{FuncEntity, StoreInner};
+use crate::trap::{FrameInfo, Trap, WasmBacktrace};
+use crate::translate::CompiledFunc;
+use crate::{Caller, anyhow};
+
+/// How many host-to-wasm entries may nest on the host stack.
+const MAX_HOST_DEPTH: u32 = 200;
+
+/// A suspended caller, restored on return.
+struct Frame {
+    /// Where the caller continues.
+    ret_ip: *const Instr,
+    /// The caller's frame base, as an index into the value stack.
+    fp: usize,
+    /// The caller's instance and function (store indices).
+    instance: u32,
+    func: u32,
+}
+
+/// Why execution stopped early.
+enum Stop {
+    Trap(Trap),
+    Host(anyhow::Error),
+}
+
+impl From<Trap> for Stop {
+    fn from(trap: Trap) -> Stop {
+        Stop::Trap(trap)
+    }
+}
+
+/// Calls store function `func` with its parameters in `cells[..params]`;
+/// on success the results are in `cells[..results]`. `cells` must hold
+/// `max(params, results)` cells.
+pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u64]) -> anyhow::Result<()> {
+    if let FuncEntity::Host { host, .. } = store.opaque.funcs[func as usize] {
+        let host = store.host_funcs[host as usize].clone();
+        return host(Caller::new(store, None), cells);
+    }
+    if store.opaque.host_depth >= MAX_HOST_DEPTH {
+        return Err(Trap::StackOverflow.into());
+    }
+    let config = store.opaque.engine().config();
+    let max_cells = config.max_wasm_stack / std::mem::size_of::<u64>();
+    let max_depth = config.max_call_depth;
+    let stack = store.opaque.spare_stacks.pop().unwrap_or_default();
+    store.opaque.host_depth += 1;
+    let mut executor = Executor { store, stack, frames: Vec::new(), max_cells, max_depth, func };
+    let result = executor.run(cells);
+    let Executor { store, stack, frames, .. } = executor;
+    store.opaque.host_depth -= 1;
+    let result = result.map_err(|stop| {
+        let backtrace = backtrace(store, executor_func_chain(func, &frames, stop.1));
+        let error = match stop.0 {
+            Stop::Trap(trap) => anyhow::Error::new(trap),
+            Stop::Host(error) => error,
+        };
+        if backtrace.frames().is_empty() { error } else { error.context(backtrace) }
+    });
+    // Stale cells are harmless: frames zero their locals and every temporary
+    // is written before it is read.
+    store.opaque.spare_stacks.push(stack);
+    result
+}
+
+/// The store function indices of the active frames, innermost first.
+fn executor_func_chain(_entry: u32, frames: &[Frame], current: u32) -> Vec<u32> {
+    std::iter::once(current).chain(frames.iter().rev().map(|f| f.func)).collect()
+}
+
+fn backtrace<T>(store: &StoreInner<T>, funcs: Vec<u32>) -> WasmBacktrace {
+    let frames = funcs
+        .into_iter()
+        .filter_map(|f| match &store.opaque.funcs[f as usize] {
+            FuncEntity::Wasm { index, module, .. } => Some(FrameInfo::new(
+                module.name.clone(),
+                *index,
+                module.func_names.get(index).cloned(),
+            )),
+            FuncEntity::Host { .. } => None,
+        })
+        .collect();
+    WasmBacktrace::new(frames)
+}
+
+/// A pointer to the current frame's first cell.
+///
+/// Invariant: the value stack has at least `frame_size` cells from here
+/// (ensured by `Executor::enter`), and the translator only emits slots below
+/// the frame size of the function, so every `Slot` access stays in bounds.
+#[derive(Clone, Copy)]
+struct Fp(*mut u64);
+
+impl Fp {
+    #[inline(always)]
+    fn get(self, slot: Slot) -> u64 {
+        // SAFETY: see the type's invariant.
+        unsafe { *self.0.add(slot.index()) }
+    }
+    #[inline(always)]
+    fn set(self, slot: Slot, value: u64) {
+        // SAFETY: see the type's invariant.
+        unsafe { *self.0.add(slot.index()) = value }
+    }
+    #[inline(always)]
+    fn i32(self, slot: Slot) -> i32 {
+        self.get(slot) as u32 as i32
+    }
+    #[inline(always)]
+    fn u32(self, slot: Slot) -> u32 {
+        self.get(slot) as u32
+    }
+    #[inline(always)]
+    fn i64(self, slot: Slot) -> i64 {
+        self.get(slot) as i64
+    }
+    #[inline(always)]
+    fn f32(self, slot: Slot) -> f32 {
+        f32::from_bits(self.get(slot) as u32)
+    }
+    #[inline(always)]
+    fn f64(self, slot: Slot) -> f64 {
+        f64::from_bits(self.get(slot))
+    }
+    #[inline(always)]
+    fn set_i32(self, slot: Slot, v: i32) {
+        self.set(slot, v as u32 as u64)
+    }
+    #[inline(always)]
+    fn set_i64(self, slot: Slot, v: i64) {
+        self.set(slot, v as u64)
+    }
+    #[inline(always)]
+    fn set_f32(self, slot: Slot, v: f32) {
+        self.set(slot, v.to_bits() as u64)
+    }
+    #[inline(always)]
+    fn set_f64(self, slot: Slot, v: f64) {
+        self.set(slot, v.to_bits())
+    }
+    #[inline(always)]
+    fn set_bool(self, slot: Slot, v: bool) {
+        self.set(slot, v as u64)
+    }
+
+    #[inline(always)]
+    fn i32_bin(self, op: BinOp, f: impl Fn(i32, i32) -> i32) {
+        self.set_i32(op.dst, f(self.i32(op.lhs), self.i32(op.rhs)))
+    }
+    #[inline(always)]
+    fn i64_bin(self, op: BinOp, f: impl Fn(i64, i64) -> i64) {
+        self.set_i64(op.dst, f(self.i64(op.lhs), self.i64(op.rhs)))
+    }
+    #[inline(always)]
+    fn f32_bin(self, op: BinOp, f: impl Fn(f32, f32) -> f32) {
+        self.set_f32(op.dst, f(self.f32(op.lhs), self.f32(op.rhs)))
+    }
+    #[inline(always)]
+    fn f64_bin(self, op: BinOp, f: impl Fn(f64, f64) -> f64) {
+        self.set_f64(op.dst, f(self.f64(op.lhs), self.f64(op.rhs)))
+    }
+    #[inline(always)]
+    fn i32_cmp(self, op: BinOp, f: impl Fn(i32, i32) -> bool) {
+        self.set_bool(op.dst, f(self.i32(op.lhs), self.i32(op.rhs)))
+    }
+    #[inline(always)]
+    fn u32_cmp(self, op: BinOp, f: impl Fn(u32, u32) -> bool) {
+        self.set_bool(op.dst, f(self.u32(op.lhs), self.u32(op.rhs)))
+    }
+    #[inline(always)]
+    fn i64_cmp(self, op: BinOp, f: impl Fn(i64, i64) -> bool) {
+        self.set_bool(op.dst, f(self.i64(op.lhs), self.i64(op.rhs)))
+    }
+    #[inline(always)]
+    fn u64_cmp(self, op: BinOp, f: impl Fn(u64, u64) -> bool) {
+        self.set_bool(op.dst, f(self.get(op.lhs), self.get(op.rhs)))
+    }
+    #[inline(always)]
+    fn f32_cmp(self, op: BinOp, f: impl Fn(f32, f32) -> bool) {
+        self.set_bool(op.dst, f(self.f32(op.lhs), self.f32(op.rhs)))
+    }
+    #[inline(always)]
+    fn f64_cmp(self, op: BinOp, f: impl Fn(f64, f64) -> bool) {
+        self.set_bool(op.dst, f(self.f64(op.lhs), self.f64(op.rhs)))
+    }
+    #[inline(always)]
+    fn un(self, op: UnOp, f: impl Fn(u64) -> u64) {
+        self.set(op.dst, f(self.get(op.src)))
+    }
+    #[inline(always)]
+    fn un_trap(self, op: UnOp, f: impl Fn(u64) -> Result<u64, Trap>) -> Result<(), Trap> {
+        self.set(op.dst, f(self.get(op.src))?);
+        Ok(())
+    }
+    #[inline(always)]
+    fn bin_trap(self, op: BinOp, f: impl Fn(u64, u64) -> Result<u64, Trap>) -> Result<(), Trap> {
+        self.set(op.dst, f(self.get(op.lhs), self.get(op.rhs))?);
+        Ok(())
+    }
+}
+
+/// The default memory of the running instance, as the hot loop sees it.
+#[derive(Clone, Copy)]
+struct Mem {
+    base: *mut u8,
+    len: u64,
+}
+
+impl Mem {
+    const NONE: Mem = Mem { base: std::ptr::null_mut(), len: 0 };
+
+    /// The address of `N` bytes at `addr + offset`, or a trap if any of
+    /// them is out of bounds.
+    #[inline(always)]
+    fn addr<const N: usize>(self, addr: u64, offset: u32) -> Result<*mut u8, Trap> {
+        let start = addr.wrapping_add(u64::from(offset));
+        // 32-bit addresses and offsets cannot overflow 64 bits; a wrapped
+        // 64-bit address is caught by `start < addr`.
+        if start < addr || start + N as u64 > self.len {
+            return Err(Trap::MemoryOutOfBounds);
+        }
+        // SAFETY: `start + N <= len` and `len` bytes from `base` are mapped.
+        Ok(unsafe { self.base.add(start as usize) })
+    }
+
+    #[inline(always)]
+    fn load<const N: usize>(self, fp: Fp, op: Load) -> Result<[u8; N], Trap> {
+        let p = self.addr::<N>(fp.get(op.addr), op.offset)?;
+        // SAFETY: `addr` checked that the N bytes are inside the memory.
+        Ok(unsafe { p.cast::<[u8; N]>().read_unaligned() })
+    }
+
+    #[inline(always)]
+    fn store<const N: usize>(self, fp: Fp, op: Store, bytes: [u8; N]) -> Result<(), Trap> {
+        let p = self.addr::<N>(fp.get(op.addr), op.offset)?;
+        // SAFETY: `addr` checked that the N bytes are inside the memory.
+        unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) };
+        Ok(())
+    }
+
+    /// Checks that `len` bytes at `start` are in bounds; returns `start` as usize.
+    #[inline]
+    fn range(self, start: u64, len: u64) -> Result<usize, Trap> {
+        match start.checked_add(len) {
+            Some(end) if end <= self.len => Ok(start as usize),
+            _ => Err(Trap::MemoryOutOfBounds),
+        }
+    }
+}
+
+struct Executor<'s, T> {
+    store: &'s mut StoreInner<T>,
+    stack: Vec<u64>,
+    frames: Vec<Frame>,
+    max_cells: usize,
+    max_depth: usize,
+    /// The store index of the running function, for backtraces.
+    func: u32,
+}
+
+/// How `enter` prepared a wasm function.
+struct Entered {
+    ip: *const Instr,
+    fp: Fp,
+}
+
+impl<T> Executor<'_, T> {
+    /// Makes room for the frame of `code` at stack index `fp`, zeroes its
+    /// locals and loads its constants.
+    fn enter(&mut self, code: &CompiledFunc, fp: usize) -> Result<Entered, Trap> {
+        let needed = fp + code.frame_size as usize;
+        if needed > self.stack.len() {
+            if needed > self.max_cells {
+                return Err(Trap::StackOverflow);
+            }
+            let new_len = needed.max(self.stack.len() * 2).clamp(1024, self.max_cells.max(needed));
+            self.stack.resize(new_len, 0);
+        }
+        let frame = &mut self.stack[fp..needed];
+        frame[code.num_params as usize..code.num_locals as usize].fill(0);
+        let consts = code.consts_base as usize;
+        frame[consts..consts + code.consts.len()].copy_from_slice(&code.consts);
+        // SAFETY: `fp < stack.len()` since the frame's cells were just ensured.
+        let fp = Fp(unsafe { self.stack.as_mut_ptr().add(fp) });
+        Ok(Entered { ip: code.code.as_ptr(), fp })
+    }
+
+    fn mem0(&self, instance: u32) -> Mem {
+        let store = &self.store.opaque;
+        match store.instances[instance as usize].memories.first() {
+            Some(&m) => {
+                let memory = &store.memories[m as usize];
+                Mem { base: memory.base(), len: memory.len() as u64 }
+            }
+            None => Mem::NONE,
+        }
+    }
+
+    fn fp_at(&mut self, index: usize) -> Fp {
+        // SAFETY: `index` is the base of a live frame, inside the stack.
+        Fp(unsafe { self.stack.as_mut_ptr().add(index) })
+    }
+
+    fn run(&mut self, cells: &mut [u64]) -> Result<(), (Stop, u32)> {
+        let entry = self.func;
+        let (instance, code) = match &self.store.opaque.funcs[entry as usize] {
+            FuncEntity::Wasm { instance, code, .. } => (*instance, *code),
+            FuncEntity::Host { .. } => unreachable!("host functions are called directly"),
+        };
+        // SAFETY: `code` points into a module kept alive by the store's entity.
+        let code = unsafe { &*code };
+        self.stack.resize(self.stack.len().max(cells.len()).max(1024), 0);
+        let params = code.num_params as usize;
+        self.stack[..params].copy_from_slice(&cells[..params]);
+        let entered = self.enter(code, 0).map_err(|t| (Stop::Trap(t), entry))?;
+        match self.execute(entered, instance) {
+            Ok(()) => {
+                let n = cells.len();
+                cells.copy_from_slice(&self.stack[..n]);
+                Ok(())
+            }
+            Err(stop) => Err((stop, self.func)),
+        }
+    }
+
+    /// The dispatch loop. Returns when the entry function returns.
+    fn execute(&mut self, entered: Entered, mut instance: u32) -> Result<(), Stop> {
+        let Entered { mut ip, mut fp } = entered;
+        let mut fp_index = 0usize;
+        let mut mem = self.mem0(instance);
+        loop {
+            // SAFETY: the translator ends every code path with a return,
+            // branch or trap, and branch offsets stay inside the function, so
+            // `ip` always points at an instruction of the running function.
+            let instr = unsafe { *ip };
+            match instr {
+                Instr::Trap { code } => return Err(code.into()),
+                Instr::Br { offset } => {
+                    // SAFETY: branch targets are inside the function (see above).
+                    ip = unsafe { ip.offset(offset as isize) };
+                    continue;
+                }
+                Instr::BrIfNez { cond, offset } => {
+                    if fp.u32(cond) != 0 {
+                        // SAFETY: as for `Br`.
+                        ip = unsafe { ip.offset(offset as isize) };
+                        continue;
+                    }
+                }
+                Instr::BrIfEqz { cond, offset } => {
+                    if fp.u32(cond) == 0 {
+                        // SAFETY: as for `Br`.
+                        ip = unsafe { ip.offset(offset as isize) };
+                        continue;
+                    }
+                }
+                Instr::BrTable { index, len } => {
+                    let target = fp.u32(index).min(len) as usize;
+                    // SAFETY: `len + 1` `Br` entries follow the `BrTable`.
+                    ip = unsafe { ip.add(1 + target) };
+                    continue;
+                }
+                Instr::ConsumeFuel { amount } => {
+                    let fuel = &mut self.store.opaque.fuel;
+                    match fuel.checked_sub(u64::from(amount)) {
+                        Some(left) => *fuel = left,
+                        None => {
+                            *fuel = 0;
+                            return Err(Trap::OutOfFuel.into());
+                        }
+                    }
+                }
+                Instr::Return0 | Instr::Return1 { .. } | Instr::ReturnSpan { .. } => {
+                    match instr {
+                        Instr::Return1 { src } => fp.set(Slot(0), fp.get(src)),
+                        Instr::ReturnSpan { src, len } => {
+                            let start = fp_index + src.index();
+                            self.stack.copy_within(start..start + len as usize, fp_index);
+                        }
+                        _ => {}
+                    }
+                    let Some(frame) = self.frames.pop() else { return Ok(()) };
+                    ip = frame.ret_ip;
+                    fp_index = frame.fp;
+                    fp = self.fp_at(fp_index);
+                    self.func = frame.func;
+                    if frame.instance != instance {
+                        instance = frame.instance;
+                    }
+                    // The callee may have grown the memory.
+                    mem = self.mem0(instance);
+                    continue;
+                }
+                Instr::Call { func, base } => {
+                    let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
+                    // SAFETY: `ip + 1` is the instruction after the call.
+                    let ret_ip = unsafe { ip.add(1) };
+                    (ip, fp, fp_index, instance) = self.call(callee, ret_ip, fp_index, base, instance)?;
+                    mem = self.mem0(instance);
+                    continue;
+                }
+                Instr::CallIndirect { table, index, base } => {
+                    // SAFETY: `CallIndirectSig` always follows `CallIndirect`.
+                    let Instr::CallIndirectSig { sig } = (unsafe { *ip.add(1) }) else {
+                        unreachable!("CallIndirect without its signature word")
+                    };
+                    let store = &self.store.opaque;
+                    let table = store.instances[instance as usize].tables[table as usize];
+                    let elems = &store.tables[table as usize].elems;
+                    let cell = *elems.get(fp.u32(index) as usize).ok_or(Trap::TableOutOfBounds)?;
+                    if cell == 0 {
+                        return Err(Trap::IndirectCallToNull.into());
+                    }
+                    let callee = (cell - 1) as u32;
+                    if store.funcs[callee as usize].sig() != sig {
+                        return Err(Trap::BadSignature.into());
+                    }
+                    // SAFETY: the call and its parameter word are two instructions.
+                    let ret_ip = unsafe { ip.add(2) };
+                    (ip, fp, fp_index, instance) = self.call(callee, ret_ip, fp_index, base, instance)?;
+                    mem = self.mem0(instance);
+                    continue;
+                }
+                Instr::CallIndirectSig { .. } | Instr::TableCopyParams { .. } | Instr::TableInitParams { .. } => {
+                    unreachable!("parameter words are consumed by their instruction")
+                }
+                Instr::Copy { dst, src } => fp.set(dst, fp.get(src)),
+                Instr::CopySpan { dst, src, len } => {
+                    let src = fp_index + src.index();
+                    self.stack.copy_within(src..src + len as usize, fp_index + dst.index());
+                }
+                Instr::Select { dst, cond, if_true, if_false } => {
+                    fp.set(dst, if fp.u32(cond) != 0 { fp.get(if_true) } else { fp.get(if_false) })
+                }
+                Instr::RefIsNull { dst, src } => fp.set_bool(dst, fp.get(src) == 0),
+                Instr::RefFunc { dst, func } => {
+                    let f = self.store.opaque.instances[instance as usize].funcs[func as usize];
+                    fp.set(dst, u64::from(f) + 1);
+                }
+                Instr::GlobalGet { dst, global } => {
+                    let store = &self.store.opaque;
+                    let g = store.instances[instance as usize].globals[global as usize];
+                    fp.set(dst, store.globals[g as usize].value);
+                }
+                Instr::GlobalSet { src, global } => {
+                    let store = &mut self.store.opaque;
+                    let g = store.instances[instance as usize].globals[global as usize];
+                    store.globals[g as usize].value = fp.get(src);
+                }
+                Instr::TableGet { dst, index, table } => {
+                    let store = &self.store.opaque;
+                    let t = store.instances[instance as usize].tables[table as usize];
+                    let cell = store.tables[t as usize].elems.get(fp.u32(index) as usize);
+                    fp.set(dst, *cell.ok_or(Trap::TableOutOfBounds)?);
+                }
+                Instr::TableSet { index, value, table } => {
+                    let store = &mut self.store.opaque;
+                    let t = store.instances[instance as usize].tables[table as usize];
+                    let cell = store.tables[t as usize].elems.get_mut(fp.u32(index) as usize);
+                    *cell.ok_or(Trap::TableOutOfBounds)? = fp.get(value);
+                }
+                Instr::TableSize { dst, table } => {
+                    let store = &self.store.opaque;
+                    let t = store.instances[instance as usize].tables[table as usize];
+                    fp.set(dst, store.tables[t as usize].elems.len() as u64);
+                }
+                Instr::TableGrow { dst, delta, init, table } => {
+                    let t = self.store.opaque.instances[instance as usize].tables[table as usize];
+                    let result = self.table_grow(t, u64::from(fp.u32(delta)), fp.get(init)).map_err(Stop::Host)?;
+                    fp.set_i32(dst, result.map_or(-1, |old| old as i32));
+                }
+                Instr::TableFill { dst, value, len, table } => {
+                    let store = &mut self.store.opaque;
+                    let t = store.instances[instance as usize].tables[table as usize];
+                    let elems = &mut store.tables[t as usize].elems;
+                    let range = table_range(elems.len(), fp.u32(dst), fp.u32(len))?;
+                    elems[range].fill(fp.get(value));
+                }
+                Instr::TableCopy { dst, src, len } => {
+                    // SAFETY: `TableCopyParams` always follows `TableCopy`.
+                    let Instr::TableCopyParams { dst_table, src_table } = (unsafe { *ip.add(1) }) else {
+                        unreachable!("TableCopy without its parameter word")
+                    };
+                    let store = &mut self.store.opaque;
+                    let tables = &store.instances[instance as usize].tables;
+                    let (dt, st) = (tables[dst_table as usize] as usize, tables[src_table as usize] as usize);
+                    let (d, s, n) = (fp.u32(dst), fp.u32(src), fp.u32(len));
+                    let src_range = table_range(store.tables[st].elems.len(), s, n)?;
+                    let dst_range = table_range(store.tables[dt].elems.len(), d, n)?;
+                    if dt == st {
+                        store.tables[dt].elems.copy_within(src_range, dst_range.start);
+                    } else {
+                        let (a, b) = pair_mut(&mut store.tables, dt, st);
+                        a.elems[dst_range].copy_from_slice(&b.elems[src_range]);
+                    }
+                    // SAFETY: skip the parameter word.
+                    ip = unsafe { ip.add(2) };
+                    continue;
+                }
+                Instr::TableInit { dst, src, len } => {
+                    // SAFETY: `TableInitParams` always follows `TableInit`.
+                    let Instr::TableInitParams { table, elem } = (unsafe { *ip.add(1) }) else {
+                        unreachable!("TableInit without its parameter word")
+                    };
+                    let store = &mut self.store.opaque;
+                    let inst = &store.instances[instance as usize];
+                    let t = inst.tables[table as usize] as usize;
+                    let segment = &inst.elems[elem as usize];
+                    let src_range = table_range(segment.len(), fp.u32(src), fp.u32(len))?;
+                    let dst_range = table_range(store.tables[t].elems.len(), fp.u32(dst), fp.u32(len))?;
+                    let segment = segment.clone();
+                    store.tables[t].elems[dst_range].copy_from_slice(&segment[src_range]);
+                    // SAFETY: skip the parameter word.
+                    ip = unsafe { ip.add(2) };
+                    continue;
+                }
+                Instr::ElemDrop { elem } => {
+                    self.store.opaque.instances[instance as usize].elems[elem as usize] = Default::default();
+                }
+                Instr::MemorySize { dst, memory } => {
+                    let store = &self.store.opaque;
+                    let m = store.instances[instance as usize].memories[memory as usize];
+                    fp.set(dst, store.memories[m as usize].pages());
+                }
+                Instr::MemoryGrow { dst, delta, memory } => {
+                    let m = self.store.opaque.instances[instance as usize].memories[memory as usize];
+                    let result = self.memory_grow(m, u64::from(fp.u32(delta))).map_err(Stop::Host)?;
+                    fp.set_i32(dst, result.map_or(-1, |old| old as i32));
+                    mem = self.mem0(instance);
+                }
+                Instr::MemoryFill { dst, value, len } => {
+                    let n = u64::from(fp.u32(len));
+                    let start = mem.range(fp.get(dst), n)?;
+                    // SAFETY: `range` checked the bytes are inside the memory.
+                    unsafe { std::ptr::write_bytes(mem.base.add(start), fp.u32(value) as u8, n as usize) };
+                }
+                Instr::MemoryCopy { dst, src, len } => {
+                    let n = u64::from(fp.u32(len));
+                    let s = mem.range(fp.get(src), n)?;
+                    let d = mem.range(fp.get(dst), n)?;
+                    // SAFETY: both ranges are inside the memory; `copy` allows overlap.
+                    unsafe { std::ptr::copy(mem.base.add(s), mem.base.add(d), n as usize) };
+                }
+                Instr::MemoryInit { dst, src, len, data } => {
+                    let segment = &self.store.opaque.instances[instance as usize].datas[data as usize];
+                    let n = u64::from(fp.u32(len));
+                    let s = u64::from(fp.u32(src));
+                    if s + n > segment.len() as u64 {
+                        return Err(Trap::MemoryOutOfBounds.into());
+                    }
+                    let d = mem.range(fp.get(dst), n)?;
+                    // SAFETY: the source range is inside the segment and the
+                    // destination inside the memory; they cannot overlap.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(segment.as_ptr().add(s as usize), mem.base.add(d), n as usize)
+                    };
+                }
+                Instr::DataDrop { data } => {
+                    self.store.opaque.instances[instance as usize].datas[data as usize] = Default::default();
+                }
+
+                Instr::I32Load(op) => fp.set(op.dst, u32::from_le_bytes(mem.load(fp, op)?) as u64),
+                Instr::I64Load(op) => fp.set(op.dst, u64::from_le_bytes(mem.load(fp, op)?)),
+                Instr::F32Load(op) => fp.set(op.dst, u32::from_le_bytes(mem.load(fp, op)?) as u64),
+                Instr::F64Load(op) => fp.set(op.dst, u64::from_le_bytes(mem.load(fp, op)?)),
+                Instr::I32Load8S(op) => fp.set_i32(op.dst, i8::from_le_bytes(mem.load(fp, op)?) as i32),
+                Instr::I32Load8U(op) => fp.set(op.dst, u8::from_le_bytes(mem.load(fp, op)?) as u64),
+                Instr::I32Load16S(op) => fp.set_i32(op.dst, i16::from_le_bytes(mem.load(fp, op)?) as i32),
+                Instr::I32Load16U(op) => fp.set(op.dst, u16::from_le_bytes(mem.load(fp, op)?) as u64),
+                Instr::I64Load8S(op) => fp.set_i64(op.dst, i8::from_le_bytes(mem.load(fp, op)?) as i64),
+                Instr::I64Load8U(op) => fp.set(op.dst, u8::from_le_bytes(mem.load(fp, op)?) as u64),
+                Instr::I64Load16S(op) => fp.set_i64(op.dst, i16::from_le_bytes(mem.load(fp, op)?) as i64),
+                Instr::I64Load16U(op) => fp.set(op.dst, u16::from_le_bytes(mem.load(fp, op)?) as u64),
+                Instr::I64Load32S(op) => fp.set_i64(op.dst, i32::from_le_bytes(mem.load(fp, op)?) as i64),
+                Instr::I64Load32U(op) => fp.set(op.dst, u32::from_le_bytes(mem.load(fp, op)?) as u64),
+                Instr::I32Store(op) | Instr::F32Store(op) => mem.store(fp, op, fp.u32(op.value).to_le_bytes())?,
+                Instr::I64Store(op) | Instr::F64Store(op) => mem.store(fp, op, fp.get(op.value).to_le_bytes())?,
+                Instr::I32Store8(op) | Instr::I64Store8(op) => mem.store(fp, op, [fp.get(op.value) as u8])?,
+                Instr::I32Store16(op) | Instr::I64Store16(op) => {
+                    mem.store(fp, op, (fp.get(op.value) as u16).to_le_bytes())?
+                }
+                Instr::I64Store32(op) => mem.store(fp, op, (fp.get(op.value) as u32).to_le_bytes())?,
+
+                Instr::I32Eqz(op) => fp.un(op, |x| (x as u32 == 0) as u64),
+                Instr::I64Eqz(op) => fp.un(op, |x| (x == 0) as u64),
+                Instr::I32Eq(op) => fp.u32_cmp(op, |a, b| a == b),
+                Instr::I32Ne(op) => fp.u32_cmp(op, |a, b| a != b),
+                Instr::I32LtS(op) => fp.i32_cmp(op, |a, b| a < b),
+                Instr::I32LtU(op) => fp.u32_cmp(op, |a, b| a < b),
+                Instr::I32GtS(op) => fp.i32_cmp(op, |a, b| a > b),
+                Instr::I32GtU(op) => fp.u32_cmp(op, |a, b| a > b),
+                Instr::I32LeS(op) => fp.i32_cmp(op, |a, b| a <= b),
+                Instr::I32LeU(op) => fp.u32_cmp(op, |a, b| a <= b),
+                Instr::I32GeS(op) => fp.i32_cmp(op, |a, b| a >= b),
+                Instr::I32GeU(op) => fp.u32_cmp(op, |a, b| a >= b),
+                Instr::I64Eq(op) => fp.u64_cmp(op, |a, b| a == b),
+                Instr::I64Ne(op) => fp.u64_cmp(op, |a, b| a != b),
+                Instr::I64LtS(op) => fp.i64_cmp(op, |a, b| a < b),
+                Instr::I64LtU(op) => fp.u64_cmp(op, |a, b| a < b),
+                Instr::I64GtS(op) => fp.i64_cmp(op, |a, b| a > b),
+                Instr::I64GtU(op) => fp.u64_cmp(op, |a, b| a > b),
+                Instr::I64LeS(op) => fp.i64_cmp(op, |a, b| a <= b),
+                Instr::I64LeU(op) => fp.u64_cmp(op, |a, b| a <= b),
+                Instr::I64GeS(op) => fp.i64_cmp(op, |a, b| a >= b),
+                Instr::I64GeU(op) => fp.u64_cmp(op, |a, b| a >= b),
+                Instr::F32Eq(op) => fp.f32_cmp(op, |a, b| a == b),
+                Instr::F32Ne(op) => fp.f32_cmp(op, |a, b| a != b),
+                Instr::F32Lt(op) => fp.f32_cmp(op, |a, b| a < b),
+                Instr::F32Gt(op) => fp.f32_cmp(op, |a, b| a > b),
+                Instr::F32Le(op) => fp.f32_cmp(op, |a, b| a <= b),
+                Instr::F32Ge(op) => fp.f32_cmp(op, |a, b| a >= b),
+                Instr::F64Eq(op) => fp.f64_cmp(op, |a, b| a == b),
+                Instr::F64Ne(op) => fp.f64_cmp(op, |a, b| a != b),
+                Instr::F64Lt(op) => fp.f64_cmp(op, |a, b| a < b),
+                Instr::F64Gt(op) => fp.f64_cmp(op, |a, b| a > b),
+                Instr::F64Le(op) => fp.f64_cmp(op, |a, b| a <= b),
+                Instr::F64Ge(op) => fp.f64_cmp(op, |a, b| a >= b),
+
+                Instr::I32Clz(op) => fp.un(op, |x| (x as u32).leading_zeros() as u64),
+                Instr::I32Ctz(op) => fp.un(op, |x| (x as u32).trailing_zeros() as u64),
+                Instr::I32Popcnt(op) => fp.un(op, |x| (x as u32).count_ones() as u64),
+                Instr::I32Add(op) => fp.i32_bin(op, i32::wrapping_add),
+                Instr::I32Sub(op) => fp.i32_bin(op, i32::wrapping_sub),
+                Instr::I32Mul(op) => fp.i32_bin(op, i32::wrapping_mul),
+                Instr::I32DivS(op) => fp.bin_trap(op, |a, b| Ok(num::i32_div_s(a as i32, b as i32)? as u32 as u64))?,
+                Instr::I32DivU(op) => fp.bin_trap(op, |a, b| Ok(num::i32_div_u(a as u32, b as u32)? as u64))?,
+                Instr::I32RemS(op) => fp.bin_trap(op, |a, b| Ok(num::i32_rem_s(a as i32, b as i32)? as u32 as u64))?,
+                Instr::I32RemU(op) => fp.bin_trap(op, |a, b| Ok(num::i32_rem_u(a as u32, b as u32)? as u64))?,
+                Instr::I32And(op) => fp.i32_bin(op, |a, b| a & b),
+                Instr::I32Or(op) => fp.i32_bin(op, |a, b| a | b),
+                Instr::I32Xor(op) => fp.i32_bin(op, |a, b| a ^ b),
+                Instr::I32Shl(op) => fp.i32_bin(op, |a, b| a.wrapping_shl(b as u32)),
+                Instr::I32ShrS(op) => fp.i32_bin(op, |a, b| a.wrapping_shr(b as u32)),
+                Instr::I32ShrU(op) => fp.i32_bin(op, |a, b| (a as u32).wrapping_shr(b as u32) as i32),
+                Instr::I32Rotl(op) => fp.i32_bin(op, |a, b| a.rotate_left(b as u32 & 31)),
+                Instr::I32Rotr(op) => fp.i32_bin(op, |a, b| a.rotate_right(b as u32 & 31)),
+                Instr::I64Clz(op) => fp.un(op, |x| x.leading_zeros() as u64),
+                Instr::I64Ctz(op) => fp.un(op, |x| x.trailing_zeros() as u64),
+                Instr::I64Popcnt(op) => fp.un(op, |x| x.count_ones() as u64),
+                Instr::I64Add(op) => fp.i64_bin(op, i64::wrapping_add),
+                Instr::I64Sub(op) => fp.i64_bin(op, i64::wrapping_sub),
+                Instr::I64Mul(op) => fp.i64_bin(op, i64::wrapping_mul),
+                Instr::I64DivS(op) => fp.bin_trap(op, |a, b| Ok(num::i64_div_s(a as i64, b as i64)? as u64))?,
+                Instr::I64DivU(op) => fp.bin_trap(op, num::i64_div_u)?,
+                Instr::I64RemS(op) => fp.bin_trap(op, |a, b| Ok(num::i64_rem_s(a as i64, b as i64)? as u64))?,
+                Instr::I64RemU(op) => fp.bin_trap(op, num::i64_rem_u)?,
+                Instr::I64And(op) => fp.i64_bin(op, |a, b| a & b),
+                Instr::I64Or(op) => fp.i64_bin(op, |a, b| a | b),
+                Instr::I64Xor(op) => fp.i64_bin(op, |a, b| a ^ b),
+                Instr::I64Shl(op) => fp.i64_bin(op, |a, b| a.wrapping_shl(b as u32)),
+                Instr::I64ShrS(op) => fp.i64_bin(op, |a, b| a.wrapping_shr(b as u32)),
+                Instr::I64ShrU(op) => fp.i64_bin(op, |a, b| (a as u64).wrapping_shr(b as u32) as i64),
+                Instr::I64Rotl(op) => fp.i64_bin(op, |a, b| a.rotate_left((b & 63) as u32)),
+                Instr::I64Rotr(op) => fp.i64_bin(op, |a, b| a.rotate_right((b & 63) as u32)),
+
+                Instr::F32Abs(op) => fp.un(op, |x| x & 0x7fff_ffff),
+                Instr::F32Neg(op) => fp.un(op, |x| x ^ 0x8000_0000),
+                Instr::F32Ceil(op) => fp.set_f32(op.dst, fp.f32(op.src).ceil()),
+                Instr::F32Floor(op) => fp.set_f32(op.dst, fp.f32(op.src).floor()),
+                Instr::F32Trunc(op) => fp.set_f32(op.dst, fp.f32(op.src).trunc()),
+                Instr::F32Nearest(op) => fp.set_f32(op.dst, fp.f32(op.src).round_ties_even()),
+                Instr::F32Sqrt(op) => fp.set_f32(op.dst, fp.f32(op.src).sqrt()),
+                Instr::F32Add(op) => fp.f32_bin(op, |a, b| a + b),
+                Instr::F32Sub(op) => fp.f32_bin(op, |a, b| a - b),
+                Instr::F32Mul(op) => fp.f32_bin(op, |a, b| a * b),
+                Instr::F32Div(op) => fp.f32_bin(op, |a, b| a / b),
+                Instr::F32Min(op) => fp.f32_bin(op, num::f32_min),
+                Instr::F32Max(op) => fp.f32_bin(op, num::f32_max),
+                Instr::F32Copysign(op) => {
+                    fp.set(op.dst, u64::from(num::f32_copysign(fp.u32(op.lhs), fp.u32(op.rhs))))
+                }
+                Instr::F64Abs(op) => fp.un(op, |x| x & 0x7fff_ffff_ffff_ffff),
+                Instr::F64Neg(op) => fp.un(op, |x| x ^ 0x8000_0000_0000_0000),
+                Instr::F64Ceil(op) => fp.set_f64(op.dst, fp.f64(op.src).ceil()),
+                Instr::F64Floor(op) => fp.set_f64(op.dst, fp.f64(op.src).floor()),
+                Instr::F64Trunc(op) => fp.set_f64(op.dst, fp.f64(op.src).trunc()),
+                Instr::F64Nearest(op) => fp.set_f64(op.dst, fp.f64(op.src).round_ties_even()),
+                Instr::F64Sqrt(op) => fp.set_f64(op.dst, fp.f64(op.src).sqrt()),
+                Instr::F64Add(op) => fp.f64_bin(op, |a, b| a + b),
+                Instr::F64Sub(op) => fp.f64_bin(op, |a, b| a - b),
+                Instr::F64Mul(op) => fp.f64_bin(op, |a, b| a * b),
+                Instr::F64Div(op) => fp.f64_bin(op, |a, b| a / b),
+                Instr::F64Min(op) => fp.f64_bin(op, num::f64_min),
+                Instr::F64Max(op) => fp.f64_bin(op, num::f64_max),
+                Instr::F64Copysign(op) => fp.set(op.dst, num::f64_copysign(fp.get(op.lhs), fp.get(op.rhs))),
+
+                Instr::I32WrapI64(op) => fp.un(op, |x| x as u32 as u64),
+                Instr::I32TruncF32S(op) => {
+                    fp.un_trap(op, |x| Ok(num::i32_trunc_f32_s(f32::from_bits(x as u32))? as u32 as u64))?
+                }
+                Instr::I32TruncF32U(op) => {
+                    fp.un_trap(op, |x| Ok(num::i32_trunc_f32_u(f32::from_bits(x as u32))? as u64))?
+                }
+                Instr::I32TruncF64S(op) => {
+                    fp.un_trap(op, |x| Ok(num::i32_trunc_f64_s(f64::from_bits(x))? as u32 as u64))?
+                }
+                Instr::I32TruncF64U(op) => fp.un_trap(op, |x| Ok(num::i32_trunc_f64_u(f64::from_bits(x))? as u64))?,
+                Instr::I64ExtendI32S(op) => fp.un(op, |x| x as u32 as i32 as i64 as u64),
+                Instr::I64ExtendI32U(op) => fp.un(op, |x| x as u32 as u64),
+                Instr::I64TruncF32S(op) => {
+                    fp.un_trap(op, |x| Ok(num::i64_trunc_f32_s(f32::from_bits(x as u32))? as u64))?
+                }
+                Instr::I64TruncF32U(op) => fp.un_trap(op, |x| num::i64_trunc_f32_u(f32::from_bits(x as u32)))?,
+                Instr::I64TruncF64S(op) => fp.un_trap(op, |x| Ok(num::i64_trunc_f64_s(f64::from_bits(x))? as u64))?,
+                Instr::I64TruncF64U(op) => fp.un_trap(op, |x| num::i64_trunc_f64_u(f64::from_bits(x)))?,
+                Instr::F32ConvertI32S(op) => fp.set_f32(op.dst, fp.i32(op.src) as f32),
+                Instr::F32ConvertI32U(op) => fp.set_f32(op.dst, fp.u32(op.src) as f32),
+                Instr::F32ConvertI64S(op) => fp.set_f32(op.dst, fp.i64(op.src) as f32),
+                Instr::F32ConvertI64U(op) => fp.set_f32(op.dst, fp.get(op.src) as f32),
+                Instr::F32DemoteF64(op) => fp.set_f32(op.dst, fp.f64(op.src) as f32),
+                Instr::F64ConvertI32S(op) => fp.set_f64(op.dst, fp.i32(op.src) as f64),
+                Instr::F64ConvertI32U(op) => fp.set_f64(op.dst, fp.u32(op.src) as f64),
+                Instr::F64ConvertI64S(op) => fp.set_f64(op.dst, fp.i64(op.src) as f64),
+                Instr::F64ConvertI64U(op) => fp.set_f64(op.dst, fp.get(op.src) as f64),
+                Instr::F64PromoteF32(op) => fp.set_f64(op.dst, fp.f32(op.src) as f64),
+                Instr::I32Extend8S(op) => fp.un(op, |x| x as i8 as i32 as u32 as u64),
+                Instr::I32Extend16S(op) => fp.un(op, |x| x as i16 as i32 as u32 as u64),
+                Instr::I64Extend8S(op) => fp.un(op, |x| x as i8 as i64 as u64),
+                Instr::I64Extend16S(op) => fp.un(op, |x| x as i16 as i64 as u64),
+                Instr::I64Extend32S(op) => fp.un(op, |x| x as i32 as i64 as u64),
+                // Rust's float-to-int `as` saturates and maps NaN to 0,
+                // exactly the `trunc_sat` semantics.
+                Instr::I32TruncSatF32S(op) => fp.set_i32(op.dst, fp.f32(op.src) as i32),
+                Instr::I32TruncSatF32U(op) => fp.set(op.dst, (fp.f32(op.src) as u32) as u64),
+                Instr::I32TruncSatF64S(op) => fp.set_i32(op.dst, fp.f64(op.src) as i32),
+                Instr::I32TruncSatF64U(op) => fp.set(op.dst, (fp.f64(op.src) as u32) as u64),
+                Instr::I64TruncSatF32S(op) => fp.set_i64(op.dst, fp.f32(op.src) as i64),
+                Instr::I64TruncSatF32U(op) => fp.set(op.dst, fp.f32(op.src) as u64),
+                Instr::I64TruncSatF64S(op) => fp.set_i64(op.dst, fp.f64(op.src) as i64),
+                Instr::I64TruncSatF64U(op) => fp.set(op.dst, fp.f64(op.src) as u64),
+            }
+            // SAFETY: every instruction that falls through has a successor:
+            // the translator never ends a function with one.
+            ip = unsafe { ip.add(1) };
+        }
+    }
+
+    /// Performs a call to store function `callee` whose arguments start at
+    /// slot `base` of the caller's frame. For a wasm callee, pushes the
+    /// caller's frame and returns the callee's start state; a host callee
+    /// runs to completion and the caller's state is returned.
+    #[inline]
+    fn call(
+        &mut self,
+        callee: u32,
+        ret_ip: *const Instr,
+        fp_index: usize,
+        base: Slot,
+        instance: u32,
+    ) -> Result<(*const Instr, Fp, usize, u32), Stop> {
+        let new_fp = fp_index + base.index();
+        match &self.store.opaque.funcs[callee as usize] {
+            FuncEntity::Wasm { instance: callee_instance, code, .. } => {
+                if self.frames.len() >= self.max_depth {
+                    return Err(Trap::StackOverflow.into());
+                }
+                let callee_instance = *callee_instance;
+                // SAFETY: `code` points into a module kept alive by the entity.
+                let code = unsafe { &**code };
+                let entered = self.enter(code, new_fp)?;
+                self.frames.push(Frame { ret_ip, fp: fp_index, instance, func: self.func });
+                self.func = callee;
+                Ok((entered.ip, entered.fp, new_fp, callee_instance))
+            }
+            FuncEntity::Host { host, ty, .. } => {
+                let host = self.store.host_funcs[*host as usize].clone();
+                let n = ty.param_slice().len().max(ty.result_slice().len());
+                let cells = &mut self.stack[new_fp..new_fp + n];
+                host(Caller::new(self.store, Some(instance)), cells).map_err(Stop::Host)?;
+                Ok((ret_ip, self.fp_at(fp_index), fp_index, instance))
+            }
+        }
+    }
+
+    fn memory_grow(&mut self, memory: u32, delta: u64) -> anyhow::Result<Option<u64>> {
+        let m = &self.store.opaque.memories[memory as usize];
+        let old_pages = m.pages();
+        let current = m.len();
+        let max = m.ty().maximum().map(|p| (p * m.ty().page_size()) as usize);
+        let Some(new_len) = m.grow_target(delta) else { return Ok(None) };
+        if !self.store.memory_may_grow(current, new_len, max)? {
+            return Ok(None);
+        }
+        let grown = self.store.opaque.memories[memory as usize].grow_to(new_len);
+        Ok(grown.then_some(old_pages))
+    }
+
+    fn table_grow(&mut self, table: u32, delta: u64, init: u64) -> anyhow::Result<Option<u64>> {
+        let t = &self.store.opaque.tables[table as usize];
+        let current = t.elems.len();
+        let max = t.ty.maximum().map(|m| m as usize);
+        if !self.store.table_may_grow(current, current.saturating_add(delta as usize), max)? {
+            return Ok(None);
+        }
+        Ok(self.store.opaque.tables[table as usize].grow(delta, init))
+    }
+}
+
+/// The index range `start..start + len` of a table or segment of `size`
+/// entries, or a table bounds trap.
+fn table_range(size: usize, start: u32, len: u32) -> Result<std::ops::Range<usize>, Trap> {
+    let end = u64::from(start) + u64::from(len);
+    if end > size as u64 {
+        return Err(Trap::TableOutOfBounds);
+    }
+    Ok(start as usize..end as usize)
+}
+
+/// Two distinct elements of a slice, mutably and immutably.
+fn pair_mut<E>(items: &mut [E], a: usize, b: usize) -> (&mut E, &E) {
+    assert_ne!(a, b);
+    if a < b {
+        let (lo, hi) = items.split_at_mut(b);
+        (&mut lo[a], &hi[0])
+    } else {
+        let (lo, hi) = items.split_at_mut(a);
+        (&mut hi[0], &lo[b])
+    }
+}

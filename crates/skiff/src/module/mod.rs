@@ -1,0 +1,487 @@
+//! [`Module`]: a validated, translated WebAssembly module, ready to be
+//! instantiated any number of times in any store of its engine.
+//!
+//! Loading is three separate steps over `wasmparser`'s payloads:
+//! 1. `wasmparser::Validator` checks every payload and function body;
+//! 2. the section readers here record the module's static shape
+//!    ([`ModuleInner`]): types, imports, declarations, segments, exports, names;
+//! 3. each function body goes through [`crate::translate`] into interpreter code.
+
+mod const_expr;
+
+pub(crate) use const_expr::ConstExpr;
+
+use crate::Engine;
+use crate::engine::SigId;
+use crate::translate::{CompiledFunc, FuncTranslator, ModuleEnv};
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
+use anyhow::{Context, Result, bail};
+use std::collections::HashMap;
+use std::sync::Arc;
+use wasmparser::{
+    DataKind, ElementItems, ElementKind, ExternalKind, FuncValidatorAllocations, KnownCustom, Name, Parser,
+    Payload, TypeRef, ValidPayload, Validator,
+};
+
+/// A compiled WebAssembly module. Cheap to clone.
+#[derive(Clone)]
+pub struct Module {
+    inner: Arc<ModuleInner>,
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module").field("name", &self.inner.name).finish_non_exhaustive()
+    }
+}
+
+/// What an import asks for.
+#[derive(Clone, Debug)]
+pub(crate) enum ImportKind {
+    /// A function of this module type index.
+    Func(u32),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Import {
+    pub module: String,
+    pub name: String,
+    pub kind: ImportKind,
+}
+
+/// Which index space an export refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ExportKind {
+    Func,
+    Table,
+    Memory,
+    Global,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Export {
+    pub name: String,
+    pub kind: ExportKind,
+    pub index: u32,
+}
+
+/// Where an element or data segment goes at instantiation, if anywhere.
+#[derive(Clone, Debug)]
+pub(crate) enum SegmentMode {
+    Passive,
+    Active { index: u32, offset: ConstExpr },
+    Declared,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ElemSegment {
+    pub mode: SegmentMode,
+    pub ty: RefType,
+    pub items: Vec<ConstExpr>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct DataSegment {
+    pub mode: SegmentMode,
+    pub bytes: Arc<[u8]>,
+}
+
+/// The static description of a module: everything instantiation needs.
+pub(crate) struct ModuleInner {
+    pub engine: Engine,
+    pub name: Option<String>,
+    pub types: Vec<FuncType>,
+    pub type_sigs: Vec<SigId>,
+    pub imports: Vec<Import>,
+    /// The type index of each function, imported ones first.
+    pub func_types: Vec<u32>,
+    pub num_imported_funcs: u32,
+    /// Every table's type, imported ones first (likewise memories, globals).
+    pub tables: Vec<TableType>,
+    pub num_imported_tables: u32,
+    pub memories: Vec<MemoryType>,
+    pub num_imported_memories: u32,
+    pub globals: Vec<GlobalType>,
+    pub num_imported_globals: u32,
+    /// Initializers of the defined globals.
+    pub global_inits: Vec<ConstExpr>,
+    /// Initializers of defined tables that have one (`None`: null).
+    pub table_inits: Vec<Option<ConstExpr>>,
+    pub exports: Vec<Export>,
+    pub export_index: HashMap<String, usize>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    /// Interpreter code of the defined functions.
+    pub code: Vec<CompiledFunc>,
+    /// Function names from the name section.
+    pub func_names: HashMap<u32, String>,
+}
+
+impl Module {
+    /// Compiles a module from the binary format or the text format.
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = wat::parse_bytes(bytes.as_ref())?;
+        Module::from_binary(engine, &bytes)
+    }
+
+    /// Compiles a module from the binary format only.
+    pub fn from_binary(engine: &Engine, binary: &[u8]) -> Result<Module> {
+        let inner = ModuleBuilder::new(engine).build(binary)?;
+        Ok(Module { inner: Arc::new(inner) })
+    }
+
+    /// Reads and compiles a `.wasm` or `.wat` file.
+    pub fn from_file(engine: &Engine, path: impl AsRef<std::path::Path>) -> Result<Module> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        Module::new(engine, bytes).with_context(|| format!("failed to compile `{}`", path.display()))
+    }
+
+    /// Checks that `bytes` is a valid module for `engine` without keeping it.
+    pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
+        Module::from_binary(engine, bytes).map(drop)
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The module's name from its name section.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.name.as_deref()
+    }
+
+    /// The module's imports: `(module, name, type)`.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = ImportType<'_>> + '_ {
+        self.inner.imports.iter().map(|i| ImportType {
+            module: &i.module,
+            name: &i.name,
+            ty: self.inner.import_extern_type(&i.kind),
+        })
+    }
+
+    /// The module's exports in declaration order.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType<'_>> + '_ {
+        self.inner.exports.iter().map(|e| ExportType { name: &e.name, ty: self.inner.extern_type(e.kind, e.index) })
+    }
+
+    pub fn get_export(&self, name: &str) -> Option<ExternType> {
+        let e = &self.inner.exports[*self.inner.export_index.get(name)?];
+        Some(self.inner.extern_type(e.kind, e.index))
+    }
+
+    pub(crate) fn inner(&self) -> &Arc<ModuleInner> {
+        &self.inner
+    }
+
+    /// A human-readable listing of the interpreter code of defined function
+    /// `index` (in the function index space), for tests and debugging.
+    pub fn disassemble(&self, index: u32) -> Option<String> {
+        let code = self.inner.code.get(index.checked_sub(self.inner.num_imported_funcs)? as usize)?;
+        Some(crate::ir::disassemble(code))
+    }
+}
+
+/// One import of a module.
+#[derive(Clone, Debug)]
+pub struct ImportType<'a> {
+    module: &'a str,
+    name: &'a str,
+    ty: ExternType,
+}
+
+impl<'a> ImportType<'a> {
+    pub fn module(&self) -> &'a str {
+        self.module
+    }
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+    pub fn ty(&self) -> ExternType {
+        self.ty.clone()
+    }
+}
+
+/// One export of a module.
+#[derive(Clone, Debug)]
+pub struct ExportType<'a> {
+    name: &'a str,
+    ty: ExternType,
+}
+
+impl<'a> ExportType<'a> {
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+    pub fn ty(&self) -> ExternType {
+        self.ty.clone()
+    }
+}
+
+impl ModuleInner {
+    pub fn func_type(&self, func_index: u32) -> &FuncType {
+        &self.types[self.func_types[func_index as usize] as usize]
+    }
+
+    pub fn func_sig(&self, func_index: u32) -> SigId {
+        self.type_sigs[self.func_types[func_index as usize] as usize]
+    }
+
+    fn import_extern_type(&self, kind: &ImportKind) -> ExternType {
+        match kind {
+            ImportKind::Func(ty) => ExternType::Func(self.types[*ty as usize].clone()),
+            ImportKind::Table(t) => ExternType::Table(t.clone()),
+            ImportKind::Memory(m) => ExternType::Memory(m.clone()),
+            ImportKind::Global(g) => ExternType::Global(g.clone()),
+        }
+    }
+
+    fn extern_type(&self, kind: ExportKind, index: u32) -> ExternType {
+        let i = index as usize;
+        match kind {
+            ExportKind::Func => ExternType::Func(self.func_type(index).clone()),
+            ExportKind::Table => ExternType::Table(self.tables[i].clone()),
+            ExportKind::Memory => ExternType::Memory(self.memories[i].clone()),
+            ExportKind::Global => ExternType::Global(self.globals[i].clone()),
+        }
+    }
+}
+
+/// Builds a [`ModuleInner`] from the payloads of one binary.
+struct ModuleBuilder {
+    module: ModuleInner,
+    allocs: FuncValidatorAllocations,
+    next_defined_func: u32,
+}
+
+impl ModuleBuilder {
+    fn new(engine: &Engine) -> ModuleBuilder {
+        ModuleBuilder {
+            module: ModuleInner {
+                engine: engine.clone(),
+                name: None,
+                types: Vec::new(),
+                type_sigs: Vec::new(),
+                imports: Vec::new(),
+                func_types: Vec::new(),
+                num_imported_funcs: 0,
+                tables: Vec::new(),
+                num_imported_tables: 0,
+                memories: Vec::new(),
+                num_imported_memories: 0,
+                globals: Vec::new(),
+                num_imported_globals: 0,
+                global_inits: Vec::new(),
+                table_inits: Vec::new(),
+                exports: Vec::new(),
+                export_index: HashMap::new(),
+                start: None,
+                elems: Vec::new(),
+                datas: Vec::new(),
+                code: Vec::new(),
+                func_names: HashMap::new(),
+            },
+            allocs: FuncValidatorAllocations::default(),
+            next_defined_func: 0,
+        }
+    }
+
+    fn build(mut self, binary: &[u8]) -> Result<ModuleInner> {
+        let mut validator = Validator::new_with_features(self.module.engine.features());
+        for payload in Parser::new(0).parse_all(binary) {
+            let payload = payload?;
+            match validator.payload(&payload)? {
+                ValidPayload::Func(to_validate, body) => {
+                    let mut func_validator = to_validate.into_validator(std::mem::take(&mut self.allocs));
+                    func_validator.validate(&body)?;
+                    self.allocs = func_validator.into_allocations();
+                    self.translate_body(&body)?;
+                    continue;
+                }
+                ValidPayload::Parser(_) => bail!("nested modules and components are not supported"),
+                ValidPayload::Ok | ValidPayload::End(_) => {}
+            }
+            self.read_payload(payload)?;
+        }
+        Ok(self.module)
+    }
+
+    fn read_payload(&mut self, payload: Payload<'_>) -> Result<()> {
+        let m = &mut self.module;
+        match payload {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    let ty = FuncType::from_wasmparser(&ty?)?;
+                    m.type_sigs.push(m.engine.intern_sig(&ty));
+                    m.types.push(ty);
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import?;
+                    let kind = match import.ty {
+                        TypeRef::Func(ty) | TypeRef::FuncExact(ty) => {
+                            m.func_types.push(ty);
+                            m.num_imported_funcs += 1;
+                            ImportKind::Func(ty)
+                        }
+                        TypeRef::Table(ty) => {
+                            let ty = TableType::from_wasmparser(&ty)?;
+                            m.tables.push(ty.clone());
+                            m.num_imported_tables += 1;
+                            ImportKind::Table(ty)
+                        }
+                        TypeRef::Memory(ty) => {
+                            let ty = MemoryType::from_wasmparser(&ty)?;
+                            m.memories.push(ty.clone());
+                            m.num_imported_memories += 1;
+                            ImportKind::Memory(ty)
+                        }
+                        TypeRef::Global(ty) => {
+                            let ty = global_type(&ty)?;
+                            m.globals.push(ty.clone());
+                            m.num_imported_globals += 1;
+                            ImportKind::Global(ty)
+                        }
+                        TypeRef::Tag(_) => bail!("exception handling (tags) is not supported yet"),
+                    };
+                    m.imports.push(Import { module: import.module.into(), name: import.name.into(), kind });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    m.func_types.push(ty?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let table = table?;
+                    m.tables.push(TableType::from_wasmparser(&table.ty)?);
+                    m.table_inits.push(match table.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(expr) => Some(ConstExpr::parse(&expr)?),
+                    });
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for memory in reader {
+                    m.memories.push(MemoryType::from_wasmparser(&memory?)?);
+                }
+            }
+            Payload::TagSection(_) => bail!("exception handling (tags) is not supported yet"),
+            Payload::GlobalSection(reader) => {
+                for global in reader {
+                    let global = global?;
+                    m.globals.push(global_type(&global.ty)?);
+                    m.global_inits.push(ConstExpr::parse(&global.init_expr)?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export?;
+                    let kind = match export.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => ExportKind::Func,
+                        ExternalKind::Table => ExportKind::Table,
+                        ExternalKind::Memory => ExportKind::Memory,
+                        ExternalKind::Global => ExportKind::Global,
+                        ExternalKind::Tag => bail!("exception handling (tags) is not supported yet"),
+                    };
+                    m.export_index.insert(export.name.to_string(), m.exports.len());
+                    m.exports.push(Export { name: export.name.into(), kind, index: export.index });
+                }
+            }
+            Payload::StartSection { func, .. } => m.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for elem in reader {
+                    let elem = elem?;
+                    let mode = match elem.kind {
+                        ElementKind::Passive => SegmentMode::Passive,
+                        ElementKind::Declared => SegmentMode::Declared,
+                        ElementKind::Active { table_index, offset_expr } => SegmentMode::Active {
+                            index: table_index.unwrap_or(0),
+                            offset: ConstExpr::parse(&offset_expr)?,
+                        },
+                    };
+                    let (ty, items) = match elem.items {
+                        ElementItems::Functions(funcs) => (
+                            RefType::FUNCREF,
+                            funcs.into_iter().map(|f| Ok(ConstExpr::ref_func(f?))).collect::<Result<Vec<_>>>()?,
+                        ),
+                        ElementItems::Expressions(ty, exprs) => (
+                            RefType::from_wasmparser(ty)?,
+                            exprs.into_iter().map(|e| ConstExpr::parse(&e?)).collect::<Result<Vec<_>>>()?,
+                        ),
+                    };
+                    m.elems.push(ElemSegment { mode, ty, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    let data = data?;
+                    let mode = match data.kind {
+                        DataKind::Passive => SegmentMode::Passive,
+                        DataKind::Active { memory_index, offset_expr } => {
+                            SegmentMode::Active { index: memory_index, offset: ConstExpr::parse(&offset_expr)? }
+                        }
+                    };
+                    m.datas.push(DataSegment { mode, bytes: data.data.into() });
+                }
+            }
+            Payload::CustomSection(reader) => {
+                if let KnownCustom::Name(names) = reader.as_known() {
+                    // A malformed name section is ignored, as the spec asks of
+                    // custom sections.
+                    let _ = read_names(m, names);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn translate_body(&mut self, body: &wasmparser::FunctionBody<'_>) -> Result<()> {
+        let func_index = self.module.num_imported_funcs + self.next_defined_func;
+        self.next_defined_func += 1;
+        let m = &self.module;
+        let env = ModuleEnv {
+            types: &m.types,
+            type_sigs: &m.type_sigs,
+            func_types: &m.func_types,
+            fuel: m.engine.config().consume_fuel,
+        };
+        let compiled = FuncTranslator::new(&env).translate(func_index, body)?;
+        self.module.code.push(compiled);
+        Ok(())
+    }
+}
+
+fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
+    if ty.shared {
+        bail!("shared globals (threads) are not supported yet");
+    }
+    let content = ValType::from_wasmparser(ty.content_type)?;
+    if content == ValType::V128 {
+        bail!("SIMD is not supported yet");
+    }
+    Ok(GlobalType::new(content, if ty.mutable { Mutability::Var } else { Mutability::Const }))
+}
+
+fn read_names(m: &mut ModuleInner, names: wasmparser::NameSectionReader<'_>) -> Result<()> {
+    for name in names {
+        match name? {
+            Name::Module { name, .. } => m.name = Some(name.to_string()),
+            Name::Function(map) => {
+                for naming in map {
+                    let naming = naming?;
+                    m.func_names.insert(naming.index, naming.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

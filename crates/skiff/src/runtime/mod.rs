@@ -1,0 +1,4 @@
+//! Runtime objects shared by every execution tier. Their layouts are what
+//! compiled code will address directly.
+
+pub(crate) mod memory;

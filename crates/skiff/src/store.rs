@@ -1,0 +1,381 @@
+//! [`Store`]: the owner of all runtime objects (functions, memories, tables,
+//! globals, instances) and of the embedder's data `T`.
+//!
+//! Runtime objects live in per-kind vectors of the store and are named by
+//! index; the public handles (`Func`, `Memory`, …) are a store id and an
+//! index. Objects are never freed before the store, so an index stays valid
+//! and the interpreter can hold raw pointers to code and memory while it runs.
+
+use crate::engine::SigId;
+use crate::module::ModuleInner;
+use crate::runtime::memory::LinearMemory;
+use crate::translate::CompiledFunc;
+use crate::types::{FuncType, GlobalType, TableType};
+use crate::{Engine, Module};
+use std::any::Any;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Identifies a store, so handles from another store are refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StoreId(u64);
+
+impl StoreId {
+    fn fresh() -> StoreId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        StoreId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// A host function callable from wasm: reads its parameters from the cells
+/// and writes its results over them.
+pub(crate) type HostFuncFn<T> =
+    Arc<dyn Fn(crate::Caller<'_, T>, &mut [u64]) -> anyhow::Result<()> + Send + Sync + 'static>;
+
+pub(crate) enum FuncEntity {
+    Wasm {
+        instance: u32,
+        /// Index in the module's function index space.
+        index: u32,
+        sig: SigId,
+        /// Points into `module.code`, which `module` keeps alive.
+        code: *const CompiledFunc,
+        module: Arc<ModuleInner>,
+    },
+    Host {
+        sig: SigId,
+        ty: FuncType,
+        /// Index into `StoreInner::host_funcs`.
+        host: u32,
+    },
+}
+
+// SAFETY: `code` points into the `ModuleInner` that the same entity keeps
+// alive through an `Arc`; the pointee is immutable after translation.
+unsafe impl Send for FuncEntity {}
+// SAFETY: see `Send`.
+unsafe impl Sync for FuncEntity {}
+
+impl FuncEntity {
+    pub fn sig(&self) -> SigId {
+        match self {
+            FuncEntity::Wasm { sig, .. } | FuncEntity::Host { sig, .. } => *sig,
+        }
+    }
+}
+
+pub(crate) struct TableEntity {
+    pub ty: TableType,
+    /// Reference cells (0 is null).
+    pub elems: Vec<u64>,
+}
+
+impl TableEntity {
+    /// Grows by `delta` entries set to `init`; returns the old size, or
+    /// `None` if the table's maximum (or the engine's limit) forbids it.
+    pub fn grow(&mut self, delta: u64, init: u64) -> Option<u64> {
+        let old = self.elems.len() as u64;
+        let new = old.checked_add(delta)?;
+        let max = self.ty.maximum().unwrap_or(u32::MAX as u64).min(MAX_TABLE_ELEMENTS);
+        if new > max {
+            return None;
+        }
+        self.elems.resize(new as usize, init);
+        Some(old)
+    }
+}
+
+/// No table grows past this many entries (wasm tables of 32-bit index type
+/// can name 2^32, but a table that large would be 32 GiB of cells).
+pub(crate) const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
+
+pub(crate) struct GlobalEntity {
+    pub ty: GlobalType,
+    pub value: u64,
+}
+
+pub(crate) struct InstanceEntity {
+    pub module: Module,
+    /// Store indices of the instance's functions, tables, memories and
+    /// globals, in the module's index spaces.
+    pub funcs: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub memories: Vec<u32>,
+    pub globals: Vec<u32>,
+    /// Element segments as reference cells; a dropped segment is empty.
+    pub elems: Vec<Arc<[u64]>>,
+    /// Data segments; a dropped segment is empty.
+    pub datas: Vec<Arc<[u8]>>,
+}
+
+/// The part of a store that does not depend on `T`.
+pub(crate) struct StoreOpaque {
+    id: StoreId,
+    engine: Engine,
+    pub funcs: Vec<FuncEntity>,
+    pub memories: Vec<LinearMemory>,
+    pub tables: Vec<TableEntity>,
+    pub globals: Vec<GlobalEntity>,
+    pub instances: Vec<InstanceEntity>,
+    pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    /// Remaining fuel, when the engine meters it.
+    pub fuel: u64,
+    /// How many host-to-wasm entries are active on the host stack.
+    pub host_depth: u32,
+    /// Value stacks kept for reuse by later calls.
+    pub spare_stacks: Vec<Vec<u64>>,
+}
+
+impl StoreOpaque {
+    pub fn id(&self) -> StoreId {
+        self.id
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+/// Decides whether memories and tables may grow (Wasmtime's `ResourceLimiter`).
+pub trait ResourceLimiter {
+    /// A memory wants to grow from `current` to `desired` bytes.
+    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> anyhow::Result<bool>;
+    /// A table wants to grow from `current` to `desired` entries.
+    fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> anyhow::Result<bool>;
+}
+
+/// A simple [`ResourceLimiter`]: caps on memory bytes and table entries.
+#[derive(Clone, Debug, Default)]
+pub struct StoreLimits {
+    memory_size: Option<usize>,
+    table_elements: Option<usize>,
+}
+
+/// Builds [`StoreLimits`].
+#[derive(Clone, Debug, Default)]
+pub struct StoreLimitsBuilder(StoreLimits);
+
+impl StoreLimitsBuilder {
+    pub fn new() -> StoreLimitsBuilder {
+        StoreLimitsBuilder::default()
+    }
+    /// The most bytes any one linear memory may have.
+    pub fn memory_size(mut self, bytes: usize) -> StoreLimitsBuilder {
+        self.0.memory_size = Some(bytes);
+        self
+    }
+    /// The most entries any one table may have.
+    pub fn table_elements(mut self, elements: usize) -> StoreLimitsBuilder {
+        self.0.table_elements = Some(elements);
+        self
+    }
+    pub fn build(self) -> StoreLimits {
+        self.0
+    }
+}
+
+impl ResourceLimiter for StoreLimits {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> anyhow::Result<bool> {
+        Ok(self.memory_size.is_none_or(|limit| desired <= limit))
+    }
+    fn table_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> anyhow::Result<bool> {
+        Ok(self.table_elements.is_none_or(|limit| desired <= limit))
+    }
+}
+
+type LimiterFn<T> = Box<dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync>;
+
+pub(crate) struct StoreInner<T> {
+    pub opaque: StoreOpaque,
+    pub data: T,
+    pub host_funcs: Vec<HostFuncFn<T>>,
+    pub limiter: Option<LimiterFn<T>>,
+}
+
+impl<T> StoreInner<T> {
+    pub fn opaque(&self) -> &StoreOpaque {
+        &self.opaque
+    }
+
+    pub fn opaque_mut(&mut self) -> &mut StoreOpaque {
+        &mut self.opaque
+    }
+
+    /// Asks the limiter whether a memory may grow to `desired` bytes.
+    pub fn memory_may_grow(&mut self, current: usize, desired: usize, max: Option<usize>) -> anyhow::Result<bool> {
+        match &mut self.limiter {
+            Some(get) => get(&mut self.data).memory_growing(current, desired, max),
+            None => Ok(true),
+        }
+    }
+
+    pub fn table_may_grow(&mut self, current: usize, desired: usize, max: Option<usize>) -> anyhow::Result<bool> {
+        match &mut self.limiter {
+            Some(get) => get(&mut self.data).table_growing(current, desired, max),
+            None => Ok(true),
+        }
+    }
+}
+
+/// A collection of WebAssembly instances and host state `T`.
+pub struct Store<T> {
+    inner: Box<StoreInner<T>>,
+}
+
+impl<T> Store<T> {
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        Store {
+            inner: Box::new(StoreInner {
+                opaque: StoreOpaque {
+                    id: StoreId::fresh(),
+                    engine: engine.clone(),
+                    funcs: Vec::new(),
+                    memories: Vec::new(),
+                    tables: Vec::new(),
+                    globals: Vec::new(),
+                    instances: Vec::new(),
+                    externrefs: Vec::new(),
+                    fuel: 0,
+                    host_depth: 0,
+                    spare_stacks: Vec::new(),
+                },
+                data,
+                host_funcs: Vec::new(),
+                limiter: None,
+            }),
+        }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        self.inner.opaque.engine()
+    }
+
+    pub fn data(&self) -> &T {
+        &self.inner.data
+    }
+
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.inner.data
+    }
+
+    pub fn into_data(self) -> T {
+        self.inner.data
+    }
+
+    /// Installs a limiter that decides whether memories and tables may grow.
+    pub fn limiter(&mut self, limiter: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static) {
+        self.inner.limiter = Some(Box::new(limiter));
+    }
+
+    /// Sets the fuel left for wasm to consume. Fails unless the engine was
+    /// configured with `consume_fuel(true)`.
+    pub fn set_fuel(&mut self, fuel: u64) -> anyhow::Result<()> {
+        self.check_fuel_enabled()?;
+        self.inner.opaque.fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel left. Fails unless fuel metering is on.
+    pub fn get_fuel(&self) -> anyhow::Result<u64> {
+        self.check_fuel_enabled()?;
+        Ok(self.inner.opaque.fuel)
+    }
+
+    fn check_fuel_enabled(&self) -> anyhow::Result<()> {
+        if !self.engine().config().consume_fuel {
+            anyhow::bail!("fuel is not configured in this store: enable it with `Config::consume_fuel(true)`");
+        }
+        Ok(())
+    }
+}
+
+impl<T> std::fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("id", &self.inner.opaque.id).finish_non_exhaustive()
+    }
+}
+
+/// A shared borrow of a store.
+pub struct StoreContext<'a, T>(pub(crate) &'a StoreInner<T>);
+
+/// An exclusive borrow of a store.
+pub struct StoreContextMut<'a, T>(pub(crate) &'a mut StoreInner<T>);
+
+impl<T> StoreContext<'_, T> {
+    pub fn data(&self) -> &T {
+        &self.0.data
+    }
+    pub fn engine(&self) -> &Engine {
+        self.0.opaque.engine()
+    }
+}
+
+impl<T> StoreContextMut<'_, T> {
+    pub fn data(&self) -> &T {
+        &self.0.data
+    }
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.0.data
+    }
+    pub fn engine(&self) -> &Engine {
+        self.0.opaque.engine()
+    }
+}
+
+/// Anything that can lend a shared borrow of a store.
+pub trait AsContext {
+    type Data;
+    fn as_context(&self) -> StoreContext<'_, Self::Data>;
+}
+
+/// Anything that can lend an exclusive borrow of a store.
+pub trait AsContextMut: AsContext {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, Self::Data>;
+}
+
+impl<T> AsContext for Store<T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(&self.inner)
+    }
+}
+impl<T> AsContextMut for Store<T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(&mut self.inner)
+    }
+}
+impl<T> AsContext for StoreContext<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+impl<T> AsContext for StoreContextMut<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+impl<T> AsContextMut for StoreContextMut<'_, T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(self.0)
+    }
+}
+impl<C: AsContext + ?Sized> AsContext for &C {
+    type Data = C::Data;
+    fn as_context(&self) -> StoreContext<'_, C::Data> {
+        (**self).as_context()
+    }
+}
+impl<C: AsContext + ?Sized> AsContext for &mut C {
+    type Data = C::Data;
+    fn as_context(&self) -> StoreContext<'_, C::Data> {
+        (**self).as_context()
+    }
+}
+impl<C: AsContextMut + ?Sized> AsContextMut for &mut C {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, C::Data> {
+        (**self).as_context_mut()
+    }
+}
+

@@ -1,0 +1,1048 @@
+//! Translation of one validated wasm function body into interpreter code
+//! ([`crate::ir`]).
+//!
+//! The translator walks the operators once, simulating the wasm operand stack
+//! at compile time. Each simulated operand says *where its value lives*: in a
+//! local, in a constant slot, or in the temporary slot of its stack height.
+//! Instructions then read their inputs from those slots directly, so
+//! `local.get` and constants cost nothing at run time.
+//!
+//! Validation is not done here: `Module` validates every body with
+//! `wasmparser` before translating, so this code may assume well-typed input
+//! and only reports engine limits (frame size) and unsupported features.
+
+mod control;
+
+use crate::engine::SigId;
+use crate::ir::{BinOp, BranchOffset, Instr, Load, Slot, Store, UnOp};
+use crate::trap::Trap;
+use crate::types::FuncType;
+use anyhow::{Context, Result, bail};
+use control::{ControlFrame, FrameKind, Label};
+use std::collections::HashMap;
+use wasmparser::{BlockType, FunctionBody, MemArg, MemArgTarget, Operator};
+
+/// Interpreter code for one function, ready to run.
+#[derive(Debug)]
+pub(crate) struct CompiledFunc {
+    pub code: Box<[Instr]>,
+    pub num_params: u16,
+    /// Parameters plus declared locals.
+    pub num_locals: u16,
+    /// The slot of the first constant; the constants follow the locals.
+    pub consts_base: u16,
+    pub consts: Box<[u64]>,
+    /// Cells the frame needs: locals, constants and the deepest operand stack.
+    pub frame_size: u16,
+}
+
+/// What the translator needs to know about the module around the function.
+pub(crate) struct ModuleEnv<'a> {
+    pub types: &'a [FuncType],
+    pub type_sigs: &'a [SigId],
+    /// The type index of every function, imported ones first.
+    pub func_types: &'a [u32],
+    pub fuel: bool,
+}
+
+/// Where a simulated operand's value lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Operand {
+    /// In local `n`: nothing was emitted for the `local.get` yet. If local `n`
+    /// is written while this operand is live, the value is first copied to
+    /// the operand's temporary slot (see `materialize_local`).
+    Local(u16),
+    /// In a constant slot, filled at frame entry.
+    Const(Slot),
+    /// In the temporary slot of its stack height.
+    Temp,
+}
+
+/// The state of translating one function. Created per body; all fields are
+/// reset by `translate`.
+pub(crate) struct FuncTranslator<'a> {
+    env: &'a ModuleEnv<'a>,
+    /// The instructions emitted so far. Branch targets are instruction indices.
+    code: Vec<Instr>,
+    /// The simulated operand stack; entry `h` is the operand at height `h`.
+    stack: Vec<Operand>,
+    /// The enclosing blocks, innermost last; entry 0 is the function body.
+    control: Vec<ControlFrame>,
+    /// For each local, how many `Operand::Local` entries on `stack` name it,
+    /// so writing a local knows at once whether copies must be made.
+    local_refs: Vec<u32>,
+    /// Sum of `local_refs`: whether any lazy local reads are on the stack.
+    lazy_locals: u32,
+    num_params: u16,
+    num_locals: u16,
+    /// The deduplicated constants, by bit pattern, and their slots.
+    consts: Vec<u64>,
+    const_slots: HashMap<u64, Slot>,
+    consts_base: u16,
+    /// The slot of the operand at stack height 0.
+    temps_base: u16,
+    /// The deepest stack seen, for the frame size.
+    max_height: usize,
+    /// Whether code at the current position can run. Operators in dead code
+    /// are skipped; only their block structure is tracked, in `dead_depth`.
+    reachable: bool,
+    /// How many blocks deep the translator is inside dead code.
+    dead_depth: u32,
+    /// The index of the last instruction if it wrote a fresh temporary that
+    /// is now the top operand and may be redirected by `local.set`.
+    last_result: Option<usize>,
+    /// The `ConsumeFuel` instruction that pays for the code being emitted.
+    fuel_instr: Option<usize>,
+}
+
+impl<'a> FuncTranslator<'a> {
+    pub fn new(env: &'a ModuleEnv<'a>) -> FuncTranslator<'a> {
+        FuncTranslator {
+            env,
+            code: Vec::new(),
+            stack: Vec::new(),
+            control: Vec::new(),
+            local_refs: Vec::new(),
+            lazy_locals: 0,
+            num_params: 0,
+            num_locals: 0,
+            consts: Vec::new(),
+            const_slots: HashMap::new(),
+            consts_base: 0,
+            temps_base: 0,
+            max_height: 0,
+            reachable: true,
+            dead_depth: 0,
+            last_result: None,
+            fuel_instr: None,
+        }
+    }
+
+    /// Translates the body of function `func_index` (in the module's function
+    /// index space). The body must already be validated.
+    pub fn translate(&mut self, func_index: u32, body: &FunctionBody<'_>) -> Result<CompiledFunc> {
+        let ty = &self.env.types[self.env.func_types[func_index as usize] as usize];
+        let num_params = ty.param_slice().len();
+        let num_results = ty.result_slice().len();
+        let mut num_locals = num_params as u64;
+        for local in body.get_locals_reader()? {
+            let (count, ty) = local?;
+            if ty == wasmparser::ValType::V128 {
+                bail!("SIMD is not supported yet");
+            }
+            num_locals += u64::from(count);
+        }
+        let max_consts = count_constants(body)?;
+        let frame_limit = u64::from(u16::MAX);
+        if num_locals + max_consts as u64 > frame_limit {
+            bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
+        }
+        self.code.clear();
+        self.stack.clear();
+        self.control.clear();
+        self.local_refs.clear();
+        self.local_refs.resize(num_locals as usize, 0);
+        self.lazy_locals = 0;
+        self.num_params = num_params as u16;
+        self.num_locals = num_locals as u16;
+        self.consts.clear();
+        self.const_slots.clear();
+        self.consts_base = num_locals as u16;
+        self.temps_base = (num_locals + max_consts as u64) as u16;
+        self.max_height = 0;
+        self.reachable = true;
+        self.dead_depth = 0;
+        self.last_result = None;
+        self.fuel_instr = None;
+
+        if self.env.fuel {
+            self.fuel_instr = Some(self.code.len());
+            self.code.push(Instr::ConsumeFuel { amount: 1 });
+        }
+        self.control.push(ControlFrame::new(FrameKind::Function, 0, 0, num_results, Label::new()));
+
+        let mut reader = body.get_operators_reader()?;
+        while !reader.eof() {
+            let offset = reader.original_position();
+            let op = reader.read()?;
+            self.translate_operator(op).with_context(|| format!("at offset {offset:#x}"))?;
+        }
+        let frame_size = self.temps_base as usize + self.max_height;
+        Ok(CompiledFunc {
+            code: std::mem::take(&mut self.code).into_boxed_slice(),
+            num_params: self.num_params,
+            num_locals: self.num_locals,
+            consts_base: self.consts_base,
+            consts: self.consts.clone().into_boxed_slice(),
+            frame_size: frame_size as u16,
+        })
+    }
+
+    // ---- The simulated operand stack ----
+
+    /// The slot of the temporary at stack height `height`.
+    fn temp_slot(&self, height: usize) -> Slot {
+        Slot(self.temps_base + height as u16)
+    }
+
+    /// Where the operand at `height` lives.
+    fn operand_slot(&self, height: usize) -> Slot {
+        match self.stack[height] {
+            Operand::Local(n) => Slot(n),
+            Operand::Const(slot) => slot,
+            Operand::Temp => self.temp_slot(height),
+        }
+    }
+
+    fn push(&mut self, operand: Operand) -> Result<()> {
+        let height = self.stack.len();
+        if self.temps_base as usize + height >= u16::MAX as usize {
+            bail!("function too large: operand stack exceeds the frame limit");
+        }
+        if let Operand::Local(n) = operand {
+            self.local_refs[n as usize] += 1;
+            self.lazy_locals += 1;
+        }
+        self.stack.push(operand);
+        self.max_height = self.max_height.max(height + 1);
+        Ok(())
+    }
+
+    /// Pops the top operand and returns the slot it lives in.
+    fn pop(&mut self) -> Slot {
+        let height = self.stack.len() - 1;
+        let slot = self.operand_slot(height);
+        self.pop_operand();
+        slot
+    }
+
+    fn pop_operand(&mut self) -> Operand {
+        let operand = self.stack.pop().expect("validated code never underflows the stack");
+        if let Operand::Local(n) = operand {
+            self.local_refs[n as usize] -= 1;
+            self.lazy_locals -= 1;
+        }
+        operand
+    }
+
+    fn truncate_stack(&mut self, height: usize) {
+        while self.stack.len() > height {
+            self.pop_operand();
+        }
+    }
+
+    /// The slot holding constant bits `value`, allocating it on first use.
+    fn const_slot(&mut self, value: u64) -> Slot {
+        if let Some(slot) = self.const_slots.get(&value) {
+            return *slot;
+        }
+        let slot = Slot(self.consts_base + self.consts.len() as u16);
+        self.consts.push(value);
+        self.const_slots.insert(value, slot);
+        slot
+    }
+
+    fn push_const(&mut self, value: u64) -> Result<()> {
+        let slot = self.const_slot(value);
+        self.push(Operand::Const(slot))
+    }
+
+    /// Makes the operand at `height` live in its temporary slot.
+    fn materialize(&mut self, height: usize) {
+        let src = match self.stack[height] {
+            Operand::Temp => return,
+            Operand::Local(n) => {
+                self.local_refs[n as usize] -= 1;
+                self.lazy_locals -= 1;
+                Slot(n)
+            }
+            Operand::Const(slot) => slot,
+        };
+        let dst = self.temp_slot(height);
+        self.emit(Instr::Copy { dst, src });
+        self.stack[height] = Operand::Temp;
+    }
+
+    /// Copies every lazy read of local `n` on the stack to its temporary slot,
+    /// before local `n` is overwritten.
+    fn materialize_local(&mut self, n: u16) {
+        if self.local_refs[n as usize] == 0 {
+            return;
+        }
+        for height in 0..self.stack.len() {
+            if self.stack[height] == Operand::Local(n) {
+                self.materialize(height);
+            }
+        }
+    }
+
+    /// Copies every lazy local read on the stack to its temporary slot. Done at
+    /// block entries: a local written inside the block could otherwise force
+    /// a copy on one control path only.
+    fn materialize_all_locals(&mut self) {
+        if self.lazy_locals == 0 {
+            return;
+        }
+        for height in 0..self.stack.len() {
+            if matches!(self.stack[height], Operand::Local(_)) {
+                self.materialize(height);
+            }
+        }
+    }
+
+    /// Makes the top `n` operands live in their temporary slots.
+    fn materialize_top(&mut self, n: usize) {
+        let len = self.stack.len();
+        for height in len - n..len {
+            self.materialize(height);
+        }
+    }
+
+    // ---- Emitting code ----
+
+    fn emit(&mut self, instr: Instr) -> usize {
+        self.last_result = None;
+        self.code.push(instr);
+        self.code.len() - 1
+    }
+
+    /// Emits an instruction that writes a new top operand into `dst`, which
+    /// must be the temporary slot of the next stack height.
+    fn emit_result(&mut self, instr: Instr) -> Result<()> {
+        self.push(Operand::Temp)?;
+        self.code.push(instr);
+        self.last_result = Some(self.code.len() - 1);
+        Ok(())
+    }
+
+    /// The temporary slot the next pushed operand will use.
+    fn next_temp(&self) -> Slot {
+        self.temp_slot(self.stack.len())
+    }
+
+    fn binary(&mut self, make: fn(BinOp) -> Instr) -> Result<()> {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let dst = self.next_temp();
+        self.emit_result(make(BinOp { dst, lhs, rhs }))
+    }
+
+    fn unary(&mut self, make: fn(UnOp) -> Instr) -> Result<()> {
+        let src = self.pop();
+        let dst = self.next_temp();
+        self.emit_result(make(UnOp { dst, src }))
+    }
+
+    fn load(&mut self, memarg: &MemArg, make: fn(Load) -> Instr) -> Result<()> {
+        let offset = self.memory0_offset(memarg)?;
+        let addr = self.pop();
+        let dst = self.next_temp();
+        self.emit_result(make(Load { dst, addr, offset }))
+    }
+
+    fn store(&mut self, memarg: &MemArg, make: fn(Store) -> Instr) -> Result<()> {
+        let offset = self.memory0_offset(memarg)?;
+        let value = self.pop();
+        let addr = self.pop();
+        self.emit(make(Store { addr, value, offset }));
+        Ok(())
+    }
+
+    fn memory0_offset(&self, memarg: &MemArg) -> Result<u32> {
+        check_memory0(match memarg.target {
+            MemArgTarget::Memory(m) => m,
+            MemArgTarget::Array(_) => bail!("GC arrays are not supported yet"),
+        })?;
+        u32::try_from(memarg.offset).context("64-bit memory offsets (memory64) are not supported yet")
+    }
+
+    /// The current position as a branch target.
+    fn pin_label_here(&mut self, depth: usize) {
+        let target = self.code.len();
+        let frame = self.control.len() - 1 - depth;
+        let patches = self.control[frame].label.pin(target);
+        for at in patches {
+            self.patch_branch(at, target);
+        }
+        self.last_result = None;
+    }
+
+    fn patch_branch(&mut self, at: usize, target: usize) {
+        let offset = target as BranchOffset - at as BranchOffset;
+        match &mut self.code[at] {
+            Instr::Br { offset: o } | Instr::BrIfNez { offset: o, .. } | Instr::BrIfEqz { offset: o, .. } => {
+                *o = offset
+            }
+            other => unreachable!("patching a non-branch {other:?}"),
+        }
+    }
+
+    /// Emits `instr` (a branch with offset 0) aimed at the label of the frame
+    /// `depth` levels out.
+    fn emit_branch_to(&mut self, depth: usize, instr: Instr) {
+        let at = self.emit(instr);
+        let frame = self.control.len() - 1 - depth;
+        match self.control[frame].label.target() {
+            Some(target) => self.patch_branch(at, target),
+            None => {
+                self.control[frame].label.add_patch(at);
+                self.control[frame].branched_to = true;
+            }
+        }
+    }
+
+    /// The copies that move the values a branch to frame `depth` carries into
+    /// the frame's result (or, for loops, parameter) slots.
+    fn branch_copies(&self, depth: usize) -> Vec<(Slot, Slot)> {
+        let frame = &self.control[self.control.len() - 1 - depth];
+        let arity = frame.branch_arity();
+        let top = self.stack.len() - arity;
+        let mut copies = Vec::new();
+        for i in 0..arity {
+            let src = self.operand_slot(top + i);
+            let dst = self.temp_slot(frame.height + i);
+            if src != dst {
+                copies.push((dst, src));
+            }
+        }
+        copies
+    }
+
+    /// Emits copies in order. Destinations lie at or below their sources'
+    /// heights, so copying upward never clobbers a later source.
+    fn emit_copies(&mut self, copies: &[(Slot, Slot)]) {
+        let mut i = 0;
+        while i < copies.len() {
+            // Merge runs of consecutive copies into one span.
+            let (dst, src) = copies[i];
+            let mut len = 1;
+            while i + len < copies.len()
+                && copies[i + len].0.0 == dst.0 + len as u16
+                && copies[i + len].1.0 == src.0 + len as u16
+            {
+                len += 1;
+            }
+            if len == 1 {
+                self.emit(Instr::Copy { dst, src });
+            } else {
+                self.emit(Instr::CopySpan { dst, src, len: len as u16 });
+            }
+            i += len;
+        }
+    }
+
+    /// An unconditional branch to frame `depth`, carrying its values.
+    fn branch(&mut self, depth: usize) {
+        if depth == self.control.len() - 1 {
+            self.emit_return();
+            return;
+        }
+        let copies = self.branch_copies(depth);
+        self.emit_copies(&copies);
+        self.emit_branch_to(depth, Instr::Br { offset: 0 });
+    }
+
+    fn emit_return(&mut self) {
+        let arity = self.control[0].results;
+        match arity {
+            0 => {
+                self.emit(Instr::Return0);
+            }
+            1 => {
+                let src = self.operand_slot(self.stack.len() - 1);
+                self.emit(Instr::Return1 { src });
+            }
+            n => {
+                self.materialize_top(n);
+                let src = self.temp_slot(self.stack.len() - n);
+                self.emit(Instr::ReturnSpan { src, len: n as u16 });
+            }
+        }
+    }
+
+    fn block_arity(&self, ty: BlockType) -> Result<(usize, usize)> {
+        Ok(match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(wasmparser::ValType::V128) => bail!("SIMD is not supported yet"),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(idx) => {
+                let ty = &self.env.types[idx as usize];
+                (ty.param_slice().len(), ty.result_slice().len())
+            }
+        })
+    }
+
+    fn enter_dead_code(&mut self) {
+        self.reachable = false;
+        self.last_result = None;
+    }
+
+    // ---- Operators ----
+
+    fn translate_operator(&mut self, op: Operator<'_>) -> Result<()> {
+        if !self.reachable {
+            return self.translate_dead_operator(op);
+        }
+        if let Some(at) = self.fuel_instr {
+            if let Instr::ConsumeFuel { amount } = &mut self.code[at] {
+                *amount = amount.saturating_add(1);
+            }
+        }
+        use Operator as O;
+        match op {
+            O::Nop => {}
+            O::Unreachable => {
+                self.emit(Instr::Trap { code: Trap::UnreachableCodeReached });
+                self.enter_dead_code();
+            }
+            O::Block { blockty } => {
+                let (params, results) = self.block_arity(blockty)?;
+                self.materialize_all_locals();
+                let height = self.stack.len() - params;
+                self.control.push(ControlFrame::new(FrameKind::Block, height, params, results, Label::new()));
+            }
+            O::Loop { blockty } => {
+                let (params, results) = self.block_arity(blockty)?;
+                self.materialize_all_locals();
+                self.materialize_top(params);
+                let height = self.stack.len() - params;
+                let mut label = Label::new();
+                label.pin(self.code.len());
+                self.last_result = None;
+                let mut frame = ControlFrame::new(FrameKind::Loop, height, params, results, label);
+                if self.env.fuel {
+                    frame.outer_fuel_instr = self.fuel_instr;
+                    self.fuel_instr = Some(self.emit(Instr::ConsumeFuel { amount: 1 }));
+                }
+                self.control.push(frame);
+            }
+            O::If { blockty } => {
+                let (params, results) = self.block_arity(blockty)?;
+                let cond = self.pop();
+                self.materialize_all_locals();
+                self.materialize_top(params);
+                let height = self.stack.len() - params;
+                let mut frame = ControlFrame::new(FrameKind::If, height, params, results, Label::new());
+                frame.else_branch = Some(self.emit(Instr::BrIfEqz { cond, offset: 0 }));
+                self.control.push(frame);
+            }
+            O::Else => self.translate_else(),
+            O::End => self.translate_end()?,
+            O::Br { relative_depth } => {
+                self.branch(relative_depth as usize);
+                self.enter_dead_code();
+            }
+            O::BrIf { relative_depth } => {
+                let depth = relative_depth as usize;
+                let cond = self.pop();
+                if depth == self.control.len() - 1 {
+                    let skip = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+                    self.emit_return();
+                    let here = self.code.len();
+                    self.patch_branch(skip, here);
+                    self.last_result = None;
+                } else {
+                    let copies = self.branch_copies(depth);
+                    if copies.is_empty() {
+                        self.emit_branch_to(depth, Instr::BrIfNez { cond, offset: 0 });
+                    } else {
+                        let skip = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+                        self.emit_copies(&copies);
+                        self.emit_branch_to(depth, Instr::Br { offset: 0 });
+                        let here = self.code.len();
+                        self.patch_branch(skip, here);
+                        self.last_result = None;
+                    }
+                }
+            }
+            O::BrTable { targets } => {
+                let index = self.pop();
+                let depths = targets
+                    .targets()
+                    .chain(std::iter::once(Ok(targets.default())))
+                    .collect::<Result<Vec<u32>, _>>()?;
+                self.emit(Instr::BrTable { index, len: targets.len() });
+                let table_start = self.code.len();
+                // First the table of jumps, then a stub with copies for each
+                // target that needs values moved.
+                let mut stubs = Vec::new();
+                for &depth in &depths {
+                    let depth = depth as usize;
+                    let at = self.code.len();
+                    let needs_stub = depth == self.control.len() - 1 || !self.branch_copies(depth).is_empty();
+                    if needs_stub {
+                        self.emit(Instr::Br { offset: 0 });
+                        stubs.push((at, depth));
+                    } else {
+                        self.emit_branch_to(depth, Instr::Br { offset: 0 });
+                    }
+                }
+                debug_assert_eq!(self.code.len() - table_start, depths.len());
+                for (at, depth) in stubs {
+                    let here = self.code.len();
+                    self.patch_branch(at, here);
+                    self.branch(depth);
+                }
+                self.enter_dead_code();
+            }
+            O::Return => {
+                self.emit_return();
+                self.enter_dead_code();
+            }
+            O::Call { function_index } => {
+                let ty = &self.env.types[self.env.func_types[function_index as usize] as usize];
+                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
+                self.materialize_top(params);
+                let base = self.temp_slot(self.stack.len() - params);
+                self.truncate_stack(self.stack.len() - params);
+                self.emit(Instr::Call { func: function_index, base });
+                for _ in 0..results {
+                    self.push(Operand::Temp)?;
+                }
+            }
+            O::CallIndirect { type_index, table_index } => {
+                let ty = &self.env.types[type_index as usize];
+                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
+                let index = self.pop();
+                self.materialize_top(params);
+                let base = self.temp_slot(self.stack.len() - params);
+                self.truncate_stack(self.stack.len() - params);
+                self.emit(Instr::CallIndirect { table: table_index, index, base });
+                self.emit(Instr::CallIndirectSig { sig: self.env.type_sigs[type_index as usize] });
+                for _ in 0..results {
+                    self.push(Operand::Temp)?;
+                }
+            }
+            O::Drop => {
+                self.pop_operand();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                if let O::TypedSelect { ty: wasmparser::ValType::V128 } = op {
+                    bail!("SIMD is not supported yet");
+                }
+                let cond = self.pop();
+                let if_false = self.pop();
+                let if_true = self.pop();
+                let dst = self.next_temp();
+                self.emit_result(Instr::Select { dst, cond, if_true, if_false })?;
+            }
+            O::LocalGet { local_index } => self.push(Operand::Local(local_index as u16))?,
+            O::LocalSet { local_index } => self.local_set(local_index as u16),
+            O::LocalTee { local_index } => {
+                self.local_set(local_index as u16);
+                self.push(Operand::Local(local_index as u16))?;
+            }
+            O::GlobalGet { global_index } => {
+                let dst = self.next_temp();
+                self.emit_result(Instr::GlobalGet { dst, global: global_index })?;
+            }
+            O::GlobalSet { global_index } => {
+                let src = self.pop();
+                self.emit(Instr::GlobalSet { src, global: global_index });
+            }
+            O::I32Load { memarg } => self.load(&memarg, Instr::I32Load)?,
+            O::I64Load { memarg } => self.load(&memarg, Instr::I64Load)?,
+            O::F32Load { memarg } => self.load(&memarg, Instr::F32Load)?,
+            O::F64Load { memarg } => self.load(&memarg, Instr::F64Load)?,
+            O::I32Load8S { memarg } => self.load(&memarg, Instr::I32Load8S)?,
+            O::I32Load8U { memarg } => self.load(&memarg, Instr::I32Load8U)?,
+            O::I32Load16S { memarg } => self.load(&memarg, Instr::I32Load16S)?,
+            O::I32Load16U { memarg } => self.load(&memarg, Instr::I32Load16U)?,
+            O::I64Load8S { memarg } => self.load(&memarg, Instr::I64Load8S)?,
+            O::I64Load8U { memarg } => self.load(&memarg, Instr::I64Load8U)?,
+            O::I64Load16S { memarg } => self.load(&memarg, Instr::I64Load16S)?,
+            O::I64Load16U { memarg } => self.load(&memarg, Instr::I64Load16U)?,
+            O::I64Load32S { memarg } => self.load(&memarg, Instr::I64Load32S)?,
+            O::I64Load32U { memarg } => self.load(&memarg, Instr::I64Load32U)?,
+            O::I32Store { memarg } => self.store(&memarg, Instr::I32Store)?,
+            O::I64Store { memarg } => self.store(&memarg, Instr::I64Store)?,
+            O::F32Store { memarg } => self.store(&memarg, Instr::F32Store)?,
+            O::F64Store { memarg } => self.store(&memarg, Instr::F64Store)?,
+            O::I32Store8 { memarg } => self.store(&memarg, Instr::I32Store8)?,
+            O::I32Store16 { memarg } => self.store(&memarg, Instr::I32Store16)?,
+            O::I64Store8 { memarg } => self.store(&memarg, Instr::I64Store8)?,
+            O::I64Store16 { memarg } => self.store(&memarg, Instr::I64Store16)?,
+            O::I64Store32 { memarg } => self.store(&memarg, Instr::I64Store32)?,
+            O::MemorySize { mem } => {
+                let dst = self.next_temp();
+                self.emit_result(Instr::MemorySize { dst, memory: mem })?;
+            }
+            O::MemoryGrow { mem } => {
+                let delta = self.pop();
+                let dst = self.next_temp();
+                self.emit(Instr::MemoryGrow { dst, delta, memory: mem });
+                self.push(Operand::Temp)?;
+            }
+            O::MemoryFill { mem } => {
+                check_memory0(mem)?;
+                let len = self.pop();
+                let value = self.pop();
+                let dst = self.pop();
+                self.emit(Instr::MemoryFill { dst, value, len });
+            }
+            O::MemoryCopy { dst_mem, src_mem } => {
+                check_memory0(dst_mem)?;
+                check_memory0(src_mem)?;
+                let len = self.pop();
+                let src = self.pop();
+                let dst = self.pop();
+                self.emit(Instr::MemoryCopy { dst, src, len });
+            }
+            O::MemoryInit { data_index, mem } => {
+                check_memory0(mem)?;
+                let len = self.pop();
+                let src = self.pop();
+                let dst = self.pop();
+                self.emit(Instr::MemoryInit { dst, src, len, data: data_index });
+            }
+            O::DataDrop { data_index } => {
+                self.emit(Instr::DataDrop { data: data_index });
+            }
+            O::I32Const { value } => self.push_const(value as u32 as u64)?,
+            O::I64Const { value } => self.push_const(value as u64)?,
+            O::F32Const { value } => self.push_const(value.bits() as u64)?,
+            O::F64Const { value } => self.push_const(value.bits())?,
+            O::RefNull { .. } => self.push_const(0)?,
+            O::RefIsNull => self.unary(|UnOp { dst, src }| Instr::RefIsNull { dst, src })?,
+            O::RefFunc { function_index } => {
+                let dst = self.next_temp();
+                self.emit_result(Instr::RefFunc { dst, func: function_index })?;
+            }
+            O::TableGet { table } => {
+                let index = self.pop();
+                let dst = self.next_temp();
+                self.emit_result(Instr::TableGet { dst, index, table })?;
+            }
+            O::TableSet { table } => {
+                let value = self.pop();
+                let index = self.pop();
+                self.emit(Instr::TableSet { index, value, table });
+            }
+            O::TableSize { table } => {
+                let dst = self.next_temp();
+                self.emit_result(Instr::TableSize { dst, table })?;
+            }
+            O::TableGrow { table } => {
+                let delta = self.pop();
+                let init = self.pop();
+                let dst = self.next_temp();
+                self.emit(Instr::TableGrow { dst, delta, init, table });
+                self.push(Operand::Temp)?;
+            }
+            O::TableFill { table } => {
+                let len = self.pop();
+                let value = self.pop();
+                let dst = self.pop();
+                self.emit(Instr::TableFill { dst, value, len, table });
+            }
+            O::TableCopy { dst_table, src_table } => {
+                let len = self.pop();
+                let src = self.pop();
+                let dst = self.pop();
+                self.emit(Instr::TableCopy { dst, src, len });
+                self.emit(Instr::TableCopyParams { dst_table, src_table });
+            }
+            O::TableInit { elem_index, table } => {
+                let len = self.pop();
+                let src = self.pop();
+                let dst = self.pop();
+                self.emit(Instr::TableInit { dst, src, len });
+                self.emit(Instr::TableInitParams { table, elem: elem_index });
+            }
+            O::ElemDrop { elem_index } => {
+                self.emit(Instr::ElemDrop { elem: elem_index });
+            }
+
+            O::I32Eqz => self.unary(Instr::I32Eqz)?,
+            O::I32Eq => self.binary(Instr::I32Eq)?,
+            O::I32Ne => self.binary(Instr::I32Ne)?,
+            O::I32LtS => self.binary(Instr::I32LtS)?,
+            O::I32LtU => self.binary(Instr::I32LtU)?,
+            O::I32GtS => self.binary(Instr::I32GtS)?,
+            O::I32GtU => self.binary(Instr::I32GtU)?,
+            O::I32LeS => self.binary(Instr::I32LeS)?,
+            O::I32LeU => self.binary(Instr::I32LeU)?,
+            O::I32GeS => self.binary(Instr::I32GeS)?,
+            O::I32GeU => self.binary(Instr::I32GeU)?,
+            O::I64Eqz => self.unary(Instr::I64Eqz)?,
+            O::I64Eq => self.binary(Instr::I64Eq)?,
+            O::I64Ne => self.binary(Instr::I64Ne)?,
+            O::I64LtS => self.binary(Instr::I64LtS)?,
+            O::I64LtU => self.binary(Instr::I64LtU)?,
+            O::I64GtS => self.binary(Instr::I64GtS)?,
+            O::I64GtU => self.binary(Instr::I64GtU)?,
+            O::I64LeS => self.binary(Instr::I64LeS)?,
+            O::I64LeU => self.binary(Instr::I64LeU)?,
+            O::I64GeS => self.binary(Instr::I64GeS)?,
+            O::I64GeU => self.binary(Instr::I64GeU)?,
+            O::F32Eq => self.binary(Instr::F32Eq)?,
+            O::F32Ne => self.binary(Instr::F32Ne)?,
+            O::F32Lt => self.binary(Instr::F32Lt)?,
+            O::F32Gt => self.binary(Instr::F32Gt)?,
+            O::F32Le => self.binary(Instr::F32Le)?,
+            O::F32Ge => self.binary(Instr::F32Ge)?,
+            O::F64Eq => self.binary(Instr::F64Eq)?,
+            O::F64Ne => self.binary(Instr::F64Ne)?,
+            O::F64Lt => self.binary(Instr::F64Lt)?,
+            O::F64Gt => self.binary(Instr::F64Gt)?,
+            O::F64Le => self.binary(Instr::F64Le)?,
+            O::F64Ge => self.binary(Instr::F64Ge)?,
+            O::I32Clz => self.unary(Instr::I32Clz)?,
+            O::I32Ctz => self.unary(Instr::I32Ctz)?,
+            O::I32Popcnt => self.unary(Instr::I32Popcnt)?,
+            O::I32Add => self.binary(Instr::I32Add)?,
+            O::I32Sub => self.binary(Instr::I32Sub)?,
+            O::I32Mul => self.binary(Instr::I32Mul)?,
+            O::I32DivS => self.binary(Instr::I32DivS)?,
+            O::I32DivU => self.binary(Instr::I32DivU)?,
+            O::I32RemS => self.binary(Instr::I32RemS)?,
+            O::I32RemU => self.binary(Instr::I32RemU)?,
+            O::I32And => self.binary(Instr::I32And)?,
+            O::I32Or => self.binary(Instr::I32Or)?,
+            O::I32Xor => self.binary(Instr::I32Xor)?,
+            O::I32Shl => self.binary(Instr::I32Shl)?,
+            O::I32ShrS => self.binary(Instr::I32ShrS)?,
+            O::I32ShrU => self.binary(Instr::I32ShrU)?,
+            O::I32Rotl => self.binary(Instr::I32Rotl)?,
+            O::I32Rotr => self.binary(Instr::I32Rotr)?,
+            O::I64Clz => self.unary(Instr::I64Clz)?,
+            O::I64Ctz => self.unary(Instr::I64Ctz)?,
+            O::I64Popcnt => self.unary(Instr::I64Popcnt)?,
+            O::I64Add => self.binary(Instr::I64Add)?,
+            O::I64Sub => self.binary(Instr::I64Sub)?,
+            O::I64Mul => self.binary(Instr::I64Mul)?,
+            O::I64DivS => self.binary(Instr::I64DivS)?,
+            O::I64DivU => self.binary(Instr::I64DivU)?,
+            O::I64RemS => self.binary(Instr::I64RemS)?,
+            O::I64RemU => self.binary(Instr::I64RemU)?,
+            O::I64And => self.binary(Instr::I64And)?,
+            O::I64Or => self.binary(Instr::I64Or)?,
+            O::I64Xor => self.binary(Instr::I64Xor)?,
+            O::I64Shl => self.binary(Instr::I64Shl)?,
+            O::I64ShrS => self.binary(Instr::I64ShrS)?,
+            O::I64ShrU => self.binary(Instr::I64ShrU)?,
+            O::I64Rotl => self.binary(Instr::I64Rotl)?,
+            O::I64Rotr => self.binary(Instr::I64Rotr)?,
+            O::F32Abs => self.unary(Instr::F32Abs)?,
+            O::F32Neg => self.unary(Instr::F32Neg)?,
+            O::F32Ceil => self.unary(Instr::F32Ceil)?,
+            O::F32Floor => self.unary(Instr::F32Floor)?,
+            O::F32Trunc => self.unary(Instr::F32Trunc)?,
+            O::F32Nearest => self.unary(Instr::F32Nearest)?,
+            O::F32Sqrt => self.unary(Instr::F32Sqrt)?,
+            O::F32Add => self.binary(Instr::F32Add)?,
+            O::F32Sub => self.binary(Instr::F32Sub)?,
+            O::F32Mul => self.binary(Instr::F32Mul)?,
+            O::F32Div => self.binary(Instr::F32Div)?,
+            O::F32Min => self.binary(Instr::F32Min)?,
+            O::F32Max => self.binary(Instr::F32Max)?,
+            O::F32Copysign => self.binary(Instr::F32Copysign)?,
+            O::F64Abs => self.unary(Instr::F64Abs)?,
+            O::F64Neg => self.unary(Instr::F64Neg)?,
+            O::F64Ceil => self.unary(Instr::F64Ceil)?,
+            O::F64Floor => self.unary(Instr::F64Floor)?,
+            O::F64Trunc => self.unary(Instr::F64Trunc)?,
+            O::F64Nearest => self.unary(Instr::F64Nearest)?,
+            O::F64Sqrt => self.unary(Instr::F64Sqrt)?,
+            O::F64Add => self.binary(Instr::F64Add)?,
+            O::F64Sub => self.binary(Instr::F64Sub)?,
+            O::F64Mul => self.binary(Instr::F64Mul)?,
+            O::F64Div => self.binary(Instr::F64Div)?,
+            O::F64Min => self.binary(Instr::F64Min)?,
+            O::F64Max => self.binary(Instr::F64Max)?,
+            O::F64Copysign => self.binary(Instr::F64Copysign)?,
+            O::I32WrapI64 => self.unary(Instr::I32WrapI64)?,
+            O::I32TruncF32S => self.unary(Instr::I32TruncF32S)?,
+            O::I32TruncF32U => self.unary(Instr::I32TruncF32U)?,
+            O::I32TruncF64S => self.unary(Instr::I32TruncF64S)?,
+            O::I32TruncF64U => self.unary(Instr::I32TruncF64U)?,
+            O::I64ExtendI32S => self.unary(Instr::I64ExtendI32S)?,
+            O::I64ExtendI32U => self.unary(Instr::I64ExtendI32U)?,
+            O::I64TruncF32S => self.unary(Instr::I64TruncF32S)?,
+            O::I64TruncF32U => self.unary(Instr::I64TruncF32U)?,
+            O::I64TruncF64S => self.unary(Instr::I64TruncF64S)?,
+            O::I64TruncF64U => self.unary(Instr::I64TruncF64U)?,
+            O::F32ConvertI32S => self.unary(Instr::F32ConvertI32S)?,
+            O::F32ConvertI32U => self.unary(Instr::F32ConvertI32U)?,
+            O::F32ConvertI64S => self.unary(Instr::F32ConvertI64S)?,
+            O::F32ConvertI64U => self.unary(Instr::F32ConvertI64U)?,
+            O::F32DemoteF64 => self.unary(Instr::F32DemoteF64)?,
+            O::F64ConvertI32S => self.unary(Instr::F64ConvertI32S)?,
+            O::F64ConvertI32U => self.unary(Instr::F64ConvertI32U)?,
+            O::F64ConvertI64S => self.unary(Instr::F64ConvertI64S)?,
+            O::F64ConvertI64U => self.unary(Instr::F64ConvertI64U)?,
+            O::F64PromoteF32 => self.unary(Instr::F64PromoteF32)?,
+            // Reinterpretations keep the bits, and the cell encoding of a
+            // 32-bit (or 64-bit) int and float is the same: nothing to emit.
+            O::I32ReinterpretF32 | O::I64ReinterpretF64 | O::F32ReinterpretI32 | O::F64ReinterpretI64 => {}
+            O::I32Extend8S => self.unary(Instr::I32Extend8S)?,
+            O::I32Extend16S => self.unary(Instr::I32Extend16S)?,
+            O::I64Extend8S => self.unary(Instr::I64Extend8S)?,
+            O::I64Extend16S => self.unary(Instr::I64Extend16S)?,
+            O::I64Extend32S => self.unary(Instr::I64Extend32S)?,
+            O::I32TruncSatF32S => self.unary(Instr::I32TruncSatF32S)?,
+            O::I32TruncSatF32U => self.unary(Instr::I32TruncSatF32U)?,
+            O::I32TruncSatF64S => self.unary(Instr::I32TruncSatF64S)?,
+            O::I32TruncSatF64U => self.unary(Instr::I32TruncSatF64U)?,
+            O::I64TruncSatF32S => self.unary(Instr::I64TruncSatF32S)?,
+            O::I64TruncSatF32U => self.unary(Instr::I64TruncSatF32U)?,
+            O::I64TruncSatF64S => self.unary(Instr::I64TruncSatF64S)?,
+            O::I64TruncSatF64U => self.unary(Instr::I64TruncSatF64U)?,
+            other => bail!("{}", unsupported_message(&other)),
+        }
+        Ok(())
+    }
+
+    /// Dead code after `br`, `return` and the like: only the block structure matters.
+    fn translate_dead_operator(&mut self, op: Operator<'_>) -> Result<()> {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.dead_depth += 1,
+            Operator::Else if self.dead_depth == 0 => self.translate_else(),
+            Operator::End if self.dead_depth == 0 => self.translate_end()?,
+            Operator::End => self.dead_depth -= 1,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn local_set(&mut self, n: u16) {
+        let height = self.stack.len() - 1;
+        let value = self.stack[height];
+        let dst = Slot(n);
+        // A lazy read of the same local keeps its value: `local.set n (local.get n)`.
+        if value == Operand::Local(n) {
+            self.pop_operand();
+            return;
+        }
+        self.materialize_local(n);
+        let src = self.pop();
+        if value == Operand::Temp {
+            if let Some(at) = self.last_result.filter(|&at| at + 1 == self.code.len()) {
+                if let Some(result) = self.code[at].result_slot_mut() {
+                    if *result == src {
+                        *result = dst;
+                        self.last_result = None;
+                        return;
+                    }
+                }
+            }
+        }
+        self.emit(Instr::Copy { dst, src });
+    }
+
+    fn translate_else(&mut self) {
+        let frame_index = self.control.len() - 1;
+        if self.reachable {
+            let copies = self.branch_copies(0);
+            self.emit_copies(&copies);
+            self.emit_branch_to(0, Instr::Br { offset: 0 });
+        }
+        let frame = &mut self.control[frame_index];
+        let else_branch = frame.else_branch.take().expect("validated `else` follows `if`");
+        frame.kind = FrameKind::Else;
+        let (height, params) = (frame.height, frame.params);
+        let here = self.code.len();
+        self.patch_branch(else_branch, here);
+        self.last_result = None;
+        // The else arm starts from the `if`'s parameters, which were
+        // materialized into their temporaries on entry.
+        self.truncate_stack(height);
+        for _ in 0..params {
+            let _ = self.push(Operand::Temp);
+        }
+        self.reachable = true;
+        self.dead_depth = 0;
+    }
+
+    fn translate_end(&mut self) -> Result<()> {
+        let frame_index = self.control.len() - 1;
+        if frame_index == 0 {
+            if self.reachable {
+                self.emit_return();
+            }
+            self.control.pop();
+            return Ok(());
+        }
+        if self.reachable {
+            // Fall-through: the results go to the frame's result slots.
+            let results = self.control[frame_index].results;
+            let height = self.control[frame_index].height;
+            let top = self.stack.len() - results;
+            let mut copies = Vec::new();
+            for i in 0..results {
+                let src = self.operand_slot(top + i);
+                let dst = self.temp_slot(height + i);
+                if src != dst {
+                    copies.push((dst, src));
+                }
+            }
+            self.emit_copies(&copies);
+        }
+        let frame = &self.control[frame_index];
+        let fell_through = self.reachable;
+        let reachable_after = match frame.kind {
+            FrameKind::Loop => fell_through,
+            // An `if` without `else` falls through its empty else arm.
+            FrameKind::If => true,
+            _ => fell_through || frame.branched_to,
+        };
+        let kind = frame.kind;
+        if let Some(else_branch) = frame.else_branch {
+            let here = self.code.len();
+            self.patch_branch(else_branch, here);
+        }
+        if kind != FrameKind::Loop {
+            self.pin_label_here(0);
+        }
+        let frame = self.control.pop().expect("frame exists");
+        if frame.kind == FrameKind::Loop && self.env.fuel {
+            self.fuel_instr = frame.outer_fuel_instr;
+        }
+        self.truncate_stack(frame.height);
+        for _ in 0..frame.results {
+            self.push(Operand::Temp)?;
+        }
+        self.last_result = None;
+        self.reachable = reachable_after;
+        self.dead_depth = 0;
+        Ok(())
+    }
+}
+
+fn check_memory0(index: u32) -> Result<()> {
+    if index != 0 {
+        bail!("multiple memories are not supported yet");
+    }
+    Ok(())
+}
+
+fn unsupported_message(op: &Operator<'_>) -> String {
+    let name = format!("{op:?}");
+    let name = name.split([' ', '{', '(']).next().unwrap_or("").to_string();
+    if name.starts_with("V128") || name.starts_with("I8x16") || name.starts_with("I16x8")
+        || name.starts_with("I32x4") || name.starts_with("I64x2") || name.starts_with("F32x4")
+        || name.starts_with("F64x2")
+    {
+        "SIMD is not supported yet".to_string()
+    } else {
+        format!("the `{name}` instruction is not supported yet")
+    }
+}
+
+/// An upper bound on the distinct constants a body can need: one per
+/// constant-producing operator. Sizes the constant area before translation.
+fn count_constants(body: &FunctionBody<'_>) -> Result<usize> {
+    let mut reader = body.get_operators_reader()?;
+    let mut count = 0;
+    while !reader.eof() {
+        match reader.read()? {
+            Operator::I32Const { .. }
+            | Operator::I64Const { .. }
+            | Operator::F32Const { .. }
+            | Operator::F64Const { .. }
+            | Operator::RefNull { .. } => count += 1,
+            _ => {}
+        }
+    }
+    Ok(count)
+}

@@ -1,0 +1,129 @@
+//! Traps: the ways a WebAssembly computation can stop abnormally.
+//!
+//! As in Wasmtime, a trap surfaces to the embedder as an [`anyhow::Error`]
+//! whose root cause is a [`Trap`] code and which carries a [`WasmBacktrace`]
+//! as context when wasm frames were active. `err.downcast_ref::<Trap>()` gives
+//! the code; `format!("{err:?}")` prints the message and the backtrace.
+
+use std::fmt;
+
+/// The reason a WebAssembly computation trapped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Trap {
+    /// The call stack (frames or value stack) reached its configured limit.
+    StackOverflow,
+    /// A load, store or bulk memory operation touched bytes outside the memory.
+    MemoryOutOfBounds,
+    /// A table access or bulk table operation was out of bounds.
+    TableOutOfBounds,
+    /// `call_indirect` hit a null table entry.
+    IndirectCallToNull,
+    /// `call_indirect` found a function of the wrong type.
+    BadSignature,
+    /// Signed division overflowed, or a float was too large for an integer.
+    IntegerOverflow,
+    IntegerDivisionByZero,
+    /// A NaN was converted to an integer.
+    BadConversionToInteger,
+    /// The `unreachable` instruction ran.
+    UnreachableCodeReached,
+    /// The store's interrupt was raised (e.g. a timeout).
+    Interrupt,
+    /// Fuel metering is on and the fuel ran out.
+    OutOfFuel,
+    /// A null reference was dereferenced.
+    NullReference,
+}
+
+impl Trap {
+    /// The human-readable message; contains the spec's wording for the trap.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Trap::StackOverflow => "call stack exhausted",
+            Trap::MemoryOutOfBounds => "out of bounds memory access",
+            Trap::TableOutOfBounds => "undefined element: out of bounds table access",
+            Trap::IndirectCallToNull => "uninitialized element: indirect call to null",
+            Trap::BadSignature => "indirect call type mismatch",
+            Trap::IntegerOverflow => "integer overflow",
+            Trap::IntegerDivisionByZero => "integer divide by zero",
+            Trap::BadConversionToInteger => "invalid conversion to integer",
+            Trap::UnreachableCodeReached => "unreachable: wasm `unreachable` instruction executed",
+            Trap::Interrupt => "interrupt: wasm execution interrupted",
+            Trap::OutOfFuel => "all fuel consumed by WebAssembly",
+            Trap::NullReference => "null reference",
+        }
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "wasm trap: {}", self.message())
+    }
+}
+
+impl std::error::Error for Trap {}
+
+/// One wasm frame of a [`WasmBacktrace`].
+#[derive(Clone, Debug)]
+pub struct FrameInfo {
+    module_name: Option<String>,
+    func_index: u32,
+    func_name: Option<String>,
+}
+
+impl FrameInfo {
+    pub(crate) fn new(module_name: Option<String>, func_index: u32, func_name: Option<String>) -> FrameInfo {
+        FrameInfo { module_name, func_index, func_name }
+    }
+
+    /// The function's index in its module's function index space.
+    pub fn func_index(&self) -> u32 {
+        self.func_index
+    }
+
+    /// The function's name from the module's name section, if any.
+    pub fn func_name(&self) -> Option<&str> {
+        self.func_name.as_deref()
+    }
+
+    pub fn module_name(&self) -> Option<&str> {
+        self.module_name.as_deref()
+    }
+}
+
+/// The wasm frames that were active when a trap happened, innermost first.
+#[derive(Clone, Debug)]
+pub struct WasmBacktrace {
+    frames: Vec<FrameInfo>,
+}
+
+impl WasmBacktrace {
+    pub(crate) fn new(frames: Vec<FrameInfo>) -> WasmBacktrace {
+        WasmBacktrace { frames }
+    }
+
+    pub fn frames(&self) -> &[FrameInfo] {
+        &self.frames
+    }
+}
+
+impl fmt::Display for WasmBacktrace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error while executing at wasm backtrace:")?;
+        for (i, frame) in self.frames.iter().enumerate() {
+            write!(f, "  {i:>3}: ")?;
+            if let Some(m) = &frame.module_name {
+                write!(f, "{m}!")?;
+            }
+            match &frame.func_name {
+                Some(name) => write!(f, "{name}")?,
+                None => write!(f, "<wasm function {}>", frame.func_index)?,
+            }
+            if i + 1 < self.frames.len() {
+                writeln!(f)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,234 @@
+//! Values as the embedder sees them ([`Val`]) and as the engine stores them
+//! (untyped 64-bit cells).
+//!
+//! Every value lives in the engine as a `u64` cell whose meaning comes from the
+//! static type. The encoding is an invariant both tiers rely on:
+//!
+//! * `i32` and `f32` are stored zero-extended (the upper 32 bits are 0), so a
+//!   32-bit memory address can be read as a `u64` without masking;
+//! * `i64` and `f64` are stored as their bits;
+//! * references are `0` for null and `index + 1` otherwise, where the index
+//!   is the store's function or externref table.
+
+use crate::store::{AsContext, AsContextMut, StoreId};
+use crate::types::{HeapType, RefType, ValType};
+use crate::{Func, anyhow};
+use std::any::Any;
+
+/// A WebAssembly value.
+#[derive(Clone, Debug)]
+pub enum Val {
+    I32(i32),
+    I64(i64),
+    /// The bits of an `f32`.
+    F32(u32),
+    /// The bits of an `f64`.
+    F64(u64),
+    V128(u128),
+    FuncRef(Option<Func>),
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    pub fn null_func_ref() -> Val {
+        Val::FuncRef(None)
+    }
+
+    pub fn null_extern_ref() -> Val {
+        Val::ExternRef(None)
+    }
+
+    /// The default (zero) value of a type, or `None` for non-nullable references.
+    pub fn default_for_ty(ty: &ValType) -> Option<Val> {
+        Some(match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::V128(0),
+            ValType::Ref(r) if !r.is_nullable() => return None,
+            ValType::Ref(r) => match r.heap_type() {
+                HeapType::Func => Val::FuncRef(None),
+                HeapType::Extern => Val::ExternRef(None),
+            },
+        })
+    }
+
+    /// The value's type. Non-null references report their nullable type, as a
+    /// value of `(ref func)` is also a `funcref`.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
+            Val::FuncRef(_) => ValType::FUNCREF,
+            Val::ExternRef(_) => ValType::EXTERNREF,
+        }
+    }
+
+    /// Whether this value may be stored where `ty` is expected.
+    pub fn matches_ty(&self, ty: &ValType) -> bool {
+        match (self, ty) {
+            (Val::I32(_), ValType::I32)
+            | (Val::I64(_), ValType::I64)
+            | (Val::F32(_), ValType::F32)
+            | (Val::F64(_), ValType::F64)
+            | (Val::V128(_), ValType::V128) => true,
+            (Val::FuncRef(f), ValType::Ref(r)) => {
+                *r.heap_type() == HeapType::Func && (f.is_some() || r.is_nullable())
+            }
+            (Val::ExternRef(e), ValType::Ref(r)) => {
+                *r.heap_type() == HeapType::Extern && (e.is_some() || r.is_nullable())
+            }
+            _ => false,
+        }
+    }
+
+    pub fn i32(&self) -> Option<i32> {
+        if let Val::I32(v) = self { Some(*v) } else { None }
+    }
+    pub fn i64(&self) -> Option<i64> {
+        if let Val::I64(v) = self { Some(*v) } else { None }
+    }
+    pub fn f32(&self) -> Option<f32> {
+        if let Val::F32(v) = self { Some(f32::from_bits(*v)) } else { None }
+    }
+    pub fn f64(&self) -> Option<f64> {
+        if let Val::F64(v) = self { Some(f64::from_bits(*v)) } else { None }
+    }
+    pub fn unwrap_i32(&self) -> i32 {
+        self.i32().expect("expected an i32")
+    }
+    pub fn unwrap_i64(&self) -> i64 {
+        self.i64().expect("expected an i64")
+    }
+    pub fn unwrap_f32(&self) -> f32 {
+        self.f32().expect("expected an f32")
+    }
+    pub fn unwrap_f64(&self) -> f64 {
+        self.f64().expect("expected an f64")
+    }
+    pub fn funcref(&self) -> Option<Option<&Func>> {
+        if let Val::FuncRef(f) = self { Some(f.as_ref()) } else { None }
+    }
+    pub fn externref(&self) -> Option<Option<&ExternRef>> {
+        if let Val::ExternRef(e) = self { Some(e.as_ref()) } else { None }
+    }
+
+    /// Encodes the value into an engine cell, checking that references belong to `store`.
+    pub(crate) fn to_raw(&self, store: StoreId) -> anyhow::Result<u64> {
+        Ok(match self {
+            Val::I32(v) => *v as u32 as u64,
+            Val::I64(v) => *v as u64,
+            Val::F32(v) => *v as u64,
+            Val::F64(v) => *v,
+            Val::V128(_) => anyhow::bail!("SIMD is not supported yet"),
+            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(Some(f)) => {
+                f.check_store(store)?;
+                f.index() as u64 + 1
+            }
+            Val::ExternRef(Some(e)) => {
+                if e.store != store {
+                    anyhow::bail!("externref used with the wrong store");
+                }
+                e.index as u64 + 1
+            }
+        })
+    }
+
+    /// Decodes an engine cell of static type `ty`.
+    pub(crate) fn from_raw(store: StoreId, raw: u64, ty: &ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(raw as u32 as i32),
+            ValType::I64 => Val::I64(raw as i64),
+            ValType::F32 => Val::F32(raw as u32),
+            ValType::F64 => Val::F64(raw),
+            ValType::V128 => Val::V128(raw as u128),
+            ValType::Ref(r) => Val::from_raw_ref(store, raw, r),
+        }
+    }
+
+    pub(crate) fn from_raw_ref(store: StoreId, raw: u64, ty: &RefType) -> Val {
+        let index = if raw == 0 { None } else { Some((raw - 1) as u32) };
+        match ty.heap_type() {
+            HeapType::Func => Val::FuncRef(index.map(|i| Func::from_index(store, i))),
+            HeapType::Extern => Val::ExternRef(index.map(|index| ExternRef { store, index })),
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::F32(v.to_bits())
+    }
+}
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::F64(v.to_bits())
+    }
+}
+impl From<Func> for Val {
+    fn from(v: Func) -> Val {
+        Val::FuncRef(Some(v))
+    }
+}
+impl From<Option<Func>> for Val {
+    fn from(v: Option<Func>) -> Val {
+        Val::FuncRef(v)
+    }
+}
+impl From<ExternRef> for Val {
+    fn from(v: ExternRef) -> Val {
+        Val::ExternRef(Some(v))
+    }
+}
+impl From<Option<ExternRef>> for Val {
+    fn from(v: Option<ExternRef>) -> Val {
+        Val::ExternRef(v)
+    }
+}
+
+/// A reference to an opaque host value, owned by a store.
+///
+/// The value lives as long as the store; `externref` cells in wasm hold the
+/// index of this handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ExternRef {
+    store: StoreId,
+    index: u32,
+}
+
+impl ExternRef {
+    /// Wraps `value` as an externref owned by `store`.
+    pub fn new<T>(mut store: impl AsContextMut, value: T) -> anyhow::Result<ExternRef>
+    where
+        T: Any + Send + Sync + 'static,
+    {
+        let store = store.as_context_mut().0.opaque_mut();
+        let index = u32::try_from(store.externrefs.len()).map_err(|_| anyhow::anyhow!("too many externrefs"))?;
+        store.externrefs.push(Box::new(value));
+        Ok(ExternRef { store: store.id(), index })
+    }
+
+    /// The host value behind this reference.
+    pub fn data<'a, T: 'a>(&self, store: &'a impl AsContext<Data = T>) -> anyhow::Result<&'a (dyn Any + Send + Sync)> {
+        let store = store.as_context().0.opaque();
+        if store.id() != self.store {
+            anyhow::bail!("externref used with the wrong store");
+        }
+        Ok(&*store.externrefs[self.index as usize])
+    }
+}
