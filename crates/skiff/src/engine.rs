@@ -184,8 +184,4 @@ impl Engine {
         sigs.ids.insert(ty.clone(), id);
         id
     }
-
-    pub(crate) fn sig_type(&self, id: SigId) -> FuncType {
-        self.inner.sigs.read().unwrap_or_else(|e| e.into_inner()).types[id.0 as usize].clone()
-    }
 }

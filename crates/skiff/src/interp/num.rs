@@ -36,10 +36,13 @@ pub fn i64_rem_u(a: u64, b: u64) -> Result<u64, Trap> {
     a.checked_rem(b).ok_or(Trap::IntegerDivisionByZero)
 }
 
-/// wasm `min`: NaN if either operand is NaN, and -0 below +0.
+const CANONICAL_NAN_32: u32 = 0x7fc0_0000;
+const CANONICAL_NAN_64: u64 = 0x7ff8_0000_0000_0000;
+
+/// wasm `min`: the canonical NaN if either operand is NaN, and -0 below +0.
 pub fn f32_min(a: f32, b: f32) -> f32 {
     if a.is_nan() || b.is_nan() {
-        return a + b;
+        return f32::from_bits(CANONICAL_NAN_32);
     }
     if a == b {
         // Equal values differ at most in the sign of zero; OR keeps a minus.
@@ -49,7 +52,7 @@ pub fn f32_min(a: f32, b: f32) -> f32 {
 }
 pub fn f32_max(a: f32, b: f32) -> f32 {
     if a.is_nan() || b.is_nan() {
-        return a + b;
+        return f32::from_bits(CANONICAL_NAN_32);
     }
     if a == b {
         return f32::from_bits(a.to_bits() & b.to_bits());
@@ -58,7 +61,7 @@ pub fn f32_max(a: f32, b: f32) -> f32 {
 }
 pub fn f64_min(a: f64, b: f64) -> f64 {
     if a.is_nan() || b.is_nan() {
-        return a + b;
+        return f64::from_bits(CANONICAL_NAN_64);
     }
     if a == b {
         return f64::from_bits(a.to_bits() | b.to_bits());
@@ -67,7 +70,7 @@ pub fn f64_min(a: f64, b: f64) -> f64 {
 }
 pub fn f64_max(a: f64, b: f64) -> f64 {
     if a.is_nan() || b.is_nan() {
-        return a + b;
+        return f64::from_bits(CANONICAL_NAN_64);
     }
     if a == b {
         return f64::from_bits(a.to_bits() & b.to_bits());
@@ -130,4 +133,17 @@ mod tests {
         assert_eq!(i64_trunc_f64_u(f64::NAN), Err(Trap::BadConversionToInteger));
         assert_eq!(i64_trunc_f32_s(-9223372036854775808.0), Ok(i64::MIN));
     }
+}
+
+/// Sets the quiet bit of a NaN result. The rounding instructions (SSE4.1
+/// `round*` or their libm fallback) pass a signalling NaN through, but wasm
+/// requires an arithmetic (quiet) NaN.
+#[inline(always)]
+pub fn quiet_f32(x: f32) -> f32 {
+    if x.is_nan() { f32::from_bits(x.to_bits() | 0x0040_0000) } else { x }
+}
+
+#[inline(always)]
+pub fn quiet_f64(x: f64) -> f64 {
+    if x.is_nan() { f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000) } else { x }
 }

@@ -79,7 +79,6 @@ pub(crate) enum SegmentMode {
 #[derive(Clone, Debug)]
 pub(crate) struct ElemSegment {
     pub mode: SegmentMode,
-    pub ty: RefType,
     pub items: Vec<ConstExpr>,
 }
 
@@ -291,8 +290,12 @@ impl ModuleBuilder {
     }
 
     fn build(mut self, binary: &[u8]) -> Result<ModuleInner> {
-        let mut validator = Validator::new_with_features(self.module.engine.features());
-        for payload in Parser::new(0).parse_all(binary) {
+        let features = self.module.engine.features();
+        let mut validator = Validator::new_with_features(features);
+        let mut parser = Parser::new(0);
+        // The parser decodes some encodings (e.g. memory limits) by feature.
+        parser.set_features(features);
+        for payload in parser.parse_all(binary) {
             let payload = payload?;
             match validator.payload(&payload)? {
                 ValidPayload::Func(to_validate, body) => {
@@ -406,17 +409,16 @@ impl ModuleBuilder {
                             offset: ConstExpr::parse(&offset_expr)?,
                         },
                     };
-                    let (ty, items) = match elem.items {
-                        ElementItems::Functions(funcs) => (
-                            RefType::FUNCREF,
-                            funcs.into_iter().map(|f| Ok(ConstExpr::ref_func(f?))).collect::<Result<Vec<_>>>()?,
-                        ),
-                        ElementItems::Expressions(ty, exprs) => (
-                            RefType::from_wasmparser(ty)?,
-                            exprs.into_iter().map(|e| ConstExpr::parse(&e?)).collect::<Result<Vec<_>>>()?,
-                        ),
+                    let items = match elem.items {
+                        ElementItems::Functions(funcs) => {
+                            funcs.into_iter().map(|f| Ok(ConstExpr::ref_func(f?))).collect::<Result<Vec<_>>>()?
+                        }
+                        ElementItems::Expressions(ty, exprs) => {
+                            RefType::from_wasmparser(ty)?;
+                            exprs.into_iter().map(|e| ConstExpr::parse(&e?)).collect::<Result<Vec<_>>>()?
+                        }
                     };
-                    m.elems.push(ElemSegment { mode, ty, items });
+                    m.elems.push(ElemSegment { mode, items });
                 }
             }
             Payload::DataSection(reader) => {

@@ -14,8 +14,6 @@ use anyhow::{Context, Result, bail};
 use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
 use std::ptr::NonNull;
 
-/// The size of a wasm page.
-pub(crate) const WASM_PAGE_SIZE: u64 = 1 << 16;
 /// Inaccessible bytes after the 4 GiB range of a 32-bit memory.
 const GUARD_SIZE: usize = 2 << 30;
 /// The most a 32-bit memory can address.

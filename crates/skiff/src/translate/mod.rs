@@ -453,9 +453,17 @@ impl<'a> FuncTranslator<'a> {
                 self.emit(Instr::Return1 { src });
             }
             n => {
-                self.materialize_top(n);
-                let src = self.temp_slot(self.stack.len() - n);
-                self.emit(Instr::ReturnSpan { src, len: n as u16 });
+                // Gather the results in their temporaries without changing
+                // the simulated stack: a `br_table` may emit further stubs
+                // from the same stack state.
+                let top = self.stack.len() - n;
+                for height in top..self.stack.len() {
+                    let (src, dst) = (self.operand_slot(height), self.temp_slot(height));
+                    if src != dst {
+                        self.emit(Instr::Copy { dst, src });
+                    }
+                }
+                self.emit(Instr::ReturnSpan { src: self.temp_slot(top), len: n as u16 });
             }
         }
     }
