@@ -111,6 +111,88 @@ macro_rules! define_instrs {
         }
 
         impl Instr {
+            /// The branch offset of a branch instruction, for patching.
+            pub fn branch_offset_mut(&mut self) -> Option<&mut BranchOffset> {
+                match self {
+                    Instr::Br { offset }
+                    | Instr::BrIfNez { offset, .. }
+                    | Instr::BrIfEqz { offset, .. }
+                    | Instr::BrIfI32Eq { offset, .. }
+                    | Instr::BrIfI32Ne { offset, .. }
+                    | Instr::BrIfI32LtS { offset, .. }
+                    | Instr::BrIfI32LtU { offset, .. }
+                    | Instr::BrIfI32GtS { offset, .. }
+                    | Instr::BrIfI32GtU { offset, .. }
+                    | Instr::BrIfI32LeS { offset, .. }
+                    | Instr::BrIfI32LeU { offset, .. }
+                    | Instr::BrIfI32GeS { offset, .. }
+                    | Instr::BrIfI32GeU { offset, .. }
+                    | Instr::BrIfI64Eq { offset, .. }
+                    | Instr::BrIfI64Ne { offset, .. }
+                    | Instr::BrIfI64LtS { offset, .. }
+                    | Instr::BrIfI64LtU { offset, .. }
+                    | Instr::BrIfI64GtS { offset, .. }
+                    | Instr::BrIfI64GtU { offset, .. }
+                    | Instr::BrIfI64LeS { offset, .. }
+                    | Instr::BrIfI64LeU { offset, .. }
+                    | Instr::BrIfI64GeS { offset, .. }
+                    | Instr::BrIfI64GeU { offset, .. } => Some(offset),
+                    _ => None,
+                }
+            }
+
+            /// The compare-and-branch that branches when this comparison
+            /// (when `when` is true) or its negation (when false) holds.
+            /// Integer comparisons negate exactly; float ones do not (NaN).
+            pub fn fuse_with_branch(&self, when: bool) -> Option<Instr> {
+                let (op, lhs, rhs) = match *self {
+                    Instr::I32Eq(o) => (if when { 0 } else { 1 }, o.lhs, o.rhs),
+                    Instr::I32Ne(o) => (if when { 1 } else { 0 }, o.lhs, o.rhs),
+                    Instr::I32LtS(o) => (if when { 2 } else { 8 }, o.lhs, o.rhs),
+                    Instr::I32LtU(o) => (if when { 3 } else { 9 }, o.lhs, o.rhs),
+                    Instr::I32GtS(o) => (if when { 4 } else { 6 }, o.lhs, o.rhs),
+                    Instr::I32GtU(o) => (if when { 5 } else { 7 }, o.lhs, o.rhs),
+                    Instr::I32LeS(o) => (if when { 6 } else { 4 }, o.lhs, o.rhs),
+                    Instr::I32LeU(o) => (if when { 7 } else { 5 }, o.lhs, o.rhs),
+                    Instr::I32GeS(o) => (if when { 8 } else { 2 }, o.lhs, o.rhs),
+                    Instr::I32GeU(o) => (if when { 9 } else { 3 }, o.lhs, o.rhs),
+                    Instr::I64Eq(o) => (if when { 10 } else { 11 }, o.lhs, o.rhs),
+                    Instr::I64Ne(o) => (if when { 11 } else { 10 }, o.lhs, o.rhs),
+                    Instr::I64LtS(o) => (if when { 12 } else { 18 }, o.lhs, o.rhs),
+                    Instr::I64LtU(o) => (if when { 13 } else { 19 }, o.lhs, o.rhs),
+                    Instr::I64GtS(o) => (if when { 14 } else { 16 }, o.lhs, o.rhs),
+                    Instr::I64GtU(o) => (if when { 15 } else { 17 }, o.lhs, o.rhs),
+                    Instr::I64LeS(o) => (if when { 16 } else { 14 }, o.lhs, o.rhs),
+                    Instr::I64LeU(o) => (if when { 17 } else { 15 }, o.lhs, o.rhs),
+                    Instr::I64GeS(o) => (if when { 18 } else { 12 }, o.lhs, o.rhs),
+                    Instr::I64GeU(o) => (if when { 19 } else { 13 }, o.lhs, o.rhs),
+                    _ => return None,
+                };
+                let offset = 0;
+                Some(match op {
+                    0 => Instr::BrIfI32Eq { lhs, rhs, offset },
+                    1 => Instr::BrIfI32Ne { lhs, rhs, offset },
+                    2 => Instr::BrIfI32LtS { lhs, rhs, offset },
+                    3 => Instr::BrIfI32LtU { lhs, rhs, offset },
+                    4 => Instr::BrIfI32GtS { lhs, rhs, offset },
+                    5 => Instr::BrIfI32GtU { lhs, rhs, offset },
+                    6 => Instr::BrIfI32LeS { lhs, rhs, offset },
+                    7 => Instr::BrIfI32LeU { lhs, rhs, offset },
+                    8 => Instr::BrIfI32GeS { lhs, rhs, offset },
+                    9 => Instr::BrIfI32GeU { lhs, rhs, offset },
+                    10 => Instr::BrIfI64Eq { lhs, rhs, offset },
+                    11 => Instr::BrIfI64Ne { lhs, rhs, offset },
+                    12 => Instr::BrIfI64LtS { lhs, rhs, offset },
+                    13 => Instr::BrIfI64LtU { lhs, rhs, offset },
+                    14 => Instr::BrIfI64GtS { lhs, rhs, offset },
+                    15 => Instr::BrIfI64GtU { lhs, rhs, offset },
+                    16 => Instr::BrIfI64LeS { lhs, rhs, offset },
+                    17 => Instr::BrIfI64LeU { lhs, rhs, offset },
+                    18 => Instr::BrIfI64GeS { lhs, rhs, offset },
+                    _ => Instr::BrIfI64GeU { lhs, rhs, offset },
+                })
+            }
+
             /// The slot this instruction writes its single result to, if it is
             /// an instruction whose result the translator may redirect (to
             /// write straight into a local instead of a temporary).
@@ -153,7 +235,7 @@ define_instrs! {
         F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
         F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
         I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
-        I64ExtendI32S, I64ExtendI32U, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
+        I64ExtendI32S, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
         F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
         F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
         I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
@@ -178,6 +260,29 @@ define_instrs! {
         BrIfNez { cond: Slot, offset: BranchOffset },
         /// Branches if the i32 in `cond` is zero.
         BrIfEqz { cond: Slot, offset: BranchOffset },
+        /// Fused `i32` compare and branch: branches if `lhs == rhs`. The
+        /// `BrIfI32*` family below fuses each `i32` comparison the same way.
+        BrIfI32Eq { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI32Ne { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI32LtS { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI32LtU { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI32GtS { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI32GtU { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI32LeS { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI32LeU { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI32GeS { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI32GeU { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        /// Fused `i64` compare and branch, as for `i32`.
+        BrIfI64Eq { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI64Ne { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI64LtS { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI64LtU { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI64GtS { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI64GtU { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI64LeS { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI64LeU { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI64GeS { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        BrIfI64GeU { lhs: Slot, rhs: Slot, offset: BranchOffset },
         /// Followed by `len` [`Instr::Br`] targets and one default target; jumps
         /// to the target selected by the u32 in `index` (clamped to the default).
         BrTable { index: Slot, len: u32 },

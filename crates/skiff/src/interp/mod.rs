@@ -285,6 +285,7 @@ struct Entered {
 impl<T> Executor<'_, T> {
     /// Makes room for the frame of `code` at stack index `fp`, zeroes its
     /// locals and loads its constants.
+    #[inline(always)]
     fn enter(&mut self, code: &CompiledFunc, fp: usize) -> Result<Entered, Trap> {
         let needed = fp + code.frame_size as usize;
         if needed > self.stack.len() {
@@ -295,9 +296,15 @@ impl<T> Executor<'_, T> {
             self.stack.resize(new_len, 0);
         }
         let frame = &mut self.stack[fp..needed];
-        frame[code.num_params as usize..code.num_locals as usize].fill(0);
+        // Plain loops: these runs are short, and a libc memset/memcpy call
+        // costs more than the copy.
+        for cell in &mut frame[code.num_params as usize..code.num_locals as usize] {
+            *cell = 0;
+        }
         let consts = code.consts_base as usize;
-        frame[consts..consts + code.consts.len()].copy_from_slice(&code.consts);
+        for (cell, value) in frame[consts..consts + code.consts.len()].iter_mut().zip(code.consts.iter()) {
+            *cell = *value;
+        }
         // SAFETY: `fp < stack.len()` since the frame's cells were just ensured.
         let fp = Fp(unsafe { self.stack.as_mut_ptr().add(fp) });
         Ok(Entered { ip: code.code.as_ptr(), fp })
@@ -346,6 +353,16 @@ impl<T> Executor<'_, T> {
         let Entered { mut ip, mut fp } = entered;
         let mut fp_index = 0usize;
         let mut mem = self.mem0(instance);
+        // Takes the branch at `ip + offset` when the condition holds.
+        macro_rules! branch_if {
+            ($cond:expr, $offset:expr) => {
+                if $cond {
+                    // SAFETY: branch targets are inside the function (see the loop).
+                    ip = unsafe { ip.offset($offset as isize) };
+                    continue;
+                }
+            };
+        }
         loop {
             // SAFETY: the translator ends every code path with a return,
             // branch or trap, and branch offsets stay inside the function, so
@@ -372,6 +389,26 @@ impl<T> Executor<'_, T> {
                         continue;
                     }
                 }
+                Instr::BrIfI32Eq { lhs, rhs, offset } => branch_if!(fp.u32(lhs) == fp.u32(rhs), offset),
+                Instr::BrIfI32Ne { lhs, rhs, offset } => branch_if!(fp.u32(lhs) != fp.u32(rhs), offset),
+                Instr::BrIfI32LtS { lhs, rhs, offset } => branch_if!(fp.i32(lhs) < fp.i32(rhs), offset),
+                Instr::BrIfI32LtU { lhs, rhs, offset } => branch_if!(fp.u32(lhs) < fp.u32(rhs), offset),
+                Instr::BrIfI32GtS { lhs, rhs, offset } => branch_if!(fp.i32(lhs) > fp.i32(rhs), offset),
+                Instr::BrIfI32GtU { lhs, rhs, offset } => branch_if!(fp.u32(lhs) > fp.u32(rhs), offset),
+                Instr::BrIfI32LeS { lhs, rhs, offset } => branch_if!(fp.i32(lhs) <= fp.i32(rhs), offset),
+                Instr::BrIfI32LeU { lhs, rhs, offset } => branch_if!(fp.u32(lhs) <= fp.u32(rhs), offset),
+                Instr::BrIfI32GeS { lhs, rhs, offset } => branch_if!(fp.i32(lhs) >= fp.i32(rhs), offset),
+                Instr::BrIfI32GeU { lhs, rhs, offset } => branch_if!(fp.u32(lhs) >= fp.u32(rhs), offset),
+                Instr::BrIfI64Eq { lhs, rhs, offset } => branch_if!(fp.get(lhs) == fp.get(rhs), offset),
+                Instr::BrIfI64Ne { lhs, rhs, offset } => branch_if!(fp.get(lhs) != fp.get(rhs), offset),
+                Instr::BrIfI64LtS { lhs, rhs, offset } => branch_if!(fp.i64(lhs) < fp.i64(rhs), offset),
+                Instr::BrIfI64LtU { lhs, rhs, offset } => branch_if!(fp.get(lhs) < fp.get(rhs), offset),
+                Instr::BrIfI64GtS { lhs, rhs, offset } => branch_if!(fp.i64(lhs) > fp.i64(rhs), offset),
+                Instr::BrIfI64GtU { lhs, rhs, offset } => branch_if!(fp.get(lhs) > fp.get(rhs), offset),
+                Instr::BrIfI64LeS { lhs, rhs, offset } => branch_if!(fp.i64(lhs) <= fp.i64(rhs), offset),
+                Instr::BrIfI64LeU { lhs, rhs, offset } => branch_if!(fp.get(lhs) <= fp.get(rhs), offset),
+                Instr::BrIfI64GeS { lhs, rhs, offset } => branch_if!(fp.i64(lhs) >= fp.i64(rhs), offset),
+                Instr::BrIfI64GeU { lhs, rhs, offset } => branch_if!(fp.get(lhs) >= fp.get(rhs), offset),
                 Instr::BrTable { index, len } => {
                     let target = fp.u32(index).min(len) as usize;
                     // SAFETY: `len + 1` `Br` entries follow the `BrTable`.
@@ -714,7 +751,6 @@ impl<T> Executor<'_, T> {
                 }
                 Instr::I32TruncF64U(op) => fp.un_trap(op, |x| Ok(num::i32_trunc_f64_u(f64::from_bits(x))? as u64))?,
                 Instr::I64ExtendI32S(op) => fp.un(op, |x| x as u32 as i32 as i64 as u64),
-                Instr::I64ExtendI32U(op) => fp.un(op, |x| x as u32 as u64),
                 Instr::I64TruncF32S(op) => {
                     fp.un_trap(op, |x| Ok(num::i64_trunc_f32_s(f32::from_bits(x as u32))? as u64))?
                 }

@@ -369,12 +369,32 @@ impl<'a> FuncTranslator<'a> {
 
     fn patch_branch(&mut self, at: usize, target: usize) {
         let offset = target as BranchOffset - at as BranchOffset;
-        match &mut self.code[at] {
-            Instr::Br { offset: o } | Instr::BrIfNez { offset: o, .. } | Instr::BrIfEqz { offset: o, .. } => {
-                *o = offset
-            }
-            other => unreachable!("patching a non-branch {other:?}"),
+        match self.code[at].branch_offset_mut() {
+            Some(o) => *o = offset,
+            None => unreachable!("patching a non-branch {:?}", self.code[at]),
         }
+    }
+
+    /// A conditional branch (offset 0) taken when the i32 in `cond` is
+    /// non-zero (`when`) or zero (`!when`). If `cond` was just computed by a
+    /// comparison, or by `i32.eqz`, the two fuse into one instruction.
+    fn cond_branch(&mut self, cond: Slot, when: bool) -> Instr {
+        let fresh = self.last_result.filter(|&at| at + 1 == self.code.len()).map(|at| self.code[at]);
+        if let Some(mut last) = fresh {
+            if last.result_slot_mut().is_some_and(|dst| *dst == cond) {
+                if let Some(fused) = last.fuse_with_branch(when) {
+                    self.code.pop();
+                    self.last_result = None;
+                    return fused;
+                }
+                if let Instr::I32Eqz(op) = last {
+                    self.code.pop();
+                    self.last_result = None;
+                    return self.cond_branch(op.src, !when);
+                }
+            }
+        }
+        if when { Instr::BrIfNez { cond, offset: 0 } } else { Instr::BrIfEqz { cond, offset: 0 } }
     }
 
     /// Emits `instr` (a branch with offset 0) aimed at the label of the frame
@@ -527,11 +547,12 @@ impl<'a> FuncTranslator<'a> {
             O::If { blockty } => {
                 let (params, results) = self.block_arity(blockty)?;
                 let cond = self.pop();
+                let branch = self.cond_branch(cond, false);
                 self.materialize_all_locals();
                 self.materialize_top(params);
                 let height = self.stack.len() - params;
                 let mut frame = ControlFrame::new(FrameKind::If, height, params, results, Label::new());
-                frame.else_branch = Some(self.emit(Instr::BrIfEqz { cond, offset: 0 }));
+                frame.else_branch = Some(self.emit(branch));
                 self.control.push(frame);
             }
             O::Else => self.translate_else(),
@@ -544,7 +565,8 @@ impl<'a> FuncTranslator<'a> {
                 let depth = relative_depth as usize;
                 let cond = self.pop();
                 if depth == self.control.len() - 1 {
-                    let skip = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+                    let branch = self.cond_branch(cond, false);
+                    let skip = self.emit(branch);
                     self.emit_return();
                     let here = self.code.len();
                     self.patch_branch(skip, here);
@@ -552,9 +574,11 @@ impl<'a> FuncTranslator<'a> {
                 } else {
                     let copies = self.branch_copies(depth);
                     if copies.is_empty() {
-                        self.emit_branch_to(depth, Instr::BrIfNez { cond, offset: 0 });
+                        let branch = self.cond_branch(cond, true);
+                        self.emit_branch_to(depth, branch);
                     } else {
-                        let skip = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+                        let branch = self.cond_branch(cond, false);
+                        let skip = self.emit(branch);
                         self.emit_copies(&copies);
                         self.emit_branch_to(depth, Instr::Br { offset: 0 });
                         let here = self.code.len();
@@ -865,7 +889,9 @@ impl<'a> FuncTranslator<'a> {
             O::I32TruncF64S => self.unary(Instr::I32TruncF64S)?,
             O::I32TruncF64U => self.unary(Instr::I32TruncF64U)?,
             O::I64ExtendI32S => self.unary(Instr::I64ExtendI32S)?,
-            O::I64ExtendI32U => self.unary(Instr::I64ExtendI32U)?,
+            // i32 cells are kept zero-extended, so they already are their
+            // unsigned i64 extension.
+            O::I64ExtendI32U => {}
             O::I64TruncF32S => self.unary(Instr::I64TruncF32S)?,
             O::I64TruncF32U => self.unary(Instr::I64TruncF32U)?,
             O::I64TruncF64S => self.unary(Instr::I64TruncF64S)?,
