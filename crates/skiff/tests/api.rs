@@ -1,0 +1,237 @@
+//! The embedding API as an embedder uses it: host functions, typed calls,
+//! exports, fuel, traps with backtraces, limits, and clean errors for bad input.
+
+use skiff::{
+    Caller, Config, Engine, Extern, Func, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module,
+    Mutability, Store, StoreLimits, StoreLimitsBuilder, Trap, Val, ValType,
+};
+
+fn trap_of(err: &anyhow::Error) -> Trap {
+    *err.downcast_ref::<Trap>().unwrap_or_else(|| panic!("expected a trap, got: {err:?}"))
+}
+
+#[test]
+fn host_functions_see_store_data_and_caller_memory() -> anyhow::Result<()> {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "env" "log" (func $log (param i32 i32)))
+             (memory (export "memory") 1)
+             (data (i32.const 16) "hello")
+             (func (export "run") (call $log (i32.const 16) (i32.const 5))))"#,
+    )?;
+    let mut store = Store::new(&engine, Vec::<String>::new());
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap("env", "log", |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| -> anyhow::Result<()> {
+        let memory = caller.get_export("memory").and_then(Extern::into_memory).expect("memory export");
+        let bytes = memory.data(&caller)[ptr as usize..(ptr + len) as usize].to_vec();
+        caller.data_mut().push(String::from_utf8(bytes)?);
+        Ok(())
+    })?;
+    let instance = linker.instantiate(&mut store, &module)?;
+    instance.get_typed_func::<(), ()>(&mut store, "run")?.call(&mut store, ())?;
+    assert_eq!(store.data(), &["hello".to_string()]);
+    Ok(())
+}
+
+#[test]
+fn typed_and_dynamic_calls_agree() -> anyhow::Result<()> {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "swap") (param i64 f64) (result f64 i64) local.get 1 local.get 0))"#,
+    )?;
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[])?;
+    let typed = instance.get_typed_func::<(i64, f64), (f64, i64)>(&mut store, "swap")?;
+    assert_eq!(typed.call(&mut store, (7, 1.5))?, (1.5, 7));
+    let func = instance.get_func(&mut store, "swap").unwrap();
+    let mut results = [Val::I32(0), Val::I32(0)];
+    func.call(&mut store, &[Val::I64(-1), Val::from(2.5f64)], &mut results)?;
+    assert_eq!(results[0].unwrap_f64(), 2.5);
+    assert_eq!(results[1].unwrap_i64(), -1);
+    // Wrong types are an error, not a panic.
+    assert!(instance.get_typed_func::<i32, i32>(&mut store, "swap").is_err());
+    assert!(func.call(&mut store, &[Val::I32(1), Val::I32(2)], &mut results).is_err());
+    Ok(())
+}
+
+#[test]
+fn traps_carry_code_message_and_named_backtrace() -> anyhow::Result<()> {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module $m
+             (func $inner (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+             (func $outer (export "div") (param i32) (result i32) (call $inner (local.get 0))))"#,
+    )?;
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[])?;
+    let div = instance.get_typed_func::<i32, i32>(&mut store, "div")?;
+    assert_eq!(div.call(&mut store, 1)?, 1);
+    let err = div.call(&mut store, 0).unwrap_err();
+    assert_eq!(trap_of(&err), Trap::IntegerDivisionByZero);
+    let text = format!("{err:?}");
+    assert!(text.contains("integer divide by zero"), "{text}");
+    let backtrace = err.downcast_ref::<skiff::WasmBacktrace>().expect("backtrace");
+    let names: Vec<_> = backtrace.frames().iter().map(|f| f.func_name().unwrap_or("?")).collect();
+    assert_eq!(names, ["inner", "outer"]);
+    // The store stays usable after a trap.
+    assert_eq!(div.call(&mut store, -1)?, -1);
+    Ok(())
+}
+
+#[test]
+fn unbounded_recursion_is_a_trap_not_a_host_stack_overflow() -> anyhow::Result<()> {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (func $f (export "f") (param i64) (result i64)
+               (i64.add (i64.const 1) (call $f (local.get 0))))
+             (func $count (export "count") (param i32) (result i32)
+               (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+                 (else (i32.add (i32.const 1) (call $count (i32.sub (local.get 0) (i32.const 1))))))))"#,
+    )?;
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[])?;
+    let f = instance.get_typed_func::<i64, i64>(&mut store, "f")?;
+    let err = f.call(&mut store, 0).unwrap_err();
+    assert_eq!(trap_of(&err), Trap::StackOverflow);
+    // Deep but bounded recursion works: the host stack is not used per wasm call.
+    let count = instance.get_typed_func::<i32, i32>(&mut store, "count")?;
+    assert_eq!(count.call(&mut store, 50_000)?, 50_000);
+    Ok(())
+}
+
+#[test]
+fn fuel_stops_an_infinite_loop_and_is_accounted() -> anyhow::Result<()> {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config)?;
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (func (export "spin") (loop (br 0)))
+             (func (export "sum") (param i32) (result i32) (local i32)
+               (block (loop
+                 (br_if 1 (i32.eqz (local.get 0)))
+                 (local.set 1 (i32.add (local.get 1) (local.get 0)))
+                 (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                 (br 0)))
+               (local.get 1)))"#,
+    )?;
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[])?;
+    let spin = instance.get_typed_func::<(), ()>(&mut store, "spin")?;
+    store.set_fuel(10_000)?;
+    let err = spin.call(&mut store, ()).unwrap_err();
+    assert_eq!(trap_of(&err), Trap::OutOfFuel);
+    assert_eq!(store.get_fuel()?, 0);
+
+    let sum = instance.get_typed_func::<i32, i32>(&mut store, "sum")?;
+    store.set_fuel(1_000_000)?;
+    assert_eq!(sum.call(&mut store, 100)?, 5050);
+    let used = 1_000_000 - store.get_fuel()?;
+    assert!(used > 100 && used < 10_000, "fuel used: {used}");
+
+    // Without metering, fuel calls are errors.
+    let mut plain = Store::new(&Engine::default(), ());
+    assert!(plain.set_fuel(1).is_err());
+    Ok(())
+}
+
+#[test]
+fn memory_grows_in_place_up_to_its_maximum_and_the_store_limit() -> anyhow::Result<()> {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory (export "mem") 1 4)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+             (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"#,
+    )?;
+    struct State {
+        limits: StoreLimits,
+    }
+    let mut store = Store::new(&engine, State { limits: StoreLimitsBuilder::new().memory_size(3 << 16).build() });
+    store.limiter(|s| &mut s.limits);
+    let instance = Instance::new(&mut store, &module, &[])?;
+    let memory = instance.get_memory(&mut store, "mem").unwrap();
+    let base = memory.data_ptr(&store);
+    let grow = instance.get_typed_func::<i32, i32>(&mut store, "grow")?;
+    assert_eq!(grow.call(&mut store, 1)?, 1);
+    assert_eq!(memory.data_ptr(&store), base, "growth must not move the memory");
+    assert_eq!(grow.call(&mut store, 1)?, 2);
+    assert_eq!(grow.call(&mut store, 1)?, -1, "the store limit is 3 pages");
+    assert_eq!(memory.size(&store), 3);
+    memory.write(&mut store, 3 * 65536 - 4, &[1, 0, 0, 0])?;
+    let load = instance.get_typed_func::<i32, i32>(&mut store, "load")?;
+    assert_eq!(load.call(&mut store, 3 * 65536 - 4)?, 1);
+    assert_eq!(trap_of(&load.call(&mut store, 3 * 65536 - 3).unwrap_err()), Trap::MemoryOutOfBounds);
+    Ok(())
+}
+
+#[test]
+fn host_memory_and_global_imports_are_shared() -> anyhow::Result<()> {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let memory = Memory::new(&mut store, MemoryType::new(1, None))?;
+    let global = Global::new(&mut store, GlobalType::new(ValType::I32, Mutability::Var), Val::I32(5))?;
+    let module = Module::new(
+        &engine,
+        r#"(module (import "h" "m" (memory 1)) (import "h" "g" (global (mut i32)))
+             (func (export "bump") (global.set 0 (i32.add (global.get 0) (i32.const 1)))
+               (i32.store8 (i32.const 0) (global.get 0))))"#,
+    )?;
+    let instance = Instance::new(&mut store, &module, &[memory.into(), global.into()])?;
+    instance.get_typed_func::<(), ()>(&mut store, "bump")?.call(&mut store, ())?;
+    assert_eq!(global.get(&store).unwrap_i32(), 6);
+    assert_eq!(memory.data(&store)[0], 6);
+    Ok(())
+}
+
+#[test]
+fn host_function_errors_propagate_through_wasm() -> anyhow::Result<()> {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let fail = Func::wrap(&mut store, || -> anyhow::Result<()> { anyhow::bail!("host says no") });
+    let module = Module::new(&engine, r#"(module (import "" "f" (func)) (func (export "run") (call 0)))"#)?;
+    let instance = Instance::new(&mut store, &module, &[fail.into()])?;
+    let err = instance.get_typed_func::<(), ()>(&mut store, "run")?.call(&mut store, ()).unwrap_err();
+    assert!(format!("{err:?}").contains("host says no"));
+    assert!(err.downcast_ref::<Trap>().is_none());
+    Ok(())
+}
+
+#[test]
+fn bad_modules_and_links_are_clear_errors() {
+    let engine = Engine::default();
+    let err = Module::new(&engine, b"\0asm\x02\0\0\0").unwrap_err();
+    assert!(format!("{err:#}").contains("offset"), "{err:#}");
+    let err = Module::new(&engine, b"not wasm at all").unwrap_err();
+    assert!(!format!("{err:#}").is_empty());
+    let err = Module::new(&engine, "(module (func (result i32)))").unwrap_err();
+    assert!(format!("{err:#}").contains("type mismatch"), "{err:#}");
+    let err = Module::new(&engine, "(module (func (drop (v128.const i64x2 0 0))))").unwrap_err();
+    assert!(format!("{err:#}").contains("SIMD is not supported yet"), "{err:#}");
+
+    let module = Module::new(&engine, r#"(module (import "env" "f" (func (param i32))))"#).unwrap();
+    let mut store = Store::new(&engine, ());
+    let linker = Linker::<()>::new(&engine);
+    let err = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(format!("{err:#}").contains("`env::f`"), "{err:#}");
+    let wrong = Func::wrap(&mut store, |_: i64| {});
+    let err = Instance::new(&mut store, &module, &[wrong.into()]).unwrap_err();
+    assert!(format!("{err:#}").contains("incompatible import type"), "{err:#}");
+}
+
+#[test]
+fn version_feature_sets_are_enforced() {
+    let mut config = Config::new();
+    config.wasm_version(skiff::WasmVersion::V1);
+    let v1 = Engine::new(&config).unwrap();
+    let multi_value = "(module (func (result i32 i32) i32.const 1 i32.const 2))";
+    assert!(Module::new(&v1, multi_value).is_err());
+    assert!(Module::new(&Engine::default(), multi_value).is_ok());
+}

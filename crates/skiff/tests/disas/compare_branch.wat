@@ -1,0 +1,24 @@
+;; A comparison feeding br_if or if fuses into one compare-and-branch; an
+;; i32.eqz in between flips the branch instead of costing an instruction.
+(module
+  (func (param i32) (result i32) (local i32)
+    (block
+      (loop
+        (br_if 1 (i32.ge_u (local.get 1) (local.get 0)))
+        (if (i32.eqz (i32.and (local.get 1) (i32.const 1)))
+          (then (local.set 1 (i32.add (local.get 1) (i32.const 3)))))
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br 0)))
+    (local.get 1)))
+
+;; ---- expected interpreter code (SKIFF_BLESS=1 regenerates) ----
+;;
+;; function 0:
+;; params=1 locals=2 consts=[1, 3] frame=7
+;;    0: BrIfI32GeU { lhs: s1, rhs: s0, offset: 6 }
+;;    1: I32And(BinOp { dst: s5, lhs: s1, rhs: s2 })
+;;    2: BrIfNez { cond: s5, offset: 2 }
+;;    3: I32Add(BinOp { dst: s1, lhs: s1, rhs: s3 })
+;;    4: I32Add(BinOp { dst: s1, lhs: s1, rhs: s2 })
+;;    5: Br { offset: -5 }
+;;    6: Return1 { src: s1 }
