@@ -205,9 +205,9 @@ impl Runner {
             WastArgCore::I64(v) => Val::I64(*v),
             WastArgCore::F32(v) => Val::F32(v.bits),
             WastArgCore::F64(v) => Val::F64(v.bits),
-            WastArgCore::RefNull(wast::core::HeapType::Abstract { ty: wast::core::AbstractHeapType::Extern, .. }) => {
-                Val::ExternRef(None)
-            }
+            WastArgCore::RefNull(wast::core::HeapType::Abstract {
+                ty: wast::core::AbstractHeapType::Extern, ..
+            }) => Val::ExternRef(None),
             WastArgCore::RefNull(_) => Val::FuncRef(None),
             WastArgCore::RefExtern(n) => Val::ExternRef(Some(skiff::ExternRef::new(&mut self.store, *n)?)),
             other => bail!("unsupported argument {other:?}"),

@@ -1,7 +1,9 @@
 //! The `spectest` host module that the spec scripts import.
 
 use anyhow::Result;
-use skiff::{Global, GlobalType, Linker, Memory, MemoryType, Mutability, RefType, Store, Table, TableType, Val, ValType};
+use skiff::{
+    Global, GlobalType, Linker, Memory, MemoryType, Mutability, RefType, Store, Table, TableType, Val, ValType,
+};
 
 pub(crate) fn define(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<()> {
     linker.func_wrap("spectest", "print", || {})?;

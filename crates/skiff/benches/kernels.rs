@@ -30,36 +30,12 @@ struct Kernel {
 
 /// `n` is chosen so that each call takes roughly 0.2–1 s under wasmi.
 const KERNELS: &[Kernel] = &[
-    Kernel {
-        name: "fib",
-        file: "fib.wat",
-        n: 35,
-    },
-    Kernel {
-        name: "loops",
-        file: "loops.wat",
-        n: 60_000,
-    },
-    Kernel {
-        name: "sort",
-        file: "sort.wasm",
-        n: 1_000_000,
-    },
-    Kernel {
-        name: "hash",
-        file: "hash.wasm",
-        n: 1_500,
-    },
-    Kernel {
-        name: "matmul",
-        file: "matmul.wasm",
-        n: 400,
-    },
-    Kernel {
-        name: "interp",
-        file: "interp.wasm",
-        n: 500_000,
-    },
+    Kernel { name: "fib", file: "fib.wat", n: 35 },
+    Kernel { name: "loops", file: "loops.wat", n: 60_000 },
+    Kernel { name: "sort", file: "sort.wasm", n: 1_000_000 },
+    Kernel { name: "hash", file: "hash.wasm", n: 1_500 },
+    Kernel { name: "matmul", file: "matmul.wasm", n: 400 },
+    Kernel { name: "interp", file: "interp.wasm", n: 500_000 },
 ];
 
 fn kernels_dir() -> PathBuf {
@@ -109,11 +85,7 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
 fn median(times: &mut [Duration]) -> Duration {
     times.sort_unstable();
     let mid = times.len() / 2;
-    if times.len() % 2 == 1 {
-        times[mid]
-    } else {
-        (times[mid - 1] + times[mid]) / 2
-    }
+    if times.len() % 2 == 1 { times[mid] } else { (times[mid - 1] + times[mid]) / 2 }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -121,19 +93,9 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// Calls `run(n)` once and checks the result against the expected checksum.
-fn call_checked(
-    runner: &mut Runner,
-    runtime: &str,
-    kernel: &Kernel,
-    expected: i64,
-) -> Result<Duration> {
+fn call_checked(runner: &mut Runner, runtime: &str, kernel: &Kernel, expected: i64) -> Result<Duration> {
     let (result, elapsed) = timed(|| runner(black_box(kernel.n)));
-    let result = result.with_context(|| {
-        format!(
-            "{runtime}: kernel `{}` run({}) failed",
-            kernel.name, kernel.n
-        )
-    })?;
+    let result = result.with_context(|| format!("{runtime}: kernel `{}` run({}) failed", kernel.name, kernel.n))?;
     if result != expected {
         panic!(
             "result mismatch in kernel `{}` run({}): {runtime} returned {result} ({result:#018x}), \
@@ -161,11 +123,9 @@ fn bench_kernel(kernel: &Kernel, runs: usize) -> Result<Row> {
     let wasm = load_kernel(&path)?;
 
     let (wasmi, wasmi_setup) = timed(|| wasmi_runner(&wasm));
-    let mut wasmi =
-        wasmi.with_context(|| format!("wasmi: failed to instantiate {}", path.display()))?;
+    let mut wasmi = wasmi.with_context(|| format!("wasmi: failed to instantiate {}", path.display()))?;
     let (skiff, skiff_setup) = timed(|| skiff_runner(&wasm));
-    let mut skiff =
-        skiff.with_context(|| format!("skiff: failed to instantiate {}", path.display()))?;
+    let mut skiff = skiff.with_context(|| format!("skiff: failed to instantiate {}", path.display()))?;
 
     // Untimed warm-up; wasmi's first result is the reference checksum.
     let expected = wasmi(black_box(kernel.n))
@@ -190,10 +150,7 @@ fn bench_kernel(kernel: &Kernel, runs: usize) -> Result<Row> {
 }
 
 fn main() -> Result<()> {
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|arg| !arg.starts_with("--"))
-        .collect();
+    let filters: Vec<String> = std::env::args().skip(1).filter(|arg| !arg.starts_with("--")).collect();
     let runs = match std::env::var("SKIFF_BENCH_RUNS") {
         Ok(value) => match value.trim().parse::<usize>() {
             Ok(runs) if runs > 0 => runs,
@@ -201,23 +158,15 @@ fn main() -> Result<()> {
         },
         Err(_) => 5,
     };
-    let selected: Vec<&Kernel> = KERNELS
-        .iter()
-        .filter(|k| filters.is_empty() || filters.iter().any(|f| k.name.contains(f.as_str())))
-        .collect();
+    let selected: Vec<&Kernel> =
+        KERNELS.iter().filter(|k| filters.is_empty() || filters.iter().any(|f| k.name.contains(f.as_str()))).collect();
     if selected.is_empty() {
-        bail!(
-            "no kernel matches {filters:?}; kernels: {:?}",
-            KERNELS.iter().map(|k| k.name).collect::<Vec<_>>()
-        );
+        bail!("no kernel matches {filters:?}; kernels: {:?}", KERNELS.iter().map(|k| k.name).collect::<Vec<_>>());
     }
 
     let mut rows = Vec::new();
     for kernel in selected {
-        eprintln!(
-            "running {} (n = {}, {runs} runs each)...",
-            kernel.name, kernel.n
-        );
+        eprintln!("running {} (n = {}, {runs} runs each)...", kernel.name, kernel.n);
         rows.push(bench_kernel(kernel, runs)?);
     }
 
@@ -230,14 +179,7 @@ fn main() -> Result<()> {
     for row in &rows {
         let ratio = row.wasmi.as_secs_f64() / row.skiff.as_secs_f64();
         log_sum += ratio.ln();
-        println!(
-            "| {} (n={}) | {:.1} | {:.1} | {:.2} |",
-            row.name,
-            row.n,
-            ms(row.skiff),
-            ms(row.wasmi),
-            ratio
-        );
+        println!("| {} (n={}) | {:.1} | {:.1} | {:.2} |", row.name, row.n, ms(row.skiff), ms(row.wasmi), ratio);
     }
     let geomean = (log_sum / rows.len() as f64).exp();
     println!("| **geometric mean** | | | **{geomean:.2}** |");
@@ -248,12 +190,7 @@ fn main() -> Result<()> {
     println!("| kernel | skiff (ms) | wasmi (ms) |");
     println!("|---|---:|---:|");
     for row in &rows {
-        println!(
-            "| {} | {:.2} | {:.2} |",
-            row.name,
-            ms(row.skiff_setup),
-            ms(row.wasmi_setup)
-        );
+        println!("| {} | {:.2} | {:.2} |", row.name, ms(row.skiff_setup), ms(row.wasmi_setup));
     }
     Ok(())
 }

@@ -1,11 +1,11 @@
 //! Handles to memories, tables and globals, and [`Extern`], anything that
 //! can be imported or exported.
 
+use crate::Func;
 use crate::runtime::memory::LinearMemory;
 use crate::store::{AsContext, AsContextMut, GlobalEntity, StoreId, TableEntity};
 use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};
 use crate::values::Val;
-use crate::Func;
 use anyhow::{Result, bail};
 
 /// Anything a module can import or export.

@@ -282,6 +282,7 @@ macro_rules! wasm_ty_list_tuple {
                 $(cells[i] = $name.into_cell(store)?; i += 1;)*
                 Ok(())
             }
+            #[allow(clippy::unused_unit)]
             fn load_cells(cells: &[u64], store: StoreId) -> Self {
                 let mut i = 0;
                 ($({ let v = $name::from_cell(cells[i], store); i += 1; v },)*)

@@ -5,7 +5,9 @@ use crate::externals::{Extern, Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::{ExportKind, ImportKind, SegmentMode};
 use crate::runtime::memory::LinearMemory;
-use crate::store::{AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, StoreId, StoreInner, StoreOpaque, TableEntity};
+use crate::store::{
+    AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, StoreId, StoreInner, StoreOpaque, TableEntity,
+};
 use crate::trap::Trap;
 use crate::types::{ExternType, limits_match};
 use crate::{Engine, Module, interp};
@@ -72,9 +74,8 @@ impl Instance {
         mut store: impl AsContextMut,
         name: &str,
     ) -> Result<TypedFunc<Params, Results>> {
-        let func = self
-            .get_func(&mut store, name)
-            .with_context(|| format!("failed to find function export `{name}`"))?;
+        let func =
+            self.get_func(&mut store, name).with_context(|| format!("failed to find function export `{name}`"))?;
         func.typed(&store).with_context(|| format!("failed to convert function `{name}` to the given type"))
     }
 }
@@ -181,20 +182,16 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
 
     let mut new_tables = Vec::new();
     for (i, ty) in m.tables.iter().enumerate().skip(m.num_imported_tables as usize) {
-        let init = m.table_inits[i - m.num_imported_tables as usize]
-            .as_ref()
-            .map_or(0, |e| e.eval(global_value, func_ref));
+        let init =
+            m.table_inits[i - m.num_imported_tables as usize].as_ref().map_or(0, |e| e.eval(global_value, func_ref));
         if ty.minimum() > crate::store::MAX_TABLE_ELEMENTS {
             bail!("table {i} minimum size of {} entries is too large", ty.minimum());
         }
         new_tables.push(TableEntity { ty: ty.clone(), elems: vec![init; ty.minimum() as usize] });
     }
 
-    let elems: Vec<Arc<[u64]>> = m
-        .elems
-        .iter()
-        .map(|seg| seg.items.iter().map(|item| item.eval(global_value, func_ref)).collect())
-        .collect();
+    let elems: Vec<Arc<[u64]>> =
+        m.elems.iter().map(|seg| seg.items.iter().map(|item| item.eval(global_value, func_ref)).collect()).collect();
     let elem_offsets: Vec<Option<(u32, u64)>> = m
         .elems
         .iter()

@@ -354,17 +354,6 @@ define_instrs! {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn instructions_stay_compact() {
-        // Dispatch speed depends on how many instructions share a cache line.
-        assert!(std::mem::size_of::<Instr>() <= 12, "Instr grew to {} bytes", std::mem::size_of::<Instr>());
-    }
-}
-
 /// A listing of a function's code, one instruction per line with its index.
 pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {
     use std::fmt::Write;
@@ -378,4 +367,15 @@ pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {
         let _ = writeln!(out, "{i:4}: {instr:?}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instructions_stay_compact() {
+        // Dispatch speed depends on how many instructions share a cache line.
+        assert!(std::mem::size_of::<Instr>() <= 12, "Instr grew to {} bytes", std::mem::size_of::<Instr>());
+    }
 }

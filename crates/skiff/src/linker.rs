@@ -102,7 +102,12 @@ impl<T: 'static> Linker<T> {
     }
 
     /// Defines every export of `instance` under the module name `module`.
-    pub fn instance(&mut self, mut store: impl AsContextMut<Data = T>, module: &str, instance: Instance) -> Result<&mut Linker<T>> {
+    pub fn instance(
+        &mut self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &str,
+        instance: Instance,
+    ) -> Result<&mut Linker<T>> {
         for (name, ext) in instance.exports(&mut store) {
             self.insert(module, &name, Definition::Extern(ext))?;
         }
@@ -110,7 +115,12 @@ impl<T: 'static> Linker<T> {
     }
 
     /// Instantiates `module` and defines its exports under the name `name`.
-    pub fn module(&mut self, mut store: impl AsContextMut<Data = T>, name: &str, module: &Module) -> Result<&mut Linker<T>> {
+    pub fn module(
+        &mut self,
+        mut store: impl AsContextMut<Data = T>,
+        name: &str,
+        module: &Module,
+    ) -> Result<&mut Linker<T>> {
         let instance = self.instantiate(&mut store, module)?;
         self.instance(store, name, instance)
     }

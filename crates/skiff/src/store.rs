@@ -378,4 +378,3 @@ impl<C: AsContextMut + ?Sized> AsContextMut for &mut C {
         (**self).as_context_mut()
     }
 }
-

@@ -334,13 +334,7 @@ impl MemoryType {
             None | Some(16) => 16,
             Some(_) => anyhow::bail!("custom page sizes are not supported yet"),
         };
-        Ok(MemoryType {
-            min: ty.initial,
-            max: ty.maximum,
-            memory64: ty.memory64,
-            shared: ty.shared,
-            page_size_log2,
-        })
+        Ok(MemoryType { min: ty.initial, max: ty.maximum, memory64: ty.memory64, shared: ty.shared, page_size_log2 })
     }
 }
 

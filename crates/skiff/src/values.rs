@@ -76,9 +76,7 @@ impl Val {
             | (Val::F32(_), ValType::F32)
             | (Val::F64(_), ValType::F64)
             | (Val::V128(_), ValType::V128) => true,
-            (Val::FuncRef(f), ValType::Ref(r)) => {
-                *r.heap_type() == HeapType::Func && (f.is_some() || r.is_nullable())
-            }
+            (Val::FuncRef(f), ValType::Ref(r)) => *r.heap_type() == HeapType::Func && (f.is_some() || r.is_nullable()),
             (Val::ExternRef(e), ValType::Ref(r)) => {
                 *r.heap_type() == HeapType::Extern && (e.is_some() || r.is_nullable())
             }

@@ -2,8 +2,8 @@
 //! exports, fuel, traps with backtraces, limits, and clean errors for bad input.
 
 use skiff::{
-    Caller, Config, Engine, Extern, Func, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module,
-    Mutability, Store, StoreLimits, StoreLimitsBuilder, Trap, Val, ValType,
+    Caller, Config, Engine, Extern, Func, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module, Mutability,
+    Store, StoreLimits, StoreLimitsBuilder, Trap, Val, ValType,
 };
 
 fn trap_of(err: &anyhow::Error) -> Trap {
@@ -23,12 +23,16 @@ fn host_functions_see_store_data_and_caller_memory() -> anyhow::Result<()> {
     )?;
     let mut store = Store::new(&engine, Vec::<String>::new());
     let mut linker = Linker::new(&engine);
-    linker.func_wrap("env", "log", |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| -> anyhow::Result<()> {
-        let memory = caller.get_export("memory").and_then(Extern::into_memory).expect("memory export");
-        let bytes = memory.data(&caller)[ptr as usize..(ptr + len) as usize].to_vec();
-        caller.data_mut().push(String::from_utf8(bytes)?);
-        Ok(())
-    })?;
+    linker.func_wrap(
+        "env",
+        "log",
+        |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| -> anyhow::Result<()> {
+            let memory = caller.get_export("memory").and_then(Extern::into_memory).expect("memory export");
+            let bytes = memory.data(&caller)[ptr as usize..(ptr + len) as usize].to_vec();
+            caller.data_mut().push(String::from_utf8(bytes)?);
+            Ok(())
+        },
+    )?;
     let instance = linker.instantiate(&mut store, &module)?;
     instance.get_typed_func::<(), ()>(&mut store, "run")?.call(&mut store, ())?;
     assert_eq!(store.data(), &["hello".to_string()]);

@@ -17,8 +17,8 @@ mod num;
 
 use crate::ir::{BinOp, Instr, Load, Slot, Store, UnOp};
 use crate::store::{FuncEntity, StoreInner};
-use crate::trap::{FrameInfo, Trap, WasmBacktrace};
 use crate::translate::CompiledFunc;
+use crate::trap::{FrameInfo, Trap, WasmBacktrace};
 use crate::{Caller, anyhow};
 
 /// How many host-to-wasm entries may nest on the host stack.
@@ -90,11 +90,9 @@ fn backtrace<T>(store: &StoreInner<T>, funcs: Vec<u32>) -> WasmBacktrace {
     let frames = funcs
         .into_iter()
         .filter_map(|f| match &store.opaque.funcs[f as usize] {
-            FuncEntity::Wasm { index, module, .. } => Some(FrameInfo::new(
-                module.name.clone(),
-                *index,
-                module.func_names.get(index).cloned(),
-            )),
+            FuncEntity::Wasm { index, module, .. } => {
+                Some(FrameInfo::new(module.name.clone(), *index, module.func_names.get(index).cloned()))
+            }
             FuncEntity::Host { .. } => None,
         })
         .collect();
@@ -721,9 +719,7 @@ impl<T> Executor<'_, T> {
                 Instr::F32Div(op) => fp.f32_bin(op, |a, b| a / b),
                 Instr::F32Min(op) => fp.f32_bin(op, num::f32_min),
                 Instr::F32Max(op) => fp.f32_bin(op, num::f32_max),
-                Instr::F32Copysign(op) => {
-                    fp.set(op.dst, u64::from(num::f32_copysign(fp.u32(op.lhs), fp.u32(op.rhs))))
-                }
+                Instr::F32Copysign(op) => fp.set(op.dst, u64::from(num::f32_copysign(fp.u32(op.lhs), fp.u32(op.rhs)))),
                 Instr::F64Abs(op) => fp.un(op, |x| x & 0x7fff_ffff_ffff_ffff),
                 Instr::F64Neg(op) => fp.un(op, |x| x ^ 0x8000_0000_0000_0000),
                 Instr::F64Ceil(op) => fp.set_f64(op.dst, num::quiet_f64(fp.f64(op.src).ceil())),

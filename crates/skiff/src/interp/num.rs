@@ -111,6 +111,19 @@ trapping_trunc!(i64_trunc_f32_u, f32, u64, -1.0_f32, 18446744073709551616.0_f32)
 trapping_trunc!(i64_trunc_f64_s, f64, i64, -9223372036854777856.0_f64, 9223372036854775808.0_f64);
 trapping_trunc!(i64_trunc_f64_u, f64, u64, -1.0_f64, 18446744073709551616.0_f64);
 
+/// Sets the quiet bit of a NaN result. The rounding instructions (SSE4.1
+/// `round*` or their libm fallback) pass a signalling NaN through, but wasm
+/// requires an arithmetic (quiet) NaN.
+#[inline(always)]
+pub fn quiet_f32(x: f32) -> f32 {
+    if x.is_nan() { f32::from_bits(x.to_bits() | 0x0040_0000) } else { x }
+}
+
+#[inline(always)]
+pub fn quiet_f64(x: f64) -> f64 {
+    if x.is_nan() { f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000) } else { x }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,17 +146,4 @@ mod tests {
         assert_eq!(i64_trunc_f64_u(f64::NAN), Err(Trap::BadConversionToInteger));
         assert_eq!(i64_trunc_f32_s(-9223372036854775808.0), Ok(i64::MIN));
     }
-}
-
-/// Sets the quiet bit of a NaN result. The rounding instructions (SSE4.1
-/// `round*` or their libm fallback) pass a signalling NaN through, but wasm
-/// requires an arithmetic (quiet) NaN.
-#[inline(always)]
-pub fn quiet_f32(x: f32) -> f32 {
-    if x.is_nan() { f32::from_bits(x.to_bits() | 0x0040_0000) } else { x }
-}
-
-#[inline(always)]
-pub fn quiet_f64(x: f64) -> f64 {
-    if x.is_nan() { f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000) } else { x }
 }

@@ -19,8 +19,8 @@ use anyhow::{Context, Result, bail};
 use std::collections::HashMap;
 use std::sync::Arc;
 use wasmparser::{
-    DataKind, ElementItems, ElementKind, ExternalKind, FuncValidatorAllocations, KnownCustom, Name, Parser,
-    Payload, TypeRef, ValidPayload, Validator,
+    DataKind, ElementItems, ElementKind, ExternalKind, FuncValidatorAllocations, KnownCustom, Name, Parser, Payload,
+    TypeRef, ValidPayload, Validator,
 };
 
 /// A compiled WebAssembly module. Cheap to clone.

@@ -380,18 +380,18 @@ impl<'a> FuncTranslator<'a> {
     /// comparison, or by `i32.eqz`, the two fuse into one instruction.
     fn cond_branch(&mut self, cond: Slot, when: bool) -> Instr {
         let fresh = self.last_result.filter(|&at| at + 1 == self.code.len()).map(|at| self.code[at]);
-        if let Some(mut last) = fresh {
-            if last.result_slot_mut().is_some_and(|dst| *dst == cond) {
-                if let Some(fused) = last.fuse_with_branch(when) {
-                    self.code.pop();
-                    self.last_result = None;
-                    return fused;
-                }
-                if let Instr::I32Eqz(op) = last {
-                    self.code.pop();
-                    self.last_result = None;
-                    return self.cond_branch(op.src, !when);
-                }
+        if let Some(mut last) = fresh
+            && last.result_slot_mut().is_some_and(|dst| *dst == cond)
+        {
+            if let Some(fused) = last.fuse_with_branch(when) {
+                self.code.pop();
+                self.last_result = None;
+                return fused;
+            }
+            if let Instr::I32Eqz(op) = last {
+                self.code.pop();
+                self.last_result = None;
+                return self.cond_branch(op.src, !when);
             }
         }
         if when { Instr::BrIfNez { cond, offset: 0 } } else { Instr::BrIfEqz { cond, offset: 0 } }
@@ -511,10 +511,10 @@ impl<'a> FuncTranslator<'a> {
         if !self.reachable {
             return self.translate_dead_operator(op);
         }
-        if let Some(at) = self.fuel_instr {
-            if let Instr::ConsumeFuel { amount } = &mut self.code[at] {
-                *amount = amount.saturating_add(1);
-            }
+        if let Some(at) = self.fuel_instr
+            && let Instr::ConsumeFuel { amount } = &mut self.code[at]
+        {
+            *amount = amount.saturating_add(1);
         }
         use Operator as O;
         match op {
@@ -589,10 +589,8 @@ impl<'a> FuncTranslator<'a> {
             }
             O::BrTable { targets } => {
                 let index = self.pop();
-                let depths = targets
-                    .targets()
-                    .chain(std::iter::once(Ok(targets.default())))
-                    .collect::<Result<Vec<u32>, _>>()?;
+                let depths =
+                    targets.targets().chain(std::iter::once(Ok(targets.default()))).collect::<Result<Vec<u32>, _>>()?;
                 self.emit(Instr::BrTable { index, len: targets.len() });
                 let table_start = self.code.len();
                 // First the table of jumps, then a stub with copies for each
@@ -950,16 +948,14 @@ impl<'a> FuncTranslator<'a> {
         }
         self.materialize_local(n);
         let src = self.pop();
-        if value == Operand::Temp {
-            if let Some(at) = self.last_result.filter(|&at| at + 1 == self.code.len()) {
-                if let Some(result) = self.code[at].result_slot_mut() {
-                    if *result == src {
-                        *result = dst;
-                        self.last_result = None;
-                        return;
-                    }
-                }
-            }
+        if value == Operand::Temp
+            && let Some(at) = self.last_result.filter(|&at| at + 1 == self.code.len())
+            && let Some(result) = self.code[at].result_slot_mut()
+            && *result == src
+        {
+            *result = dst;
+            self.last_result = None;
+            return;
         }
         self.emit(Instr::Copy { dst, src });
     }
@@ -1053,8 +1049,12 @@ fn check_memory0(index: u32) -> Result<()> {
 fn unsupported_message(op: &Operator<'_>) -> String {
     let name = format!("{op:?}");
     let name = name.split([' ', '{', '(']).next().unwrap_or("").to_string();
-    if name.starts_with("V128") || name.starts_with("I8x16") || name.starts_with("I16x8")
-        || name.starts_with("I32x4") || name.starts_with("I64x2") || name.starts_with("F32x4")
+    if name.starts_with("V128")
+        || name.starts_with("I8x16")
+        || name.starts_with("I16x8")
+        || name.starts_with("I32x4")
+        || name.starts_with("I64x2")
+        || name.starts_with("F32x4")
         || name.starts_with("F64x2")
     {
         "SIMD is not supported yet".to_string()
