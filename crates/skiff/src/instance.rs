@@ -192,22 +192,13 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
 
     let elems: Vec<Arc<[u64]>> =
         m.elems.iter().map(|seg| seg.items.iter().map(|item| item.eval(global_value, func_ref)).collect()).collect();
-    let elem_offsets: Vec<Option<(u32, u64)>> = m
-        .elems
-        .iter()
-        .map(|seg| match &seg.mode {
-            SegmentMode::Active { index, offset } => Some((*index, offset.eval(global_value, func_ref))),
-            _ => None,
-        })
-        .collect();
-    let data_offsets: Vec<Option<(u32, u64)>> = m
-        .datas
-        .iter()
-        .map(|seg| match &seg.mode {
-            SegmentMode::Active { index, offset } => Some((*index, offset.eval(global_value, func_ref))),
-            _ => None,
-        })
-        .collect();
+    // Where each active segment goes: (table or memory index, offset).
+    let active = |mode: &SegmentMode| match mode {
+        SegmentMode::Active { index, offset } => Some((*index, offset.eval(global_value, func_ref))),
+        _ => None,
+    };
+    let elem_offsets: Vec<Option<(u32, u64)>> = m.elems.iter().map(|seg| active(&seg.mode)).collect();
+    let data_offsets: Vec<Option<(u32, u64)>> = m.datas.iter().map(|seg| active(&seg.mode)).collect();
 
     for table in new_tables {
         entity.tables.push(opaque.tables.len() as u32);
@@ -234,8 +225,8 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
             opaque.instances[index as usize].elems[i] = Default::default();
         }
     }
-    for (i, seg) in m.datas.iter().enumerate() {
-        if let Some((memory, offset)) = data_offsets[i] {
+    for (i, target) in data_offsets.iter().enumerate() {
+        if let Some((memory, offset)) = *target {
             let entity = &opaque.instances[index as usize];
             let mem = entity.memories[memory as usize] as usize;
             let bytes = entity.datas[i].clone();
@@ -245,7 +236,6 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
             data[offset as usize..end as usize].copy_from_slice(&bytes);
             opaque.instances[index as usize].datas[i] = Default::default();
         }
-        let _ = seg;
     }
 
     if let Some(start) = m.start {
