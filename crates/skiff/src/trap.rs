@@ -108,20 +108,30 @@ impl WasmBacktrace {
     }
 }
 
+/// Backtraces longer than this print their innermost and outermost frames
+/// only, so that a stack overflow does not print 100,000 lines.
+const MAX_PRINTED_FRAMES: usize = 20;
+const OUTER_PRINTED_FRAMES: usize = 5;
+
 impl fmt::Display for WasmBacktrace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error while executing at wasm backtrace:")?;
+        write!(f, "error while executing at wasm backtrace:")?;
+        let n = self.frames.len();
+        let elide = n > MAX_PRINTED_FRAMES;
         for (i, frame) in self.frames.iter().enumerate() {
-            write!(f, "  {i:>3}: ")?;
+            if elide && i >= MAX_PRINTED_FRAMES - OUTER_PRINTED_FRAMES && i < n - OUTER_PRINTED_FRAMES {
+                if i == MAX_PRINTED_FRAMES - OUTER_PRINTED_FRAMES {
+                    write!(f, "\n       ... {} frames elided ...", n - MAX_PRINTED_FRAMES)?;
+                }
+                continue;
+            }
+            write!(f, "\n  {i:>3}: ")?;
             if let Some(m) = &frame.module_name {
                 write!(f, "{m}!")?;
             }
             match &frame.func_name {
                 Some(name) => write!(f, "{name}")?,
                 None => write!(f, "<wasm function {}>", frame.func_index)?,
-            }
-            if i + 1 < self.frames.len() {
-                writeln!(f)?;
             }
         }
         Ok(())

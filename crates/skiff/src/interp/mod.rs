@@ -801,7 +801,7 @@ impl<T> Executor<'_, T> {
         let new_fp = fp_index + base.index();
         match &self.store.opaque.funcs[callee as usize] {
             FuncEntity::Wasm { instance: callee_instance, code, .. } => {
-                if self.frames.len() >= self.max_depth {
+                if self.frames.len() + 1 >= self.max_depth {
                     return Err(Trap::StackOverflow.into());
                 }
                 let callee_instance = *callee_instance;

@@ -165,7 +165,7 @@ impl<'a> FuncTranslator<'a> {
         while !reader.eof() {
             let offset = reader.original_position();
             let op = reader.read()?;
-            self.translate_operator(op).with_context(|| format!("at offset {offset:#x}"))?;
+            self.translate_operator(op).map_err(|e| anyhow::anyhow!("{e:#} (at offset {offset:#x})"))?;
         }
         let frame_size = self.temps_base as usize + self.max_height;
         Ok(CompiledFunc {

@@ -1,0 +1,295 @@
+//! Runs the `skiff` binary as a subprocess on the fixtures in `tests/fixtures`.
+
+use std::path::Path;
+use std::process::Command;
+
+const TRAP_EXIT_CODE: i32 = 134;
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn fixture(name: &str) -> String {
+    path_str(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))
+}
+
+fn path_str(path: &Path) -> String {
+    path.to_str().expect("test paths are UTF-8").to_string()
+}
+
+fn skiff(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_skiff")).args(args).output().expect("failed to run skiff");
+    Output {
+        code: out.status.code().expect("skiff was killed by a signal"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// `skiff run FIXTURE ARGS...`
+fn run(file: &str, args: &[&str]) -> Output {
+    let path = fixture(file);
+    let mut all = vec!["run", &path];
+    all.extend_from_slice(args);
+    skiff(&all)
+}
+
+#[track_caller]
+fn assert_ok(out: &Output, stdout: &str) {
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert_eq!(out.stdout, stdout);
+    assert_eq!(out.stderr, "");
+}
+
+/// An error that is not a trap: exit code 1, `Error: ` and `needle` on stderr, nothing on stdout.
+#[track_caller]
+fn assert_error(out: &Output, needle: &str) {
+    assert_eq!(out.code, 1, "stdout: {}\nstderr: {}", out.stdout, out.stderr);
+    assert!(out.stderr.starts_with("Error: "), "stderr: {}", out.stderr);
+    assert!(out.stderr.contains(needle), "expected {needle:?} in stderr: {}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert!(!out.stderr.contains("panicked"), "stderr: {}", out.stderr);
+}
+
+#[track_caller]
+fn assert_trap(out: &Output, needle: &str) {
+    assert_eq!(out.code, TRAP_EXIT_CODE, "stdout: {}\nstderr: {}", out.stdout, out.stderr);
+    assert!(out.stderr.starts_with("Error: "), "stderr: {}", out.stderr);
+    assert!(out.stderr.contains(needle), "expected {needle:?} in stderr: {}", out.stderr);
+    assert!(out.stderr.contains("wasm backtrace"), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn invoke_integers() {
+    assert_ok(&run("add.wat", &["--invoke", "add", "2", "3"]), "5\n");
+    assert_ok(&run("add.wat", &["--invoke", "add", "-5", "0x10"]), "11\n");
+    // Unsigned spellings wrap to the signed result.
+    assert_ok(&run("add.wat", &["--invoke", "add", "0xffffffff", "0"]), "-1\n");
+    assert_ok(&run("add.wat", &["--invoke", "add", "2147483647", "1"]), "-2147483648\n");
+    assert_ok(&run("add.wat", &["--invoke", "add_i64", "9223372036854775807", "-0x7fffffffffffffff"]), "0\n");
+    assert_ok(&run("add.wat", &["--invoke", "add_i64", "4294967296", "1"]), "4294967297\n");
+}
+
+#[test]
+fn invoke_floats() {
+    assert_ok(&run("add.wat", &["--invoke", "add_f32", "1.5", "0.25"]), "1.75\n");
+    assert_ok(&run("add.wat", &["--invoke", "add_f32", "1", "-inf"]), "-inf\n");
+    assert_ok(&run("add.wat", &["--invoke", "add_f64", "0.1", "0.2"]), "0.30000000000000004\n");
+    assert_ok(&run("add.wat", &["--invoke", "add_f64", "nan", "1"]), "NaN\n");
+    assert_ok(&run("add.wat", &["--invoke", "add_f64", "inf", "-1e300"]), "inf\n");
+}
+
+#[test]
+fn options_after_the_file_and_dash_dash() {
+    assert_ok(&run("add.wat", &["--invoke", "add", "-5", "7"]), "2\n");
+    assert_ok(&run("add.wat", &["--invoke", "add_f64", "-inf", "-nan"]), "NaN\n");
+    // Everything from the first argument on is an argument, as in `wasmtime run`.
+    assert_error(&run("add.wat", &["-5", "--invoke", "add", "7"]), "options must come before the arguments");
+    assert_ok(&run("add.wat", &["--invoke", "add", "--", "-1", "-2"]), "-3\n");
+}
+
+#[test]
+fn multi_value_and_no_results() {
+    assert_ok(&run("add.wat", &["--invoke", "swap", "1", "-2", "3.5"]), "3.5\n-2\n1\n");
+    assert_ok(&run("add.wat", &["--invoke", "nothing"]), "");
+}
+
+#[test]
+fn references() {
+    assert_ok(&run("add.wat", &["--invoke", "is_null", "null", "null"]), "1\n1\n");
+    assert_ok(&run("add.wat", &["--invoke", "self_ref"]), "ref.func\nnull\n");
+    assert_error(&run("add.wat", &["--invoke", "is_null", "0", "null"]), "only `null`");
+}
+
+#[test]
+fn start_export() {
+    assert_ok(&run("start.wat", &[]), "");
+    assert_error(&run("add.wat", &[]), "no `--invoke` given and the module has no `_start` export");
+    assert_error(&run("start.wat", &["1"]), "WASI");
+}
+
+#[test]
+fn traps() {
+    let out = run("trap.wat", &["--invoke", "call_unreachable"]);
+    assert_trap(&out, "wasm trap: unreachable");
+    assert!(out.stderr.contains("failed to invoke `call_unreachable`"), "{}", out.stderr);
+    // Innermost frame first, named from the name section.
+    let inner = out.stderr.find("0: inner").expect(&out.stderr);
+    let outer = out.stderr.find("1: outer").expect(&out.stderr);
+    assert!(inner < outer);
+
+    assert_trap(&run("trap.wat", &["--invoke", "div", "1", "0"]), "integer divide by zero");
+    assert_trap(&run("trap.wat", &["--invoke", "div", "-2147483648", "-1"]), "integer overflow");
+    assert_ok(&run("trap.wat", &["--invoke", "div", "7", "-2"]), "-3\n");
+    // A trap in the start function, during instantiation.
+    assert_trap(&run("start_trap.wat", &[]), "unreachable");
+}
+
+#[test]
+fn stack_exhaustion() {
+    let out = run("trap.wat", &["--invoke", "recurse", "0"]);
+    assert_trap(&out, "call stack exhausted");
+    // The backtrace of 100,000 frames is shortened.
+    assert!(out.stderr.contains("frames elided"), "{}", out.stderr);
+    assert!(out.stderr.lines().count() < 50, "{}", out.stderr);
+}
+
+#[test]
+fn fuel() {
+    assert_trap(&run("trap.wat", &["-W", "fuel=1000", "--invoke", "spin"]), "all fuel consumed");
+    assert_ok(&run("add.wat", &["-W", "fuel=1000", "--invoke", "add", "1", "2"]), "3\n");
+    assert_error(
+        &run("add.wat", &["-W", "fuel=lots", "--invoke", "add", "1", "2"]),
+        "invalid value `lots` for -W fuel",
+    );
+    assert_error(&run("add.wat", &["-W", "fuel", "--invoke", "add", "1", "2"]), "-W fuel needs a value");
+}
+
+#[test]
+fn unknown_w_option() {
+    assert_error(&run("add.wat", &["-W", "turbo=y", "--invoke", "add", "1", "2"]), "unknown -W option `turbo`");
+    assert_error(&run("add.wat", &["-W", "simd=maybe", "--invoke", "add", "1", "2"]), "invalid value `maybe`");
+}
+
+#[test]
+fn missing_file() {
+    assert_error(&run("does-not-exist.wasm", &[]), "failed to read");
+    assert_error(&run("does-not-exist.wasm", &[]), "does-not-exist.wasm");
+}
+
+#[test]
+fn not_wasm() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let garbage = dir.join("garbage.wasm");
+    std::fs::write(&garbage, b"\xff\xfe\x00\x13garbage\x80\x81").unwrap();
+    let out = skiff(&["run", &path_str(&garbage)]);
+    assert_error(&out, "not a WebAssembly module");
+
+    let truncated = dir.join("truncated.wasm");
+    std::fs::write(&truncated, b"\0asm\x01\0\0\0\x01").unwrap();
+    assert_error(&skiff(&["run", &path_str(&truncated)]), "failed to compile");
+
+    let text = dir.join("text.wat");
+    std::fs::write(&text, "this is not a module").unwrap();
+    assert_error(&skiff(&["run", &path_str(&text)]), "text.wat:1:1");
+}
+
+#[test]
+fn invalid_module() {
+    assert_error(&run("invalid.wat", &[]), "type mismatch");
+}
+
+#[test]
+fn simd_is_refused() {
+    assert_error(&run("simd.wat", &[]), "SIMD is not supported yet");
+}
+
+#[test]
+fn missing_or_wrong_export() {
+    let out = run("add.wat", &["--invoke", "sub", "1", "2"]);
+    assert_error(&out, "no export named `sub`");
+    assert!(out.stderr.contains("`add`"), "{}", out.stderr);
+    assert_error(&run("add.wat", &["--invoke", "memory"]), "export `memory` is not a function (it is a memory)");
+    assert_error(&run("add.wat", &["--invoke", "answer"]), "export `answer` is not a function (it is a global)");
+}
+
+#[test]
+fn missing_import() {
+    assert_error(&run("import.wat", &["--invoke", "main"]), "unknown import: `env::log` has not been defined");
+}
+
+#[test]
+fn wrong_argument_count() {
+    assert_error(
+        &run("add.wat", &["--invoke", "add", "1"]),
+        "function `add` takes 2 arguments (i32, i32), but 1 was given",
+    );
+    assert_error(&run("add.wat", &["--invoke", "add", "1", "2", "3"]), "but 3 were given");
+}
+
+#[test]
+fn unparsable_arguments() {
+    assert_error(
+        &run("add.wat", &["--invoke", "add", "1", "two"]),
+        "invalid argument 2 of `add`: `two` is not a valid i32",
+    );
+    assert_error(&run("add.wat", &["--invoke", "add", "1.5", "2"]), "`1.5` is not a valid i32");
+    assert_error(&run("add.wat", &["--invoke", "add", "4294967296", "2"]), "out of range");
+    assert_error(&run("add.wat", &["--invoke", "add_i64", "0x", "2"]), "`0x` is not a valid i64");
+    assert_error(&run("add.wat", &["--invoke", "add_f64", "1", "one"]), "`one` is not a valid f64");
+}
+
+#[test]
+fn fib_example() {
+    let fib = path_str(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/fib.wat"));
+    assert_ok(&skiff(&["run", &fib, "--invoke", "fib", "0"]), "0\n");
+    assert_ok(&skiff(&["run", &fib, "--invoke", "fib", "1"]), "1\n");
+    let out = skiff(&["run", &fib, "--invoke", "fib", "20"]);
+    assert_ok(&out, "6765\n");
+    let out = skiff(&["run", &fib, "--invoke", "fib_iter", "90"]);
+    assert_ok(&out, "2880067194370816120\n");
+}
+
+#[test]
+fn wast_passing() {
+    let out = skiff(&["wast", &fixture("pass.wast")]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("pass.wast: 5 passed, 0 failed\n"), "{}", out.stdout);
+    assert!(out.stdout.ends_with("spec: 5 passed, 0 failed\n"), "{}", out.stdout);
+}
+
+#[test]
+fn wast_failing() {
+    let out = skiff(&["wast", &fixture("pass.wast"), &fixture("fail.wast")]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("fail.wast: 2 passed, 2 failed\n"), "{}", out.stdout);
+    // Failures are listed, indented, with their line numbers.
+    assert!(out.stdout.contains("\n  ") && out.stdout.contains("fail.wast:6:"), "{}", out.stdout);
+    assert!(out.stdout.ends_with("spec: 7 passed, 2 failed\n"), "{}", out.stdout);
+}
+
+#[test]
+fn wast_features() {
+    let file = fixture("multi_memory.wast");
+    let with = |args: &[&str]| {
+        let mut all = vec!["wast"];
+        all.extend_from_slice(args);
+        all.push(&file);
+        skiff(&all)
+    };
+    assert_eq!(with(&[]).code, 1, "multi-memory is not in Wasm 2.0");
+    assert_eq!(with(&["--spec", "3"]).code, 0);
+    assert_eq!(with(&["-W", "multi-memory"]).code, 0);
+    assert_eq!(with(&["-W", "multi-memory=y"]).code, 0);
+    assert_eq!(with(&["--spec", "3", "-W", "multi-memory=n"]).code, 1);
+    assert_eq!(with(&["--spec", "1", "-W", "multi-memory=true,bulk-memory=false"]).code, 0);
+    let out = with(&["-W", "mystery-feature"]);
+    assert_error(&out, "unknown -W feature `mystery-feature`");
+}
+
+#[test]
+fn wast_unreadable_scripts() {
+    let out = skiff(&["wast", &fixture("bad_syntax.wast"), &fixture("no-such.wast"), &fixture("pass.wast")]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("bad_syntax.wast:3"), "{}", out.stderr);
+    assert!(out.stderr.contains("failed to read"), "{}", out.stderr);
+    assert!(out.stdout.ends_with("spec: 5 passed, 0 failed\n"), "{}", out.stdout);
+}
+
+#[test]
+fn help_and_version() {
+    let out = skiff(&["--help"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("run") && out.stdout.contains("wast"), "{}", out.stdout);
+    let out = skiff(&["run", "--help"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("--invoke") && out.stdout.contains("fuel=N"), "{}", out.stdout);
+    let out = skiff(&["wast", "--help"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("--spec") && out.stdout.contains("[default: 2]"), "{}", out.stdout);
+    let out = skiff(&["--version"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout, format!("skiff {}\n", env!("CARGO_PKG_VERSION")));
+}
