@@ -361,12 +361,25 @@ impl<T> Executor<'_, T> {
                 }
             };
         }
+        // Pops the caller's frame (or finishes) after the results were placed.
+        macro_rules! return_to_caller {
+            () => {{
+                let Some(frame) = self.frames.pop() else { return Ok(()) };
+                ip = frame.ret_ip;
+                fp_index = frame.fp;
+                fp = self.fp_at(fp_index);
+                self.func = frame.func;
+                instance = frame.instance;
+                // The callee may have grown the memory.
+                mem = self.mem0(instance);
+                continue;
+            }};
+        }
         loop {
             // SAFETY: the translator ends every code path with a return,
             // branch or trap, and branch offsets stay inside the function, so
             // `ip` always points at an instruction of the running function.
-            let instr = unsafe { *ip };
-            match instr {
+            match unsafe { *ip } {
                 Instr::Trap { code } => return Err(code.into()),
                 Instr::Br { offset } => {
                     // SAFETY: branch targets are inside the function (see above).
@@ -423,26 +436,15 @@ impl<T> Executor<'_, T> {
                         }
                     }
                 }
-                Instr::Return0 | Instr::Return1 { .. } | Instr::ReturnSpan { .. } => {
-                    match instr {
-                        Instr::Return1 { src } => fp.set(Slot(0), fp.get(src)),
-                        Instr::ReturnSpan { src, len } => {
-                            let start = fp_index + src.index();
-                            self.stack.copy_within(start..start + len as usize, fp_index);
-                        }
-                        _ => {}
-                    }
-                    let Some(frame) = self.frames.pop() else { return Ok(()) };
-                    ip = frame.ret_ip;
-                    fp_index = frame.fp;
-                    fp = self.fp_at(fp_index);
-                    self.func = frame.func;
-                    if frame.instance != instance {
-                        instance = frame.instance;
-                    }
-                    // The callee may have grown the memory.
-                    mem = self.mem0(instance);
-                    continue;
+                Instr::Return0 => return_to_caller!(),
+                Instr::Return1 { src } => {
+                    fp.set(Slot(0), fp.get(src));
+                    return_to_caller!()
+                }
+                Instr::ReturnSpan { src, len } => {
+                    let start = fp_index + src.index();
+                    self.stack.copy_within(start..start + len as usize, fp_index);
+                    return_to_caller!()
                 }
                 Instr::Call { func, base } => {
                     let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
