@@ -101,7 +101,11 @@ macro_rules! define_instrs {
         other: { $($(#[$doc:meta])* $other:ident $({ $($field:ident : $fty:ty),* $(,)? })?, )* }
     ) => {
         /// One interpreter instruction. See the module docs for the naming scheme.
+        ///
+        /// `repr(u8)`: the first byte is the variant's index in declaration
+        /// order, which the threaded dispatcher uses to pick a handler.
         #[derive(Clone, Copy, Debug, PartialEq)]
+        #[repr(u8)]
         pub enum Instr {
             $($bin(BinOp),)*
             $($un(UnOp),)*

@@ -239,3 +239,61 @@ fn version_feature_sets_are_enforced() {
     assert!(Module::new(&v1, multi_value).is_err());
     assert!(Module::new(&Engine::default(), multi_value).is_ok());
 }
+
+/// With threaded dispatch (optimized builds), every instruction handler must
+/// end in a jump, not a call, or a long loop would grow the host stack
+/// without bound. Run a loop over many kinds of instructions two million
+/// times on a small thread stack: a handler that grows the stack by even a
+/// few bytes per run overflows it. (Unoptimized builds use the loop
+/// dispatcher, for which this is a plain functional test.)
+#[test]
+fn long_loops_run_in_constant_host_stack() {
+    let wat = r#"(module
+      (type $t (func (param i32) (result i32)))
+      (memory 1)
+      (table $tab 2 funcref)
+      (global $g (mut i32) (i32.const 0))
+      (elem (i32.const 0) $id $id)
+      (elem $passive func $id)
+      (data $d "abcd")
+      (func $id (param i32) (result i32) (local.get 0))
+      (func (export "run") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+        (loop $top
+          (local.set $acc (i32.add (local.get $acc) (call $id (local.get $i))))
+          (local.set $acc (i32.xor (local.get $acc)
+            (call_indirect (type $t) (local.get $i) (i32.and (local.get $i) (i32.const 1)))))
+          (i32.store (i32.const 8) (local.get $acc))
+          (local.set $acc (i32.add (local.get $acc) (i32.load8_u (i32.const 9))))
+          (global.set $g (i32.add (global.get $g) (i32.const 1)))
+          (memory.fill (i32.const 16) (local.get $i) (i32.const 4))
+          (memory.copy (i32.const 32) (i32.const 16) (i32.const 4))
+          (memory.init $d (i32.const 40) (i32.const 0) (i32.const 4))
+          (table.init $tab $passive (i32.const 1) (i32.const 0) (i32.const 1))
+          (table.copy (i32.const 0) (i32.const 1) (i32.const 1))
+          (drop (table.get $tab (i32.const 0)))
+          (table.set $tab (i32.const 1) (ref.func $id))
+          (drop (memory.grow (i32.const 0)))
+          (drop (table.grow $tab (ref.null func) (i32.const 0)))
+          (local.set $acc (select (local.get $acc) (memory.size) (local.get $i)))
+          (block $b (block $a
+            (br_table $a $b (i32.and (local.get $i) (i32.const 1))))
+            (local.set $acc (i32.add (local.get $acc) (i32.const 3))))
+          (local.set $acc (i32.rotl (local.get $acc)
+            (i32.wrap_i64 (i64.extend_i32_s (i32.trunc_f64_s (f64.convert_i32_s (local.get $i)))))))
+          (br_if $top (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+        (i32.add (local.get $acc) (global.get $g))))"#;
+    let result = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            let engine = Engine::default();
+            let module = Module::new(&engine, wat).unwrap();
+            let mut store = Store::new(&engine, ());
+            let instance = Instance::new(&mut store, &module, &[]).unwrap();
+            let run = instance.get_typed_func::<i32, i32>(&mut store, "run").unwrap();
+            run.call(&mut store, 2_000_000).unwrap()
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let _ = result;
+}

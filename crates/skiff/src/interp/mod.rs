@@ -13,6 +13,7 @@
 //! frame pointer, following the instruction pointer, and accessing linear
 //! memory after an explicit bounds check.
 
+mod dispatch;
 mod num;
 
 use crate::ir::{BinOp, Instr, Load, Slot, Store, UnOp};
@@ -63,7 +64,18 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
     let max_depth = config.max_call_depth;
     let stack = store.opaque.spare_stacks.pop().unwrap_or_default();
     store.opaque.host_depth += 1;
-    let mut executor = Executor { store, stack, frames: Vec::new(), max_cells, max_depth, func };
+    let mut executor = Executor {
+        store,
+        stack,
+        frames: Vec::new(),
+        max_cells,
+        max_depth,
+        func,
+        instance: 0,
+        fp_index: 0,
+        ip: std::ptr::null(),
+        stop: None,
+    };
     let result = executor.run(cells);
     let Executor { store, stack, frames, .. } = executor;
     store.opaque.host_depth -= 1;
@@ -272,19 +284,33 @@ struct Executor<'s, T> {
     max_depth: usize,
     /// The store index of the running function, for backtraces.
     func: u32,
+    /// The running function's instance (store index).
+    instance: u32,
+    /// The running frame's base, as an index into `stack`.
+    fp_index: usize,
+    /// Where to continue after a `Step::Reload`.
+    ip: *const Instr,
+    /// Why the threaded dispatcher stopped, if it did not finish.
+    #[cfg_attr(not(skiff_tail_calls), allow(dead_code))]
+    stop: Option<Stop>,
 }
 
-/// How `enter` prepared a wasm function.
-struct Entered {
-    ip: *const Instr,
-    fp: Fp,
+/// Where execution goes after one instruction.
+enum Step {
+    /// To this instruction of the same frame.
+    Next(*const Instr),
+    /// To `Executor::ip`, after a call, return or memory growth changed the
+    /// frame, the instance or the memory's length.
+    Reload,
+    /// The entry function returned.
+    Done,
 }
 
 impl<T> Executor<'_, T> {
     /// Makes room for the frame of `code` at stack index `fp`, zeroes its
     /// locals and loads its constants.
     #[inline(always)]
-    fn enter(&mut self, code: &CompiledFunc, fp: usize) -> Result<Entered, Trap> {
+    fn enter(&mut self, code: &CompiledFunc, fp: usize) -> Result<*const Instr, Trap> {
         let needed = fp + code.frame_size as usize;
         if needed > self.stack.len() {
             if needed > self.max_cells {
@@ -303,9 +329,7 @@ impl<T> Executor<'_, T> {
         for (cell, value) in frame[consts..consts + code.consts.len()].iter_mut().zip(code.consts.iter()) {
             *cell = *value;
         }
-        // SAFETY: `fp < stack.len()` since the frame's cells were just ensured.
-        let fp = Fp(unsafe { self.stack.as_mut_ptr().add(fp) });
-        Ok(Entered { ip: code.code.as_ptr(), fp })
+        Ok(code.code.as_ptr())
     }
 
     fn mem0(&self, instance: u32) -> Mem {
@@ -335,8 +359,10 @@ impl<T> Executor<'_, T> {
         self.stack.resize(self.stack.len().max(cells.len()).max(1024), 0);
         let params = code.num_params as usize;
         self.stack[..params].copy_from_slice(&cells[..params]);
-        let entered = self.enter(code, 0).map_err(|t| (Stop::Trap(t), entry))?;
-        match self.execute(entered, instance) {
+        self.ip = self.enter(code, 0).map_err(|t| (Stop::Trap(t), entry))?;
+        self.fp_index = 0;
+        self.instance = instance;
+        match self.execute() {
             Ok(()) => {
                 let n = cells.len();
                 cells.copy_from_slice(&self.stack[..n]);
@@ -346,36 +372,36 @@ impl<T> Executor<'_, T> {
         }
     }
 
-    /// The dispatch loop. Returns when the entry function returns.
-    fn execute(&mut self, entered: Entered, mut instance: u32) -> Result<(), Stop> {
-        let Entered { mut ip, mut fp } = entered;
-        let mut fp_index = 0usize;
-        let mut mem = self.mem0(instance);
+    /// Executes the instruction at `ip` of the running function, whose frame
+    /// is at `fp` and whose default memory is `mem`, and says where to go on.
+    ///
+    /// This is the one definition of every instruction's behaviour. The
+    /// dispatchers (`dispatch.rs`) call it with `ip`'s instruction kind known,
+    /// so each instantiation folds to a single arm.
+    #[inline(always)]
+    fn step(&mut self, ip: *const Instr, fp: Fp, mem: Mem) -> Result<Step, Stop> {
         // Takes the branch at `ip + offset` when the condition holds.
         macro_rules! branch_if {
             ($cond:expr, $offset:expr) => {
                 if $cond {
-                    // SAFETY: branch targets are inside the function (see the loop).
-                    ip = unsafe { ip.offset($offset as isize) };
-                    continue;
+                    // SAFETY: branch targets are inside the function (see below).
+                    return Ok(Step::Next(unsafe { ip.offset($offset as isize) }));
                 }
             };
         }
         // Pops the caller's frame (or finishes) after the results were placed.
         macro_rules! return_to_caller {
             () => {{
-                let Some(frame) = self.frames.pop() else { return Ok(()) };
-                ip = frame.ret_ip;
-                fp_index = frame.fp;
-                fp = self.fp_at(fp_index);
+                let Some(frame) = self.frames.pop() else { return Ok(Step::Done) };
+                self.ip = frame.ret_ip;
+                self.fp_index = frame.fp;
                 self.func = frame.func;
-                instance = frame.instance;
-                // The callee may have grown the memory.
-                mem = self.mem0(instance);
-                continue;
+                self.instance = frame.instance;
+                return Ok(Step::Reload);
             }};
         }
-        loop {
+        let instance = self.instance;
+        {
             // SAFETY: the translator ends every code path with a return,
             // branch or trap, and branch offsets stay inside the function, so
             // `ip` always points at an instruction of the running function.
@@ -383,21 +409,18 @@ impl<T> Executor<'_, T> {
                 Instr::Trap { code } => return Err(code.into()),
                 Instr::Br { offset } => {
                     // SAFETY: branch targets are inside the function (see above).
-                    ip = unsafe { ip.offset(offset as isize) };
-                    continue;
+                    return Ok(Step::Next(unsafe { ip.offset(offset as isize) }));
                 }
                 Instr::BrIfNez { cond, offset } => {
                     if fp.u32(cond) != 0 {
                         // SAFETY: as for `Br`.
-                        ip = unsafe { ip.offset(offset as isize) };
-                        continue;
+                        return Ok(Step::Next(unsafe { ip.offset(offset as isize) }));
                     }
                 }
                 Instr::BrIfEqz { cond, offset } => {
                     if fp.u32(cond) == 0 {
                         // SAFETY: as for `Br`.
-                        ip = unsafe { ip.offset(offset as isize) };
-                        continue;
+                        return Ok(Step::Next(unsafe { ip.offset(offset as isize) }));
                     }
                 }
                 Instr::BrIfI32Eq { lhs, rhs, offset } => branch_if!(fp.u32(lhs) == fp.u32(rhs), offset),
@@ -423,8 +446,7 @@ impl<T> Executor<'_, T> {
                 Instr::BrTable { index, len } => {
                     let target = fp.u32(index).min(len) as usize;
                     // SAFETY: `len + 1` `Br` entries follow the `BrTable`.
-                    ip = unsafe { ip.add(1 + target) };
-                    continue;
+                    return Ok(Step::Next(unsafe { ip.add(1 + target) }));
                 }
                 Instr::ConsumeFuel { amount } => {
                     let fuel = &mut self.store.opaque.fuel;
@@ -442,17 +464,15 @@ impl<T> Executor<'_, T> {
                     return_to_caller!()
                 }
                 Instr::ReturnSpan { src, len } => {
-                    let start = fp_index + src.index();
-                    self.stack.copy_within(start..start + len as usize, fp_index);
+                    let start = self.fp_index + src.index();
+                    self.stack.copy_within(start..start + len as usize, self.fp_index);
                     return_to_caller!()
                 }
                 Instr::Call { func, base } => {
                     let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
                     // SAFETY: `ip + 1` is the instruction after the call.
                     let ret_ip = unsafe { ip.add(1) };
-                    (ip, fp, fp_index, instance) = self.call(callee, ret_ip, fp_index, base, instance)?;
-                    mem = self.mem0(instance);
-                    continue;
+                    return self.call(callee, ret_ip, base);
                 }
                 Instr::CallIndirect { table, index, base } => {
                     // SAFETY: `CallIndirectSig` always follows `CallIndirect`.
@@ -472,17 +492,15 @@ impl<T> Executor<'_, T> {
                     }
                     // SAFETY: the call and its parameter word are two instructions.
                     let ret_ip = unsafe { ip.add(2) };
-                    (ip, fp, fp_index, instance) = self.call(callee, ret_ip, fp_index, base, instance)?;
-                    mem = self.mem0(instance);
-                    continue;
+                    return self.call(callee, ret_ip, base);
                 }
                 Instr::CallIndirectSig { .. } | Instr::TableCopyParams { .. } | Instr::TableInitParams { .. } => {
                     unreachable!("parameter words are consumed by their instruction")
                 }
                 Instr::Copy { dst, src } => fp.set(dst, fp.get(src)),
                 Instr::CopySpan { dst, src, len } => {
-                    let src = fp_index + src.index();
-                    self.stack.copy_within(src..src + len as usize, fp_index + dst.index());
+                    let src = self.fp_index + src.index();
+                    self.stack.copy_within(src..src + len as usize, self.fp_index + dst.index());
                 }
                 Instr::Select { dst, cond, if_true, if_false } => {
                     fp.set(dst, if fp.u32(cond) != 0 { fp.get(if_true) } else { fp.get(if_false) })
@@ -549,25 +567,16 @@ impl<T> Executor<'_, T> {
                         a.elems[dst_range].copy_from_slice(&b.elems[src_range]);
                     }
                     // SAFETY: skip the parameter word.
-                    ip = unsafe { ip.add(2) };
-                    continue;
+                    return Ok(Step::Next(unsafe { ip.add(2) }));
                 }
                 Instr::TableInit { dst, src, len } => {
                     // SAFETY: `TableInitParams` always follows `TableInit`.
                     let Instr::TableInitParams { table, elem } = (unsafe { *ip.add(1) }) else {
                         unreachable!("TableInit without its parameter word")
                     };
-                    let store = &mut self.store.opaque;
-                    let inst = &store.instances[instance as usize];
-                    let t = inst.tables[table as usize] as usize;
-                    let segment = &inst.elems[elem as usize];
-                    let src_range = table_range(segment.len(), fp.u32(src), fp.u32(len))?;
-                    let dst_range = table_range(store.tables[t].elems.len(), fp.u32(dst), fp.u32(len))?;
-                    let segment = segment.clone();
-                    store.tables[t].elems[dst_range].copy_from_slice(&segment[src_range]);
+                    self.table_init(table, elem, fp.u32(dst), fp.u32(src), fp.u32(len))?;
                     // SAFETY: skip the parameter word.
-                    ip = unsafe { ip.add(2) };
-                    continue;
+                    return Ok(Step::Next(unsafe { ip.add(2) }));
                 }
                 Instr::ElemDrop { elem } => {
                     self.store.opaque.instances[instance as usize].elems[elem as usize] = Default::default();
@@ -581,7 +590,10 @@ impl<T> Executor<'_, T> {
                     let m = self.store.opaque.instances[instance as usize].memories[memory as usize];
                     let result = self.memory_grow(m, u64::from(fp.u32(delta))).map_err(Stop::Host)?;
                     fp.set_i32(dst, result.map_or(-1, |old| old as i32));
-                    mem = self.mem0(instance);
+                    // The memory's length changed: reload it.
+                    // SAFETY: `MemoryGrow` is never the last instruction.
+                    self.ip = unsafe { ip.add(1) };
+                    return Ok(Step::Reload);
                 }
                 Instr::MemoryFill { dst, value, len } => {
                     let n = u64::from(fp.u32(len));
@@ -781,26 +793,23 @@ impl<T> Executor<'_, T> {
                 Instr::I64TruncSatF64S(op) => fp.set_i64(op.dst, fp.f64(op.src) as i64),
                 Instr::I64TruncSatF64U(op) => fp.set(op.dst, fp.f64(op.src) as u64),
             }
-            // SAFETY: every instruction that falls through has a successor:
-            // the translator never ends a function with one.
-            ip = unsafe { ip.add(1) };
         }
+        // SAFETY: every instruction that falls through has a successor:
+        // the translator never ends a function with one.
+        Ok(Step::Next(unsafe { ip.add(1) }))
     }
 
     /// Performs a call to store function `callee` whose arguments start at
-    /// slot `base` of the caller's frame. For a wasm callee, pushes the
-    /// caller's frame and returns the callee's start state; a host callee
-    /// runs to completion and the caller's state is returned.
-    #[inline]
-    fn call(
-        &mut self,
-        callee: u32,
-        ret_ip: *const Instr,
-        fp_index: usize,
-        base: Slot,
-        instance: u32,
-    ) -> Result<(*const Instr, Fp, usize, u32), Stop> {
-        let new_fp = fp_index + base.index();
+    /// slot `base` of the running frame. A wasm callee gets a new frame and
+    /// becomes the running function; a host callee runs to completion and
+    /// the caller continues at `ret_ip`. Either way the executor's state
+    /// (`ip`, `fp_index`, `instance`) says where to go on.
+    ///
+    /// Kept out of line: its locals would stop the threaded handlers that
+    /// use it from ending in a jump (see `dispatch.rs`).
+    #[inline(never)]
+    fn call(&mut self, callee: u32, ret_ip: *const Instr, base: Slot) -> Result<Step, Stop> {
+        let new_fp = self.fp_index + base.index();
         match &self.store.opaque.funcs[callee as usize] {
             FuncEntity::Wasm { instance: callee_instance, code, .. } => {
                 if self.frames.len() + 1 >= self.max_depth {
@@ -809,19 +818,37 @@ impl<T> Executor<'_, T> {
                 let callee_instance = *callee_instance;
                 // SAFETY: `code` points into a module kept alive by the entity.
                 let code = unsafe { &**code };
-                let entered = self.enter(code, new_fp)?;
-                self.frames.push(Frame { ret_ip, fp: fp_index, instance, func: self.func });
+                let entry = self.enter(code, new_fp)?;
+                self.frames.push(Frame { ret_ip, fp: self.fp_index, instance: self.instance, func: self.func });
                 self.func = callee;
-                Ok((entered.ip, entered.fp, new_fp, callee_instance))
+                self.ip = entry;
+                self.fp_index = new_fp;
+                self.instance = callee_instance;
             }
             FuncEntity::Host { host, ty, .. } => {
                 let host = self.store.host_funcs[*host as usize].clone();
                 let n = ty.param_slice().len().max(ty.result_slice().len());
                 let cells = &mut self.stack[new_fp..new_fp + n];
-                host(Caller::new(self.store, Some(instance)), cells).map_err(Stop::Host)?;
-                Ok((ret_ip, self.fp_at(fp_index), fp_index, instance))
+                host(Caller::new(self.store, Some(self.instance)), cells).map_err(Stop::Host)?;
+                self.ip = ret_ip;
             }
         }
+        Ok(Step::Reload)
+    }
+
+    /// `table.init`. Out of line: the segment handle it holds would stop the
+    /// threaded handler from ending in a jump.
+    #[inline(never)]
+    fn table_init(&mut self, table: u32, elem: u32, dst: u32, src: u32, len: u32) -> Result<(), Trap> {
+        let store = &mut self.store.opaque;
+        let inst = &store.instances[self.instance as usize];
+        let t = inst.tables[table as usize] as usize;
+        let segment = &inst.elems[elem as usize];
+        let src_range = table_range(segment.len(), src, len)?;
+        let dst_range = table_range(store.tables[t].elems.len(), dst, len)?;
+        let segment = segment.clone();
+        store.tables[t].elems[dst_range].copy_from_slice(&segment[src_range]);
+        Ok(())
     }
 
     fn memory_grow(&mut self, memory: u32, delta: u64) -> anyhow::Result<Option<u64>> {

@@ -1,0 +1,28 @@
+//! Chooses the interpreter's dispatch strategy.
+//!
+//! Threaded dispatch (`cfg(skiff_tail_calls)`) makes every instruction
+//! handler end in a jump to the next handler. It relies on LLVM turning those
+//! tail calls into jumps (sibling-call optimization), which it does when
+//! optimizing on the listed architectures, and not at `opt-level` 0 or 1 or
+//! with debug assertions (whose checks keep some handlers from ending in a
+//! jump), where every instruction would otherwise grow the host stack. The
+//! test `long_loops_run_in_constant_host_stack` guards this in optimized
+//! builds. Elsewhere, and
+//! when `SKIFF_LOOP_DISPATCH` is set (to compare the two), a loop calls the
+//! same handler code.
+
+use std::env;
+
+fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-env-changed=SKIFF_LOOP_DISPATCH");
+    println!("cargo::rustc-check-cfg=cfg(skiff_tail_calls)");
+    let opt_level = env::var("OPT_LEVEL").unwrap_or_default();
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    let optimizing = matches!(opt_level.as_str(), "2" | "3" | "s" | "z");
+    let debug_assertions = env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some();
+    let sibling_calls = matches!(arch.as_str(), "x86_64" | "aarch64" | "riscv64" | "loongarch64");
+    if optimizing && !debug_assertions && sibling_calls && env::var_os("SKIFF_LOOP_DISPATCH").is_none() {
+        println!("cargo::rustc-cfg=skiff_tail_calls");
+    }
+}

@@ -1,0 +1,105 @@
+//! Dispatch: how the executor goes from one instruction to the next.
+//!
+//! Both strategies run the same handler code, `Executor::step`; they differ
+//! only in how control reaches it (see `build.rs` for which one is built).
+
+use super::{Executor, Fp, Mem, Step, Stop};
+use crate::ir::Instr;
+
+impl<T> Executor<'_, T> {
+    /// The running frame's pointer and default memory, recomputed after a
+    /// call, a return or memory growth.
+    #[inline(always)]
+    fn reload(&mut self) -> (*const Instr, Fp, Mem) {
+        (self.ip, self.fp_at(self.fp_index), self.mem0(self.instance))
+    }
+}
+
+/// A `loop` around `step`: portable, and the only safe choice when the
+/// compiler does not turn tail calls into jumps.
+#[cfg(not(skiff_tail_calls))]
+impl<T> Executor<'_, T> {
+    /// Runs until the entry function returns.
+    pub(super) fn execute(&mut self) -> Result<(), Stop> {
+        let (mut ip, mut fp, mut mem) = self.reload();
+        loop {
+            match self.step(ip, fp, mem)? {
+                Step::Next(next) => ip = next,
+                Step::Reload => (ip, fp, mem) = self.reload(),
+                Step::Done => return Ok(()),
+            }
+        }
+    }
+}
+
+/// `[Self::handler::<0>, Self::handler::<1>, …]` for the given tags.
+#[cfg(skiff_tail_calls)]
+macro_rules! handler_table {
+    ($($tag:literal),*) => {
+        [$(Self::handler::<$tag> as Handler<'s, T>),*]
+    };
+}
+
+/// A handler for one instruction kind: runs it and jumps on to the next.
+#[cfg(skiff_tail_calls)]
+type Handler<'s, T> = fn(&mut Executor<'s, T>, *const Instr, *mut u64, *mut u8, u64);
+
+/// Threaded dispatch: each instruction kind has its own handler, and every
+/// handler ends by jumping to the next instruction's handler. Each of those
+/// jumps has its own entry in the branch predictor, which learns the
+/// sequences of a program far better than the single jump of a `match`
+/// loop. The registers carry the instruction pointer, frame pointer and
+/// memory from handler to handler.
+#[cfg(skiff_tail_calls)]
+impl<'s, T> Executor<'s, T> {
+    /// Handlers by instruction tag (the first byte of an `Instr`).
+    const HANDLERS: [Handler<'s, T>; 256] = handler_table!(
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+        30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57,
+        58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85,
+        86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110,
+        111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132,
+        133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154,
+        155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176,
+        177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198,
+        199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220,
+        221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242,
+        243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255
+    );
+
+    /// Runs until the entry function returns.
+    pub(super) fn execute(&mut self) -> Result<(), Stop> {
+        let (ip, fp, mem) = self.reload();
+        Self::dispatch(self, ip, fp.0, mem.base, mem.len);
+        match self.stop.take() {
+            Some(stop) => Err(stop),
+            None => Ok(()),
+        }
+    }
+
+    #[inline(always)]
+    fn dispatch(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64) {
+        // SAFETY: `ip` points at an instruction (see `step`), and `Instr` is
+        // `repr(u8)`, so its first byte is the tag.
+        let tag = unsafe { ip.cast::<u8>().read() };
+        (Self::HANDLERS[tag as usize])(this, ip, fp, base, len)
+    }
+
+    /// The handler for instructions with tag `TAG`.
+    fn handler<const TAG: u8>(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64) {
+        // SAFETY: `dispatch` picks this handler by the tag of `*ip`. Telling
+        // the compiler so folds the `match` in `step` to this tag's arm.
+        if unsafe { ip.cast::<u8>().read() } != TAG {
+            unsafe { std::hint::unreachable_unchecked() }
+        }
+        match this.step(ip, Fp(fp), Mem { base, len }) {
+            Ok(Step::Next(next)) => Self::dispatch(this, next, fp, base, len),
+            Ok(Step::Reload) => {
+                let (ip, fp, mem) = this.reload();
+                Self::dispatch(this, ip, fp.0, mem.base, mem.len)
+            }
+            Ok(Step::Done) => {}
+            Err(stop) => this.stop = Some(stop),
+        }
+    }
+}
