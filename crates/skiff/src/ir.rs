@@ -365,7 +365,10 @@ pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {
     let _ = writeln!(
         out,
         "params={} locals={} consts={:?} frame={}",
-        func.num_params, func.num_locals, func.consts, func.frame_size
+        func.num_params,
+        func.num_locals,
+        &func.frame_init[(func.num_locals - func.num_params) as usize..],
+        func.frame_size
     );
     for (i, instr) in func.code.iter().enumerate() {
         let _ = writeln!(out, "{i:4}: {instr:?}");

@@ -11,7 +11,7 @@ impl<T> Executor<'_, T> {
     /// call, a return or memory growth.
     #[inline(always)]
     fn reload(&mut self) -> (*const Instr, Fp, Mem) {
-        (self.ip, self.fp_at(self.fp_index), self.mem0(self.instance))
+        (self.ip, self.fp_at(self.fp_index), self.mem0())
     }
 }
 

@@ -31,10 +31,14 @@ struct Frame {
     ret_ip: *const Instr,
     /// The caller's frame base, as an index into the value stack.
     fp: usize,
-    /// The caller's instance and function (store indices).
+    /// The caller's instance, function and default memory (store indices).
     instance: u32,
     func: u32,
+    mem_index: u32,
 }
+
+/// `Executor::mem_index` of an instance without memories.
+const NO_MEMORY: u32 = u32::MAX;
 
 /// Why execution stopped early.
 enum Stop {
@@ -72,6 +76,7 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
         max_depth,
         func,
         instance: 0,
+        mem_index: NO_MEMORY,
         fp_index: 0,
         ip: std::ptr::null(),
         stop: None,
@@ -241,10 +246,11 @@ impl Mem {
     /// them is out of bounds.
     #[inline(always)]
     fn addr<const N: usize>(self, addr: u64, offset: u32) -> Result<*mut u8, Trap> {
-        let start = addr.wrapping_add(u64::from(offset));
-        // 32-bit addresses and offsets cannot overflow 64 bits; a wrapped
-        // 64-bit address is caught by `start < addr`.
-        if start < addr || start + N as u64 > self.len {
+        // The address is a zero-extended i32 (the cell encoding) and the
+        // offset a u32, so this sum cannot overflow. memory64 accesses will
+        // need instructions of their own with an overflow check.
+        let start = addr + u64::from(offset);
+        if start + N as u64 > self.len {
             return Err(Trap::MemoryOutOfBounds);
         }
         // SAFETY: `start + N <= len` and `len` bytes from `base` are mapped.
@@ -286,6 +292,8 @@ struct Executor<'s, T> {
     func: u32,
     /// The running function's instance (store index).
     instance: u32,
+    /// The running instance's default memory (store index), or `NO_MEMORY`.
+    mem_index: u32,
     /// The running frame's base, as an index into `stack`.
     fp_index: usize,
     /// Where to continue after a `Step::Reload`.
@@ -319,26 +327,33 @@ impl<T> Executor<'_, T> {
             let new_len = needed.max(self.stack.len() * 2).clamp(1024, self.max_cells.max(needed));
             self.stack.resize(new_len, 0);
         }
-        let frame = &mut self.stack[fp..needed];
-        // Plain loops: these runs are short, and a libc memset/memcpy call
-        // costs more than the copy.
-        for cell in &mut frame[code.num_params as usize..code.num_locals as usize] {
-            *cell = 0;
-        }
-        let consts = code.consts_base as usize;
-        for (cell, value) in frame[consts..consts + code.consts.len()].iter_mut().zip(code.consts.iter()) {
-            *cell = *value;
+        let start = fp + code.num_params as usize;
+        let init = &code.frame_init;
+        let cells = &mut self.stack[start..start + init.len()];
+        if init.len() <= 16 {
+            // Most frames are small: a plain loop beats a call to libc's
+            // memcpy. Volatile reads keep the compiler from turning the loop
+            // back into that call.
+            for (cell, value) in cells.iter_mut().zip(init.iter()) {
+                // SAFETY: `value` is a valid, aligned reference.
+                *cell = unsafe { std::ptr::read_volatile(value) };
+            }
+        } else {
+            cells.copy_from_slice(init);
         }
         Ok(code.code.as_ptr())
     }
 
-    fn mem0(&self, instance: u32) -> Mem {
-        let store = &self.store.opaque;
-        match store.instances[instance as usize].memories.first() {
-            Some(&m) => {
-                let memory = &store.memories[m as usize];
-                Mem { base: memory.base(), len: memory.len() as u64 }
-            }
+    /// The store index of `instance`'s default memory, or `NO_MEMORY`.
+    fn mem0_index(&self, instance: u32) -> u32 {
+        self.store.opaque.instances[instance as usize].memories.first().copied().unwrap_or(NO_MEMORY)
+    }
+
+    /// The running instance's default memory as the handlers see it.
+    #[inline(always)]
+    fn mem0(&self) -> Mem {
+        match self.store.opaque.memories.get(self.mem_index as usize) {
+            Some(memory) => Mem { base: memory.base(), len: memory.len() as u64 },
             None => Mem::NONE,
         }
     }
@@ -362,6 +377,7 @@ impl<T> Executor<'_, T> {
         self.ip = self.enter(code, 0).map_err(|t| (Stop::Trap(t), entry))?;
         self.fp_index = 0;
         self.instance = instance;
+        self.mem_index = self.mem0_index(instance);
         match self.execute() {
             Ok(()) => {
                 let n = cells.len();
@@ -397,6 +413,7 @@ impl<T> Executor<'_, T> {
                 self.fp_index = frame.fp;
                 self.func = frame.func;
                 self.instance = frame.instance;
+                self.mem_index = frame.mem_index;
                 return Ok(Step::Reload);
             }};
         }
@@ -819,11 +836,20 @@ impl<T> Executor<'_, T> {
                 // SAFETY: `code` points into a module kept alive by the entity.
                 let code = unsafe { &**code };
                 let entry = self.enter(code, new_fp)?;
-                self.frames.push(Frame { ret_ip, fp: self.fp_index, instance: self.instance, func: self.func });
+                self.frames.push(Frame {
+                    ret_ip,
+                    fp: self.fp_index,
+                    instance: self.instance,
+                    func: self.func,
+                    mem_index: self.mem_index,
+                });
                 self.func = callee;
                 self.ip = entry;
                 self.fp_index = new_fp;
-                self.instance = callee_instance;
+                if callee_instance != self.instance {
+                    self.instance = callee_instance;
+                    self.mem_index = self.mem0_index(callee_instance);
+                }
             }
             FuncEntity::Host { host, ty, .. } => {
                 let host = self.store.host_funcs[*host as usize].clone();

@@ -29,9 +29,10 @@ pub(crate) struct CompiledFunc {
     pub num_params: u16,
     /// Parameters plus declared locals.
     pub num_locals: u16,
-    /// The slot of the first constant; the constants follow the locals.
-    pub consts_base: u16,
-    pub consts: Box<[u64]>,
+    /// The initial cells of the frame after the parameters: zeros for the
+    /// declared locals, then the constants (whose first slot is `num_locals`).
+    /// One copy initializes a new frame.
+    pub frame_init: Box<[u64]>,
     /// Cells the frame needs: locals, constants and the deepest operand stack.
     pub frame_size: u16,
 }
@@ -172,8 +173,9 @@ impl<'a> FuncTranslator<'a> {
             code: std::mem::take(&mut self.code).into_boxed_slice(),
             num_params: self.num_params,
             num_locals: self.num_locals,
-            consts_base: self.consts_base,
-            consts: self.consts.clone().into_boxed_slice(),
+            frame_init: std::iter::repeat_n(0, (self.num_locals - self.num_params) as usize)
+                .chain(self.consts.iter().copied())
+                .collect(),
             frame_size: frame_size as u16,
         })
     }
