@@ -84,6 +84,21 @@ pub struct Load {
     pub offset: u32,
 }
 
+/// `dst = op(acc, rhs)`: a binary operator whose left operand is the
+/// accumulator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccBinOp {
+    pub dst: Slot,
+    pub rhs: Slot,
+}
+
+/// `dst = memory0[acc + offset]`: a load whose address is the accumulator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccLoad {
+    pub dst: Slot,
+    pub offset: u32,
+}
+
 /// `memory0[addr + offset] = value`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Store {
@@ -92,24 +107,194 @@ pub struct Store {
     pub offset: u32,
 }
 
+/// The numeric instructions, as `(Variant, AccVariant, semantics)` for
+/// binary operators and loads and `(Variant, semantics)` for unary operators:
+/// the one list from which the `Instr` variants (see `define_instrs!`) and
+/// their execution (`interp::numeric`) are generated. `semantics` names a
+/// function of `interp::numeric::sem` over cells. The `…Acc` variant takes its
+/// left operand (or address) from the accumulator, the result of the
+/// instruction executed just before, instead of from a slot.
+macro_rules! for_each_numeric {
+    ($callback:ident { $($rest:tt)* }) => {
+        $callback! {
+            binary: [
+            (I32Eq, I32EqAcc, i32_eq),
+            (I32Ne, I32NeAcc, i32_ne),
+            (I32LtS, I32LtSAcc, i32_lt_s),
+            (I32LtU, I32LtUAcc, i32_lt_u),
+            (I32GtS, I32GtSAcc, i32_gt_s),
+            (I32GtU, I32GtUAcc, i32_gt_u),
+            (I32LeS, I32LeSAcc, i32_le_s),
+            (I32LeU, I32LeUAcc, i32_le_u),
+            (I32GeS, I32GeSAcc, i32_ge_s),
+            (I32GeU, I32GeUAcc, i32_ge_u),
+            (I64Eq, I64EqAcc, i64_eq),
+            (I64Ne, I64NeAcc, i64_ne),
+            (I64LtS, I64LtSAcc, i64_lt_s),
+            (I64LtU, I64LtUAcc, i64_lt_u),
+            (I64GtS, I64GtSAcc, i64_gt_s),
+            (I64GtU, I64GtUAcc, i64_gt_u),
+            (I64LeS, I64LeSAcc, i64_le_s),
+            (I64LeU, I64LeUAcc, i64_le_u),
+            (I64GeS, I64GeSAcc, i64_ge_s),
+            (I64GeU, I64GeUAcc, i64_ge_u),
+            (F32Eq, F32EqAcc, f32_eq),
+            (F32Ne, F32NeAcc, f32_ne),
+            (F32Lt, F32LtAcc, f32_lt),
+            (F32Gt, F32GtAcc, f32_gt),
+            (F32Le, F32LeAcc, f32_le),
+            (F32Ge, F32GeAcc, f32_ge),
+            (F64Eq, F64EqAcc, f64_eq),
+            (F64Ne, F64NeAcc, f64_ne),
+            (F64Lt, F64LtAcc, f64_lt),
+            (F64Gt, F64GtAcc, f64_gt),
+            (F64Le, F64LeAcc, f64_le),
+            (F64Ge, F64GeAcc, f64_ge),
+            (I32Add, I32AddAcc, i32_add),
+            (I32Sub, I32SubAcc, i32_sub),
+            (I32Mul, I32MulAcc, i32_mul),
+            (I32DivS, I32DivSAcc, i32_div_s),
+            (I32DivU, I32DivUAcc, i32_div_u),
+            (I32RemS, I32RemSAcc, i32_rem_s),
+            (I32RemU, I32RemUAcc, i32_rem_u),
+            (I32And, I32AndAcc, i32_and),
+            (I32Or, I32OrAcc, i32_or),
+            (I32Xor, I32XorAcc, i32_xor),
+            (I32Shl, I32ShlAcc, i32_shl),
+            (I32ShrS, I32ShrSAcc, i32_shr_s),
+            (I32ShrU, I32ShrUAcc, i32_shr_u),
+            (I32Rotl, I32RotlAcc, i32_rotl),
+            (I32Rotr, I32RotrAcc, i32_rotr),
+            (I64Add, I64AddAcc, i64_add),
+            (I64Sub, I64SubAcc, i64_sub),
+            (I64Mul, I64MulAcc, i64_mul),
+            (I64DivS, I64DivSAcc, i64_div_s),
+            (I64DivU, I64DivUAcc, i64_div_u),
+            (I64RemS, I64RemSAcc, i64_rem_s),
+            (I64RemU, I64RemUAcc, i64_rem_u),
+            (I64And, I64AndAcc, i64_and),
+            (I64Or, I64OrAcc, i64_or),
+            (I64Xor, I64XorAcc, i64_xor),
+            (I64Shl, I64ShlAcc, i64_shl),
+            (I64ShrS, I64ShrSAcc, i64_shr_s),
+            (I64ShrU, I64ShrUAcc, i64_shr_u),
+            (I64Rotl, I64RotlAcc, i64_rotl),
+            (I64Rotr, I64RotrAcc, i64_rotr),
+            (F32Add, F32AddAcc, f32_add),
+            (F32Sub, F32SubAcc, f32_sub),
+            (F32Mul, F32MulAcc, f32_mul),
+            (F32Div, F32DivAcc, f32_div),
+            (F32Min, F32MinAcc, f32_min),
+            (F32Max, F32MaxAcc, f32_max),
+            (F32Copysign, F32CopysignAcc, f32_copysign),
+            (F64Add, F64AddAcc, f64_add),
+            (F64Sub, F64SubAcc, f64_sub),
+            (F64Mul, F64MulAcc, f64_mul),
+            (F64Div, F64DivAcc, f64_div),
+            (F64Min, F64MinAcc, f64_min),
+            (F64Max, F64MaxAcc, f64_max),
+            (F64Copysign, F64CopysignAcc, f64_copysign),
+            ],
+            unary: [
+            (I32Eqz, i32_eqz),
+            (I64Eqz, i64_eqz),
+            (I32Clz, i32_clz),
+            (I32Ctz, i32_ctz),
+            (I32Popcnt, i32_popcnt),
+            (I64Clz, i64_clz),
+            (I64Ctz, i64_ctz),
+            (I64Popcnt, i64_popcnt),
+            (F32Abs, f32_abs),
+            (F32Neg, f32_neg),
+            (F32Ceil, f32_ceil),
+            (F32Floor, f32_floor),
+            (F32Trunc, f32_trunc),
+            (F32Nearest, f32_nearest),
+            (F32Sqrt, f32_sqrt),
+            (F64Abs, f64_abs),
+            (F64Neg, f64_neg),
+            (F64Ceil, f64_ceil),
+            (F64Floor, f64_floor),
+            (F64Trunc, f64_trunc),
+            (F64Nearest, f64_nearest),
+            (F64Sqrt, f64_sqrt),
+            (I32WrapI64, i32_wrap_i64),
+            (I32TruncF32S, i32_trunc_f32_s),
+            (I32TruncF32U, i32_trunc_f32_u),
+            (I32TruncF64S, i32_trunc_f64_s),
+            (I32TruncF64U, i32_trunc_f64_u),
+            (I64ExtendI32S, i64_extend_i32_s),
+            (I64TruncF32S, i64_trunc_f32_s),
+            (I64TruncF32U, i64_trunc_f32_u),
+            (I64TruncF64S, i64_trunc_f64_s),
+            (I64TruncF64U, i64_trunc_f64_u),
+            (F32ConvertI32S, f32_convert_i32_s),
+            (F32ConvertI32U, f32_convert_i32_u),
+            (F32ConvertI64S, f32_convert_i64_s),
+            (F32ConvertI64U, f32_convert_i64_u),
+            (F32DemoteF64, f32_demote_f64),
+            (F64ConvertI32S, f64_convert_i32_s),
+            (F64ConvertI32U, f64_convert_i32_u),
+            (F64ConvertI64S, f64_convert_i64_s),
+            (F64ConvertI64U, f64_convert_i64_u),
+            (F64PromoteF32, f64_promote_f32),
+            (I32Extend8S, i32_extend8_s),
+            (I32Extend16S, i32_extend16_s),
+            (I64Extend8S, i64_extend8_s),
+            (I64Extend16S, i64_extend16_s),
+            (I64Extend32S, i64_extend32_s),
+            (I32TruncSatF32S, i32_trunc_sat_f32_s),
+            (I32TruncSatF32U, i32_trunc_sat_f32_u),
+            (I32TruncSatF64S, i32_trunc_sat_f64_s),
+            (I32TruncSatF64U, i32_trunc_sat_f64_u),
+            (I64TruncSatF32S, i64_trunc_sat_f32_s),
+            (I64TruncSatF32U, i64_trunc_sat_f32_u),
+            (I64TruncSatF64S, i64_trunc_sat_f64_s),
+            (I64TruncSatF64U, i64_trunc_sat_f64_u),
+            ],
+            load: [
+            (I32Load, I32LoadAcc, i32_load),
+            (I64Load, I64LoadAcc, i64_load),
+            (F32Load, F32LoadAcc, f32_load),
+            (F64Load, F64LoadAcc, f64_load),
+            (I32Load8S, I32Load8SAcc, i32_load8_s),
+            (I32Load8U, I32Load8UAcc, i32_load8_u),
+            (I32Load16S, I32Load16SAcc, i32_load16_s),
+            (I32Load16U, I32Load16UAcc, i32_load16_u),
+            (I64Load8S, I64Load8SAcc, i64_load8_s),
+            (I64Load8U, I64Load8UAcc, i64_load8_u),
+            (I64Load16S, I64Load16SAcc, i64_load16_s),
+            (I64Load16U, I64Load16UAcc, i64_load16_u),
+            (I64Load32S, I64Load32SAcc, i64_load32_s),
+            (I64Load32U, I64Load32UAcc, i64_load32_u),
+            ],
+            $($rest)*
+        }
+    };
+}
+pub(crate) use for_each_numeric;
+
 macro_rules! define_instrs {
     (
-        binary: [$($bin:ident),* $(,)?],
-        unary: [$($un:ident),* $(,)?],
-        load: [$($ld:ident),* $(,)?],
+        binary: [$(($bin:ident, $bin_acc:ident, $bin_f:ident)),* $(,)?],
+        unary: [$(($un:ident, $un_f:ident)),* $(,)?],
+        load: [$(($ld:ident, $ld_acc:ident, $ld_f:ident)),* $(,)?],
         store: [$($st:ident),* $(,)?],
         other: { $($(#[$doc:meta])* $other:ident $({ $($field:ident : $fty:ty),* $(,)? })?, )* }
     ) => {
         /// One interpreter instruction. See the module docs for the naming scheme.
         ///
-        /// `repr(u8)`: the first byte is the variant's index in declaration
-        /// order, which the threaded dispatcher uses to pick a handler.
+        /// `repr(u16)`: the first two bytes are the variant's index in
+        /// declaration order, which the threaded dispatcher uses to pick a
+        /// handler.
         #[derive(Clone, Copy, Debug, PartialEq)]
-        #[repr(u8)]
+        #[repr(u16)]
         pub enum Instr {
             $($bin(BinOp),)*
+            $($bin_acc(AccBinOp),)*
             $($un(UnOp),)*
             $($ld(Load),)*
+            $($ld_acc(AccLoad),)*
             $($st(Store),)*
             $($(#[$doc])* $other $({ $($field: $fty),* })?,)*
         }
@@ -197,14 +382,37 @@ macro_rules! define_instrs {
                 })
             }
 
+            /// How many kinds of instruction there are.
+            pub const COUNT: usize = [$(stringify!($bin)),* $(, stringify!($bin_acc))* $(, stringify!($un))*
+                $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($st))* $(, stringify!($other))*].len();
+
+            /// Whether this instruction leaves its result in the accumulator
+            /// (every numeric instruction does), so the next may use it.
+            pub fn sets_acc(&self) -> bool {
+                matches!(self, $(Instr::$bin(_))|* | $(Instr::$bin_acc(_))|* | $(Instr::$un(_))|*
+                    | $(Instr::$ld(_))|* | $(Instr::$ld_acc(_))|*)
+            }
+
+            /// This binary operator or load, taking its left operand (or
+            /// address) from the accumulator instead of a slot.
+            pub fn with_acc_operand(&self) -> Option<Instr> {
+                Some(match *self {
+                    $(Instr::$bin(op) => Instr::$bin_acc(AccBinOp { dst: op.dst, rhs: op.rhs }),)*
+                    $(Instr::$ld(op) => Instr::$ld_acc(AccLoad { dst: op.dst, offset: op.offset }),)*
+                    _ => return None,
+                })
+            }
+
             /// The slot this instruction writes its single result to, if it is
             /// an instruction whose result the translator may redirect (to
             /// write straight into a local instead of a temporary).
             pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {
                 match self {
                     $(Instr::$bin(op) => Some(&mut op.dst),)*
+                    $(Instr::$bin_acc(op) => Some(&mut op.dst),)*
                     $(Instr::$un(op) => Some(&mut op.dst),)*
                     $(Instr::$ld(op) => Some(&mut op.dst),)*
+                    $(Instr::$ld_acc(op) => Some(&mut op.dst),)*
                     Instr::Copy { dst, .. }
                     | Instr::Select { dst, .. }
                     | Instr::GlobalGet { dst, .. }
@@ -220,37 +428,7 @@ macro_rules! define_instrs {
     };
 }
 
-define_instrs! {
-    binary: [
-        I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU,
-        I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
-        F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
-        F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
-        I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
-        I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
-        I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU,
-        I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
-        F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
-        F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
-    ],
-    unary: [
-        I32Eqz, I64Eqz,
-        I32Clz, I32Ctz, I32Popcnt, I64Clz, I64Ctz, I64Popcnt,
-        F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
-        F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
-        I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
-        I64ExtendI32S, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
-        F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
-        F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
-        I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
-        I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
-        I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
-    ],
-    load: [
-        I32Load, I64Load, F32Load, F64Load,
-        I32Load8S, I32Load8U, I32Load16S, I32Load16U,
-        I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U,
-    ],
+for_each_numeric!(define_instrs {
     store: [
         I32Store, I64Store, F32Store, F64Store,
         I32Store8, I32Store16, I64Store8, I64Store16, I64Store32,
@@ -356,7 +534,7 @@ define_instrs! {
         /// Drops data segment `data`.
         DataDrop { data: u32 },
     }
-}
+});
 
 /// A listing of a function's code, one instruction per line with its index.
 pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {

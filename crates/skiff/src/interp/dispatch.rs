@@ -6,6 +6,11 @@
 use super::{Executor, Fp, Mem, Step, Stop};
 use crate::ir::Instr;
 
+/// Entries of the threaded dispatcher's handler table: room for every
+/// instruction kind's tag.
+const HANDLER_TABLE_SIZE: usize = 512;
+const _: () = assert!(Instr::COUNT <= HANDLER_TABLE_SIZE, "grow the handler table");
+
 impl<T> Executor<'_, T> {
     /// The running frame's pointer and default memory, recomputed after a
     /// call, a return or memory growth.
@@ -22,9 +27,10 @@ impl<T> Executor<'_, T> {
     /// Runs until the entry function returns.
     pub(super) fn execute(&mut self) -> Result<(), Stop> {
         let (mut ip, mut fp, mut mem) = self.reload();
+        let mut acc = 0;
         loop {
-            match self.step(ip, fp, mem)? {
-                Step::Next(next) => ip = next,
+            match self.step(ip, fp, mem, acc)? {
+                Step::Next(next, value) => (ip, acc) = (next, value),
                 Step::Reload => (ip, fp, mem) = self.reload(),
                 Step::Done => return Ok(()),
             }
@@ -35,42 +41,48 @@ impl<T> Executor<'_, T> {
 /// `[Self::handler::<0>, Self::handler::<1>, …]` for the given tags.
 #[cfg(skiff_tail_calls)]
 macro_rules! handler_table {
-    ($($tag:literal),*) => {
+    ($($tag:literal),* $(,)?) => {
         [$(Self::handler::<$tag> as Handler<'s, T>),*]
     };
 }
 
 /// A handler for one instruction kind: runs it and jumps on to the next.
 #[cfg(skiff_tail_calls)]
-type Handler<'s, T> = fn(&mut Executor<'s, T>, *const Instr, *mut u64, *mut u8, u64);
+type Handler<'s, T> = fn(&mut Executor<'s, T>, *const Instr, *mut u64, *mut u8, u64, u64);
 
 /// Threaded dispatch: each instruction kind has its own handler, and every
 /// handler ends by jumping to the next instruction's handler. Each of those
 /// jumps has its own entry in the branch predictor, which learns the
 /// sequences of a program far better than the single jump of a `match`
 /// loop. The registers carry the instruction pointer, frame pointer and
-/// memory from handler to handler.
+/// memory and the accumulator from handler to handler.
 #[cfg(skiff_tail_calls)]
 impl<'s, T> Executor<'s, T> {
-    /// Handlers by instruction tag (the first byte of an `Instr`).
-    const HANDLERS: [Handler<'s, T>; 256] = handler_table!(
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
-        30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57,
-        58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85,
-        86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110,
-        111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132,
-        133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154,
-        155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176,
-        177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198,
-        199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220,
-        221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242,
-        243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255
+    /// Handlers by instruction tag (the first two bytes of an `Instr`).
+    #[rustfmt::skip]
+    const HANDLERS: [Handler<'s, T>; HANDLER_TABLE_SIZE] = handler_table!(
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+        32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
+        64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
+        96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127,
+        128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159,
+        160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191,
+        192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223,
+        224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
+        256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287,
+        288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319,
+        320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351,
+        352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383,
+        384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415,
+        416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447,
+        448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479,
+        480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511,
     );
 
     /// Runs until the entry function returns.
     pub(super) fn execute(&mut self) -> Result<(), Stop> {
         let (ip, fp, mem) = self.reload();
-        Self::dispatch(self, ip, fp.0, mem.base, mem.len);
+        Self::dispatch(self, ip, fp.0, mem.base, mem.len, 0);
         match self.stop.take() {
             Some(stop) => Err(stop),
             None => Ok(()),
@@ -78,25 +90,28 @@ impl<'s, T> Executor<'s, T> {
     }
 
     #[inline(always)]
-    fn dispatch(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64) {
+    fn dispatch(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64, acc: u64) {
         // SAFETY: `ip` points at an instruction (see `step`), and `Instr` is
-        // `repr(u8)`, so its first byte is the tag.
-        let tag = unsafe { ip.cast::<u8>().read() };
-        (Self::HANDLERS[tag as usize])(this, ip, fp, base, len)
+        // `repr(u16)`, so its first two bytes are the tag.
+        let tag = unsafe { ip.cast::<u16>().read() } as usize;
+        // SAFETY: tags are below `Instr::COUNT`, which fits the table (checked
+        // in `execute`).
+        let handler = unsafe { *Self::HANDLERS.get_unchecked(tag) };
+        handler(this, ip, fp, base, len, acc)
     }
 
     /// The handler for instructions with tag `TAG`.
-    fn handler<const TAG: u8>(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64) {
+    fn handler<const TAG: u16>(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64, acc: u64) {
         // SAFETY: `dispatch` picks this handler by the tag of `*ip`. Telling
         // the compiler so folds the `match` in `step` to this tag's arm.
-        if unsafe { ip.cast::<u8>().read() } != TAG {
+        if unsafe { ip.cast::<u16>().read() } != TAG {
             unsafe { std::hint::unreachable_unchecked() }
         }
-        match this.step(ip, Fp(fp), Mem { base, len }) {
-            Ok(Step::Next(next)) => Self::dispatch(this, next, fp, base, len),
+        match this.step(ip, Fp(fp), Mem { base, len }, acc) {
+            Ok(Step::Next(next, acc)) => Self::dispatch(this, next, fp, base, len, acc),
             Ok(Step::Reload) => {
                 let (ip, fp, mem) = this.reload();
-                Self::dispatch(this, ip, fp.0, mem.base, mem.len)
+                Self::dispatch(this, ip, fp.0, mem.base, mem.len, 0)
             }
             Ok(Step::Done) => {}
             Err(stop) => this.stop = Some(stop),

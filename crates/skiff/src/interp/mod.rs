@@ -15,8 +15,9 @@
 
 mod dispatch;
 mod num;
+mod numeric;
 
-use crate::ir::{BinOp, Instr, Load, Slot, Store, UnOp};
+use crate::ir::{Instr, Slot, Store};
 use crate::store::{FuncEntity, StoreInner};
 use crate::translate::CompiledFunc;
 use crate::trap::{FrameInfo, Trap, WasmBacktrace};
@@ -148,87 +149,12 @@ impl Fp {
         self.get(slot) as i64
     }
     #[inline(always)]
-    fn f32(self, slot: Slot) -> f32 {
-        f32::from_bits(self.get(slot) as u32)
-    }
-    #[inline(always)]
-    fn f64(self, slot: Slot) -> f64 {
-        f64::from_bits(self.get(slot))
-    }
-    #[inline(always)]
     fn set_i32(self, slot: Slot, v: i32) {
         self.set(slot, v as u32 as u64)
     }
     #[inline(always)]
-    fn set_i64(self, slot: Slot, v: i64) {
-        self.set(slot, v as u64)
-    }
-    #[inline(always)]
-    fn set_f32(self, slot: Slot, v: f32) {
-        self.set(slot, v.to_bits() as u64)
-    }
-    #[inline(always)]
-    fn set_f64(self, slot: Slot, v: f64) {
-        self.set(slot, v.to_bits())
-    }
-    #[inline(always)]
     fn set_bool(self, slot: Slot, v: bool) {
         self.set(slot, v as u64)
-    }
-
-    #[inline(always)]
-    fn i32_bin(self, op: BinOp, f: impl Fn(i32, i32) -> i32) {
-        self.set_i32(op.dst, f(self.i32(op.lhs), self.i32(op.rhs)))
-    }
-    #[inline(always)]
-    fn i64_bin(self, op: BinOp, f: impl Fn(i64, i64) -> i64) {
-        self.set_i64(op.dst, f(self.i64(op.lhs), self.i64(op.rhs)))
-    }
-    #[inline(always)]
-    fn f32_bin(self, op: BinOp, f: impl Fn(f32, f32) -> f32) {
-        self.set_f32(op.dst, f(self.f32(op.lhs), self.f32(op.rhs)))
-    }
-    #[inline(always)]
-    fn f64_bin(self, op: BinOp, f: impl Fn(f64, f64) -> f64) {
-        self.set_f64(op.dst, f(self.f64(op.lhs), self.f64(op.rhs)))
-    }
-    #[inline(always)]
-    fn i32_cmp(self, op: BinOp, f: impl Fn(i32, i32) -> bool) {
-        self.set_bool(op.dst, f(self.i32(op.lhs), self.i32(op.rhs)))
-    }
-    #[inline(always)]
-    fn u32_cmp(self, op: BinOp, f: impl Fn(u32, u32) -> bool) {
-        self.set_bool(op.dst, f(self.u32(op.lhs), self.u32(op.rhs)))
-    }
-    #[inline(always)]
-    fn i64_cmp(self, op: BinOp, f: impl Fn(i64, i64) -> bool) {
-        self.set_bool(op.dst, f(self.i64(op.lhs), self.i64(op.rhs)))
-    }
-    #[inline(always)]
-    fn u64_cmp(self, op: BinOp, f: impl Fn(u64, u64) -> bool) {
-        self.set_bool(op.dst, f(self.get(op.lhs), self.get(op.rhs)))
-    }
-    #[inline(always)]
-    fn f32_cmp(self, op: BinOp, f: impl Fn(f32, f32) -> bool) {
-        self.set_bool(op.dst, f(self.f32(op.lhs), self.f32(op.rhs)))
-    }
-    #[inline(always)]
-    fn f64_cmp(self, op: BinOp, f: impl Fn(f64, f64) -> bool) {
-        self.set_bool(op.dst, f(self.f64(op.lhs), self.f64(op.rhs)))
-    }
-    #[inline(always)]
-    fn un(self, op: UnOp, f: impl Fn(u64) -> u64) {
-        self.set(op.dst, f(self.get(op.src)))
-    }
-    #[inline(always)]
-    fn un_trap(self, op: UnOp, f: impl Fn(u64) -> Result<u64, Trap>) -> Result<(), Trap> {
-        self.set(op.dst, f(self.get(op.src))?);
-        Ok(())
-    }
-    #[inline(always)]
-    fn bin_trap(self, op: BinOp, f: impl Fn(u64, u64) -> Result<u64, Trap>) -> Result<(), Trap> {
-        self.set(op.dst, f(self.get(op.lhs), self.get(op.rhs))?);
-        Ok(())
     }
 }
 
@@ -257,9 +183,10 @@ impl Mem {
         Ok(unsafe { self.base.add(start as usize) })
     }
 
+    /// The `N` bytes at `addr + offset`, or a trap if out of bounds.
     #[inline(always)]
-    fn load<const N: usize>(self, fp: Fp, op: Load) -> Result<[u8; N], Trap> {
-        let p = self.addr::<N>(fp.get(op.addr), op.offset)?;
+    fn read<const N: usize>(self, addr: u64, offset: u32) -> Result<[u8; N], Trap> {
+        let p = self.addr::<N>(addr, offset)?;
         // SAFETY: `addr` checked that the N bytes are inside the memory.
         Ok(unsafe { p.cast::<[u8; N]>().read_unaligned() })
     }
@@ -305,8 +232,8 @@ struct Executor<'s, T> {
 
 /// Where execution goes after one instruction.
 enum Step {
-    /// To this instruction of the same frame.
-    Next(*const Instr),
+    /// To this instruction of the same frame, with this accumulator.
+    Next(*const Instr, u64),
     /// To `Executor::ip`, after a call, return or memory growth changed the
     /// frame, the instance or the memory's length.
     Reload,
@@ -395,13 +322,17 @@ impl<T> Executor<'_, T> {
     /// dispatchers (`dispatch.rs`) call it with `ip`'s instruction kind known,
     /// so each instantiation folds to a single arm.
     #[inline(always)]
-    fn step(&mut self, ip: *const Instr, fp: Fp, mem: Mem) -> Result<Step, Stop> {
-        // Takes the branch at `ip + offset` when the condition holds.
+    fn step(&mut self, ip: *const Instr, fp: Fp, mem: Mem, acc: u64) -> Result<Step, Stop> {
+        // Takes the branch at `ip + offset` when the condition holds. The
+        // hint keeps this a real branch: computing the next instruction with
+        // a conditional move would make every later instruction wait for the
+        // comparison instead of running ahead on the predicted path.
         macro_rules! branch_if {
             ($cond:expr, $offset:expr) => {
                 if $cond {
+                    std::hint::cold_path();
                     // SAFETY: branch targets are inside the function (see below).
-                    return Ok(Step::Next(unsafe { ip.offset($offset as isize) }));
+                    return Ok(Step::Next(unsafe { ip.offset($offset as isize) }, acc));
                 }
             };
         }
@@ -417,6 +348,11 @@ impl<T> Executor<'_, T> {
                 return Ok(Step::Reload);
             }};
         }
+        // SAFETY: see below.
+        if let Some(value) = numeric::eval(unsafe { *ip }, fp, mem, acc)? {
+            // SAFETY: a numeric instruction always has a successor.
+            return Ok(Step::Next(unsafe { ip.add(1) }, value));
+        }
         let instance = self.instance;
         {
             // SAFETY: the translator ends every code path with a return,
@@ -426,20 +362,10 @@ impl<T> Executor<'_, T> {
                 Instr::Trap { code } => return Err(code.into()),
                 Instr::Br { offset } => {
                     // SAFETY: branch targets are inside the function (see above).
-                    return Ok(Step::Next(unsafe { ip.offset(offset as isize) }));
+                    return Ok(Step::Next(unsafe { ip.offset(offset as isize) }, acc));
                 }
-                Instr::BrIfNez { cond, offset } => {
-                    if fp.u32(cond) != 0 {
-                        // SAFETY: as for `Br`.
-                        return Ok(Step::Next(unsafe { ip.offset(offset as isize) }));
-                    }
-                }
-                Instr::BrIfEqz { cond, offset } => {
-                    if fp.u32(cond) == 0 {
-                        // SAFETY: as for `Br`.
-                        return Ok(Step::Next(unsafe { ip.offset(offset as isize) }));
-                    }
-                }
+                Instr::BrIfNez { cond, offset } => branch_if!(fp.u32(cond) != 0, offset),
+                Instr::BrIfEqz { cond, offset } => branch_if!(fp.u32(cond) == 0, offset),
                 Instr::BrIfI32Eq { lhs, rhs, offset } => branch_if!(fp.u32(lhs) == fp.u32(rhs), offset),
                 Instr::BrIfI32Ne { lhs, rhs, offset } => branch_if!(fp.u32(lhs) != fp.u32(rhs), offset),
                 Instr::BrIfI32LtS { lhs, rhs, offset } => branch_if!(fp.i32(lhs) < fp.i32(rhs), offset),
@@ -463,7 +389,7 @@ impl<T> Executor<'_, T> {
                 Instr::BrTable { index, len } => {
                     let target = fp.u32(index).min(len) as usize;
                     // SAFETY: `len + 1` `Br` entries follow the `BrTable`.
-                    return Ok(Step::Next(unsafe { ip.add(1 + target) }));
+                    return Ok(Step::Next(unsafe { ip.add(1 + target) }, acc));
                 }
                 Instr::ConsumeFuel { amount } => {
                     let fuel = &mut self.store.opaque.fuel;
@@ -584,7 +510,7 @@ impl<T> Executor<'_, T> {
                         a.elems[dst_range].copy_from_slice(&b.elems[src_range]);
                     }
                     // SAFETY: skip the parameter word.
-                    return Ok(Step::Next(unsafe { ip.add(2) }));
+                    return Ok(Step::Next(unsafe { ip.add(2) }, acc));
                 }
                 Instr::TableInit { dst, src, len } => {
                     // SAFETY: `TableInitParams` always follows `TableInit`.
@@ -593,7 +519,7 @@ impl<T> Executor<'_, T> {
                     };
                     self.table_init(table, elem, fp.u32(dst), fp.u32(src), fp.u32(len))?;
                     // SAFETY: skip the parameter word.
-                    return Ok(Step::Next(unsafe { ip.add(2) }));
+                    return Ok(Step::Next(unsafe { ip.add(2) }, acc));
                 }
                 Instr::ElemDrop { elem } => {
                     self.store.opaque.instances[instance as usize].elems[elem as usize] = Default::default();
@@ -643,20 +569,6 @@ impl<T> Executor<'_, T> {
                     self.store.opaque.instances[instance as usize].datas[data as usize] = Default::default();
                 }
 
-                Instr::I32Load(op) => fp.set(op.dst, u32::from_le_bytes(mem.load(fp, op)?) as u64),
-                Instr::I64Load(op) => fp.set(op.dst, u64::from_le_bytes(mem.load(fp, op)?)),
-                Instr::F32Load(op) => fp.set(op.dst, u32::from_le_bytes(mem.load(fp, op)?) as u64),
-                Instr::F64Load(op) => fp.set(op.dst, u64::from_le_bytes(mem.load(fp, op)?)),
-                Instr::I32Load8S(op) => fp.set_i32(op.dst, i8::from_le_bytes(mem.load(fp, op)?) as i32),
-                Instr::I32Load8U(op) => fp.set(op.dst, u8::from_le_bytes(mem.load(fp, op)?) as u64),
-                Instr::I32Load16S(op) => fp.set_i32(op.dst, i16::from_le_bytes(mem.load(fp, op)?) as i32),
-                Instr::I32Load16U(op) => fp.set(op.dst, u16::from_le_bytes(mem.load(fp, op)?) as u64),
-                Instr::I64Load8S(op) => fp.set_i64(op.dst, i8::from_le_bytes(mem.load(fp, op)?) as i64),
-                Instr::I64Load8U(op) => fp.set(op.dst, u8::from_le_bytes(mem.load(fp, op)?) as u64),
-                Instr::I64Load16S(op) => fp.set_i64(op.dst, i16::from_le_bytes(mem.load(fp, op)?) as i64),
-                Instr::I64Load16U(op) => fp.set(op.dst, u16::from_le_bytes(mem.load(fp, op)?) as u64),
-                Instr::I64Load32S(op) => fp.set_i64(op.dst, i32::from_le_bytes(mem.load(fp, op)?) as i64),
-                Instr::I64Load32U(op) => fp.set(op.dst, u32::from_le_bytes(mem.load(fp, op)?) as u64),
                 Instr::I32Store(op) | Instr::F32Store(op) => mem.store(fp, op, fp.u32(op.value).to_le_bytes())?,
                 Instr::I64Store(op) | Instr::F64Store(op) => mem.store(fp, op, fp.get(op.value).to_le_bytes())?,
                 Instr::I32Store8(op) | Instr::I64Store8(op) => mem.store(fp, op, [fp.get(op.value) as u8])?,
@@ -664,156 +576,12 @@ impl<T> Executor<'_, T> {
                     mem.store(fp, op, (fp.get(op.value) as u16).to_le_bytes())?
                 }
                 Instr::I64Store32(op) => mem.store(fp, op, (fp.get(op.value) as u32).to_le_bytes())?,
-
-                Instr::I32Eqz(op) => fp.un(op, |x| (x as u32 == 0) as u64),
-                Instr::I64Eqz(op) => fp.un(op, |x| (x == 0) as u64),
-                Instr::I32Eq(op) => fp.u32_cmp(op, |a, b| a == b),
-                Instr::I32Ne(op) => fp.u32_cmp(op, |a, b| a != b),
-                Instr::I32LtS(op) => fp.i32_cmp(op, |a, b| a < b),
-                Instr::I32LtU(op) => fp.u32_cmp(op, |a, b| a < b),
-                Instr::I32GtS(op) => fp.i32_cmp(op, |a, b| a > b),
-                Instr::I32GtU(op) => fp.u32_cmp(op, |a, b| a > b),
-                Instr::I32LeS(op) => fp.i32_cmp(op, |a, b| a <= b),
-                Instr::I32LeU(op) => fp.u32_cmp(op, |a, b| a <= b),
-                Instr::I32GeS(op) => fp.i32_cmp(op, |a, b| a >= b),
-                Instr::I32GeU(op) => fp.u32_cmp(op, |a, b| a >= b),
-                Instr::I64Eq(op) => fp.u64_cmp(op, |a, b| a == b),
-                Instr::I64Ne(op) => fp.u64_cmp(op, |a, b| a != b),
-                Instr::I64LtS(op) => fp.i64_cmp(op, |a, b| a < b),
-                Instr::I64LtU(op) => fp.u64_cmp(op, |a, b| a < b),
-                Instr::I64GtS(op) => fp.i64_cmp(op, |a, b| a > b),
-                Instr::I64GtU(op) => fp.u64_cmp(op, |a, b| a > b),
-                Instr::I64LeS(op) => fp.i64_cmp(op, |a, b| a <= b),
-                Instr::I64LeU(op) => fp.u64_cmp(op, |a, b| a <= b),
-                Instr::I64GeS(op) => fp.i64_cmp(op, |a, b| a >= b),
-                Instr::I64GeU(op) => fp.u64_cmp(op, |a, b| a >= b),
-                Instr::F32Eq(op) => fp.f32_cmp(op, |a, b| a == b),
-                Instr::F32Ne(op) => fp.f32_cmp(op, |a, b| a != b),
-                Instr::F32Lt(op) => fp.f32_cmp(op, |a, b| a < b),
-                Instr::F32Gt(op) => fp.f32_cmp(op, |a, b| a > b),
-                Instr::F32Le(op) => fp.f32_cmp(op, |a, b| a <= b),
-                Instr::F32Ge(op) => fp.f32_cmp(op, |a, b| a >= b),
-                Instr::F64Eq(op) => fp.f64_cmp(op, |a, b| a == b),
-                Instr::F64Ne(op) => fp.f64_cmp(op, |a, b| a != b),
-                Instr::F64Lt(op) => fp.f64_cmp(op, |a, b| a < b),
-                Instr::F64Gt(op) => fp.f64_cmp(op, |a, b| a > b),
-                Instr::F64Le(op) => fp.f64_cmp(op, |a, b| a <= b),
-                Instr::F64Ge(op) => fp.f64_cmp(op, |a, b| a >= b),
-
-                Instr::I32Clz(op) => fp.un(op, |x| (x as u32).leading_zeros() as u64),
-                Instr::I32Ctz(op) => fp.un(op, |x| (x as u32).trailing_zeros() as u64),
-                Instr::I32Popcnt(op) => fp.un(op, |x| (x as u32).count_ones() as u64),
-                Instr::I32Add(op) => fp.i32_bin(op, i32::wrapping_add),
-                Instr::I32Sub(op) => fp.i32_bin(op, i32::wrapping_sub),
-                Instr::I32Mul(op) => fp.i32_bin(op, i32::wrapping_mul),
-                Instr::I32DivS(op) => fp.bin_trap(op, |a, b| Ok(num::i32_div_s(a as i32, b as i32)? as u32 as u64))?,
-                Instr::I32DivU(op) => fp.bin_trap(op, |a, b| Ok(num::i32_div_u(a as u32, b as u32)? as u64))?,
-                Instr::I32RemS(op) => fp.bin_trap(op, |a, b| Ok(num::i32_rem_s(a as i32, b as i32)? as u32 as u64))?,
-                Instr::I32RemU(op) => fp.bin_trap(op, |a, b| Ok(num::i32_rem_u(a as u32, b as u32)? as u64))?,
-                Instr::I32And(op) => fp.i32_bin(op, |a, b| a & b),
-                Instr::I32Or(op) => fp.i32_bin(op, |a, b| a | b),
-                Instr::I32Xor(op) => fp.i32_bin(op, |a, b| a ^ b),
-                Instr::I32Shl(op) => fp.i32_bin(op, |a, b| a.wrapping_shl(b as u32)),
-                Instr::I32ShrS(op) => fp.i32_bin(op, |a, b| a.wrapping_shr(b as u32)),
-                Instr::I32ShrU(op) => fp.i32_bin(op, |a, b| (a as u32).wrapping_shr(b as u32) as i32),
-                Instr::I32Rotl(op) => fp.i32_bin(op, |a, b| a.rotate_left(b as u32 & 31)),
-                Instr::I32Rotr(op) => fp.i32_bin(op, |a, b| a.rotate_right(b as u32 & 31)),
-                Instr::I64Clz(op) => fp.un(op, |x| x.leading_zeros() as u64),
-                Instr::I64Ctz(op) => fp.un(op, |x| x.trailing_zeros() as u64),
-                Instr::I64Popcnt(op) => fp.un(op, |x| x.count_ones() as u64),
-                Instr::I64Add(op) => fp.i64_bin(op, i64::wrapping_add),
-                Instr::I64Sub(op) => fp.i64_bin(op, i64::wrapping_sub),
-                Instr::I64Mul(op) => fp.i64_bin(op, i64::wrapping_mul),
-                Instr::I64DivS(op) => fp.bin_trap(op, |a, b| Ok(num::i64_div_s(a as i64, b as i64)? as u64))?,
-                Instr::I64DivU(op) => fp.bin_trap(op, num::i64_div_u)?,
-                Instr::I64RemS(op) => fp.bin_trap(op, |a, b| Ok(num::i64_rem_s(a as i64, b as i64)? as u64))?,
-                Instr::I64RemU(op) => fp.bin_trap(op, num::i64_rem_u)?,
-                Instr::I64And(op) => fp.i64_bin(op, |a, b| a & b),
-                Instr::I64Or(op) => fp.i64_bin(op, |a, b| a | b),
-                Instr::I64Xor(op) => fp.i64_bin(op, |a, b| a ^ b),
-                Instr::I64Shl(op) => fp.i64_bin(op, |a, b| a.wrapping_shl(b as u32)),
-                Instr::I64ShrS(op) => fp.i64_bin(op, |a, b| a.wrapping_shr(b as u32)),
-                Instr::I64ShrU(op) => fp.i64_bin(op, |a, b| (a as u64).wrapping_shr(b as u32) as i64),
-                Instr::I64Rotl(op) => fp.i64_bin(op, |a, b| a.rotate_left((b & 63) as u32)),
-                Instr::I64Rotr(op) => fp.i64_bin(op, |a, b| a.rotate_right((b & 63) as u32)),
-
-                Instr::F32Abs(op) => fp.un(op, |x| x & 0x7fff_ffff),
-                Instr::F32Neg(op) => fp.un(op, |x| x ^ 0x8000_0000),
-                Instr::F32Ceil(op) => fp.set_f32(op.dst, num::quiet_f32(fp.f32(op.src).ceil())),
-                Instr::F32Floor(op) => fp.set_f32(op.dst, num::quiet_f32(fp.f32(op.src).floor())),
-                Instr::F32Trunc(op) => fp.set_f32(op.dst, num::quiet_f32(fp.f32(op.src).trunc())),
-                Instr::F32Nearest(op) => fp.set_f32(op.dst, num::quiet_f32(fp.f32(op.src).round_ties_even())),
-                Instr::F32Sqrt(op) => fp.set_f32(op.dst, fp.f32(op.src).sqrt()),
-                Instr::F32Add(op) => fp.f32_bin(op, |a, b| a + b),
-                Instr::F32Sub(op) => fp.f32_bin(op, |a, b| a - b),
-                Instr::F32Mul(op) => fp.f32_bin(op, |a, b| a * b),
-                Instr::F32Div(op) => fp.f32_bin(op, |a, b| a / b),
-                Instr::F32Min(op) => fp.f32_bin(op, num::f32_min),
-                Instr::F32Max(op) => fp.f32_bin(op, num::f32_max),
-                Instr::F32Copysign(op) => fp.set(op.dst, u64::from(num::f32_copysign(fp.u32(op.lhs), fp.u32(op.rhs)))),
-                Instr::F64Abs(op) => fp.un(op, |x| x & 0x7fff_ffff_ffff_ffff),
-                Instr::F64Neg(op) => fp.un(op, |x| x ^ 0x8000_0000_0000_0000),
-                Instr::F64Ceil(op) => fp.set_f64(op.dst, num::quiet_f64(fp.f64(op.src).ceil())),
-                Instr::F64Floor(op) => fp.set_f64(op.dst, num::quiet_f64(fp.f64(op.src).floor())),
-                Instr::F64Trunc(op) => fp.set_f64(op.dst, num::quiet_f64(fp.f64(op.src).trunc())),
-                Instr::F64Nearest(op) => fp.set_f64(op.dst, num::quiet_f64(fp.f64(op.src).round_ties_even())),
-                Instr::F64Sqrt(op) => fp.set_f64(op.dst, fp.f64(op.src).sqrt()),
-                Instr::F64Add(op) => fp.f64_bin(op, |a, b| a + b),
-                Instr::F64Sub(op) => fp.f64_bin(op, |a, b| a - b),
-                Instr::F64Mul(op) => fp.f64_bin(op, |a, b| a * b),
-                Instr::F64Div(op) => fp.f64_bin(op, |a, b| a / b),
-                Instr::F64Min(op) => fp.f64_bin(op, num::f64_min),
-                Instr::F64Max(op) => fp.f64_bin(op, num::f64_max),
-                Instr::F64Copysign(op) => fp.set(op.dst, num::f64_copysign(fp.get(op.lhs), fp.get(op.rhs))),
-
-                Instr::I32WrapI64(op) => fp.un(op, |x| x as u32 as u64),
-                Instr::I32TruncF32S(op) => {
-                    fp.un_trap(op, |x| Ok(num::i32_trunc_f32_s(f32::from_bits(x as u32))? as u32 as u64))?
-                }
-                Instr::I32TruncF32U(op) => {
-                    fp.un_trap(op, |x| Ok(num::i32_trunc_f32_u(f32::from_bits(x as u32))? as u64))?
-                }
-                Instr::I32TruncF64S(op) => {
-                    fp.un_trap(op, |x| Ok(num::i32_trunc_f64_s(f64::from_bits(x))? as u32 as u64))?
-                }
-                Instr::I32TruncF64U(op) => fp.un_trap(op, |x| Ok(num::i32_trunc_f64_u(f64::from_bits(x))? as u64))?,
-                Instr::I64ExtendI32S(op) => fp.un(op, |x| x as u32 as i32 as i64 as u64),
-                Instr::I64TruncF32S(op) => {
-                    fp.un_trap(op, |x| Ok(num::i64_trunc_f32_s(f32::from_bits(x as u32))? as u64))?
-                }
-                Instr::I64TruncF32U(op) => fp.un_trap(op, |x| num::i64_trunc_f32_u(f32::from_bits(x as u32)))?,
-                Instr::I64TruncF64S(op) => fp.un_trap(op, |x| Ok(num::i64_trunc_f64_s(f64::from_bits(x))? as u64))?,
-                Instr::I64TruncF64U(op) => fp.un_trap(op, |x| num::i64_trunc_f64_u(f64::from_bits(x)))?,
-                Instr::F32ConvertI32S(op) => fp.set_f32(op.dst, fp.i32(op.src) as f32),
-                Instr::F32ConvertI32U(op) => fp.set_f32(op.dst, fp.u32(op.src) as f32),
-                Instr::F32ConvertI64S(op) => fp.set_f32(op.dst, fp.i64(op.src) as f32),
-                Instr::F32ConvertI64U(op) => fp.set_f32(op.dst, fp.get(op.src) as f32),
-                Instr::F32DemoteF64(op) => fp.set_f32(op.dst, fp.f64(op.src) as f32),
-                Instr::F64ConvertI32S(op) => fp.set_f64(op.dst, fp.i32(op.src) as f64),
-                Instr::F64ConvertI32U(op) => fp.set_f64(op.dst, fp.u32(op.src) as f64),
-                Instr::F64ConvertI64S(op) => fp.set_f64(op.dst, fp.i64(op.src) as f64),
-                Instr::F64ConvertI64U(op) => fp.set_f64(op.dst, fp.get(op.src) as f64),
-                Instr::F64PromoteF32(op) => fp.set_f64(op.dst, fp.f32(op.src) as f64),
-                Instr::I32Extend8S(op) => fp.un(op, |x| x as i8 as i32 as u32 as u64),
-                Instr::I32Extend16S(op) => fp.un(op, |x| x as i16 as i32 as u32 as u64),
-                Instr::I64Extend8S(op) => fp.un(op, |x| x as i8 as i64 as u64),
-                Instr::I64Extend16S(op) => fp.un(op, |x| x as i16 as i64 as u64),
-                Instr::I64Extend32S(op) => fp.un(op, |x| x as i32 as i64 as u64),
-                // Rust's float-to-int `as` saturates and maps NaN to 0,
-                // exactly the `trunc_sat` semantics.
-                Instr::I32TruncSatF32S(op) => fp.set_i32(op.dst, fp.f32(op.src) as i32),
-                Instr::I32TruncSatF32U(op) => fp.set(op.dst, (fp.f32(op.src) as u32) as u64),
-                Instr::I32TruncSatF64S(op) => fp.set_i32(op.dst, fp.f64(op.src) as i32),
-                Instr::I32TruncSatF64U(op) => fp.set(op.dst, (fp.f64(op.src) as u32) as u64),
-                Instr::I64TruncSatF32S(op) => fp.set_i64(op.dst, fp.f32(op.src) as i64),
-                Instr::I64TruncSatF32U(op) => fp.set(op.dst, fp.f32(op.src) as u64),
-                Instr::I64TruncSatF64S(op) => fp.set_i64(op.dst, fp.f64(op.src) as i64),
-                Instr::I64TruncSatF64U(op) => fp.set(op.dst, fp.f64(op.src) as u64),
+                _ => unreachable!("numeric instructions are executed by `numeric::eval`"),
             }
         }
         // SAFETY: every instruction that falls through has a successor:
         // the translator never ends a function with one.
-        Ok(Step::Next(unsafe { ip.add(1) }))
+        Ok(Step::Next(unsafe { ip.add(1) }, acc))
     }
 
     /// Performs a call to store function `callee` whose arguments start at

@@ -323,10 +323,36 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn binary(&mut self, make: fn(BinOp) -> Instr) -> Result<()> {
-        let rhs = self.pop();
-        let lhs = self.pop();
+        let mut rhs = self.pop();
+        let mut lhs = self.pop();
         let dst = self.next_temp();
-        self.emit_result(make(BinOp { dst, lhs, rhs }))
+        if self.fresh_result() == Some(rhs) && lhs != rhs && is_commutative(&make(BinOp { dst, lhs, rhs })) {
+            (lhs, rhs) = (rhs, lhs);
+        }
+        let instr = self.with_acc_operand(make(BinOp { dst, lhs, rhs }), Some(lhs));
+        self.emit_result(instr)
+    }
+
+    /// The slot just written by the last instruction, if that instruction
+    /// leaves its result in the accumulator and nothing can run between it
+    /// and the next instruction (no label was pinned since).
+    fn fresh_result(&mut self) -> Option<Slot> {
+        let at = self.last_result.filter(|&at| at + 1 == self.code.len())?;
+        let mut last = self.code[at];
+        if !last.sets_acc() {
+            return None;
+        }
+        last.result_slot_mut().map(|slot| *slot)
+    }
+
+    /// `instr` reading its left operand (or address) `operand` from the
+    /// accumulator, when `operand` is the result the previous instruction just
+    /// computed: the value then flows through a register, not memory.
+    fn with_acc_operand(&mut self, instr: Instr, operand: Option<Slot>) -> Instr {
+        match operand {
+            Some(slot) if self.fresh_result() == Some(slot) => instr.with_acc_operand().unwrap_or(instr),
+            _ => instr,
+        }
     }
 
     fn unary(&mut self, make: fn(UnOp) -> Instr) -> Result<()> {
@@ -339,7 +365,8 @@ impl<'a> FuncTranslator<'a> {
         let offset = self.memory0_offset(memarg)?;
         let addr = self.pop();
         let dst = self.next_temp();
-        self.emit_result(make(Load { dst, addr, offset }))
+        let instr = self.with_acc_operand(make(Load { dst, addr, offset }), Some(addr));
+        self.emit_result(instr)
     }
 
     fn store(&mut self, memarg: &MemArg, make: fn(Store) -> Instr) -> Result<()> {
@@ -1039,6 +1066,28 @@ impl<'a> FuncTranslator<'a> {
         self.dead_depth = 0;
         Ok(())
     }
+}
+
+/// Integer operators whose operands may be swapped. (Float ones are left
+/// alone: which NaN payload propagates depends on the operand order.)
+fn is_commutative(instr: &Instr) -> bool {
+    matches!(
+        instr,
+        Instr::I32Eq(_)
+            | Instr::I32Ne(_)
+            | Instr::I32Add(_)
+            | Instr::I32Mul(_)
+            | Instr::I32And(_)
+            | Instr::I32Or(_)
+            | Instr::I32Xor(_)
+            | Instr::I64Eq(_)
+            | Instr::I64Ne(_)
+            | Instr::I64Add(_)
+            | Instr::I64Mul(_)
+            | Instr::I64And(_)
+            | Instr::I64Or(_)
+            | Instr::I64Xor(_)
+    )
 }
 
 fn check_memory0(index: u32) -> Result<()> {

@@ -1,0 +1,26 @@
+;; A result consumed by the very next instruction also travels in the
+;; accumulator register: the consumer's `…Acc` form reads it from there
+;; instead of waiting for it to pass through memory. Commutative operators
+;; are swapped to put the fresh value on the left.
+(module
+  (memory 1)
+  (func (param i32 i32) (result i32)
+    (i32.load offset=4
+      (i32.add (local.get 1) (i32.shl (local.get 0) (i32.const 2)))))
+  (func (param i64 i64) (result i64)
+    (i64.sub (i64.mul (local.get 0) (local.get 1)) (local.get 1))))
+
+;; ---- expected interpreter code (SKIFF_BLESS=1 regenerates) ----
+;;
+;; function 0:
+;; params=2 locals=2 consts=[2] frame=6
+;;    0: I32Shl(BinOp { dst: s4, lhs: s0, rhs: s2 })
+;;    1: I32AddAcc(AccBinOp { dst: s3, rhs: s1 })
+;;    2: I32LoadAcc(AccLoad { dst: s3, offset: 4 })
+;;    3: Return1 { src: s3 }
+;;
+;; function 1:
+;; params=2 locals=2 consts=[] frame=4
+;;    0: I64Mul(BinOp { dst: s2, lhs: s0, rhs: s1 })
+;;    1: I64SubAcc(AccBinOp { dst: s2, rhs: s1 })
+;;    2: Return1 { src: s2 }
