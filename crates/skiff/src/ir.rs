@@ -99,6 +99,21 @@ pub struct AccLoad {
     pub offset: u32,
 }
 
+/// Branches by `offset` if comparing `lhs` with `rhs` holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CmpBranch {
+    pub lhs: Slot,
+    pub rhs: Slot,
+    pub offset: BranchOffset,
+}
+
+/// Branches by `offset` if comparing the accumulator with `rhs` holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccCmpBranch {
+    pub rhs: Slot,
+    pub offset: BranchOffset,
+}
+
 /// `memory0[addr + offset] = value`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Store {
@@ -108,7 +123,10 @@ pub struct Store {
 }
 
 /// The numeric instructions, as `(Variant, AccVariant, semantics)` for
-/// binary operators and loads and `(Variant, semantics)` for unary operators:
+/// binary operators and loads and `(Variant, semantics)` for unary operators,
+/// and the compare-and-branch instructions that integer comparisons fuse
+/// into, as `(Compare, CompareAcc, Branch, BranchAcc, semantics,
+/// NegatedBranch, NegatedBranchAcc)`:
 /// the one list from which the `Instr` variants (see `define_instrs!`) and
 /// their execution (`interp::numeric`) are generated. `semantics` names a
 /// function of `interp::numeric::sem` over cells. The `…Acc` variant takes its
@@ -252,6 +270,28 @@ macro_rules! for_each_numeric {
             (I64TruncSatF64S, i64_trunc_sat_f64_s),
             (I64TruncSatF64U, i64_trunc_sat_f64_u),
             ],
+            compare_branch: [
+                (I32Eq, I32EqAcc, BrIfI32Eq, BrIfI32EqAcc, i32_eq, BrIfI32Ne, BrIfI32NeAcc),
+                (I32Ne, I32NeAcc, BrIfI32Ne, BrIfI32NeAcc, i32_ne, BrIfI32Eq, BrIfI32EqAcc),
+                (I32LtS, I32LtSAcc, BrIfI32LtS, BrIfI32LtSAcc, i32_lt_s, BrIfI32GeS, BrIfI32GeSAcc),
+                (I32LtU, I32LtUAcc, BrIfI32LtU, BrIfI32LtUAcc, i32_lt_u, BrIfI32GeU, BrIfI32GeUAcc),
+                (I32GtS, I32GtSAcc, BrIfI32GtS, BrIfI32GtSAcc, i32_gt_s, BrIfI32LeS, BrIfI32LeSAcc),
+                (I32GtU, I32GtUAcc, BrIfI32GtU, BrIfI32GtUAcc, i32_gt_u, BrIfI32LeU, BrIfI32LeUAcc),
+                (I32LeS, I32LeSAcc, BrIfI32LeS, BrIfI32LeSAcc, i32_le_s, BrIfI32GtS, BrIfI32GtSAcc),
+                (I32LeU, I32LeUAcc, BrIfI32LeU, BrIfI32LeUAcc, i32_le_u, BrIfI32GtU, BrIfI32GtUAcc),
+                (I32GeS, I32GeSAcc, BrIfI32GeS, BrIfI32GeSAcc, i32_ge_s, BrIfI32LtS, BrIfI32LtSAcc),
+                (I32GeU, I32GeUAcc, BrIfI32GeU, BrIfI32GeUAcc, i32_ge_u, BrIfI32LtU, BrIfI32LtUAcc),
+                (I64Eq, I64EqAcc, BrIfI64Eq, BrIfI64EqAcc, i64_eq, BrIfI64Ne, BrIfI64NeAcc),
+                (I64Ne, I64NeAcc, BrIfI64Ne, BrIfI64NeAcc, i64_ne, BrIfI64Eq, BrIfI64EqAcc),
+                (I64LtS, I64LtSAcc, BrIfI64LtS, BrIfI64LtSAcc, i64_lt_s, BrIfI64GeS, BrIfI64GeSAcc),
+                (I64LtU, I64LtUAcc, BrIfI64LtU, BrIfI64LtUAcc, i64_lt_u, BrIfI64GeU, BrIfI64GeUAcc),
+                (I64GtS, I64GtSAcc, BrIfI64GtS, BrIfI64GtSAcc, i64_gt_s, BrIfI64LeS, BrIfI64LeSAcc),
+                (I64GtU, I64GtUAcc, BrIfI64GtU, BrIfI64GtUAcc, i64_gt_u, BrIfI64LeU, BrIfI64LeUAcc),
+                (I64LeS, I64LeSAcc, BrIfI64LeS, BrIfI64LeSAcc, i64_le_s, BrIfI64GtS, BrIfI64GtSAcc),
+                (I64LeU, I64LeUAcc, BrIfI64LeU, BrIfI64LeUAcc, i64_le_u, BrIfI64GtU, BrIfI64GtUAcc),
+                (I64GeS, I64GeSAcc, BrIfI64GeS, BrIfI64GeSAcc, i64_ge_s, BrIfI64LtS, BrIfI64LtSAcc),
+                (I64GeU, I64GeUAcc, BrIfI64GeU, BrIfI64GeUAcc, i64_ge_u, BrIfI64LtU, BrIfI64LtUAcc),
+            ],
             load: [
             (I32Load, I32LoadAcc, i32_load),
             (I64Load, I64LoadAcc, i64_load),
@@ -278,6 +318,8 @@ macro_rules! define_instrs {
     (
         binary: [$(($bin:ident, $bin_acc:ident, $bin_f:ident)),* $(,)?],
         unary: [$(($un:ident, $un_f:ident)),* $(,)?],
+        compare_branch: [$(($cmp:ident, $cmp_acc:ident, $br:ident, $br_acc:ident, $cmp_f:ident,
+            $neg:ident, $neg_acc:ident)),* $(,)?],
         load: [$(($ld:ident, $ld_acc:ident, $ld_f:ident)),* $(,)?],
         store: [$($st:ident),* $(,)?],
         other: { $($(#[$doc:meta])* $other:ident $({ $($field:ident : $fty:ty),* $(,)? })?, )* }
@@ -295,6 +337,8 @@ macro_rules! define_instrs {
             $($un(UnOp),)*
             $($ld(Load),)*
             $($ld_acc(AccLoad),)*
+            $($br(CmpBranch),)*
+            $($br_acc(AccCmpBranch),)*
             $($st(Store),)*
             $($(#[$doc])* $other $({ $($field: $fty),* })?,)*
         }
@@ -306,26 +350,10 @@ macro_rules! define_instrs {
                     Instr::Br { offset }
                     | Instr::BrIfNez { offset, .. }
                     | Instr::BrIfEqz { offset, .. }
-                    | Instr::BrIfI32Eq { offset, .. }
-                    | Instr::BrIfI32Ne { offset, .. }
-                    | Instr::BrIfI32LtS { offset, .. }
-                    | Instr::BrIfI32LtU { offset, .. }
-                    | Instr::BrIfI32GtS { offset, .. }
-                    | Instr::BrIfI32GtU { offset, .. }
-                    | Instr::BrIfI32LeS { offset, .. }
-                    | Instr::BrIfI32LeU { offset, .. }
-                    | Instr::BrIfI32GeS { offset, .. }
-                    | Instr::BrIfI32GeU { offset, .. }
-                    | Instr::BrIfI64Eq { offset, .. }
-                    | Instr::BrIfI64Ne { offset, .. }
-                    | Instr::BrIfI64LtS { offset, .. }
-                    | Instr::BrIfI64LtU { offset, .. }
-                    | Instr::BrIfI64GtS { offset, .. }
-                    | Instr::BrIfI64GtU { offset, .. }
-                    | Instr::BrIfI64LeS { offset, .. }
-                    | Instr::BrIfI64LeU { offset, .. }
-                    | Instr::BrIfI64GeS { offset, .. }
-                    | Instr::BrIfI64GeU { offset, .. } => Some(offset),
+                    | Instr::BrIfNezAcc { offset }
+                    | Instr::BrIfEqzAcc { offset } => Some(offset),
+                    $(Instr::$br(b) => Some(&mut b.offset),)*
+                    $(Instr::$br_acc(b) => Some(&mut b.offset),)*
                     _ => None,
                 }
             }
@@ -334,57 +362,24 @@ macro_rules! define_instrs {
             /// (when `when` is true) or its negation (when false) holds.
             /// Integer comparisons negate exactly; float ones do not (NaN).
             pub fn fuse_with_branch(&self, when: bool) -> Option<Instr> {
-                let (op, lhs, rhs) = match *self {
-                    Instr::I32Eq(o) => (if when { 0 } else { 1 }, o.lhs, o.rhs),
-                    Instr::I32Ne(o) => (if when { 1 } else { 0 }, o.lhs, o.rhs),
-                    Instr::I32LtS(o) => (if when { 2 } else { 8 }, o.lhs, o.rhs),
-                    Instr::I32LtU(o) => (if when { 3 } else { 9 }, o.lhs, o.rhs),
-                    Instr::I32GtS(o) => (if when { 4 } else { 6 }, o.lhs, o.rhs),
-                    Instr::I32GtU(o) => (if when { 5 } else { 7 }, o.lhs, o.rhs),
-                    Instr::I32LeS(o) => (if when { 6 } else { 4 }, o.lhs, o.rhs),
-                    Instr::I32LeU(o) => (if when { 7 } else { 5 }, o.lhs, o.rhs),
-                    Instr::I32GeS(o) => (if when { 8 } else { 2 }, o.lhs, o.rhs),
-                    Instr::I32GeU(o) => (if when { 9 } else { 3 }, o.lhs, o.rhs),
-                    Instr::I64Eq(o) => (if when { 10 } else { 11 }, o.lhs, o.rhs),
-                    Instr::I64Ne(o) => (if when { 11 } else { 10 }, o.lhs, o.rhs),
-                    Instr::I64LtS(o) => (if when { 12 } else { 18 }, o.lhs, o.rhs),
-                    Instr::I64LtU(o) => (if when { 13 } else { 19 }, o.lhs, o.rhs),
-                    Instr::I64GtS(o) => (if when { 14 } else { 16 }, o.lhs, o.rhs),
-                    Instr::I64GtU(o) => (if when { 15 } else { 17 }, o.lhs, o.rhs),
-                    Instr::I64LeS(o) => (if when { 16 } else { 14 }, o.lhs, o.rhs),
-                    Instr::I64LeU(o) => (if when { 17 } else { 15 }, o.lhs, o.rhs),
-                    Instr::I64GeS(o) => (if when { 18 } else { 12 }, o.lhs, o.rhs),
-                    Instr::I64GeU(o) => (if when { 19 } else { 13 }, o.lhs, o.rhs),
-                    _ => return None,
-                };
                 let offset = 0;
-                Some(match op {
-                    0 => Instr::BrIfI32Eq { lhs, rhs, offset },
-                    1 => Instr::BrIfI32Ne { lhs, rhs, offset },
-                    2 => Instr::BrIfI32LtS { lhs, rhs, offset },
-                    3 => Instr::BrIfI32LtU { lhs, rhs, offset },
-                    4 => Instr::BrIfI32GtS { lhs, rhs, offset },
-                    5 => Instr::BrIfI32GtU { lhs, rhs, offset },
-                    6 => Instr::BrIfI32LeS { lhs, rhs, offset },
-                    7 => Instr::BrIfI32LeU { lhs, rhs, offset },
-                    8 => Instr::BrIfI32GeS { lhs, rhs, offset },
-                    9 => Instr::BrIfI32GeU { lhs, rhs, offset },
-                    10 => Instr::BrIfI64Eq { lhs, rhs, offset },
-                    11 => Instr::BrIfI64Ne { lhs, rhs, offset },
-                    12 => Instr::BrIfI64LtS { lhs, rhs, offset },
-                    13 => Instr::BrIfI64LtU { lhs, rhs, offset },
-                    14 => Instr::BrIfI64GtS { lhs, rhs, offset },
-                    15 => Instr::BrIfI64GtU { lhs, rhs, offset },
-                    16 => Instr::BrIfI64LeS { lhs, rhs, offset },
-                    17 => Instr::BrIfI64LeU { lhs, rhs, offset },
-                    18 => Instr::BrIfI64GeS { lhs, rhs, offset },
-                    _ => Instr::BrIfI64GeU { lhs, rhs, offset },
+                Some(match *self {
+                    $(Instr::$cmp(o) => {
+                        let b = CmpBranch { lhs: o.lhs, rhs: o.rhs, offset };
+                        if when { Instr::$br(b) } else { Instr::$neg(b) }
+                    })*
+                    $(Instr::$cmp_acc(o) => {
+                        let b = AccCmpBranch { rhs: o.rhs, offset };
+                        if when { Instr::$br_acc(b) } else { Instr::$neg_acc(b) }
+                    })*
+                    _ => return None,
                 })
             }
 
             /// How many kinds of instruction there are.
             pub const COUNT: usize = [$(stringify!($bin)),* $(, stringify!($bin_acc))* $(, stringify!($un))*
-                $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($st))* $(, stringify!($other))*].len();
+                $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($br))* $(, stringify!($br_acc))*
+                $(, stringify!($st))* $(, stringify!($other))*].len();
 
             /// Whether this instruction leaves its result in the accumulator
             /// (every numeric instruction does), so the next may use it.
@@ -442,29 +437,11 @@ for_each_numeric!(define_instrs {
         BrIfNez { cond: Slot, offset: BranchOffset },
         /// Branches if the i32 in `cond` is zero.
         BrIfEqz { cond: Slot, offset: BranchOffset },
-        /// Fused `i32` compare and branch: branches if `lhs == rhs`. The
-        /// `BrIfI32*` family below fuses each `i32` comparison the same way.
-        BrIfI32Eq { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI32Ne { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI32LtS { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI32LtU { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI32GtS { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI32GtU { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI32LeS { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI32LeU { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI32GeS { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI32GeU { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        /// Fused `i64` compare and branch, as for `i32`.
-        BrIfI64Eq { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI64Ne { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI64LtS { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI64LtU { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI64GtS { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI64GtU { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI64LeS { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI64LeU { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI64GeS { lhs: Slot, rhs: Slot, offset: BranchOffset },
-        BrIfI64GeU { lhs: Slot, rhs: Slot, offset: BranchOffset },
+        /// Branches if the accumulator (the result of the previous
+        /// instruction, as an i32) is not zero.
+        BrIfNezAcc { offset: BranchOffset },
+        /// Branches if the accumulator (as an i32) is zero.
+        BrIfEqzAcc { offset: BranchOffset },
         /// Followed by `len` [`Instr::Br`] targets and one default target; jumps
         /// to the target selected by the u32 in `index` (clamped to the default).
         BrTable { index: Slot, len: u32 },

@@ -137,16 +137,8 @@ impl Fp {
         unsafe { *self.0.add(slot.index()) = value }
     }
     #[inline(always)]
-    fn i32(self, slot: Slot) -> i32 {
-        self.get(slot) as u32 as i32
-    }
-    #[inline(always)]
     fn u32(self, slot: Slot) -> u32 {
         self.get(slot) as u32
-    }
-    #[inline(always)]
-    fn i64(self, slot: Slot) -> i64 {
-        self.get(slot) as i64
     }
     #[inline(always)]
     fn set_i32(self, slot: Slot, v: i32) {
@@ -353,6 +345,11 @@ impl<T> Executor<'_, T> {
             // SAFETY: a numeric instruction always has a successor.
             return Ok(Step::Next(unsafe { ip.add(1) }, value));
         }
+        if let Some((taken, offset)) = numeric::eval_branch(unsafe { *ip }, fp, acc) {
+            branch_if!(taken, offset);
+            // SAFETY: a conditional branch always has a successor.
+            return Ok(Step::Next(unsafe { ip.add(1) }, acc));
+        }
         let instance = self.instance;
         {
             // SAFETY: the translator ends every code path with a return,
@@ -366,26 +363,8 @@ impl<T> Executor<'_, T> {
                 }
                 Instr::BrIfNez { cond, offset } => branch_if!(fp.u32(cond) != 0, offset),
                 Instr::BrIfEqz { cond, offset } => branch_if!(fp.u32(cond) == 0, offset),
-                Instr::BrIfI32Eq { lhs, rhs, offset } => branch_if!(fp.u32(lhs) == fp.u32(rhs), offset),
-                Instr::BrIfI32Ne { lhs, rhs, offset } => branch_if!(fp.u32(lhs) != fp.u32(rhs), offset),
-                Instr::BrIfI32LtS { lhs, rhs, offset } => branch_if!(fp.i32(lhs) < fp.i32(rhs), offset),
-                Instr::BrIfI32LtU { lhs, rhs, offset } => branch_if!(fp.u32(lhs) < fp.u32(rhs), offset),
-                Instr::BrIfI32GtS { lhs, rhs, offset } => branch_if!(fp.i32(lhs) > fp.i32(rhs), offset),
-                Instr::BrIfI32GtU { lhs, rhs, offset } => branch_if!(fp.u32(lhs) > fp.u32(rhs), offset),
-                Instr::BrIfI32LeS { lhs, rhs, offset } => branch_if!(fp.i32(lhs) <= fp.i32(rhs), offset),
-                Instr::BrIfI32LeU { lhs, rhs, offset } => branch_if!(fp.u32(lhs) <= fp.u32(rhs), offset),
-                Instr::BrIfI32GeS { lhs, rhs, offset } => branch_if!(fp.i32(lhs) >= fp.i32(rhs), offset),
-                Instr::BrIfI32GeU { lhs, rhs, offset } => branch_if!(fp.u32(lhs) >= fp.u32(rhs), offset),
-                Instr::BrIfI64Eq { lhs, rhs, offset } => branch_if!(fp.get(lhs) == fp.get(rhs), offset),
-                Instr::BrIfI64Ne { lhs, rhs, offset } => branch_if!(fp.get(lhs) != fp.get(rhs), offset),
-                Instr::BrIfI64LtS { lhs, rhs, offset } => branch_if!(fp.i64(lhs) < fp.i64(rhs), offset),
-                Instr::BrIfI64LtU { lhs, rhs, offset } => branch_if!(fp.get(lhs) < fp.get(rhs), offset),
-                Instr::BrIfI64GtS { lhs, rhs, offset } => branch_if!(fp.i64(lhs) > fp.i64(rhs), offset),
-                Instr::BrIfI64GtU { lhs, rhs, offset } => branch_if!(fp.get(lhs) > fp.get(rhs), offset),
-                Instr::BrIfI64LeS { lhs, rhs, offset } => branch_if!(fp.i64(lhs) <= fp.i64(rhs), offset),
-                Instr::BrIfI64LeU { lhs, rhs, offset } => branch_if!(fp.get(lhs) <= fp.get(rhs), offset),
-                Instr::BrIfI64GeS { lhs, rhs, offset } => branch_if!(fp.i64(lhs) >= fp.i64(rhs), offset),
-                Instr::BrIfI64GeU { lhs, rhs, offset } => branch_if!(fp.get(lhs) >= fp.get(rhs), offset),
+                Instr::BrIfNezAcc { offset } => branch_if!(acc as u32 != 0, offset),
+                Instr::BrIfEqzAcc { offset } => branch_if!(acc as u32 == 0, offset),
                 Instr::BrTable { index, len } => {
                     let target = fp.u32(index).min(len) as usize;
                     // SAFETY: `len + 1` `Br` entries follow the `BrTable`.

@@ -7,13 +7,15 @@
 
 use super::num;
 use super::{Fp, Mem};
-use crate::ir::{Instr, for_each_numeric};
+use crate::ir::{BranchOffset, Instr, for_each_numeric};
 use crate::trap::Trap;
 
 macro_rules! define_numeric_eval {
     (
         binary: [$(($bin:ident, $bin_acc:ident, $bin_f:ident)),* $(,)?],
         unary: [$(($un:ident, $un_f:ident)),* $(,)?],
+        compare_branch: [$(($cmp:ident, $cmp_acc:ident, $br:ident, $br_acc:ident, $cmp_f:ident,
+            $neg:ident, $neg_acc:ident)),* $(,)?],
         load: [$(($ld:ident, $ld_acc:ident, $ld_f:ident)),* $(,)?],
     ) => {
         /// Executes `instr` if it is numeric: `Ok(Some(result))`, which is
@@ -49,6 +51,17 @@ macro_rules! define_numeric_eval {
                 _ => return Ok(None),
             };
             Ok(Some(value))
+        }
+
+        /// For a compare-and-branch instruction, whether its branch is taken
+        /// and its offset; `None` for any other instruction.
+        #[inline(always)]
+        pub(super) fn eval_branch(instr: Instr, fp: Fp, acc: u64) -> Option<(bool, BranchOffset)> {
+            match instr {
+                $(Instr::$br(b) => Some((sem::$cmp_f(fp.get(b.lhs), fp.get(b.rhs)) == Ok(1), b.offset)),)*
+                $(Instr::$br_acc(b) => Some((sem::$cmp_f(acc, fp.get(b.rhs)) == Ok(1), b.offset)),)*
+                _ => None,
+            }
         }
     };
 }

@@ -408,10 +408,8 @@ impl<'a> FuncTranslator<'a> {
     /// non-zero (`when`) or zero (`!when`). If `cond` was just computed by a
     /// comparison, or by `i32.eqz`, the two fuse into one instruction.
     fn cond_branch(&mut self, cond: Slot, when: bool) -> Instr {
-        let fresh = self.last_result.filter(|&at| at + 1 == self.code.len()).map(|at| self.code[at]);
-        if let Some(mut last) = fresh
-            && last.result_slot_mut().is_some_and(|dst| *dst == cond)
-        {
+        if self.fresh_result() == Some(cond) {
+            let last = self.code[self.code.len() - 1];
             if let Some(fused) = last.fuse_with_branch(when) {
                 self.code.pop();
                 self.last_result = None;
@@ -422,6 +420,8 @@ impl<'a> FuncTranslator<'a> {
                 self.last_result = None;
                 return self.cond_branch(op.src, !when);
             }
+            // The condition was just computed: test it in the accumulator.
+            return if when { Instr::BrIfNezAcc { offset: 0 } } else { Instr::BrIfEqzAcc { offset: 0 } };
         }
         if when { Instr::BrIfNez { cond, offset: 0 } } else { Instr::BrIfEqz { cond, offset: 0 } }
     }
