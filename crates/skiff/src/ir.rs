@@ -25,6 +25,11 @@
 //!   [`Instr::F64ConvertI32U`]) and carry a [`BinOp`], [`UnOp`], [`Load`] or
 //!   [`Store`] that names their slots; their semantics are the wasm
 //!   instruction's.
+//! * `…Acc` variants (`I32AddAcc`, `I32LoadAcc`, `BrIfI32LtSAcc`, …) take
+//!   their left operand or address from the *accumulator*: the result of the
+//!   instruction executed just before, which every numeric instruction also
+//!   leaves in a register. `BrIfI32LtS` and kin are comparisons fused with a
+//!   conditional branch.
 //! * Everything else is documented on its variant. Instructions that need more
 //!   immediates than fit in one 12-byte instruction are followed by a
 //!   parameter word (`Call*`/`Table*Params`) that is never executed on its own.
