@@ -323,7 +323,7 @@ impl<T> Executor<'_, T> {
             ($cond:expr, $offset:expr) => {
                 if $cond {
                     std::hint::cold_path();
-                    // SAFETY: branch targets are inside the function (see below).
+                    // SAFETY: branch targets are inside the function (see `instr`).
                     return Ok(Step::Next(unsafe { ip.offset($offset as isize) }, acc));
                 }
             };
@@ -340,223 +340,219 @@ impl<T> Executor<'_, T> {
                 return Ok(Step::Reload);
             }};
         }
-        // SAFETY: see below.
-        if let Some(value) = numeric::eval(unsafe { *ip }, fp, mem, acc)? {
+        // SAFETY: the translator ends every code path with a return, branch
+        // or trap, and branch offsets stay inside the function, so `ip`
+        // always points at an instruction of the running function.
+        let instr = unsafe { *ip };
+        if let Some(value) = numeric::eval(instr, fp, mem, acc)? {
             // SAFETY: a numeric instruction always has a successor.
             return Ok(Step::Next(unsafe { ip.add(1) }, value));
         }
-        if let Some((taken, offset)) = numeric::eval_branch(unsafe { *ip }, fp, acc) {
+        if let Some((taken, offset)) = numeric::eval_branch(instr, fp, acc) {
             branch_if!(taken, offset);
             // SAFETY: a conditional branch always has a successor.
             return Ok(Step::Next(unsafe { ip.add(1) }, acc));
         }
         let instance = self.instance;
-        {
-            // SAFETY: the translator ends every code path with a return,
-            // branch or trap, and branch offsets stay inside the function, so
-            // `ip` always points at an instruction of the running function.
-            match unsafe { *ip } {
-                Instr::Trap { code } => return Err(code.into()),
-                Instr::Br { offset } => {
-                    // SAFETY: branch targets are inside the function (see above).
-                    return Ok(Step::Next(unsafe { ip.offset(offset as isize) }, acc));
-                }
-                Instr::BrIfNez { cond, offset } => branch_if!(fp.u32(cond) != 0, offset),
-                Instr::BrIfEqz { cond, offset } => branch_if!(fp.u32(cond) == 0, offset),
-                Instr::BrIfNezAcc { offset } => branch_if!(acc as u32 != 0, offset),
-                Instr::BrIfEqzAcc { offset } => branch_if!(acc as u32 == 0, offset),
-                Instr::BrTable { index, len } => {
-                    let target = fp.u32(index).min(len) as usize;
-                    // SAFETY: `len + 1` `Br` entries follow the `BrTable`.
-                    return Ok(Step::Next(unsafe { ip.add(1 + target) }, acc));
-                }
-                Instr::ConsumeFuel { amount } => {
-                    let fuel = &mut self.store.opaque.fuel;
-                    match fuel.checked_sub(u64::from(amount)) {
-                        Some(left) => *fuel = left,
-                        None => {
-                            *fuel = 0;
-                            return Err(Trap::OutOfFuel.into());
-                        }
-                    }
-                }
-                Instr::Return0 => return_to_caller!(),
-                Instr::Return1 { src } => {
-                    fp.set(Slot(0), fp.get(src));
-                    return_to_caller!()
-                }
-                Instr::ReturnSpan { src, len } => {
-                    let start = self.fp_index + src.index();
-                    self.stack.copy_within(start..start + len as usize, self.fp_index);
-                    return_to_caller!()
-                }
-                Instr::Call { func, base } => {
-                    let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
-                    // SAFETY: `ip + 1` is the instruction after the call.
-                    let ret_ip = unsafe { ip.add(1) };
-                    return self.call(callee, ret_ip, base);
-                }
-                Instr::CallIndirect { table, index, base } => {
-                    // SAFETY: `CallIndirectSig` always follows `CallIndirect`.
-                    let Instr::CallIndirectSig { sig } = (unsafe { *ip.add(1) }) else {
-                        unreachable!("CallIndirect without its signature word")
-                    };
-                    let store = &self.store.opaque;
-                    let table = store.instances[instance as usize].tables[table as usize];
-                    let elems = &store.tables[table as usize].elems;
-                    let cell = *elems.get(fp.u32(index) as usize).ok_or(Trap::TableOutOfBounds)?;
-                    if cell == 0 {
-                        return Err(Trap::IndirectCallToNull.into());
-                    }
-                    let callee = (cell - 1) as u32;
-                    if store.funcs[callee as usize].sig() != sig {
-                        return Err(Trap::BadSignature.into());
-                    }
-                    // SAFETY: the call and its parameter word are two instructions.
-                    let ret_ip = unsafe { ip.add(2) };
-                    return self.call(callee, ret_ip, base);
-                }
-                Instr::CallIndirectSig { .. } | Instr::TableCopyParams { .. } | Instr::TableInitParams { .. } => {
-                    unreachable!("parameter words are consumed by their instruction")
-                }
-                Instr::Copy { dst, src } => fp.set(dst, fp.get(src)),
-                Instr::CopySpan { dst, src, len } => {
-                    let src = self.fp_index + src.index();
-                    self.stack.copy_within(src..src + len as usize, self.fp_index + dst.index());
-                }
-                Instr::Select { dst, cond, if_true, if_false } => {
-                    fp.set(dst, if fp.u32(cond) != 0 { fp.get(if_true) } else { fp.get(if_false) })
-                }
-                Instr::RefIsNull { dst, src } => fp.set_bool(dst, fp.get(src) == 0),
-                Instr::RefFunc { dst, func } => {
-                    let f = self.store.opaque.instances[instance as usize].funcs[func as usize];
-                    fp.set(dst, u64::from(f) + 1);
-                }
-                Instr::GlobalGet { dst, global } => {
-                    let store = &self.store.opaque;
-                    let g = store.instances[instance as usize].globals[global as usize];
-                    fp.set(dst, store.globals[g as usize].value);
-                }
-                Instr::GlobalSet { src, global } => {
-                    let store = &mut self.store.opaque;
-                    let g = store.instances[instance as usize].globals[global as usize];
-                    store.globals[g as usize].value = fp.get(src);
-                }
-                Instr::TableGet { dst, index, table } => {
-                    let store = &self.store.opaque;
-                    let t = store.instances[instance as usize].tables[table as usize];
-                    let cell = store.tables[t as usize].elems.get(fp.u32(index) as usize);
-                    fp.set(dst, *cell.ok_or(Trap::TableOutOfBounds)?);
-                }
-                Instr::TableSet { index, value, table } => {
-                    let store = &mut self.store.opaque;
-                    let t = store.instances[instance as usize].tables[table as usize];
-                    let cell = store.tables[t as usize].elems.get_mut(fp.u32(index) as usize);
-                    *cell.ok_or(Trap::TableOutOfBounds)? = fp.get(value);
-                }
-                Instr::TableSize { dst, table } => {
-                    let store = &self.store.opaque;
-                    let t = store.instances[instance as usize].tables[table as usize];
-                    fp.set(dst, store.tables[t as usize].elems.len() as u64);
-                }
-                Instr::TableGrow { dst, delta, init, table } => {
-                    let t = self.store.opaque.instances[instance as usize].tables[table as usize];
-                    let result = self.table_grow(t, u64::from(fp.u32(delta)), fp.get(init)).map_err(Stop::Host)?;
-                    fp.set_i32(dst, result.map_or(-1, |old| old as i32));
-                }
-                Instr::TableFill { dst, value, len, table } => {
-                    let store = &mut self.store.opaque;
-                    let t = store.instances[instance as usize].tables[table as usize];
-                    let elems = &mut store.tables[t as usize].elems;
-                    let range = table_range(elems.len(), fp.u32(dst), fp.u32(len))?;
-                    elems[range].fill(fp.get(value));
-                }
-                Instr::TableCopy { dst, src, len } => {
-                    // SAFETY: `TableCopyParams` always follows `TableCopy`.
-                    let Instr::TableCopyParams { dst_table, src_table } = (unsafe { *ip.add(1) }) else {
-                        unreachable!("TableCopy without its parameter word")
-                    };
-                    let store = &mut self.store.opaque;
-                    let tables = &store.instances[instance as usize].tables;
-                    let (dt, st) = (tables[dst_table as usize] as usize, tables[src_table as usize] as usize);
-                    let (d, s, n) = (fp.u32(dst), fp.u32(src), fp.u32(len));
-                    let src_range = table_range(store.tables[st].elems.len(), s, n)?;
-                    let dst_range = table_range(store.tables[dt].elems.len(), d, n)?;
-                    if dt == st {
-                        store.tables[dt].elems.copy_within(src_range, dst_range.start);
-                    } else {
-                        let (a, b) = pair_mut(&mut store.tables, dt, st);
-                        a.elems[dst_range].copy_from_slice(&b.elems[src_range]);
-                    }
-                    // SAFETY: skip the parameter word.
-                    return Ok(Step::Next(unsafe { ip.add(2) }, acc));
-                }
-                Instr::TableInit { dst, src, len } => {
-                    // SAFETY: `TableInitParams` always follows `TableInit`.
-                    let Instr::TableInitParams { table, elem } = (unsafe { *ip.add(1) }) else {
-                        unreachable!("TableInit without its parameter word")
-                    };
-                    self.table_init(table, elem, fp.u32(dst), fp.u32(src), fp.u32(len))?;
-                    // SAFETY: skip the parameter word.
-                    return Ok(Step::Next(unsafe { ip.add(2) }, acc));
-                }
-                Instr::ElemDrop { elem } => {
-                    self.store.opaque.instances[instance as usize].elems[elem as usize] = Default::default();
-                }
-                Instr::MemorySize { dst, memory } => {
-                    let store = &self.store.opaque;
-                    let m = store.instances[instance as usize].memories[memory as usize];
-                    fp.set(dst, store.memories[m as usize].pages());
-                }
-                Instr::MemoryGrow { dst, delta, memory } => {
-                    let m = self.store.opaque.instances[instance as usize].memories[memory as usize];
-                    let result = self.memory_grow(m, u64::from(fp.u32(delta))).map_err(Stop::Host)?;
-                    fp.set_i32(dst, result.map_or(-1, |old| old as i32));
-                    // The memory's length changed: reload it.
-                    // SAFETY: `MemoryGrow` is never the last instruction.
-                    self.ip = unsafe { ip.add(1) };
-                    return Ok(Step::Reload);
-                }
-                Instr::MemoryFill { dst, value, len } => {
-                    let n = u64::from(fp.u32(len));
-                    let start = mem.range(fp.get(dst), n)?;
-                    // SAFETY: `range` checked the bytes are inside the memory.
-                    unsafe { std::ptr::write_bytes(mem.base.add(start), fp.u32(value) as u8, n as usize) };
-                }
-                Instr::MemoryCopy { dst, src, len } => {
-                    let n = u64::from(fp.u32(len));
-                    let s = mem.range(fp.get(src), n)?;
-                    let d = mem.range(fp.get(dst), n)?;
-                    // SAFETY: both ranges are inside the memory; `copy` allows overlap.
-                    unsafe { std::ptr::copy(mem.base.add(s), mem.base.add(d), n as usize) };
-                }
-                Instr::MemoryInit { dst, src, len, data } => {
-                    let segment = &self.store.opaque.instances[instance as usize].datas[data as usize];
-                    let n = u64::from(fp.u32(len));
-                    let s = u64::from(fp.u32(src));
-                    if s + n > segment.len() as u64 {
-                        return Err(Trap::MemoryOutOfBounds.into());
-                    }
-                    let d = mem.range(fp.get(dst), n)?;
-                    // SAFETY: the source range is inside the segment and the
-                    // destination inside the memory; they cannot overlap.
-                    unsafe {
-                        std::ptr::copy_nonoverlapping(segment.as_ptr().add(s as usize), mem.base.add(d), n as usize)
-                    };
-                }
-                Instr::DataDrop { data } => {
-                    self.store.opaque.instances[instance as usize].datas[data as usize] = Default::default();
-                }
-
-                Instr::I32Store(op) | Instr::F32Store(op) => mem.store(fp, op, fp.u32(op.value).to_le_bytes())?,
-                Instr::I64Store(op) | Instr::F64Store(op) => mem.store(fp, op, fp.get(op.value).to_le_bytes())?,
-                Instr::I32Store8(op) | Instr::I64Store8(op) => mem.store(fp, op, [fp.get(op.value) as u8])?,
-                Instr::I32Store16(op) | Instr::I64Store16(op) => {
-                    mem.store(fp, op, (fp.get(op.value) as u16).to_le_bytes())?
-                }
-                Instr::I64Store32(op) => mem.store(fp, op, (fp.get(op.value) as u32).to_le_bytes())?,
-                _ => unreachable!("numeric instructions are executed by `numeric::eval`"),
+        match instr {
+            Instr::Trap { code } => return Err(code.into()),
+            Instr::Br { offset } => {
+                // SAFETY: branch targets are inside the function (see above).
+                return Ok(Step::Next(unsafe { ip.offset(offset as isize) }, acc));
             }
+            Instr::BrIfNez { cond, offset } => branch_if!(fp.u32(cond) != 0, offset),
+            Instr::BrIfEqz { cond, offset } => branch_if!(fp.u32(cond) == 0, offset),
+            Instr::BrIfNezAcc { offset } => branch_if!(acc as u32 != 0, offset),
+            Instr::BrIfEqzAcc { offset } => branch_if!(acc as u32 == 0, offset),
+            Instr::BrTable { index, len } => {
+                let target = fp.u32(index).min(len) as usize;
+                // SAFETY: `len + 1` `Br` entries follow the `BrTable`.
+                return Ok(Step::Next(unsafe { ip.add(1 + target) }, acc));
+            }
+            Instr::ConsumeFuel { amount } => {
+                let fuel = &mut self.store.opaque.fuel;
+                match fuel.checked_sub(u64::from(amount)) {
+                    Some(left) => *fuel = left,
+                    None => {
+                        *fuel = 0;
+                        return Err(Trap::OutOfFuel.into());
+                    }
+                }
+            }
+            Instr::Return0 => return_to_caller!(),
+            Instr::Return1 { src } => {
+                fp.set(Slot(0), fp.get(src));
+                return_to_caller!()
+            }
+            Instr::ReturnSpan { src, len } => {
+                let start = self.fp_index + src.index();
+                self.stack.copy_within(start..start + len as usize, self.fp_index);
+                return_to_caller!()
+            }
+            Instr::Call { func, base } => {
+                let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
+                // SAFETY: `ip + 1` is the instruction after the call.
+                let ret_ip = unsafe { ip.add(1) };
+                return self.call(callee, ret_ip, base);
+            }
+            Instr::CallIndirect { table, index, base } => {
+                // SAFETY: `CallIndirectSig` always follows `CallIndirect`.
+                let Instr::CallIndirectSig { sig } = (unsafe { *ip.add(1) }) else {
+                    unreachable!("CallIndirect without its signature word")
+                };
+                let store = &self.store.opaque;
+                let table = store.instances[instance as usize].tables[table as usize];
+                let elems = &store.tables[table as usize].elems;
+                let cell = *elems.get(fp.u32(index) as usize).ok_or(Trap::TableOutOfBounds)?;
+                if cell == 0 {
+                    return Err(Trap::IndirectCallToNull.into());
+                }
+                let callee = (cell - 1) as u32;
+                if store.funcs[callee as usize].sig() != sig {
+                    return Err(Trap::BadSignature.into());
+                }
+                // SAFETY: the call and its parameter word are two instructions.
+                let ret_ip = unsafe { ip.add(2) };
+                return self.call(callee, ret_ip, base);
+            }
+            Instr::CallIndirectSig { .. } | Instr::TableCopyParams { .. } | Instr::TableInitParams { .. } => {
+                unreachable!("parameter words are consumed by their instruction")
+            }
+            Instr::Copy { dst, src } => fp.set(dst, fp.get(src)),
+            Instr::CopySpan { dst, src, len } => {
+                let src = self.fp_index + src.index();
+                self.stack.copy_within(src..src + len as usize, self.fp_index + dst.index());
+            }
+            Instr::Select { dst, cond, if_true, if_false } => {
+                fp.set(dst, if fp.u32(cond) != 0 { fp.get(if_true) } else { fp.get(if_false) })
+            }
+            Instr::RefIsNull { dst, src } => fp.set_bool(dst, fp.get(src) == 0),
+            Instr::RefFunc { dst, func } => {
+                let f = self.store.opaque.instances[instance as usize].funcs[func as usize];
+                fp.set(dst, u64::from(f) + 1);
+            }
+            Instr::GlobalGet { dst, global } => {
+                let store = &self.store.opaque;
+                let g = store.instances[instance as usize].globals[global as usize];
+                fp.set(dst, store.globals[g as usize].value);
+            }
+            Instr::GlobalSet { src, global } => {
+                let store = &mut self.store.opaque;
+                let g = store.instances[instance as usize].globals[global as usize];
+                store.globals[g as usize].value = fp.get(src);
+            }
+            Instr::TableGet { dst, index, table } => {
+                let store = &self.store.opaque;
+                let t = store.instances[instance as usize].tables[table as usize];
+                let cell = store.tables[t as usize].elems.get(fp.u32(index) as usize);
+                fp.set(dst, *cell.ok_or(Trap::TableOutOfBounds)?);
+            }
+            Instr::TableSet { index, value, table } => {
+                let store = &mut self.store.opaque;
+                let t = store.instances[instance as usize].tables[table as usize];
+                let cell = store.tables[t as usize].elems.get_mut(fp.u32(index) as usize);
+                *cell.ok_or(Trap::TableOutOfBounds)? = fp.get(value);
+            }
+            Instr::TableSize { dst, table } => {
+                let store = &self.store.opaque;
+                let t = store.instances[instance as usize].tables[table as usize];
+                fp.set(dst, store.tables[t as usize].elems.len() as u64);
+            }
+            Instr::TableGrow { dst, delta, init, table } => {
+                let t = self.store.opaque.instances[instance as usize].tables[table as usize];
+                let result = self.table_grow(t, u64::from(fp.u32(delta)), fp.get(init)).map_err(Stop::Host)?;
+                fp.set_i32(dst, result.map_or(-1, |old| old as i32));
+            }
+            Instr::TableFill { dst, value, len, table } => {
+                let store = &mut self.store.opaque;
+                let t = store.instances[instance as usize].tables[table as usize];
+                let elems = &mut store.tables[t as usize].elems;
+                let range = table_range(elems.len(), fp.u32(dst), fp.u32(len))?;
+                elems[range].fill(fp.get(value));
+            }
+            Instr::TableCopy { dst, src, len } => {
+                // SAFETY: `TableCopyParams` always follows `TableCopy`.
+                let Instr::TableCopyParams { dst_table, src_table } = (unsafe { *ip.add(1) }) else {
+                    unreachable!("TableCopy without its parameter word")
+                };
+                let store = &mut self.store.opaque;
+                let tables = &store.instances[instance as usize].tables;
+                let (dt, st) = (tables[dst_table as usize] as usize, tables[src_table as usize] as usize);
+                let (d, s, n) = (fp.u32(dst), fp.u32(src), fp.u32(len));
+                let src_range = table_range(store.tables[st].elems.len(), s, n)?;
+                let dst_range = table_range(store.tables[dt].elems.len(), d, n)?;
+                if dt == st {
+                    store.tables[dt].elems.copy_within(src_range, dst_range.start);
+                } else {
+                    let (a, b) = pair_mut(&mut store.tables, dt, st);
+                    a.elems[dst_range].copy_from_slice(&b.elems[src_range]);
+                }
+                // SAFETY: skip the parameter word.
+                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
+            }
+            Instr::TableInit { dst, src, len } => {
+                // SAFETY: `TableInitParams` always follows `TableInit`.
+                let Instr::TableInitParams { table, elem } = (unsafe { *ip.add(1) }) else {
+                    unreachable!("TableInit without its parameter word")
+                };
+                self.table_init(table, elem, fp.u32(dst), fp.u32(src), fp.u32(len))?;
+                // SAFETY: skip the parameter word.
+                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
+            }
+            Instr::ElemDrop { elem } => {
+                self.store.opaque.instances[instance as usize].elems[elem as usize] = Default::default();
+            }
+            Instr::MemorySize { dst, memory } => {
+                let store = &self.store.opaque;
+                let m = store.instances[instance as usize].memories[memory as usize];
+                fp.set(dst, store.memories[m as usize].pages());
+            }
+            Instr::MemoryGrow { dst, delta, memory } => {
+                let m = self.store.opaque.instances[instance as usize].memories[memory as usize];
+                let result = self.memory_grow(m, u64::from(fp.u32(delta))).map_err(Stop::Host)?;
+                fp.set_i32(dst, result.map_or(-1, |old| old as i32));
+                // The memory's length changed: reload it.
+                // SAFETY: `MemoryGrow` is never the last instruction.
+                self.ip = unsafe { ip.add(1) };
+                return Ok(Step::Reload);
+            }
+            Instr::MemoryFill { dst, value, len } => {
+                let n = u64::from(fp.u32(len));
+                let start = mem.range(fp.get(dst), n)?;
+                // SAFETY: `range` checked the bytes are inside the memory.
+                unsafe { std::ptr::write_bytes(mem.base.add(start), fp.u32(value) as u8, n as usize) };
+            }
+            Instr::MemoryCopy { dst, src, len } => {
+                let n = u64::from(fp.u32(len));
+                let s = mem.range(fp.get(src), n)?;
+                let d = mem.range(fp.get(dst), n)?;
+                // SAFETY: both ranges are inside the memory; `copy` allows overlap.
+                unsafe { std::ptr::copy(mem.base.add(s), mem.base.add(d), n as usize) };
+            }
+            Instr::MemoryInit { dst, src, len, data } => {
+                let segment = &self.store.opaque.instances[instance as usize].datas[data as usize];
+                let n = u64::from(fp.u32(len));
+                let s = u64::from(fp.u32(src));
+                if s + n > segment.len() as u64 {
+                    return Err(Trap::MemoryOutOfBounds.into());
+                }
+                let d = mem.range(fp.get(dst), n)?;
+                // SAFETY: the source range is inside the segment and the
+                // destination inside the memory; they cannot overlap.
+                unsafe { std::ptr::copy_nonoverlapping(segment.as_ptr().add(s as usize), mem.base.add(d), n as usize) };
+            }
+            Instr::DataDrop { data } => {
+                self.store.opaque.instances[instance as usize].datas[data as usize] = Default::default();
+            }
+
+            Instr::I32Store(op) | Instr::F32Store(op) => mem.store(fp, op, fp.u32(op.value).to_le_bytes())?,
+            Instr::I64Store(op) | Instr::F64Store(op) => mem.store(fp, op, fp.get(op.value).to_le_bytes())?,
+            Instr::I32Store8(op) | Instr::I64Store8(op) => mem.store(fp, op, [fp.get(op.value) as u8])?,
+            Instr::I32Store16(op) | Instr::I64Store16(op) => {
+                mem.store(fp, op, (fp.get(op.value) as u16).to_le_bytes())?
+            }
+            Instr::I64Store32(op) => mem.store(fp, op, (fp.get(op.value) as u32).to_le_bytes())?,
+            _ => unreachable!("numeric instructions are executed by `numeric::eval`"),
         }
         // SAFETY: every instruction that falls through has a successor:
         // the translator never ends a function with one.
