@@ -333,9 +333,10 @@ impl<'a> FuncTranslator<'a> {
         self.emit_result(instr)
     }
 
-    /// The slot just written by the last instruction, if that instruction
-    /// leaves its result in the accumulator and nothing can run between it
-    /// and the next instruction (no label was pinned since).
+    /// The slot just written by the last instruction (a temporary, or a local
+    /// its result was redirected to), if that instruction leaves its result
+    /// in the accumulator and nothing can run between it and the next
+    /// instruction (no label was pinned since).
     fn fresh_result(&mut self) -> Option<Slot> {
         let at = self.last_result.filter(|&at| at + 1 == self.code.len())?;
         let mut last = self.code[at];
@@ -982,8 +983,9 @@ impl<'a> FuncTranslator<'a> {
             && let Some(result) = self.code[at].result_slot_mut()
             && *result == src
         {
+            // The instruction stays the last one, now writing the local: the
+            // accumulator still holds its result (see `fresh_result`).
             *result = dst;
-            self.last_result = None;
             return;
         }
         self.emit(Instr::Copy { dst, src });

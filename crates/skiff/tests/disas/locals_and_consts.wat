@@ -10,5 +10,5 @@
 ;; function 0:
 ;; params=2 locals=3 consts=[7] frame=6
 ;;    0: I32Add(BinOp { dst: s2, lhs: s0, rhs: s3 })
-;;    1: I32Mul(BinOp { dst: s4, lhs: s2, rhs: s1 })
+;;    1: I32MulAcc(AccBinOp { dst: s4, rhs: s1 })
 ;;    2: Return1 { src: s4 }
