@@ -97,6 +97,12 @@ pub struct AccBinOp {
     pub rhs: Slot,
 }
 
+/// `dst = op(acc)`: a unary operator applied to the accumulator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccUnOp {
+    pub dst: Slot,
+}
+
 /// `dst = memory0[acc + offset]`: a load whose address is the accumulator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AccLoad {
@@ -128,7 +134,7 @@ pub struct Store {
 }
 
 /// The numeric instructions, as `(Variant, AccVariant, semantics)` for
-/// binary operators and loads and `(Variant, semantics)` for unary operators,
+/// binary and unary operators and loads,
 /// and the compare-and-branch instructions that integer comparisons fuse
 /// into, as `(Compare, CompareAcc, Branch, BranchAcc, semantics,
 /// NegatedBranch, NegatedBranchAcc)`:
@@ -219,61 +225,61 @@ macro_rules! for_each_numeric {
             (F64Copysign, F64CopysignAcc, f64_copysign),
             ],
             unary: [
-            (I32Eqz, i32_eqz),
-            (I64Eqz, i64_eqz),
-            (I32Clz, i32_clz),
-            (I32Ctz, i32_ctz),
-            (I32Popcnt, i32_popcnt),
-            (I64Clz, i64_clz),
-            (I64Ctz, i64_ctz),
-            (I64Popcnt, i64_popcnt),
-            (F32Abs, f32_abs),
-            (F32Neg, f32_neg),
-            (F32Ceil, f32_ceil),
-            (F32Floor, f32_floor),
-            (F32Trunc, f32_trunc),
-            (F32Nearest, f32_nearest),
-            (F32Sqrt, f32_sqrt),
-            (F64Abs, f64_abs),
-            (F64Neg, f64_neg),
-            (F64Ceil, f64_ceil),
-            (F64Floor, f64_floor),
-            (F64Trunc, f64_trunc),
-            (F64Nearest, f64_nearest),
-            (F64Sqrt, f64_sqrt),
-            (I32WrapI64, i32_wrap_i64),
-            (I32TruncF32S, i32_trunc_f32_s),
-            (I32TruncF32U, i32_trunc_f32_u),
-            (I32TruncF64S, i32_trunc_f64_s),
-            (I32TruncF64U, i32_trunc_f64_u),
-            (I64ExtendI32S, i64_extend_i32_s),
-            (I64TruncF32S, i64_trunc_f32_s),
-            (I64TruncF32U, i64_trunc_f32_u),
-            (I64TruncF64S, i64_trunc_f64_s),
-            (I64TruncF64U, i64_trunc_f64_u),
-            (F32ConvertI32S, f32_convert_i32_s),
-            (F32ConvertI32U, f32_convert_i32_u),
-            (F32ConvertI64S, f32_convert_i64_s),
-            (F32ConvertI64U, f32_convert_i64_u),
-            (F32DemoteF64, f32_demote_f64),
-            (F64ConvertI32S, f64_convert_i32_s),
-            (F64ConvertI32U, f64_convert_i32_u),
-            (F64ConvertI64S, f64_convert_i64_s),
-            (F64ConvertI64U, f64_convert_i64_u),
-            (F64PromoteF32, f64_promote_f32),
-            (I32Extend8S, i32_extend8_s),
-            (I32Extend16S, i32_extend16_s),
-            (I64Extend8S, i64_extend8_s),
-            (I64Extend16S, i64_extend16_s),
-            (I64Extend32S, i64_extend32_s),
-            (I32TruncSatF32S, i32_trunc_sat_f32_s),
-            (I32TruncSatF32U, i32_trunc_sat_f32_u),
-            (I32TruncSatF64S, i32_trunc_sat_f64_s),
-            (I32TruncSatF64U, i32_trunc_sat_f64_u),
-            (I64TruncSatF32S, i64_trunc_sat_f32_s),
-            (I64TruncSatF32U, i64_trunc_sat_f32_u),
-            (I64TruncSatF64S, i64_trunc_sat_f64_s),
-            (I64TruncSatF64U, i64_trunc_sat_f64_u),
+            (I32Eqz, I32EqzAcc, i32_eqz),
+            (I64Eqz, I64EqzAcc, i64_eqz),
+            (I32Clz, I32ClzAcc, i32_clz),
+            (I32Ctz, I32CtzAcc, i32_ctz),
+            (I32Popcnt, I32PopcntAcc, i32_popcnt),
+            (I64Clz, I64ClzAcc, i64_clz),
+            (I64Ctz, I64CtzAcc, i64_ctz),
+            (I64Popcnt, I64PopcntAcc, i64_popcnt),
+            (F32Abs, F32AbsAcc, f32_abs),
+            (F32Neg, F32NegAcc, f32_neg),
+            (F32Ceil, F32CeilAcc, f32_ceil),
+            (F32Floor, F32FloorAcc, f32_floor),
+            (F32Trunc, F32TruncAcc, f32_trunc),
+            (F32Nearest, F32NearestAcc, f32_nearest),
+            (F32Sqrt, F32SqrtAcc, f32_sqrt),
+            (F64Abs, F64AbsAcc, f64_abs),
+            (F64Neg, F64NegAcc, f64_neg),
+            (F64Ceil, F64CeilAcc, f64_ceil),
+            (F64Floor, F64FloorAcc, f64_floor),
+            (F64Trunc, F64TruncAcc, f64_trunc),
+            (F64Nearest, F64NearestAcc, f64_nearest),
+            (F64Sqrt, F64SqrtAcc, f64_sqrt),
+            (I32WrapI64, I32WrapI64Acc, i32_wrap_i64),
+            (I32TruncF32S, I32TruncF32SAcc, i32_trunc_f32_s),
+            (I32TruncF32U, I32TruncF32UAcc, i32_trunc_f32_u),
+            (I32TruncF64S, I32TruncF64SAcc, i32_trunc_f64_s),
+            (I32TruncF64U, I32TruncF64UAcc, i32_trunc_f64_u),
+            (I64ExtendI32S, I64ExtendI32SAcc, i64_extend_i32_s),
+            (I64TruncF32S, I64TruncF32SAcc, i64_trunc_f32_s),
+            (I64TruncF32U, I64TruncF32UAcc, i64_trunc_f32_u),
+            (I64TruncF64S, I64TruncF64SAcc, i64_trunc_f64_s),
+            (I64TruncF64U, I64TruncF64UAcc, i64_trunc_f64_u),
+            (F32ConvertI32S, F32ConvertI32SAcc, f32_convert_i32_s),
+            (F32ConvertI32U, F32ConvertI32UAcc, f32_convert_i32_u),
+            (F32ConvertI64S, F32ConvertI64SAcc, f32_convert_i64_s),
+            (F32ConvertI64U, F32ConvertI64UAcc, f32_convert_i64_u),
+            (F32DemoteF64, F32DemoteF64Acc, f32_demote_f64),
+            (F64ConvertI32S, F64ConvertI32SAcc, f64_convert_i32_s),
+            (F64ConvertI32U, F64ConvertI32UAcc, f64_convert_i32_u),
+            (F64ConvertI64S, F64ConvertI64SAcc, f64_convert_i64_s),
+            (F64ConvertI64U, F64ConvertI64UAcc, f64_convert_i64_u),
+            (F64PromoteF32, F64PromoteF32Acc, f64_promote_f32),
+            (I32Extend8S, I32Extend8SAcc, i32_extend8_s),
+            (I32Extend16S, I32Extend16SAcc, i32_extend16_s),
+            (I64Extend8S, I64Extend8SAcc, i64_extend8_s),
+            (I64Extend16S, I64Extend16SAcc, i64_extend16_s),
+            (I64Extend32S, I64Extend32SAcc, i64_extend32_s),
+            (I32TruncSatF32S, I32TruncSatF32SAcc, i32_trunc_sat_f32_s),
+            (I32TruncSatF32U, I32TruncSatF32UAcc, i32_trunc_sat_f32_u),
+            (I32TruncSatF64S, I32TruncSatF64SAcc, i32_trunc_sat_f64_s),
+            (I32TruncSatF64U, I32TruncSatF64UAcc, i32_trunc_sat_f64_u),
+            (I64TruncSatF32S, I64TruncSatF32SAcc, i64_trunc_sat_f32_s),
+            (I64TruncSatF32U, I64TruncSatF32UAcc, i64_trunc_sat_f32_u),
+            (I64TruncSatF64S, I64TruncSatF64SAcc, i64_trunc_sat_f64_s),
+            (I64TruncSatF64U, I64TruncSatF64UAcc, i64_trunc_sat_f64_u),
             ],
             compare_branch: [
                 (I32Eq, I32EqAcc, BrIfI32Eq, BrIfI32EqAcc, i32_eq, BrIfI32Ne, BrIfI32NeAcc),
@@ -322,7 +328,7 @@ pub(crate) use for_each_numeric;
 macro_rules! define_instrs {
     (
         binary: [$(($bin:ident, $bin_acc:ident, $bin_f:ident)),* $(,)?],
-        unary: [$(($un:ident, $un_f:ident)),* $(,)?],
+        unary: [$(($un:ident, $un_acc:ident, $un_f:ident)),* $(,)?],
         compare_branch: [$(($cmp:ident, $cmp_acc:ident, $br:ident, $br_acc:ident, $cmp_f:ident,
             $neg:ident, $neg_acc:ident)),* $(,)?],
         load: [$(($ld:ident, $ld_acc:ident, $ld_f:ident)),* $(,)?],
@@ -340,6 +346,7 @@ macro_rules! define_instrs {
             $($bin(BinOp),)*
             $($bin_acc(AccBinOp),)*
             $($un(UnOp),)*
+            $($un_acc(AccUnOp),)*
             $($ld(Load),)*
             $($ld_acc(AccLoad),)*
             $($br(CmpBranch),)*
@@ -383,21 +390,23 @@ macro_rules! define_instrs {
 
             /// How many kinds of instruction there are.
             pub const COUNT: usize = [$(stringify!($bin)),* $(, stringify!($bin_acc))* $(, stringify!($un))*
+                $(, stringify!($un_acc))*
                 $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($br))* $(, stringify!($br_acc))*
                 $(, stringify!($st))* $(, stringify!($other))*].len();
 
             /// Whether this instruction leaves its result in the accumulator
             /// (every numeric instruction does), so the next may use it.
             pub fn sets_acc(&self) -> bool {
-                matches!(self, $(Instr::$bin(_))|* | $(Instr::$bin_acc(_))|* | $(Instr::$un(_))|*
+                matches!(self, $(Instr::$bin(_))|* | $(Instr::$bin_acc(_))|* | $(Instr::$un(_))|* | $(Instr::$un_acc(_))|*
                     | $(Instr::$ld(_))|* | $(Instr::$ld_acc(_))|*)
             }
 
-            /// This binary operator or load, taking its left operand (or
-            /// address) from the accumulator instead of a slot.
+            /// This operator or load, taking its (left) operand or address
+            /// from the accumulator instead of a slot.
             pub fn with_acc_operand(&self) -> Option<Instr> {
                 Some(match *self {
                     $(Instr::$bin(op) => Instr::$bin_acc(AccBinOp { dst: op.dst, rhs: op.rhs }),)*
+                    $(Instr::$un(op) => Instr::$un_acc(AccUnOp { dst: op.dst }),)*
                     $(Instr::$ld(op) => Instr::$ld_acc(AccLoad { dst: op.dst, offset: op.offset }),)*
                     _ => return None,
                 })
@@ -411,6 +420,7 @@ macro_rules! define_instrs {
                     $(Instr::$bin(op) => Some(&mut op.dst),)*
                     $(Instr::$bin_acc(op) => Some(&mut op.dst),)*
                     $(Instr::$un(op) => Some(&mut op.dst),)*
+                    $(Instr::$un_acc(op) => Some(&mut op.dst),)*
                     $(Instr::$ld(op) => Some(&mut op.dst),)*
                     $(Instr::$ld_acc(op) => Some(&mut op.dst),)*
                     Instr::Copy { dst, .. }

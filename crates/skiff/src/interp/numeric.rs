@@ -13,7 +13,7 @@ use crate::trap::Trap;
 macro_rules! define_numeric_eval {
     (
         binary: [$(($bin:ident, $bin_acc:ident, $bin_f:ident)),* $(,)?],
-        unary: [$(($un:ident, $un_f:ident)),* $(,)?],
+        unary: [$(($un:ident, $un_acc:ident, $un_f:ident)),* $(,)?],
         compare_branch: [$(($cmp:ident, $cmp_acc:ident, $br:ident, $br_acc:ident, $cmp_f:ident,
             $neg:ident, $neg_acc:ident)),* $(,)?],
         load: [$(($ld:ident, $ld_acc:ident, $ld_f:ident)),* $(,)?],
@@ -35,6 +35,11 @@ macro_rules! define_numeric_eval {
                 })*
                 $(Instr::$un(op) => {
                     let v = sem::$un_f(fp.get(op.src))?;
+                    fp.set(op.dst, v);
+                    v
+                })*
+                $(Instr::$un_acc(op) => {
+                    let v = sem::$un_f(acc)?;
                     fp.set(op.dst, v);
                     v
                 })*

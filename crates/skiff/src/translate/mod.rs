@@ -359,7 +359,8 @@ impl<'a> FuncTranslator<'a> {
     fn unary(&mut self, make: fn(UnOp) -> Instr) -> Result<()> {
         let src = self.pop();
         let dst = self.next_temp();
-        self.emit_result(make(UnOp { dst, src }))
+        let instr = self.with_acc_operand(make(UnOp { dst, src }), Some(src));
+        self.emit_result(instr)
     }
 
     fn load(&mut self, memarg: &MemArg, make: fn(Load) -> Instr) -> Result<()> {
@@ -420,6 +421,16 @@ impl<'a> FuncTranslator<'a> {
                 self.code.pop();
                 self.last_result = None;
                 return self.cond_branch(op.src, !when);
+            }
+            if let Instr::I32EqzAcc(_) = last {
+                // Its operand came from the instruction before, which is the
+                // last again, and still fresh: branch on that with the sense
+                // flipped (fusing a comparison too, if it is one).
+                self.code.pop();
+                self.last_result = Some(self.code.len() - 1);
+                if let Some(operand) = self.fresh_result() {
+                    return self.cond_branch(operand, !when);
+                }
             }
             // The condition was just computed: test it in the accumulator.
             return if when { Instr::BrIfNezAcc { offset: 0 } } else { Instr::BrIfEqzAcc { offset: 0 } };

@@ -17,7 +17,7 @@
 ;; params=1 locals=2 consts=[1, 3] frame=7
 ;;    0: BrIfI32GeU(CmpBranch { lhs: s1, rhs: s0, offset: 6 })
 ;;    1: I32And(BinOp { dst: s5, lhs: s1, rhs: s2 })
-;;    2: BrIfNez { cond: s5, offset: 2 }
+;;    2: BrIfNezAcc { offset: 2 }
 ;;    3: I32Add(BinOp { dst: s1, lhs: s1, rhs: s3 })
 ;;    4: I32Add(BinOp { dst: s1, lhs: s1, rhs: s2 })
 ;;    5: Br { offset: -5 }
