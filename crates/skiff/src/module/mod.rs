@@ -319,6 +319,9 @@ impl ModuleBuilder {
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
                     let ty = FuncType::from_wasmparser(&ty?)?;
+                    if ty.param_slice().iter().chain(ty.result_slice()).any(|t| *t == ValType::V128) {
+                        bail!("SIMD is not supported yet: a function type uses `v128`");
+                    }
                     m.type_sigs.push(m.engine.intern_sig(&ty));
                     m.types.push(ty);
                 }
