@@ -367,7 +367,11 @@ impl<T> Executor<'_, T> {
             Instr::BrTable { index, len } => {
                 let target = fp.u32(index).min(len) as usize;
                 // SAFETY: `len + 1` `Br` entries follow the `BrTable`.
-                return Ok(Step::Next(unsafe { ip.add(1 + target) }, acc));
+                let entry = unsafe { ip.add(1 + target) };
+                // Follow the entry's jump here rather than dispatching to it.
+                // SAFETY: as above; its target is inside the function.
+                let Instr::Br { offset } = (unsafe { *entry }) else { unreachable!("br_table entries are `Br`") };
+                return Ok(Step::Next(unsafe { entry.offset(offset as isize) }, acc));
             }
             Instr::ConsumeFuel { amount } => {
                 let fuel = &mut self.store.opaque.fuel;
