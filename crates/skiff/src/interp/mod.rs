@@ -569,43 +569,51 @@ impl<T> Executor<'_, T> {
     /// the caller continues at `ret_ip`. Either way the executor's state
     /// (`ip`, `fp_index`, `instance`) says where to go on.
     ///
-    /// Kept out of line: its locals would stop the threaded handlers that
-    /// use it from ending in a jump (see `dispatch.rs`).
-    #[inline(never)]
+    /// The host path is kept out of line: the function handle it holds
+    /// would stop the threaded handlers from ending in a jump (see
+    /// `dispatch.rs`).
+    #[inline(always)]
     fn call(&mut self, callee: u32, ret_ip: *const Instr, base: Slot) -> Result<Step, Stop> {
         let new_fp = self.fp_index + base.index();
-        match &self.store.opaque.funcs[callee as usize] {
-            FuncEntity::Wasm { instance: callee_instance, code, .. } => {
-                if self.frames.len() + 1 >= self.max_depth {
-                    return Err(Trap::StackOverflow.into());
-                }
-                let callee_instance = *callee_instance;
-                // SAFETY: `code` points into a module kept alive by the entity.
-                let code = unsafe { &**code };
-                let entry = self.enter(code, new_fp)?;
-                self.frames.push(Frame {
-                    ret_ip,
-                    fp: self.fp_index,
-                    instance: self.instance,
-                    func: self.func,
-                    mem_index: self.mem_index,
-                });
-                self.func = callee;
-                self.ip = entry;
-                self.fp_index = new_fp;
-                if callee_instance != self.instance {
-                    self.instance = callee_instance;
-                    self.mem_index = self.mem0_index(callee_instance);
-                }
-            }
-            FuncEntity::Host { host, ty, .. } => {
-                let host = self.store.host_funcs[*host as usize].clone();
-                let n = ty.param_slice().len().max(ty.result_slice().len());
-                let cells = &mut self.stack[new_fp..new_fp + n];
-                host(Caller::new(self.store, Some(self.instance)), cells).map_err(Stop::Host)?;
-                self.ip = ret_ip;
-            }
+        let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque.funcs[callee as usize] else {
+            return self.call_host(callee, ret_ip, new_fp);
+        };
+        if self.frames.len() + 1 >= self.max_depth {
+            return Err(Trap::StackOverflow.into());
         }
+        let callee_instance = *callee_instance;
+        // SAFETY: `code` points into a module kept alive by the entity.
+        let code = unsafe { &**code };
+        let entry = self.enter(code, new_fp)?;
+        self.frames.push(Frame {
+            ret_ip,
+            fp: self.fp_index,
+            instance: self.instance,
+            func: self.func,
+            mem_index: self.mem_index,
+        });
+        self.func = callee;
+        self.ip = entry;
+        self.fp_index = new_fp;
+        if callee_instance != self.instance {
+            self.instance = callee_instance;
+            self.mem_index = self.mem0_index(callee_instance);
+        }
+        Ok(Step::Reload)
+    }
+
+    /// Calls host function `callee` with its parameters at stack index
+    /// `new_fp`; the caller then continues at `ret_ip`.
+    #[inline(never)]
+    fn call_host(&mut self, callee: u32, ret_ip: *const Instr, new_fp: usize) -> Result<Step, Stop> {
+        let FuncEntity::Host { host, ty, .. } = &self.store.opaque.funcs[callee as usize] else {
+            unreachable!("`call` handles wasm functions")
+        };
+        let host = self.store.host_funcs[*host as usize].clone();
+        let n = ty.param_slice().len().max(ty.result_slice().len());
+        let cells = &mut self.stack[new_fp..new_fp + n];
+        host(Caller::new(self.store, Some(self.instance)), cells).map_err(Stop::Host)?;
+        self.ip = ret_ip;
         Ok(Step::Reload)
     }
 
