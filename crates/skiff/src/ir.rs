@@ -67,7 +67,12 @@ impl fmt::Debug for Slot {
 pub type BranchOffset = i32;
 
 /// `dst = op(lhs, rhs)`.
+///
+/// `repr(C)`, like the other operand structs of the numeric instructions:
+/// the executor decodes the first 8 bytes of such an instruction (tag, then
+/// these `u16` slots in order) with a single load; see [`OperandWord`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct BinOp {
     pub dst: Slot,
     pub lhs: Slot,
@@ -76,6 +81,7 @@ pub struct BinOp {
 
 /// `dst = op(src)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct UnOp {
     pub dst: Slot,
     pub src: Slot,
@@ -92,6 +98,7 @@ pub struct Load {
 /// `dst = op(acc, rhs)`: a binary operator whose left operand is the
 /// accumulator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct AccBinOp {
     pub dst: Slot,
     pub rhs: Slot,
@@ -99,6 +106,7 @@ pub struct AccBinOp {
 
 /// `dst = op(acc)`: a unary operator applied to the accumulator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct AccUnOp {
     pub dst: Slot,
 }
@@ -123,6 +131,30 @@ pub struct CmpBranch {
 pub struct AccCmpBranch {
     pub rhs: Slot,
     pub offset: BranchOffset,
+}
+
+/// The first 8 bytes of a numeric instruction, read at once: its `u16` tag
+/// followed by up to three `u16` slots (`dst`, then the operands, in field
+/// order). Reading them with one load instead of one per field matters: the
+/// interpreter's handlers are bound by load throughput.
+#[derive(Clone, Copy)]
+pub struct OperandWord(pub u64);
+
+impl OperandWord {
+    /// # Safety
+    /// `instr` must point at a valid instruction.
+    #[inline(always)]
+    pub unsafe fn read(instr: *const Instr) -> OperandWord {
+        // SAFETY: every `Instr` is at least 8 bytes (`tests::instructions_stay_compact`
+        // bounds it from above; the smallest variant has a tag and three
+        // slots) and the caller promises a valid one.
+        OperandWord(unsafe { instr.cast::<u64>().read_unaligned() })
+    }
+    /// The `n`th slot after the tag (0 is `dst`).
+    #[inline(always)]
+    pub fn slot(self, n: u32) -> Slot {
+        Slot((self.0 >> (16 * (n + 1))) as u16)
+    }
 }
 
 /// `memory0[addr + offset] = value`.
@@ -549,6 +581,24 @@ pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operand_word_matches_the_layout() {
+        let op = BinOp { dst: Slot(1), lhs: Slot(2), rhs: Slot(3) };
+        for instr in [Instr::I32Add(op), Instr::F64Div(op)] {
+            // SAFETY: `instr` is a valid instruction.
+            let word = unsafe { OperandWord::read(&instr) };
+            assert_eq!((word.slot(0), word.slot(1), word.slot(2)), (Slot(1), Slot(2), Slot(3)));
+        }
+        let acc = Instr::I32SubAcc(AccBinOp { dst: Slot(4), rhs: Slot(5) });
+        // SAFETY: as above.
+        let word = unsafe { OperandWord::read(&acc) };
+        assert_eq!((word.slot(0), word.slot(1)), (Slot(4), Slot(5)));
+        let un = Instr::I32Clz(UnOp { dst: Slot(6), src: Slot(7) });
+        // SAFETY: as above.
+        let word = unsafe { OperandWord::read(&un) };
+        assert_eq!((word.slot(0), word.slot(1)), (Slot(6), Slot(7)));
+    }
 
     #[test]
     fn instructions_stay_compact() {

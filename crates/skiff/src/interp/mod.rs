@@ -344,7 +344,7 @@ impl<T> Executor<'_, T> {
         // or trap, and branch offsets stay inside the function, so `ip`
         // always points at an instruction of the running function.
         let instr = unsafe { *ip };
-        if let Some(value) = numeric::eval(instr, fp, mem, acc)? {
+        if let Some(value) = numeric::eval(ip, instr, fp, mem, acc)? {
             // SAFETY: a numeric instruction always has a successor.
             return Ok(Step::Next(unsafe { ip.add(1) }, value));
         }

@@ -7,7 +7,7 @@
 
 use super::num;
 use super::{Fp, Mem};
-use crate::ir::{BranchOffset, Instr, for_each_numeric};
+use crate::ir::{BranchOffset, Instr, OperandWord, for_each_numeric};
 use crate::trap::Trap;
 
 macro_rules! define_numeric_eval {
@@ -21,26 +21,30 @@ macro_rules! define_numeric_eval {
         /// Executes `instr` if it is numeric: `Ok(Some(result))`, which is
         /// also the new accumulator. `Ok(None)` for any other instruction.
         #[inline(always)]
-        pub(super) fn eval(instr: Instr, fp: Fp, mem: Mem, acc: u64) -> Result<Option<u64>, Trap> {
+        ///
+        /// Operator slots are decoded from one [`OperandWord`] read.
+        pub(super) fn eval(ip: *const Instr, instr: Instr, fp: Fp, mem: Mem, acc: u64) -> Result<Option<u64>, Trap> {
+            // SAFETY: `ip` points at `instr`, a valid instruction.
+            let w = unsafe { OperandWord::read(ip) };
             let value = match instr {
-                $(Instr::$bin(op) => {
-                    let v = sem::$bin_f(fp.get(op.lhs), fp.get(op.rhs))?;
-                    fp.set(op.dst, v);
+                $(Instr::$bin(_) => {
+                    let v = sem::$bin_f(fp.get(w.slot(1)), fp.get(w.slot(2)))?;
+                    fp.set(w.slot(0), v);
                     v
                 })*
-                $(Instr::$bin_acc(op) => {
-                    let v = sem::$bin_f(acc, fp.get(op.rhs))?;
-                    fp.set(op.dst, v);
+                $(Instr::$bin_acc(_) => {
+                    let v = sem::$bin_f(acc, fp.get(w.slot(1)))?;
+                    fp.set(w.slot(0), v);
                     v
                 })*
-                $(Instr::$un(op) => {
-                    let v = sem::$un_f(fp.get(op.src))?;
-                    fp.set(op.dst, v);
+                $(Instr::$un(_) => {
+                    let v = sem::$un_f(fp.get(w.slot(1)))?;
+                    fp.set(w.slot(0), v);
                     v
                 })*
-                $(Instr::$un_acc(op) => {
+                $(Instr::$un_acc(_) => {
                     let v = sem::$un_f(acc)?;
-                    fp.set(op.dst, v);
+                    fp.set(w.slot(0), v);
                     v
                 })*
                 $(Instr::$ld(op) => {
