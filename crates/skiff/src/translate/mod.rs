@@ -337,7 +337,7 @@ impl<'a> FuncTranslator<'a> {
     /// its result was redirected to), if that instruction leaves its result
     /// in the accumulator and nothing can run between it and the next
     /// instruction (no label was pinned since).
-    fn fresh_result(&mut self) -> Option<Slot> {
+    fn fresh_result(&self) -> Option<Slot> {
         let at = self.last_result.filter(|&at| at + 1 == self.code.len())?;
         let mut last = self.code[at];
         if !last.sets_acc() {
@@ -423,12 +423,14 @@ impl<'a> FuncTranslator<'a> {
                 return self.cond_branch(op.src, !when);
             }
             if let Instr::I32EqzAcc(_) = last {
-                // Its operand came from the instruction before, which is the
-                // last again, and still fresh: branch on that with the sense
-                // flipped (fusing a comparison too, if it is one).
-                self.code.pop();
-                self.last_result = Some(self.code.len() - 1);
-                if let Some(operand) = self.fresh_result() {
+                // Its operand is the result of the instruction before, which
+                // ran right before it: drop the `eqz` and branch on that
+                // result with the sense flipped (fusing a comparison too, if
+                // it is one).
+                let mut producer = self.code[self.code.len() - 2];
+                if let Some(&mut operand) = producer.result_slot_mut() {
+                    self.code.pop();
+                    self.last_result = Some(self.code.len() - 1);
                     return self.cond_branch(operand, !when);
                 }
             }
