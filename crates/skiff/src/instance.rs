@@ -32,8 +32,7 @@ impl Instance {
     }
 
     /// The export called `name`.
-    pub fn get_export(&self, store: impl AsContextMut, name: &str) -> Option<Extern> {
-        let mut store = store;
+    pub fn get_export(&self, mut store: impl AsContextMut, name: &str) -> Option<Extern> {
         let store = store.as_context_mut().0;
         self.check(store);
         instance_export(&store.opaque, self.index, name)

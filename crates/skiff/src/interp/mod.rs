@@ -86,7 +86,7 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
     let Executor { store, stack, frames, .. } = executor;
     store.opaque.host_depth -= 1;
     let result = result.map_err(|stop| {
-        let backtrace = backtrace(store, executor_func_chain(func, &frames, stop.1));
+        let backtrace = backtrace(store, active_funcs(&frames, stop.1));
         let error = match stop.0 {
             Stop::Trap(trap) => anyhow::Error::new(trap),
             Stop::Host(error) => error,
@@ -100,7 +100,7 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
 }
 
 /// The store function indices of the active frames, innermost first.
-fn executor_func_chain(_entry: u32, frames: &[Frame], current: u32) -> Vec<u32> {
+fn active_funcs(frames: &[Frame], current: u32) -> Vec<u32> {
     std::iter::once(current).chain(frames.iter().rev().map(|f| f.func)).collect()
 }
 
