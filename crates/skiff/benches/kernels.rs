@@ -6,6 +6,7 @@
 //! cargo bench -p skiff --bench kernels -- fib sort # kernels whose name contains "fib" or "sort"
 //! SKIFF_BENCH_RUNS=9 cargo bench -p skiff --bench kernels
 //! SKIFF_BENCH_FUEL=1 cargo bench -p skiff --bench kernels  # skiff with fuel metering
+//! SKIFF_BENCH_EPOCH=1 cargo bench -p skiff --bench kernels # skiff with epoch interruption checks
 //! ```
 //!
 //! Every kernel exports `run(n: i32) -> i64` returning a deterministic
@@ -60,15 +61,20 @@ fn load_kernel(path: &Path) -> Result<Vec<u8>> {
 type Runner = Box<dyn FnMut(i32) -> Result<i64>>;
 
 fn skiff_runner(wasm: &[u8]) -> Result<Runner> {
-    // `SKIFF_BENCH_FUEL=1` measures skiff with fuel metering on.
+    // `SKIFF_BENCH_FUEL=1` measures skiff with fuel metering on,
+    // `SKIFF_BENCH_EPOCH=1` with interruption checks (a deadline never reached).
     let fuel = std::env::var_os("SKIFF_BENCH_FUEL").is_some();
+    let epoch = std::env::var_os("SKIFF_BENCH_EPOCH").is_some();
     let mut config = skiff::Config::new();
-    config.consume_fuel(fuel);
+    config.consume_fuel(fuel).epoch_interruption(epoch);
     let engine = skiff::Engine::new(&config)?;
     let module = skiff::Module::new(&engine, wasm)?;
     let mut store = skiff::Store::new(&engine, ());
     if fuel {
         store.set_fuel(u64::MAX)?;
+    }
+    if epoch {
+        store.set_epoch_deadline(u64::MAX);
     }
     let instance = skiff::Instance::new(&mut store, &module, &[])?;
     let run = instance.get_typed_func::<i32, i64>(&mut store, "run")?;

@@ -2,6 +2,7 @@
 
 use crate::types::FuncType;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use wasmparser::WasmFeatures;
 
@@ -32,6 +33,7 @@ impl WasmVersion {
 pub struct Config {
     pub(crate) features: WasmFeatures,
     pub(crate) consume_fuel: bool,
+    pub(crate) epoch_interruption: bool,
     pub(crate) max_wasm_stack: usize,
     pub(crate) max_call_depth: usize,
 }
@@ -60,6 +62,7 @@ impl Config {
         Config {
             features: WasmVersion::V2.features(),
             consume_fuel: false,
+            epoch_interruption: false,
             max_wasm_stack: 16 << 20,
             max_call_depth: 100_000,
         }
@@ -100,6 +103,19 @@ impl Config {
         self
     }
 
+    /// Lets another thread interrupt running wasm: code checks the engine's
+    /// epoch against the store's deadline at function entry and loop headers,
+    /// and traps with [`Trap::Interrupt`](crate::Trap::Interrupt) once
+    /// [`Engine::increment_epoch`] has moved the epoch up to the deadline set
+    /// by [`Store::set_epoch_deadline`](crate::Store::set_epoch_deadline).
+    ///
+    /// Unlike Wasmtime, a store whose deadline was never set is never
+    /// interrupted.
+    pub fn epoch_interruption(&mut self, enable: bool) -> &mut Config {
+        self.epoch_interruption = enable;
+        self
+    }
+
     /// The most bytes of value stack (locals and operands of all active wasm
     /// frames) a call may use before it traps with "call stack exhausted".
     pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Config {
@@ -128,6 +144,8 @@ struct SigRegistry {
 struct EngineInner {
     config: Config,
     sigs: RwLock<SigRegistry>,
+    /// The epoch that interruptible code compares with its store's deadline.
+    epoch: AtomicU64,
 }
 
 /// The compilation and runtime environment shared by modules and stores.
@@ -154,7 +172,9 @@ impl Engine {
         if config.max_call_depth == 0 || config.max_wasm_stack < 1024 {
             anyhow::bail!("max_wasm_stack must be at least 1 KiB and max_call_depth at least 1");
         }
-        Ok(Engine { inner: Arc::new(EngineInner { config: config.clone(), sigs: RwLock::default() }) })
+        Ok(Engine {
+            inner: Arc::new(EngineInner { config: config.clone(), sigs: RwLock::default(), epoch: AtomicU64::new(0) }),
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -164,6 +184,18 @@ impl Engine {
     /// Whether two handles refer to the same engine.
     pub fn same(a: &Engine, b: &Engine) -> bool {
         Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    /// Advances the epoch by one; code in every store of this engine whose
+    /// deadline is now reached traps at its next check. Callable from any
+    /// thread (a timer, a signal handler's helper thread, …).
+    pub fn increment_epoch(&self) {
+        self.inner.epoch.fetch_add(1, Ordering::Release);
+    }
+
+    /// The current epoch.
+    pub(crate) fn current_epoch(&self) -> u64 {
+        self.inner.epoch.load(Ordering::Relaxed)
     }
 
     pub(crate) fn features(&self) -> WasmFeatures {

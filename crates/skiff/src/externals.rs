@@ -117,6 +117,17 @@ impl Memory {
         store.opaque.memories[self.index as usize].data_mut()
     }
 
+    /// The memory's bytes and the store's data, both writable at once: what a
+    /// host function needs to copy between guest memory and its own state.
+    pub fn data_and_store_mut<'a, T: 'a>(
+        &self,
+        store: &'a mut impl AsContextMut<Data = T>,
+    ) -> (&'a mut [u8], &'a mut T) {
+        let store = store.as_context_mut().0;
+        check_store(self.store, store.opaque.id(), "memory");
+        (store.opaque.memories[self.index as usize].data_mut(), &mut store.data)
+    }
+
     /// The start of the memory; valid for [`Memory::data_size`] bytes until it grows.
     pub fn data_ptr(&self, store: impl AsContext) -> *mut u8 {
         self.get(&store).base()

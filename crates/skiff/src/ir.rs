@@ -496,6 +496,11 @@ for_each_numeric!(define_instrs {
         /// Emitted (only when fuel is on) at function entry and loop headers,
         /// with the count of wasm instructions up to the next such point.
         ConsumeFuel { amount: u32 },
+        /// Traps with `Interrupt` if the engine's epoch has reached the
+        /// store's deadline. Emitted (only with epoch interruption on) at
+        /// function entry and loop headers, so even a loop without calls
+        /// can be stopped from another thread.
+        CheckInterrupt,
         /// Returns from a function with no results.
         Return0,
         /// Returns the value in `src` as the single result.

@@ -120,6 +120,8 @@ pub(crate) struct StoreOpaque {
     pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
     /// Remaining fuel, when the engine meters it.
     pub fuel: u64,
+    /// The engine epoch at which interruptible code traps; `u64::MAX` is never.
+    pub epoch_deadline: u64,
     /// How many host-to-wasm entries are active on the host stack.
     pub host_depth: u32,
     /// Value stacks kept for reuse by later calls.
@@ -133,6 +135,16 @@ impl StoreOpaque {
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    pub fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
+        self.epoch_deadline = self.engine.current_epoch().saturating_add(ticks_beyond_current);
+    }
+
+    /// Whether the engine's epoch has reached this store's deadline.
+    #[inline]
+    pub fn epoch_deadline_reached(&self) -> bool {
+        self.engine.current_epoch() >= self.epoch_deadline
     }
 }
 
@@ -236,6 +248,7 @@ impl<T> Store<T> {
                     instances: Vec::new(),
                     externrefs: Vec::new(),
                     fuel: 0,
+                    epoch_deadline: u64::MAX,
                     host_depth: 0,
                     spare_stacks: Vec::new(),
                 },
@@ -279,6 +292,13 @@ impl<T> Store<T> {
     pub fn get_fuel(&self) -> anyhow::Result<u64> {
         self.check_fuel_enabled()?;
         Ok(self.inner.opaque.fuel)
+    }
+
+    /// Makes wasm in this store trap with [`Trap::Interrupt`](crate::Trap::Interrupt)
+    /// once the engine's epoch has advanced `ticks_beyond_current` times from
+    /// now. Takes effect only with [`Config::epoch_interruption`](crate::Config::epoch_interruption).
+    pub fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
+        self.inner.opaque.set_epoch_deadline(ticks_beyond_current);
     }
 
     fn check_fuel_enabled(&self) -> anyhow::Result<()> {

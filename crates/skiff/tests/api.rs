@@ -147,6 +147,47 @@ fn fuel_stops_an_infinite_loop_and_is_accounted() -> anyhow::Result<()> {
 }
 
 #[test]
+fn epoch_interruption_stops_a_loop_without_calls_from_another_thread() -> anyhow::Result<()> {
+    let mut config = Config::new();
+    config.epoch_interruption(true);
+    let engine = Engine::new(&config)?;
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (func (export "spin") (loop (br 0)))
+             (func (export "count") (param i32) (result i32)
+               (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+               (i32.const 7)))"#,
+    )?;
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[])?;
+
+    // No deadline set: never interrupted, however the epoch moves.
+    engine.increment_epoch();
+    let count = instance.get_typed_func::<i32, i32>(&mut store, "count")?;
+    assert_eq!(count.call(&mut store, 100_000)?, 7);
+
+    store.set_epoch_deadline(1);
+    let ticker = {
+        let engine = engine.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            engine.increment_epoch();
+        })
+    };
+    let spin = instance.get_typed_func::<(), ()>(&mut store, "spin")?;
+    let err = spin.call(&mut store, ()).unwrap_err();
+    assert_eq!(trap_of(&err), Trap::Interrupt);
+    ticker.join().unwrap();
+
+    // The deadline stays reached until it is moved again.
+    assert_eq!(trap_of(&count.call(&mut store, 5).unwrap_err()), Trap::Interrupt);
+    store.set_epoch_deadline(1);
+    assert_eq!(count.call(&mut store, 5)?, 7);
+    Ok(())
+}
+
+#[test]
 fn memory_grows_in_place_up_to_its_maximum_and_the_store_limit() -> anyhow::Result<()> {
     let engine = Engine::default();
     let module = Module::new(

@@ -383,6 +383,11 @@ impl<T> Executor<'_, T> {
                     }
                 }
             }
+            Instr::CheckInterrupt => {
+                if self.store.opaque.epoch_deadline_reached() {
+                    return Err(Trap::Interrupt.into());
+                }
+            }
             Instr::Return0 => return_to_caller!(),
             Instr::Return1 { src } => {
                 fp.set(Slot(0), fp.get(src));

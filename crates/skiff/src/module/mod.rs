@@ -457,6 +457,7 @@ impl ModuleBuilder {
             type_sigs: &m.type_sigs,
             func_types: &m.func_types,
             fuel: m.engine.config().consume_fuel,
+            interruptible: m.engine.config().epoch_interruption,
         };
         let compiled = FuncTranslator::new(&env).translate(func_index, body)?;
         self.module.code.push(compiled);

@@ -44,6 +44,8 @@ pub(crate) struct ModuleEnv<'a> {
     /// The type index of every function, imported ones first.
     pub func_types: &'a [u32],
     pub fuel: bool,
+    /// Whether to emit [`Instr::CheckInterrupt`] where fuel would be charged.
+    pub interruptible: bool,
 }
 
 /// Where a simulated operand's value lives.
@@ -159,6 +161,9 @@ impl<'a> FuncTranslator<'a> {
         if self.env.fuel {
             self.fuel_instr = Some(self.code.len());
             self.code.push(Instr::ConsumeFuel { amount: 1 });
+        }
+        if self.env.interruptible {
+            self.code.push(Instr::CheckInterrupt);
         }
         self.control.push(ControlFrame::new(FrameKind::Function, 0, 0, num_results, Label::new()));
 
@@ -584,6 +589,9 @@ impl<'a> FuncTranslator<'a> {
                 if self.env.fuel {
                     frame.outer_fuel_instr = self.fuel_instr;
                     self.fuel_instr = Some(self.emit(Instr::ConsumeFuel { amount: 1 }));
+                }
+                if self.env.interruptible {
+                    self.emit(Instr::CheckInterrupt);
                 }
                 self.control.push(frame);
             }
