@@ -44,16 +44,58 @@ pub const FEATURES: &[(&str, Setter)] = &[
 /// Applies `opt` to `config` if it names a proposal; `Ok(false)` if it does not.
 pub fn apply_feature(config: &mut Config, opt: &WOption<'_>) -> Result<bool> {
     let Some((_, set)) = FEATURES.iter().find(|(name, _)| *name == opt.key) else { return Ok(false) };
-    let enable = match opt.value {
-        None | Some("y" | "yes" | "true") => true,
-        Some("n" | "no" | "false") => false,
-        Some(other) => bail!("invalid value `{other}` for -W {}: expected `y` or `n`", opt.key),
-    };
-    set(config, enable);
+    set(config, parse_flag(opt, "-W")?);
     Ok(true)
 }
 
 /// The list of proposal names for error messages.
 pub fn feature_names() -> String {
     FEATURES.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
+}
+
+/// A size in bytes: a number with an optional binary (`KiB`, `MiB`, `GiB`,
+/// or `K`, `M`, `G`) or `B` suffix.
+pub fn parse_bytes(value: &str) -> Result<u64> {
+    let value = value.trim();
+    let split = value.find(|c: char| !c.is_ascii_digit() && c != '_').unwrap_or(value.len());
+    let (digits, unit) = value.split_at(split);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        other => bail!("unknown size unit `{other}` (expected KiB, MiB, GiB or none)"),
+    };
+    let n: u64 =
+        digits.replace('_', "").parse().map_err(|_| anyhow::anyhow!("expected a number of bytes, e.g. `64MiB`"))?;
+    n.checked_mul(1 << shift).ok_or_else(|| anyhow::anyhow!("size too large"))
+}
+
+/// A duration: a number with a unit (`ns`, `us`, `ms`, `s`, `m`, `h`), as
+/// Wasmtime's `-W timeout` takes it; a bare number is seconds.
+pub fn parse_duration(value: &str) -> Result<std::time::Duration> {
+    let value = value.trim();
+    let split = value.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let number: f64 = number.parse().map_err(|_| anyhow::anyhow!("expected a duration such as `5s` or `250ms`"))?;
+    let seconds = match unit.trim() {
+        "ns" => 1e-9,
+        "us" | "µs" => 1e-6,
+        "ms" => 1e-3,
+        "" | "s" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        other => bail!("unknown duration unit `{other}` (expected ns, us, ms, s, m or h)"),
+    };
+    std::time::Duration::try_from_secs_f64(number * seconds).map_err(|_| anyhow::anyhow!("duration out of range"))
+}
+
+/// A yes/no option value; a bare key means yes.
+pub fn parse_flag(opt: &WOption<'_>, flag: &str) -> Result<bool> {
+    match opt.value {
+        None | Some("y" | "yes" | "true") => Ok(true),
+        Some("n" | "no" | "false") => Ok(false),
+        Some(other) => bail!("invalid value `{other}` for {flag} {}: expected `y` or `n`", opt.key),
+    }
 }

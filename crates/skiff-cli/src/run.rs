@@ -1,108 +1,258 @@
-//! `skiff run`: compile, instantiate and call a module.
+//! `skiff run`: compile and instantiate a module with WASI, then run it.
 
-use crate::options::{self, feature_names};
+use crate::options::{self, WOption, feature_names};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use skiff::{Config, Engine, Extern, Func, HeapType, Linker, Module, Store, Val, ValType};
+use skiff::{
+    Config, Engine, Extern, Func, HeapType, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Trap, Val, ValType,
+};
+use skiff_wasi::{I32Exit, SignalRaised, WasiCtx, WasiCtxBuilder};
 use std::io::Write;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Runs a WebAssembly module
 ///
-/// Compiles FILE (a `.wasm` binary or `.wat` text), instantiates it and calls
-/// the function named by `--invoke` with ARGS, printing each result on its
-/// own line. Without `--invoke`, calls the module's `_start` export.
+/// Compiles FILE (a `.wasm` binary or `.wat` text) and instantiates it with
+/// WASI preview1 (`wasi_snapshot_preview1`). A command module's `_start` runs
+/// with ARGS as its arguments (argv[0] is FILE as given); with `--invoke`,
+/// a reactor's `_initialize` runs first, then the named function is called
+/// with ARGS parsed by its parameter types, and its results are printed, one
+/// per line.
 ///
-/// Imports cannot be provided yet (WASI is still to come), so modules with
-/// imports are refused. A trap exits with status 134, other errors with 1.
+/// The guest sees only what is granted: stdio, the `--dir` directories, the
+/// `--env` variables and `-S tcplisten` sockets. `proc_exit(n)` exits with
+/// n; a trap prints its message and wasm backtrace and exits with 134.
 #[derive(Args)]
 #[command(
     verbatim_doc_comment,
     after_help = "Examples:\n  \
-    skiff run examples/fib.wat --invoke fib 30\n  \
-    skiff run -W fuel=1000000 module.wasm --invoke compute -- -5 0x10 2.5"
+    skiff run app.wasm arg1 arg2\n  \
+    skiff run --dir ./data --dir /tmp/out::/out --env LANG=C app.wasm\n  \
+    skiff run -W fuel=100000000 -W timeout=5s -W max-memory-size=64MiB untrusted.wasm\n  \
+    skiff run -S tcplisten=127.0.0.1:8080 server.wasm\n  \
+    skiff run examples/fib.wat --invoke fib 30"
 )]
 pub struct RunCommand {
-    /// The exported function to call
+    /// Grants the guest the host directory HOST, seen as GUEST (default: HOST)
+    ///
+    /// The guest can reach everything beneath it and nothing above: `..`,
+    /// absolute paths and symlinks that lead out are refused.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]", verbatim_doc_comment)]
+    dirs: Vec<String>,
+
+    /// Sets an environment variable for the guest; a bare NAME passes the host's value
+    #[arg(long = "env", value_name = "NAME[=VALUE]")]
+    envs: Vec<String>,
+
+    /// The exported function to call instead of `_start`
     ///
     /// ARGS are parsed by its parameter types: i32/i64 as decimal or
     /// 0x-prefixed hexadecimal (negative allowed), f32/f64 as decimal
     /// floats (also `nan`, `inf`, `-inf`), funcref/externref only as `null`.
-    /// Without this option the module's `_start` export is called.
     #[arg(long, value_name = "FUNCTION", verbatim_doc_comment)]
     invoke: Option<String>,
 
     /// Runtime options, `KEY=VALUE` (several per flag with commas)
     ///
-    /// fuel=N       run with N units of fuel; running out of it traps
-    /// FEATURE=y|n  switch a proposal, as in `skiff wast`
+    /// fuel=N                 run with N units of fuel; running out of it traps
+    /// timeout=DURATION       interrupt the guest after e.g. `5s` or `250ms`
+    /// max-memory-size=BYTES  cap each linear memory, e.g. `64MiB`
+    /// FEATURE=y|n            switch a proposal, as in `skiff wast`
     #[arg(short = 'W', value_name = "KEY=VALUE[,..]", verbatim_doc_comment)]
     wasm: Vec<String>,
+
+    /// WASI options, `KEY[=VALUE]` (several per flag with commas)
+    ///
+    /// inherit-env[=y|n]  pass the host's whole environment to the guest
+    /// tcplisten=ADDR     listen on a TCP address (e.g. 127.0.0.1:8080) and
+    ///                    give the guest the listening socket as its next fd
+    #[arg(short = 'S', value_name = "KEY[=VALUE][,..]", verbatim_doc_comment)]
+    wasi: Vec<String>,
 
     /// The module to run: WebAssembly binary or text
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
-    /// Arguments for the invoked function; everything from the first one on is an argument
-    #[arg(value_name = "ARGS", allow_hyphen_values = true)]
+    /// Arguments: the program's, or the invoked function's; everything after FILE is one
+    #[arg(value_name = "ARGS", allow_hyphen_values = true, trailing_var_arg = true)]
     args: Vec<String>,
+}
+
+/// What the store holds for the guest.
+struct Host {
+    wasi: WasiCtx,
+    limits: StoreLimits,
+}
+
+/// The `-W` settings that are not proposal switches.
+#[derive(Default)]
+struct Limits {
+    fuel: Option<u64>,
+    timeout: Option<Duration>,
+    max_memory_size: Option<usize>,
+}
+
+impl Limits {
+    fn apply(&mut self, config: &mut Config, opt: &WOption<'_>) -> Result<()> {
+        let value = || opt.value.with_context(|| format!("-W {} needs a value", opt.key));
+        let invalid = |value: &str| format!("invalid value `{value}` for -W {}", opt.key);
+        match opt.key {
+            "fuel" => {
+                let v = value()?;
+                self.fuel = Some(parse_u64(v).with_context(|| invalid(v))?);
+            }
+            "timeout" => {
+                let v = value()?;
+                self.timeout = Some(options::parse_duration(v).with_context(|| invalid(v))?);
+            }
+            "max-memory-size" => {
+                let v = value()?;
+                let bytes = options::parse_bytes(v).with_context(|| invalid(v))?;
+                self.max_memory_size = Some(usize::try_from(bytes).unwrap_or(usize::MAX));
+            }
+            _ => {
+                if !options::apply_feature(config, opt)? {
+                    bail!(
+                        "unknown -W option `{}` (known: fuel=N, timeout=DURATION, max-memory-size=BYTES, \
+                         or a proposal name: {})",
+                        opt.key,
+                        feature_names()
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl RunCommand {
     pub fn execute(self) -> Result<ExitCode> {
         let mut config = Config::new();
-        let mut fuel = None;
+        let mut limits = Limits::default();
         for opt in options::split(&self.wasm) {
-            if opt.key == "fuel" {
-                let value = opt.value.context("-W fuel needs a value, e.g. `-W fuel=10000`")?;
-                let n = parse_u64(value).with_context(|| format!("invalid value `{value}` for -W fuel"))?;
-                fuel = Some(n);
-            } else if !options::apply_feature(&mut config, &opt)? {
-                bail!("unknown -W option `{}` (known: fuel=N, or a proposal name: {})", opt.key, feature_names());
-            }
+            limits.apply(&mut config, &opt)?;
         }
-        config.consume_fuel(fuel.is_some());
+        config.consume_fuel(limits.fuel.is_some());
+        config.epoch_interruption(limits.timeout.is_some());
         let engine = Engine::new(&config)?;
+        let wasi = self.wasi_ctx()?;
         let module = load_module(&engine, &self.file)?;
 
-        if let Some(import) = module.imports().find(|i| i.module().starts_with("wasi")) {
-            bail!(
-                "unknown import: `{}::{}` has not been defined (WASI is not supported yet)",
-                import.module(),
-                import.name()
-            );
+        let mut linker = Linker::new(&engine);
+        skiff_wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
+        let mut store_limits = StoreLimitsBuilder::new();
+        if let Some(bytes) = limits.max_memory_size {
+            store_limits = store_limits.memory_size(bytes);
         }
-
-        let mut store = Store::new(&engine, ());
-        if let Some(fuel) = fuel {
+        let mut store = Store::new(&engine, Host { wasi, limits: store_limits.build() });
+        store.limiter(|host| &mut host.limits);
+        if let Some(fuel) = limits.fuel {
             store.set_fuel(fuel)?;
         }
-        let linker = Linker::new(&engine);
-        let instance = linker
-            .instantiate(&mut store, &module)
-            .with_context(|| format!("failed to instantiate `{}`", self.file.display()))?;
+        if let Some(timeout) = limits.timeout {
+            store.set_epoch_deadline(1);
+            let engine = engine.clone();
+            // The timer thread ends with the process; it needs no joining.
+            std::thread::spawn(move || {
+                std::thread::sleep(timeout);
+                engine.increment_epoch();
+            });
+        }
 
-        let name = match &self.invoke {
-            Some(name) => name.as_str(),
-            None if module.get_export("_start").is_some() => {
-                if !self.args.is_empty() {
-                    bail!(
-                        "arguments for `_start` are passed through WASI, which is not supported yet; \
-                         use `--invoke FUNCTION` to call a function with arguments"
-                    );
+        let result = self.run(&mut store, &linker, &module);
+        match result {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(err) => {
+                if let Some(exit) = err.downcast_ref::<I32Exit>() {
+                    // Only the low 8 bits reach the shell; Wasmtime does the same.
+                    return Ok(ExitCode::from(exit.0 as u8));
                 }
-                "_start"
+                if let Some(signal) = err.downcast_ref::<SignalRaised>() {
+                    eprintln!("Error: {signal}");
+                    return Ok(ExitCode::from(128 + signal.host_number() as u8));
+                }
+                if err.downcast_ref::<Trap>() == Some(&Trap::Interrupt)
+                    && let Some(timeout) = limits.timeout
+                {
+                    return Err(err.context(format!("the guest ran longer than the -W timeout of {timeout:?}")));
+                }
+                Err(err)
             }
-            None => match self.args.iter().find(|a| a.starts_with("--") && a.len() > 2) {
-                Some(option) => bail!(
-                    "no `--invoke` given and the module has no `_start` export \
-                     (`{option}` was taken as an argument: options must come before the arguments)"
-                ),
-                None => bail!("no `--invoke` given and the module has no `_start` export"),
-            },
+        }
+    }
+
+    /// The guest's WASI context, from `--dir`, `--env` and `-S`.
+    fn wasi_ctx(&self) -> Result<WasiCtx> {
+        let mut builder = WasiCtxBuilder::new();
+        builder.inherit_stdio();
+        builder.arg(self.file.as_os_str().as_encoded_bytes());
+        builder.args(&self.args);
+        let mut listeners = Vec::new();
+        for opt in options::split(&self.wasi) {
+            match opt.key {
+                "inherit-env" => {
+                    if options::parse_flag(&opt, "-S")? {
+                        builder.inherit_env();
+                    }
+                }
+                "tcplisten" => {
+                    let addr =
+                        opt.value.context("-S tcplisten needs an address, e.g. `-S tcplisten=127.0.0.1:8080`")?;
+                    let listener = TcpListener::bind(addr)
+                        .with_context(|| format!("failed to listen on `{addr}` for -S tcplisten"))?;
+                    listeners.push(listener);
+                }
+                other => bail!("unknown -S option `{other}` (known: inherit-env, tcplisten=ADDR)"),
+            }
+        }
+        for env in &self.envs {
+            match env.split_once('=') {
+                Some((name, value)) => builder.env(name, value),
+                // A bare name passes the host's value; unset on the host, it stays unset.
+                None => match std::env::var_os(env) {
+                    Some(value) => builder.env(env, value.as_encoded_bytes()),
+                    None => &mut builder,
+                },
+            };
+        }
+        for dir in &self.dirs {
+            let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
+            builder
+                .preopened_dir(host, guest)
+                .with_context(|| format!("failed to open directory `{host}` for --dir"))?;
+        }
+        for listener in listeners {
+            builder.preopened_listener(listener);
+        }
+        Ok(builder.build())
+    }
+
+    /// Instantiates the module and runs `_start`, or `_initialize` and the `--invoke`d function.
+    fn run(&self, store: &mut Store<Host>, linker: &Linker<Host>, module: &Module) -> Result<()> {
+        let instance = linker
+            .instantiate(&mut *store, module)
+            .with_context(|| format!("failed to instantiate `{}`", self.file.display()))?;
+        let Some(name) = &self.invoke else {
+            let Some(start) = instance.get_func(&mut *store, "_start") else {
+                match self.args.iter().find(|a| a.starts_with("--") && a.len() > 2) {
+                    Some(option) => bail!(
+                        "no `--invoke` given and the module has no `_start` export \
+                         (`{option}` was taken as an argument: options must come before the module)"
+                    ),
+                    None => bail!("no `--invoke` given and the module has no `_start` export"),
+                }
+            };
+            return start
+                .call(&mut *store, &[], &mut [])
+                .with_context(|| format!("failed to run `{}`", self.file.display()));
         };
-        let func = match instance.get_export(&mut store, name) {
+        if let Some(init) = instance.get_func(&mut *store, "_initialize") {
+            init.call(&mut *store, &[], &mut []).context("failed to run `_initialize`")?;
+        }
+        let func = match instance.get_export(&mut *store, name) {
             Some(Extern::Func(func)) => func,
             Some(other) => bail!("export `{name}` is not a function (it is a {})", extern_kind(&other)),
             None => {
@@ -117,14 +267,13 @@ impl RunCommand {
                 bail!("the module has no export named `{name}` (exported functions: {})", funcs.join(", "));
             }
         };
-
-        let results = invoke(&mut store, func, name, &self.args)?;
+        let results = invoke(store, func, name, &self.args)?;
         let mut stdout = std::io::stdout().lock();
         for val in &results {
             writeln!(stdout, "{}", format_val(val))?;
         }
         stdout.flush()?;
-        Ok(ExitCode::SUCCESS)
+        Ok(())
     }
 }
 
@@ -147,7 +296,7 @@ fn load_module(engine: &Engine, path: &Path) -> Result<Module> {
 }
 
 /// Parses `args` by `func`'s parameter types and calls it.
-fn invoke(store: &mut Store<()>, func: Func, name: &str, args: &[String]) -> Result<Vec<Val>> {
+fn invoke<T>(store: &mut Store<T>, func: Func, name: &str, args: &[String]) -> Result<Vec<Val>> {
     let ty = func.ty(&*store);
     let params: Vec<ValType> = ty.params().collect();
     if args.len() != params.len() {
