@@ -94,7 +94,14 @@ impl Run {
 
     fn module(module: PathBuf) -> Run {
         assert!(module.exists(), "{} is missing: run tests/wasi/build.sh", module.display());
-        Run { runtime: runtime(), options: Vec::new(), module, args: Vec::new(), stdin: Vec::new(), host_env: Vec::new() }
+        Run {
+            runtime: runtime(),
+            options: Vec::new(),
+            module,
+            args: Vec::new(),
+            stdin: Vec::new(),
+            host_env: Vec::new(),
+        }
     }
 
     fn option(mut self, flag: &str, value: &str) -> Run {
@@ -344,7 +351,8 @@ fn preopen_names_and_order() {
         .dir(&tmp.path().join("c"), "/deep/er/")
         .run();
     assert_success(&out);
-    let preopens: Vec<&str> = out.stdout.lines().filter(|l| l.contains("prestat") || l.starts_with("preopen")).collect();
+    let preopens: Vec<&str> =
+        out.stdout.lines().filter(|l| l.contains("prestat") || l.starts_with("preopen")).collect();
     assert_eq!(
         preopens,
         [
@@ -596,6 +604,18 @@ fn sock_calls_on_non_sockets() {
 }
 
 #[test]
+fn bad_descriptors() {
+    let tmp = tempdir();
+    write(tmp.path().join("file.txt"), "kept");
+    let out = Run::program("badfd").dir(tmp.path(), "/d").run();
+    assert_success(&out);
+    // EBADF from every call, on a number never used, on a closed file and on
+    // the closed preopen, and nothing changed on the host.
+    assert_transcript("badfd", &out.stdout);
+    assert_eq!(tree(tmp.path()), ["file.txt (4 bytes)"]);
+}
+
+#[test]
 fn pointers_outside_memory_end_the_program() {
     // Wasmtime never answers EFAULT: a bad pointer ends the run as an error.
     let tmp = tempdir();
@@ -691,9 +711,7 @@ fn socket_echo_server() {
         let payload: Vec<u8> = (0..65536u32).map(|i| (i % 253) as u8).collect();
         let mut writer = stream.try_clone().unwrap();
         let sent = payload.clone();
-        let writing = thread::spawn(move || {
-            writer.write_all(&sent).and_then(|_| writer.shutdown(Shutdown::Write))
-        });
+        let writing = thread::spawn(move || writer.write_all(&sent).and_then(|_| writer.shutdown(Shutdown::Write)));
         let mut back = Vec::new();
         stream.read_to_end(&mut back).map_err(|e| format!("receive bulk: {e}"))?;
         writing.join().unwrap().map_err(|e| format!("send bulk: {e}"))?;

@@ -20,8 +20,8 @@ static const char *errno_name(int e) {
         "netunreach", "nfile", "nobufs", "nodev", "noent", "noexec", "nolck", "nolink",
         "nomem", "nomsg", "noprotoopt", "nospc", "nosys", "notconn", "notdir", "notempty",
         "notrecoverable", "notsock", "notsup", "notty", "nxio", "overflow", "ownerdead", "perm",
-        "pipe", "proto", "range", "rofs", "spipe", "srch", "stale", "timedout",
-        "txtbsy", "xdev", "notcapable",
+        "pipe", "proto", "protonosupport", "prototype", "range", "rofs", "spipe", "srch",
+        "stale", "timedout", "txtbsy", "xdev", "notcapable",
     };
     if (e >= 0 && e < (int)(sizeof names / sizeof names[0])) return names[e];
     return "?";

@@ -106,6 +106,7 @@ int main(void) {
         __wasi_dirent_t d;
         memcpy(&d, buf + off, sizeof d);
         if (++total == 5) fifth = d.d_next;
+        if (total <= 2) printf("  entry %d: %.*s\n", total, (int)d.d_namlen, (char *)buf + off + sizeof d);
         off += sizeof d + d.d_namlen;
     }
     report("fd_readdir from 5th cookie", __wasi_fd_readdir(fd, buf, sizeof buf, fifth, &used));

@@ -105,7 +105,10 @@ fn files() {
     fs::copy(path, "/data/out/copy.txt").expect("copy");
     fs::rename("/data/out/copy.txt", "/data/out/renamed.txt").expect("rename");
     fs::hard_link("/data/out/renamed.txt", "/data/out/hard.txt").expect("hard_link");
-    println!("hard link reads the same: {}", fs::read("/data/out/hard.txt").unwrap() == fs::read("/data/out/renamed.txt").unwrap());
+    println!(
+        "hard link reads the same: {}",
+        fs::read("/data/out/hard.txt").unwrap() == fs::read("/data/out/renamed.txt").unwrap()
+    );
     // Creating symlinks is unstable in std on WASI; the harness made tree/link.
     println!("read through symlink: {:?}", fs::read_to_string("/data/tree/link").unwrap());
     println!("read_link: {:?}", fs::read_link("/data/tree/link").unwrap());
