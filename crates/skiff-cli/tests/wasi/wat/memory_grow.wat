@@ -1,0 +1,27 @@
+;; Starts with one page, grows by 1 page and then by 15 more, printing "ok"
+;; or "-1" for each memory.grow result, and the final size in pages as a digit
+;; pair.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "grow 1: ok\n")
+  (data (i32.const 120) "grow 1: -1\n")
+  (data (i32.const 140) "grow 15: ok\n")
+  (data (i32.const 160) "grow 15: -1\n")
+  (data (i32.const 180) "pages: 00\n")
+  (func $print (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "_start")
+    (local $pages i32)
+    (if (i32.eq (memory.grow (i32.const 1)) (i32.const -1))
+      (then (call $print (i32.const 120) (i32.const 11)))
+      (else (call $print (i32.const 100) (i32.const 11))))
+    (if (i32.eq (memory.grow (i32.const 15)) (i32.const -1))
+      (then (call $print (i32.const 160) (i32.const 12)))
+      (else (call $print (i32.const 140) (i32.const 12))))
+    (local.set $pages (memory.size))
+    (i32.store8 (i32.const 187) (i32.add (i32.const 48) (i32.div_u (local.get $pages) (i32.const 10))))
+    (i32.store8 (i32.const 188) (i32.add (i32.const 48) (i32.rem_u (local.get $pages) (i32.const 10))))
+    (call $print (i32.const 180) (i32.const 10))))
