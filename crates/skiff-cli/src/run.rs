@@ -166,9 +166,14 @@ impl RunCommand {
         match result {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(err) => {
-                if let Some(exit) = err.downcast_ref::<I32Exit>() {
-                    // Only the low 8 bits reach the shell; Wasmtime does the same.
-                    return Ok(ExitCode::from(exit.0 as u8));
+                if let Some(&I32Exit(code)) = err.downcast_ref::<I32Exit>() {
+                    // 126 and up mean "not executable", "not found" and
+                    // "killed by a signal" to a shell: like Wasmtime, refuse
+                    // to pass them on rather than let a guest fake them.
+                    if !(0..126).contains(&code) {
+                        bail!("the guest exited with status {code}, which is outside the portable range 0..=125");
+                    }
+                    return Ok(ExitCode::from(code as u8));
                 }
                 if let Some(signal) = err.downcast_ref::<SignalRaised>() {
                     eprintln!("Error: {signal}");
@@ -188,7 +193,10 @@ impl RunCommand {
     fn wasi_ctx(&self) -> Result<WasiCtx> {
         let mut builder = WasiCtxBuilder::new();
         builder.inherit_stdio();
-        builder.arg(self.file.as_os_str().as_encoded_bytes());
+        // argv[0] is the module's file name without its directories, as
+        // Wasmtime passes it: the guest learns nothing of the host's layout.
+        let argv0 = self.file.file_name().unwrap_or(self.file.as_os_str());
+        builder.arg(argv0.as_encoded_bytes());
         builder.args(&self.args);
         let mut listeners = Vec::new();
         for opt in options::split(&self.wasi) {
@@ -235,7 +243,12 @@ impl RunCommand {
         let instance = linker
             .instantiate(&mut *store, module)
             .with_context(|| format!("failed to instantiate `{}`", self.file.display()))?;
+        let initialize = instance.get_func(&mut *store, "_initialize");
         let Some(name) = &self.invoke else {
+            // A reactor without `--invoke` is initialized, and that is all.
+            if let (None, Some(init)) = (instance.get_func(&mut *store, "_start"), initialize) {
+                return init.call(&mut *store, &[], &mut []).context("failed to run `_initialize`");
+            }
             let Some(start) = instance.get_func(&mut *store, "_start") else {
                 match self.args.iter().find(|a| a.starts_with("--") && a.len() > 2) {
                     Some(option) => bail!(
@@ -249,7 +262,7 @@ impl RunCommand {
                 .call(&mut *store, &[], &mut [])
                 .with_context(|| format!("failed to run `{}`", self.file.display()));
         };
-        if let Some(init) = instance.get_func(&mut *store, "_initialize") {
+        if let Some(init) = initialize {
             init.call(&mut *store, &[], &mut []).context("failed to run `_initialize`")?;
         }
         let func = match instance.get_export(&mut *store, name) {

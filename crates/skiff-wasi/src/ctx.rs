@@ -61,6 +61,17 @@ pub(crate) enum Desc {
 }
 
 impl Desc {
+    /// Every right a descriptor of this kind can hold.
+    pub fn kind_rights(&self) -> u64 {
+        match self {
+            Desc::Stdin(_) | Desc::Stdout(..) => rights::STREAM,
+            Desc::File(_) => rights::REGULAR_FILE,
+            Desc::Dir(_) => rights::DIRECTORY,
+            Desc::Listener(_) => rights::LISTENER,
+            Desc::Socket(_) => rights::SOCKET,
+        }
+    }
+
     /// The host descriptor underneath, for `fstat`, `poll` and `fcntl`.
     /// Streams that are host readers or writers have none.
     pub fn host_fd(&self) -> Option<BorrowedFd<'_>> {
@@ -97,9 +108,23 @@ impl Entry {
         Entry { desc, rights_base, rights_inheriting, stream_flags: 0 }
     }
 
-    /// `ENOTCAPABLE` unless the entry holds every right in `needed`.
+    /// Checks that the entry holds the rights `needed` for an operation.
+    ///
+    /// A descriptor not open for reading or writing (no `FD_READ` or
+    /// `FD_WRITE`) is `EBADF`, as POSIX and Wasmtime say; any other right
+    /// its kind has but it lacks (dropped by `fd_fdstat_set_rights`) is
+    /// `ENOTCAPABLE`. Rights its kind never has are not checked here: the
+    /// operation refuses the kind itself, with the errno Wasmtime gives
+    /// (`EBADF`, `ENOTDIR`, `ENOTSOCK`, …).
     pub fn require(&self, needed: u64) -> Result<(), Errno> {
-        if self.rights_base & needed == needed { Ok(()) } else { Err(Errno::NotCapable) }
+        let missing = needed & self.desc.kind_rights() & !self.rights_base;
+        if missing == 0 {
+            Ok(())
+        } else if missing & (rights::FD_READ | rights::FD_WRITE) != 0 {
+            Err(Errno::Badf)
+        } else {
+            Err(Errno::NotCapable)
+        }
     }
 }
 
@@ -270,9 +295,9 @@ impl WasiCtxBuilder {
         let stdin = std::mem::replace(&mut self.stdin, InputStream::Null);
         let stdout = std::mem::replace(&mut self.stdout, OutputStream::Null);
         let stderr = std::mem::replace(&mut self.stderr, OutputStream::Null);
-        ctx.fds.insert(0, Entry::new(Desc::Stdin(stdin), rights::STREAM, 0));
-        ctx.fds.insert(1, Entry::new(Desc::Stdout(stdout, false), rights::STREAM, 0));
-        ctx.fds.insert(2, Entry::new(Desc::Stdout(stderr, true), rights::STREAM, 0));
+        ctx.fds.insert(0, Entry::new(Desc::Stdin(stdin), rights::STREAM & !rights::FD_WRITE, 0));
+        ctx.fds.insert(1, Entry::new(Desc::Stdout(stdout, false), rights::STREAM & !rights::FD_READ, 0));
+        ctx.fds.insert(2, Entry::new(Desc::Stdout(stderr, true), rights::STREAM & !rights::FD_READ, 0));
         for (i, entry) in std::mem::take(&mut self.preopens).into_iter().enumerate() {
             ctx.fds.insert(3 + i as u32, entry);
         }

@@ -31,7 +31,7 @@ fn host_fd(entry: &Entry) -> Result<BorrowedFd<'_>> {
 fn file_fd(entry: &Entry) -> Result<BorrowedFd<'_>> {
     match &entry.desc {
         Desc::File(f) => Ok(f.file.as_fd()),
-        Desc::Dir(_) => Err(Errno::IsDir.into()),
+        Desc::Dir(_) => Err(Errno::Badf.into()),
         Desc::Stdin(_) | Desc::Stdout(..) | Desc::Socket(_) | Desc::Listener(_) => Err(Errno::Spipe.into()),
     }
 }
@@ -41,8 +41,7 @@ pub(crate) fn read_vectored(desc: &mut Desc, bufs: &mut [IoSliceMut<'_>]) -> Res
     Ok(match desc {
         Desc::Stdin(InputStream::Reader(r)) => r.read_vectored(bufs)?,
         Desc::Stdin(InputStream::Null) => 0,
-        Desc::Dir(_) => return Err(Errno::IsDir.into()),
-        Desc::Stdout(..) | Desc::Listener(_) => return Err(Errno::Badf.into()),
+        Desc::Dir(_) | Desc::Stdout(..) | Desc::Listener(_) => return Err(Errno::Badf.into()),
         Desc::Stdin(InputStream::Inherit) | Desc::File(_) | Desc::Socket(_) => {
             let fd = desc.host_fd().expect("these descriptors have host fds");
             retry(|| rustix::io::readv(fd, bufs))?
@@ -59,8 +58,7 @@ pub(crate) fn write_vectored(desc: &mut Desc, bufs: &[IoSlice<'_>]) -> Result<us
             n
         }
         Desc::Stdout(OutputStream::Null, _) => bufs.iter().map(|b| b.len()).sum(),
-        Desc::Dir(_) => return Err(Errno::IsDir.into()),
-        Desc::Stdin(_) | Desc::Listener(_) => return Err(Errno::Badf.into()),
+        Desc::Dir(_) | Desc::Stdin(_) | Desc::Listener(_) => return Err(Errno::Badf.into()),
         Desc::Stdout(OutputStream::Inherit, _) | Desc::File(_) | Desc::Socket(_) => {
             let fd = desc.host_fd().expect("these descriptors have host fds");
             retry(|| rustix::io::writev(fd, bufs))?
@@ -232,14 +230,14 @@ pub fn fd_fdstat_get(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, stat
 
 /// Sets `APPEND` and `NONBLOCK`. The synchronized-I/O flags cannot be
 /// changed on an open file on Linux (`fcntl` ignores them), so asking for
-/// them is `ENOTSUP` rather than a silent no-op.
+/// them is `EINVAL` (as in Wasmtime) rather than a silent no-op.
 pub fn fd_fdstat_set_flags(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, fd: u32, flags: u32) -> Result<()> {
     let entry = ctx.entry_with(fd, rights::FD_FDSTAT_SET_FLAGS)?;
     let flags = u16::try_from(flags).ok().filter(|f| f & !fdflags::ALL == 0).ok_or(Errno::Inval)?;
     if flags & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC)
         != fdflags_of(entry)? & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC)
     {
-        return Err(Errno::NotSup.into());
+        return Err(Errno::Inval.into());
     }
     let Some(host) = entry.desc.host_fd() else {
         entry.stream_flags = flags;
@@ -363,16 +361,18 @@ pub fn fd_datasync(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, fd: u32) -> Resul
     Ok(())
 }
 
-/// The guest-visible name of a preopened directory; `EBADF` for other descriptors.
-fn preopen_name(ctx: &WasiCtx, fd: u32) -> Result<&str> {
+/// The guest-visible name of a preopened directory: `EBADF` for other
+/// directories, and for other kinds of descriptor `not_dir` (Wasmtime's
+/// `fd_prestat_get` says `EBADF` there, `fd_prestat_dir_name` `ENOTDIR`).
+fn preopen_name(ctx: &WasiCtx, fd: u32, not_dir: Errno) -> Result<&str> {
     match &ctx.entry(fd)?.desc {
         Desc::Dir(dir) => dir.preopen.as_deref().ok_or_else(|| Errno::Badf.into()),
-        _ => Err(Errno::Badf.into()),
+        _ => Err(not_dir.into()),
     }
 }
 
 pub fn fd_prestat_get(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, prestat: u32) -> Result<()> {
-    let name = preopen_name(ctx, fd)?;
+    let name = preopen_name(ctx, fd, Errno::Badf)?;
     let mut bytes = [0u8; layout::PRESTAT_SIZE as usize];
     bytes[0] = PREOPENTYPE_DIR;
     bytes[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
@@ -387,7 +387,7 @@ pub fn fd_prestat_dir_name(
     path: u32,
     path_len: u32,
 ) -> Result<()> {
-    let name = preopen_name(ctx, fd)?;
+    let name = preopen_name(ctx, fd, Errno::NotDir)?;
     if (path_len as usize) < name.len() {
         return Err(Errno::NameTooLong.into());
     }
@@ -437,7 +437,7 @@ pub fn fd_readdir(
     bufused: u32,
 ) -> Result<()> {
     let entry = ctx.entry_with(fd, rights::FD_READDIR)?;
-    let Desc::Dir(dir) = &mut entry.desc else { return Err(Errno::NotDir.into()) };
+    let Desc::Dir(dir) = &mut entry.desc else { return Err(Errno::Badf.into()) };
     if cookie == 0 {
         dir.listing = read_listing(&dir.dir)?;
     }

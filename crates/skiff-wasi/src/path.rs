@@ -226,9 +226,7 @@ impl OpenRequest {
     }
 }
 
-/// Opens a file or directory beneath `fd`. The new descriptor's rights are
-/// those asked for, within what `fd` passes on and what its kind supports;
-/// rights it was not asked for are not granted.
+/// Opens a file or directory beneath `fd`.
 #[allow(clippy::too_many_arguments)] // the WASI signature
 pub fn path_open(
     ctx: &mut WasiCtx,
@@ -256,8 +254,16 @@ pub fn path_open(
     parent.require(needed)?;
     let inherited = parent.rights_inheriting;
     let desc = request.open(&dir.dir, path(mem, ptr, len)?)?;
-    let kind = if matches!(desc, Desc::Dir(_)) { rights::DIRECTORY } else { rights::REGULAR_FILE };
-    let entry = Entry::new(desc, rights_base & inherited & kind, rights_inheriting & inherited);
+    // The rights say how the descriptor is open (wasi-libc's `fcntl(F_GETFL)`
+    // reads the access mode from them) and what its parent passes on.
+    let mut base = desc.kind_rights() & inherited;
+    if !request.read {
+        base &= !(rights::FD_READ | rights::FD_READDIR);
+    }
+    if !request.write {
+        base &= !rights::FD_WRITE;
+    }
+    let entry = Entry::new(desc, base, rights_inheriting & inherited);
     let new_fd = ctx.insert(entry)?;
     mem.write_u32(opened_fd, new_fd)?;
     Ok(())

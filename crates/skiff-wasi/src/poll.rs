@@ -66,8 +66,13 @@ fn read_subscription(mem: &GuestMemory<'_>, at: u32) -> Result<Subscription> {
     Ok(Subscription { userdata, kind })
 }
 
-/// How many bytes can be read from `desc` without blocking, as best the host knows.
-fn readable_bytes(desc: &Desc, fd: BorrowedFd<'_>) -> u64 {
+/// The `nbytes` of a readiness event: for reading, how many bytes can be
+/// read without blocking, as best the host knows; for writing, which no
+/// host call measures, 1 (at least one byte fits), as Wasmtime reports.
+fn ready_bytes(ty: u8, desc: &Desc, fd: BorrowedFd<'_>) -> u64 {
+    if ty == eventtype::FD_WRITE {
+        return 1;
+    }
     match desc {
         Desc::File(f) => {
             let size = rustix::fs::fstat(&f.file).map(|st| st.st_size as u64).unwrap_or(0);
@@ -122,7 +127,7 @@ pub fn poll_oneoff(
         }
         match (&entry.desc, entry.desc.host_fd()) {
             (Desc::File(_), Some(host)) => {
-                let nbytes = if ty == eventtype::FD_READ { readable_bytes(&entry.desc, host) } else { 0 };
+                let nbytes = ready_bytes(ty, &entry.desc, host);
                 events.push(Event { userdata: sub.userdata, error: Errno::Success, ty, nbytes, hangup: false });
             }
             (Desc::Stdin(InputStream::Null), _) => {
@@ -175,7 +180,7 @@ pub fn poll_oneoff(
                 let error = if revents.contains(PollFlags::NVAL) { Errno::Badf } else { Errno::Success };
                 let entry = ctx.entry(fd)?;
                 let host = entry.desc.host_fd().expect("polled descriptors have host fds");
-                let nbytes = if ty == eventtype::FD_READ { readable_bytes(&entry.desc, host) } else { 0 };
+                let nbytes = ready_bytes(ty, &entry.desc, host);
                 let hangup = revents.contains(PollFlags::HUP);
                 events.push(Event { userdata: sub.userdata, error, ty, nbytes, hangup });
             }

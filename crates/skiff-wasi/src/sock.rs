@@ -16,18 +16,27 @@ fn socket(ctx: &mut WasiCtx, fd: u32, needed: u64) -> Result<&TcpStream> {
     }
 }
 
-/// Accepts a connection on a granted listener. With `NONBLOCK` in `flags`
-/// the new socket does not block; the listener's own mode (set through
-/// `fd_fdstat_set_flags`) decides whether the accept waits.
+/// Accepts a connection on a granted listener; the new socket does not
+/// block if `flags` has `NONBLOCK`. With `NONBLOCK`, or on a listener the
+/// guest made non-blocking, a call with no connection waiting is `EAGAIN`
+/// instead of a wait (guests poll first, then accept).
 pub fn sock_accept(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, flags: u32, result_fd: u32) -> Result<()> {
     if flags & !(fdflags::NONBLOCK as u32) != 0 {
         return Err(Errno::Inval.into());
     }
+    let nonblocking = flags & fdflags::NONBLOCK as u32 != 0;
     let entry = ctx.entry_with(fd, rights::SOCK_ACCEPT)?;
     let Desc::Listener(listener) = &entry.desc else { return Err(Errno::NotSock.into()) };
+    if nonblocking {
+        let mut pending = [rustix::event::PollFd::new(listener, rustix::event::PollFlags::IN)];
+        let zero = rustix::event::Timespec { tv_sec: 0, tv_nsec: 0 };
+        if crate::fd::retry(|| rustix::event::poll(&mut pending, Some(&zero)))? == 0 {
+            return Err(Errno::Again.into());
+        }
+    }
     let inherited = entry.rights_inheriting;
     let (stream, _) = listener.accept()?;
-    stream.set_nonblocking(flags & fdflags::NONBLOCK as u32 != 0)?;
+    stream.set_nonblocking(nonblocking)?;
     let new_fd = ctx.insert(Entry::new(Desc::Socket(stream), rights::SOCKET & inherited, 0))?;
     mem.write_u32(result_fd, new_fd)?;
     Ok(())

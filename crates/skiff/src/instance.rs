@@ -150,6 +150,23 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
         }
     }
 
+    // The store's limiter sees the initial sizes too, as growth from zero:
+    // an embedder's cap holds from the first byte, as in Wasmtime.
+    for (i, ty) in m.memories.iter().enumerate().skip(m.num_imported_memories as usize) {
+        let bytes = |pages: u64| usize::try_from(pages.saturating_mul(ty.page_size())).unwrap_or(usize::MAX);
+        let initial = bytes(ty.minimum());
+        if !store.memory_may_grow(0, initial, ty.maximum().map(bytes))? {
+            bail!("memory {i} of {initial} bytes exceeds the store's memory limit");
+        }
+    }
+    for (i, ty) in m.tables.iter().enumerate().skip(m.num_imported_tables as usize) {
+        let initial = usize::try_from(ty.minimum()).unwrap_or(usize::MAX);
+        let max = ty.maximum().map(|max| usize::try_from(max).unwrap_or(usize::MAX));
+        if !store.table_may_grow(0, initial, max)? {
+            bail!("table {i} of {initial} elements exceeds the store's table limit");
+        }
+    }
+
     let opaque = &mut store.opaque;
     for (i, code) in m.code.iter().enumerate() {
         let func_index = m.num_imported_funcs + i as u32;

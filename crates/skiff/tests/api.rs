@@ -214,6 +214,17 @@ fn memory_grows_in_place_up_to_its_maximum_and_the_store_limit() -> anyhow::Resu
     let load = instance.get_typed_func::<i32, i32>(&mut store, "load")?;
     assert_eq!(load.call(&mut store, 3 * 65536 - 4)?, 1);
     assert_eq!(trap_of(&load.call(&mut store, 3 * 65536 - 3).unwrap_err()), Trap::MemoryOutOfBounds);
+
+    // The limit holds from the first byte: initial sizes above it fail instantiation.
+    let mut small = Store::new(&engine, State { limits: StoreLimitsBuilder::new().memory_size(1 << 15).build() });
+    small.limiter(|s| &mut s.limits);
+    let err = Instance::new(&mut small, &module, &[]).unwrap_err();
+    assert!(err.to_string().contains("exceeds the store's memory limit"), "{err:#}");
+    let table = Module::new(&engine, "(module (table 10 funcref))")?;
+    let mut small = Store::new(&engine, State { limits: StoreLimitsBuilder::new().table_elements(9).build() });
+    small.limiter(|s| &mut s.limits);
+    let err = Instance::new(&mut small, &table, &[]).unwrap_err();
+    assert!(err.to_string().contains("exceeds the store's table limit"), "{err:#}");
     Ok(())
 }
 
