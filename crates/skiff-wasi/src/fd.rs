@@ -410,10 +410,13 @@ fn read_listing(dir: &cap_std::fs::Dir) -> Result<Vec<DirEntry>> {
         use cap_std::fs::MetadataExt;
         dir.dir_metadata()?.ino()
     };
-    // The parent may lie outside the sandbox: its inode is not the guest's to learn.
+    // The parent may lie outside the sandbox: its inode is not the guest's
+    // to learn, so `..` shows the directory's own, as in Wasmtime. (Not 0:
+    // wasi-libc's `scandir` stats entries whose inode is 0, and a stat of
+    // `..` from a preopen is refused.)
     let mut listing = vec![
         DirEntry { ino: own_ino, filetype: filetype::DIRECTORY, name: b".".to_vec() },
-        DirEntry { ino: 0, filetype: filetype::DIRECTORY, name: b"..".to_vec() },
+        DirEntry { ino: own_ino, filetype: filetype::DIRECTORY, name: b"..".to_vec() },
     ];
     for entry in dir.entries()? {
         let entry = entry?;

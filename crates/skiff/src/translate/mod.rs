@@ -322,6 +322,11 @@ impl<'a> FuncTranslator<'a> {
         Ok(())
     }
 
+    /// Whether `slot` is an operand-stack temporary (not a local or a constant).
+    fn is_temp(&self, slot: Slot) -> bool {
+        slot.0 >= self.temps_base
+    }
+
     /// The temporary slot the next pushed operand will use.
     fn next_temp(&self) -> Slot {
         self.temp_slot(self.stack.len())
@@ -413,10 +418,16 @@ impl<'a> FuncTranslator<'a> {
 
     /// A conditional branch (offset 0) taken when the i32 in `cond` is
     /// non-zero (`when`) or zero (`!when`). If `cond` was just computed by a
-    /// comparison, or by `i32.eqz`, the two fuse into one instruction.
+    /// comparison, or by `i32.eqz`, into a temporary, the two fuse into one
+    /// instruction. A result that `local.set`/`local.tee` redirected into a
+    /// local must still be written, so its producer stays; the branch then
+    /// tests the accumulator.
     fn cond_branch(&mut self, cond: Slot, when: bool) -> Instr {
         if self.fresh_result() == Some(cond) {
             let last = self.code[self.code.len() - 1];
+            if !self.is_temp(cond) {
+                return if when { Instr::BrIfNezAcc { offset: 0 } } else { Instr::BrIfEqzAcc { offset: 0 } };
+            }
             if let Some(fused) = last.fuse_with_branch(when) {
                 self.code.pop();
                 self.last_result = None;

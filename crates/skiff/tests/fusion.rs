@@ -1,0 +1,58 @@
+//! The translator folds comparisons into branches and passes results through
+//! the accumulator; these cases check that no fold loses a value the program
+//! can still observe. Each function returns the local a comparison wrote
+//! with `local.tee` right before a branch on it (LLVM emits this shape in
+//! musl's `strtod` and `printf`).
+
+use skiff::{Engine, Instance, Module, Store};
+
+const WAT: &str = r#"(module
+  ;; eq; tee; br_if
+  (func (export "tee_br_if") (param i32) (result i32) (local i32)
+    (block (br_if 0 (local.tee 1 (i32.eq (local.get 0) (i32.const 46)))))
+    (local.get 1))
+  ;; eq; tee; if
+  (func (export "tee_if") (param i32) (result i32) (local i32)
+    (if (local.tee 1 (i32.eq (local.get 0) (i32.const 46))) (then nop))
+    (local.get 1))
+  ;; lt_s; tee; eqz; br_if: the comparison behind an eqz
+  (func (export "tee_eqz_br_if") (param i32) (result i32) (local i32)
+    (block (br_if 0 (i32.eqz (local.tee 1 (i32.lt_s (local.get 0) (i32.const 10))))))
+    (local.get 1))
+  ;; lt_s; eqz; tee; br_if: the eqz's own result kept
+  (func (export "eqz_tee_br_if") (param i32) (result i32) (local i32)
+    (block (br_if 0 (local.tee 1 (i32.eqz (i32.lt_s (local.get 0) (i32.const 10))))))
+    (local.get 1))
+  ;; eqz of a parameter; tee; br_if
+  (func (export "eqz_param_tee_br_if") (param i32) (result i32) (local i32)
+    (block (br_if 0 (local.tee 1 (i32.eqz (local.get 0)))))
+    (local.get 1))
+  ;; and the branch must still go the right way
+  (func (export "tee_br_if_taken") (param i32) (result i32) (local i32)
+    (block (br_if 0 (local.tee 1 (i32.eq (local.get 0) (i32.const 46)))) (return (i32.const 100)))
+    (i32.add (local.get 1) (i32.const 200))))
+"#;
+
+fn call(name: &str, arg: i32) -> i32 {
+    let engine = Engine::default();
+    let module = Module::new(&engine, WAT).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    instance.get_typed_func::<i32, i32>(&mut store, name).unwrap().call(&mut store, arg).unwrap()
+}
+
+#[test]
+fn locals_written_by_tee_survive_branch_fusion() {
+    assert_eq!(call("tee_br_if", 46), 1);
+    assert_eq!(call("tee_br_if", 7), 0);
+    assert_eq!(call("tee_if", 46), 1);
+    assert_eq!(call("tee_if", 7), 0);
+    assert_eq!(call("tee_eqz_br_if", 3), 1);
+    assert_eq!(call("tee_eqz_br_if", 30), 0);
+    assert_eq!(call("eqz_tee_br_if", 3), 0);
+    assert_eq!(call("eqz_tee_br_if", 30), 1);
+    assert_eq!(call("eqz_param_tee_br_if", 0), 1);
+    assert_eq!(call("eqz_param_tee_br_if", 5), 0);
+    assert_eq!(call("tee_br_if_taken", 46), 201);
+    assert_eq!(call("tee_br_if_taken", 45), 100);
+}
