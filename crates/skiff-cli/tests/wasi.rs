@@ -877,6 +877,82 @@ fn rust_std_process_exit() {
     assert_eq!(out.stdout, "args: [\"std_tour.wasm\", \"exit\", \"42\"]\nexiting with 42\n");
 }
 
+// ---------------------------------------------------------------- C libc
+
+fn libc_layout(root: &Path) {
+    write(root.join("input.txt"), "alpha 1\nbeta 22\ngamma 333\n");
+    write(root.join("tree/a.txt"), "aaa\n");
+    write(root.join("tree/b/c.txt"), "cccc\n");
+    mkdir(root.join("tree/b/d"));
+    symlink("a.txt", root.join("tree/link"));
+    // Relative and leading up, but staying inside the preopen.
+    symlink("../a.txt", root.join("tree/b/up"));
+}
+
+#[test]
+fn libc_stdio_posix_dirs_time_errno_memory() {
+    let tmp = tempdir();
+    libc_layout(tmp.path());
+    let out = Run::program("libc_tour")
+        .dir(tmp.path(), "/work")
+        .env("TOUR=1")
+        .env("LANG=C")
+        .args(&["tour", "one", "two words"])
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    // The tour's one perror; everything else it prints goes to stdout.
+    assert_eq!(out.stderr, "libc_tour perror: No such file or directory\n", "{out:?}");
+    assert_transcript("libc_tour", &out.stdout);
+    assert_no_host_path(&out, tmp.path());
+    assert_eq!(
+        tree(tmp.path()),
+        [
+            "input.txt (26 bytes)",
+            "out/",
+            "out/big.bin (262144 bytes)",
+            "out/buffered.txt (21 bytes)",
+            "out/kept/",
+            "out/notes.txt (45 bytes)",
+            "out/renamed.bin (10 bytes)",
+            "out/sym -> renamed.bin",
+            "out/wplus.txt (0 bytes)",
+            "tree/",
+            "tree/a.txt (4 bytes)",
+            "tree/b/",
+            "tree/b/c.txt (5 bytes)",
+            "tree/b/d/",
+            "tree/b/up -> ../a.txt",
+            "tree/link -> a.txt",
+        ]
+    );
+    let out_dir = tmp.path().join("out");
+    assert_eq!(
+        fs::read_to_string(out_dir.join("notes.txt")).unwrap(),
+        "first 1\nSECOND line\nthird\n4\nappended\na+ tail\n"
+    );
+    assert_eq!(fs::read_to_string(out_dir.join("buffered.txt")).unwrap(), "no newline yet, now\nx");
+    assert_eq!(fs::read(out_dir.join("renamed.bin")).unwrap(), b"0AB3\0\0\0\0++");
+    let big = fs::read(out_dir.join("big.bin")).unwrap();
+    let pattern: Vec<u8> = (0..256 * 1024usize).map(|i| (i * 31 + (i >> 9)) as u8).collect();
+    assert!(big == pattern, "big.bin does not hold what the guest wrote");
+}
+
+#[test]
+fn libc_exit_runs_atexit_handlers_and_flushes_streams() {
+    let tmp = tempdir();
+    let out = Run::program("libc_tour").dir(tmp.path(), "/work").args(&["exit7"]).run();
+    assert_eq!(out.code, 7, "{out:?}");
+    assert_eq!(out.stderr, "", "{out:?}");
+    // Handlers run in reverse order of registration, before stdio is flushed:
+    // the unterminated line left in stdout's buffer comes out first.
+    assert_eq!(
+        out.stdout,
+        "calling exit(7)atexit: second registered, runs first\natexit: first registered, runs last\n"
+    );
+    assert_eq!(tree(tmp.path()), ["unclosed.txt (16 bytes)"]);
+    assert_eq!(fs::read_to_string(tmp.path().join("unclosed.txt")).unwrap(), "flushed by exit\n");
+}
+
 // ------------------------------------------------------- CLI, via .wat
 
 #[test]
