@@ -511,6 +511,11 @@ for_each_numeric!(define_instrs {
         /// slots from `base` on, which become the callee's first slots; the
         /// results come back in the same place.
         Call { func: u32, base: Slot },
+        /// Calls the module's defined function `func` (counted from the
+        /// first defined function, imports excluded) in the current
+        /// instance: the callee's code is found without the store.
+        /// Arguments and results as for `Call`.
+        CallInternal { func: u32, base: Slot },
         /// Calls the function at the u32 `index` of `table`, followed by
         /// [`Instr::CallIndirectSig`]. Arguments and results as for `Call`.
         CallIndirect { table: u32, index: Slot, base: Slot },

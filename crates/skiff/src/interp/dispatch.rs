@@ -31,6 +31,7 @@ impl<T> Executor<'_, T> {
         loop {
             match self.step(ip, fp, mem, acc)? {
                 Step::Next(next, value) => (ip, acc) = (next, value),
+                Step::Enter(next, frame) => (ip, fp, acc) = (next, frame, 0),
                 Step::Reload => (ip, fp, mem) = self.reload(),
                 Step::Done => return Ok(()),
             }
@@ -109,6 +110,7 @@ impl<'s, T> Executor<'s, T> {
         }
         match this.step(ip, Fp(fp), Mem { base, len }, acc) {
             Ok(Step::Next(next, acc)) => Self::dispatch(this, next, fp, base, len, acc),
+            Ok(Step::Enter(next, frame)) => Self::dispatch(this, next, frame.0, base, len, 0),
             Ok(Step::Reload) => {
                 let (ip, fp, mem) = this.reload();
                 Self::dispatch(this, ip, fp.0, mem.base, mem.len, 0)

@@ -32,10 +32,9 @@ struct Frame {
     ret_ip: *const Instr,
     /// The caller's frame base, as an index into the value stack.
     fp: usize,
-    /// The caller's instance, function and default memory (store indices).
+    /// The caller's instance and function (store indices).
     instance: u32,
     func: u32,
-    mem_index: u32,
 }
 
 /// `Executor::mem_index` of an instance without memories.
@@ -78,6 +77,8 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
         func,
         instance: 0,
         mem_index: NO_MEMORY,
+        code_base: std::ptr::null(),
+        first_defined_func: 0,
         fp_index: 0,
         ip: std::ptr::null(),
         stop: None,
@@ -213,6 +214,12 @@ struct Executor<'s, T> {
     instance: u32,
     /// The running instance's default memory (store index), or `NO_MEMORY`.
     mem_index: u32,
+    /// The code of the running instance's module's defined functions, which
+    /// `CallInternal` indexes: one load from the instruction to the callee.
+    code_base: *const CompiledFunc,
+    /// The store index of the running instance's first defined function;
+    /// the others follow it in order (instantiation allocates them so).
+    first_defined_func: u32,
     /// The running frame's base, as an index into `stack`.
     fp_index: usize,
     /// Where to continue after a `Step::Reload`.
@@ -226,6 +233,9 @@ struct Executor<'s, T> {
 enum Step {
     /// To this instruction of the same frame, with this accumulator.
     Next(*const Instr, u64),
+    /// Into a new frame (a call) or back to a caller's (a return) of the
+    /// same instance, whose default memory is the one in use.
+    Enter(*const Instr, Fp),
     /// To `Executor::ip`, after a call, return or memory growth changed the
     /// frame, the instance or the memory's length.
     Reload,
@@ -263,9 +273,14 @@ impl<T> Executor<'_, T> {
         Ok(code.code.as_ptr())
     }
 
-    /// The store index of `instance`'s default memory, or `NO_MEMORY`.
-    fn mem0_index(&self, instance: u32) -> u32 {
-        self.store.opaque.instances[instance as usize].memories.first().copied().unwrap_or(NO_MEMORY)
+    /// Makes `instance` the running one: its default memory and its code.
+    fn switch_instance(&mut self, instance: u32) {
+        let entity = &self.store.opaque.instances[instance as usize];
+        let module = entity.module.inner();
+        self.instance = instance;
+        self.mem_index = entity.memories.first().copied().unwrap_or(NO_MEMORY);
+        self.code_base = module.code.as_ptr();
+        self.first_defined_func = entity.funcs.get(module.num_imported_funcs as usize).copied().unwrap_or(0);
     }
 
     /// The running instance's default memory as the handlers see it.
@@ -295,8 +310,7 @@ impl<T> Executor<'_, T> {
         self.stack[..params].copy_from_slice(&cells[..params]);
         self.ip = self.enter(code, 0).map_err(|t| (Stop::Trap(t), entry))?;
         self.fp_index = 0;
-        self.instance = instance;
-        self.mem_index = self.mem0_index(instance);
+        self.switch_instance(instance);
         match self.execute() {
             Ok(()) => {
                 let n = cells.len();
@@ -332,12 +346,14 @@ impl<T> Executor<'_, T> {
         macro_rules! return_to_caller {
             () => {{
                 let Some(frame) = self.frames.pop() else { return Ok(Step::Done) };
-                self.ip = frame.ret_ip;
                 self.fp_index = frame.fp;
                 self.func = frame.func;
-                self.instance = frame.instance;
-                self.mem_index = frame.mem_index;
-                return Ok(Step::Reload);
+                if frame.instance != self.instance {
+                    self.switch_instance(frame.instance);
+                    self.ip = frame.ret_ip;
+                    return Ok(Step::Reload);
+                }
+                return Ok(Step::Enter(frame.ret_ip, self.fp_at(frame.fp)));
             }};
         }
         // SAFETY: the translator ends every code path with a return, branch
@@ -397,6 +413,17 @@ impl<T> Executor<'_, T> {
                 let start = self.fp_index + src.index();
                 self.stack.copy_within(start..start + len as usize, self.fp_index);
                 return_to_caller!()
+            }
+            Instr::CallInternal { func, base } => {
+                // SAFETY: the translator emits `CallInternal` only with the
+                // index of one of the module's defined functions, and
+                // `code_base` is the running instance's module's code.
+                let code = unsafe { &*self.code_base.add(func as usize) };
+                // SAFETY: `ip + 1` is the instruction after the call.
+                let ret_ip = unsafe { ip.add(1) };
+                let new_fp = self.fp_index + base.index();
+                let fp = self.enter_frame(code, self.first_defined_func + func, ret_ip, new_fp)?;
+                return Ok(Step::Enter(self.ip, fp));
             }
             Instr::Call { func, base } => {
                 let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
@@ -583,28 +610,32 @@ impl<T> Executor<'_, T> {
         let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque.funcs[callee as usize] else {
             return self.call_host(callee, ret_ip, new_fp);
         };
-        if self.frames.len() + 1 >= self.max_depth {
-            return Err(Trap::StackOverflow.into());
-        }
         let callee_instance = *callee_instance;
         // SAFETY: `code` points into a module kept alive by the entity.
         let code = unsafe { &**code };
+        let fp = self.enter_frame(code, callee, ret_ip, new_fp)?;
+        if callee_instance != self.instance {
+            self.switch_instance(callee_instance);
+            return Ok(Step::Reload);
+        }
+        Ok(Step::Enter(self.ip, fp))
+    }
+
+    /// Pushes the running function's frame (to continue at `ret_ip`) and
+    /// makes wasm function `func` (store index), whose code is `code`, the
+    /// running one with its frame at stack index `new_fp`. Returns the new
+    /// frame's pointer; `self.ip` is the callee's first instruction.
+    #[inline(always)]
+    fn enter_frame(&mut self, code: &CompiledFunc, func: u32, ret_ip: *const Instr, new_fp: usize) -> Result<Fp, Trap> {
+        if self.frames.len() + 1 >= self.max_depth {
+            return Err(Trap::StackOverflow);
+        }
         let entry = self.enter(code, new_fp)?;
-        self.frames.push(Frame {
-            ret_ip,
-            fp: self.fp_index,
-            instance: self.instance,
-            func: self.func,
-            mem_index: self.mem_index,
-        });
-        self.func = callee;
+        self.frames.push(Frame { ret_ip, fp: self.fp_index, instance: self.instance, func: self.func });
+        self.func = func;
         self.ip = entry;
         self.fp_index = new_fp;
-        if callee_instance != self.instance {
-            self.instance = callee_instance;
-            self.mem_index = self.mem0_index(callee_instance);
-        }
-        Ok(Step::Reload)
+        Ok(self.fp_at(new_fp))
     }
 
     /// Calls host function `callee` with its parameters at stack index

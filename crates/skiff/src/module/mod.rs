@@ -456,6 +456,7 @@ impl ModuleBuilder {
             types: &m.types,
             type_sigs: &m.type_sigs,
             func_types: &m.func_types,
+            num_imported_funcs: m.num_imported_funcs,
             fuel: m.engine.config().consume_fuel,
             interruptible: m.engine.config().epoch_interruption,
         };

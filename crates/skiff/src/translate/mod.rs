@@ -43,6 +43,8 @@ pub(crate) struct ModuleEnv<'a> {
     pub type_sigs: &'a [SigId],
     /// The type index of every function, imported ones first.
     pub func_types: &'a [u32],
+    /// How many of those are imported.
+    pub num_imported_funcs: u32,
     pub fuel: bool,
     /// Whether to emit [`Instr::CheckInterrupt`] where fuel would be charged.
     pub interruptible: bool,
@@ -687,7 +689,10 @@ impl<'a> FuncTranslator<'a> {
                 self.materialize_top(params);
                 let base = self.temp_slot(self.stack.len() - params);
                 self.truncate_stack(self.stack.len() - params);
-                self.emit(Instr::Call { func: function_index, base });
+                match function_index.checked_sub(self.env.num_imported_funcs) {
+                    Some(func) => self.emit(Instr::CallInternal { func, base }),
+                    None => self.emit(Instr::Call { func: function_index, base }),
+                };
                 for _ in 0..results {
                     self.push(Operand::Temp)?;
                 }

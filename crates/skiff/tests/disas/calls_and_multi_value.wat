@@ -17,6 +17,6 @@
 ;; function 1:
 ;; params=1 locals=1 consts=[] frame=3
 ;;    0: Copy { dst: s1, src: s0 }
-;;    1: Call { func: 0, base: s1 }
+;;    1: CallInternal { func: 0, base: s1 }
 ;;    2: I32Add(BinOp { dst: s1, lhs: s1, rhs: s2 })
 ;;    3: Return1 { src: s1 }
