@@ -335,6 +335,11 @@ macro_rules! for_each_numeric {
                 (I64GeS, I64GeSAcc, BrIfI64GeS, BrIfI64GeSAcc, i64_ge_s, BrIfI64LtS, BrIfI64LtSAcc),
                 (I64GeU, I64GeUAcc, BrIfI64GeU, BrIfI64GeUAcc, i64_ge_u, BrIfI64LtU, BrIfI64LtUAcc),
             ],
+            // `i32.and` feeding a branch: branch when the bits in common are
+            // not all zero (`…Nez`) or are (`…Eqz`). The flag tests of C code.
+            test_branch: [
+                (I32And, I32AndAcc, BrIfI32AndNez, BrIfI32AndNezAcc, BrIfI32AndEqz, BrIfI32AndEqzAcc),
+            ],
             load: [
             (I32Load, I32LoadAcc, i32_load),
             (I64Load, I64LoadAcc, i64_load),
@@ -363,6 +368,8 @@ macro_rules! define_instrs {
         unary: [$(($un:ident, $un_acc:ident, $un_f:ident)),* $(,)?],
         compare_branch: [$(($cmp:ident, $cmp_acc:ident, $br:ident, $br_acc:ident, $cmp_f:ident,
             $neg:ident, $neg_acc:ident)),* $(,)?],
+        test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
+            $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
         load: [$(($ld:ident, $ld_acc:ident, $ld_f:ident)),* $(,)?],
         store: [$($st:ident),* $(,)?],
         other: { $($(#[$doc:meta])* $other:ident $({ $($field:ident : $fty:ty),* $(,)? })?, )* }
@@ -383,6 +390,7 @@ macro_rules! define_instrs {
             $($ld_acc(AccLoad),)*
             $($br(CmpBranch),)*
             $($br_acc(AccCmpBranch),)*
+            $($tb_nez(CmpBranch), $tb_nez_acc(AccCmpBranch), $tb_eqz(CmpBranch), $tb_eqz_acc(AccCmpBranch),)*
             $($st(Store),)*
             $($(#[$doc])* $other $({ $($field: $fty),* })?,)*
         }
@@ -398,12 +406,15 @@ macro_rules! define_instrs {
                     | Instr::BrIfEqzAcc { offset } => Some(offset),
                     $(Instr::$br(b) => Some(&mut b.offset),)*
                     $(Instr::$br_acc(b) => Some(&mut b.offset),)*
+                    $(Instr::$tb_nez(b) | Instr::$tb_eqz(b) => Some(&mut b.offset),)*
+                    $(Instr::$tb_nez_acc(b) | Instr::$tb_eqz_acc(b) => Some(&mut b.offset),)*
                     _ => None,
                 }
             }
 
             /// The compare-and-branch that branches when this comparison
-            /// (when `when` is true) or its negation (when false) holds.
+            /// (when `when` is true) or its negation (when false) holds, or
+            /// for an `i32.and`, when its result is non-zero (zero).
             /// Integer comparisons negate exactly; float ones do not (NaN).
             pub fn fuse_with_branch(&self, when: bool) -> Option<Instr> {
                 let offset = 0;
@@ -416,6 +427,14 @@ macro_rules! define_instrs {
                         let b = AccCmpBranch { rhs: o.rhs, offset };
                         if when { Instr::$br_acc(b) } else { Instr::$neg_acc(b) }
                     })*
+                    $(Instr::$tst(o) => {
+                        let b = CmpBranch { lhs: o.lhs, rhs: o.rhs, offset };
+                        if when { Instr::$tb_nez(b) } else { Instr::$tb_eqz(b) }
+                    })*
+                    $(Instr::$tst_acc(o) => {
+                        let b = AccCmpBranch { rhs: o.rhs, offset };
+                        if when { Instr::$tb_nez_acc(b) } else { Instr::$tb_eqz_acc(b) }
+                    })*
                     _ => return None,
                 })
             }
@@ -424,6 +443,7 @@ macro_rules! define_instrs {
             pub const COUNT: usize = [$(stringify!($bin)),* $(, stringify!($bin_acc))* $(, stringify!($un))*
                 $(, stringify!($un_acc))*
                 $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($br))* $(, stringify!($br_acc))*
+                $(, stringify!($tb_nez), stringify!($tb_nez_acc), stringify!($tb_eqz), stringify!($tb_eqz_acc))*
                 $(, stringify!($st))* $(, stringify!($other))*].len();
 
             /// Whether this instruction leaves its result in the accumulator

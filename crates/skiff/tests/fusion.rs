@@ -27,6 +27,23 @@ const WAT: &str = r#"(module
   (func (export "eqz_param_tee_br_if") (param i32) (result i32) (local i32)
     (block (br_if 0 (local.tee 1 (i32.eqz (local.get 0)))))
     (local.get 1))
+  ;; and; br_if, and; eqz; br_if: fused into a test-and-branch
+  (func (export "and_br_if") (param i32) (result i32)
+    (block (br_if 0 (i32.and (local.get 0) (i32.const 0x10))) (return (i32.const 0)))
+    (i32.const 1))
+  (func (export "and_eqz_br_if") (param i32) (result i32)
+    (block (br_if 0 (i32.eqz (i32.and (local.get 0) (i32.const 0x10)))) (return (i32.const 0)))
+    (i32.const 1))
+  ;; the and's result kept in a local must survive the fusion
+  (func (export "and_tee_br_if") (param i32) (result i32) (local i32)
+    (block (br_if 0 (local.tee 1 (i32.and (local.get 0) (i32.const 0x30)))))
+    (local.get 1))
+  ;; only the low 32 bits count, whatever sits above them in the cell
+  (func (export "and_of_wrapped") (param i32) (result i32)
+    (block (br_if 0 (i32.and (i32.wrap_i64 (i64.shl (i64.extend_i32_u (local.get 0)) (i64.const 32)))
+                             (i32.const -1)))
+           (return (i32.const 0)))
+    (i32.const 1))
   ;; and the branch must still go the right way
   (func (export "tee_br_if_taken") (param i32) (result i32) (local i32)
     (block (br_if 0 (local.tee 1 (i32.eq (local.get 0) (i32.const 46)))) (return (i32.const 100)))
@@ -53,6 +70,13 @@ fn locals_written_by_tee_survive_branch_fusion() {
     assert_eq!(call("eqz_tee_br_if", 30), 1);
     assert_eq!(call("eqz_param_tee_br_if", 0), 1);
     assert_eq!(call("eqz_param_tee_br_if", 5), 0);
+    assert_eq!(call("and_br_if", 0x13), 1);
+    assert_eq!(call("and_br_if", 0x0f), 0);
+    assert_eq!(call("and_eqz_br_if", 0x13), 0);
+    assert_eq!(call("and_eqz_br_if", 0x0f), 1);
+    assert_eq!(call("and_tee_br_if", 0x17), 0x10);
+    assert_eq!(call("and_tee_br_if", 0x0f), 0);
+    assert_eq!(call("and_of_wrapped", -1), 0);
     assert_eq!(call("tee_br_if_taken", 46), 201);
     assert_eq!(call("tee_br_if_taken", 45), 100);
 }

@@ -250,11 +250,7 @@ impl<T> Executor<'_, T> {
     fn enter(&mut self, code: &CompiledFunc, fp: usize) -> Result<*const Instr, Trap> {
         let needed = fp + code.frame_size as usize;
         if needed > self.stack.len() {
-            if needed > self.max_cells {
-                return Err(Trap::StackOverflow);
-            }
-            let new_len = needed.max(self.stack.len() * 2).clamp(1024, self.max_cells.max(needed));
-            self.stack.resize(new_len, 0);
+            self.grow_stack(needed)?;
         }
         let start = fp + code.num_params as usize;
         let init = &code.frame_init;
@@ -271,6 +267,20 @@ impl<T> Executor<'_, T> {
             cells.copy_from_slice(init);
         }
         Ok(code.code.as_ptr())
+    }
+
+    /// Makes the value stack at least `needed` cells long. Out of line and
+    /// cold: it runs a few times per executor, and keeping its code out of
+    /// the call handlers keeps their hot path short.
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, needed: usize) -> Result<(), Trap> {
+        if needed > self.max_cells {
+            return Err(Trap::StackOverflow);
+        }
+        let new_len = needed.max(self.stack.len() * 2).clamp(1024, self.max_cells.max(needed));
+        self.stack.resize(new_len, 0);
+        Ok(())
     }
 
     /// Makes `instance` the running one: its default memory and its code.

@@ -16,6 +16,8 @@ macro_rules! define_numeric_eval {
         unary: [$(($un:ident, $un_acc:ident, $un_f:ident)),* $(,)?],
         compare_branch: [$(($cmp:ident, $cmp_acc:ident, $br:ident, $br_acc:ident, $cmp_f:ident,
             $neg:ident, $neg_acc:ident)),* $(,)?],
+        test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
+            $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
         load: [$(($ld:ident, $ld_acc:ident, $ld_f:ident)),* $(,)?],
     ) => {
         /// Executes `instr` if it is numeric: `Ok(Some(result))`, which is
@@ -69,6 +71,10 @@ macro_rules! define_numeric_eval {
             match instr {
                 $(Instr::$br(b) => Some((sem::$cmp_f(fp.get(b.lhs), fp.get(b.rhs)) == Ok(1), b.offset)),)*
                 $(Instr::$br_acc(b) => Some((sem::$cmp_f(acc, fp.get(b.rhs)) == Ok(1), b.offset)),)*
+                $(Instr::$tb_nez(b) => Some(((fp.get(b.lhs) & fp.get(b.rhs)) as u32 != 0, b.offset)),)*
+                $(Instr::$tb_nez_acc(b) => Some(((acc & fp.get(b.rhs)) as u32 != 0, b.offset)),)*
+                $(Instr::$tb_eqz(b) => Some(((fp.get(b.lhs) & fp.get(b.rhs)) as u32 == 0, b.offset)),)*
+                $(Instr::$tb_eqz_acc(b) => Some(((acc & fp.get(b.rhs)) as u32 == 0, b.offset)),)*
                 _ => None,
             }
         }

@@ -15,10 +15,9 @@
 ;;
 ;; function 0:
 ;; params=1 locals=2 consts=[1, 3] frame=7
-;;    0: BrIfI32GeU(CmpBranch { lhs: s1, rhs: s0, offset: 6 })
-;;    1: I32And(BinOp { dst: s5, lhs: s1, rhs: s2 })
-;;    2: BrIfNezAcc { offset: 2 }
-;;    3: I32Add(BinOp { dst: s1, lhs: s1, rhs: s3 })
-;;    4: I32Add(BinOp { dst: s1, lhs: s1, rhs: s2 })
-;;    5: Br { offset: -5 }
-;;    6: Return1 { src: s1 }
+;;    0: BrIfI32GeU(CmpBranch { lhs: s1, rhs: s0, offset: 5 })
+;;    1: BrIfI32AndNez(CmpBranch { lhs: s1, rhs: s2, offset: 2 })
+;;    2: I32Add(BinOp { dst: s1, lhs: s1, rhs: s3 })
+;;    3: I32Add(BinOp { dst: s1, lhs: s1, rhs: s2 })
+;;    4: Br { offset: -4 }
+;;    5: Return1 { src: s1 }

@@ -1,0 +1,72 @@
+;; The `loops` benchmark kernel (benches/kernels/loops.wat): its inner loop
+;; is one instruction per wasm operator or fused pair.
+;; Nested counting loops with integer arithmetic; returns a checksum.
+;; Outer loop runs n times, inner loop runs 1000 times per outer iteration.
+(module
+  (func (export "run") (param $n i32) (result i64)
+    (local $i i32)
+    (local $j i32)
+    (local $acc i64)
+    (local $x i32)
+    (local.set $acc (i64.const 0x9e3779b97f4a7c15))
+    (local.set $x (i32.const 1))
+    (block $outer_done
+      (loop $outer
+        (br_if $outer_done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $j (i32.const 0))
+        (block $inner_done
+          (loop $inner
+            (br_if $inner_done (i32.ge_u (local.get $j) (i32.const 1000)))
+            ;; x = x * 1664525 + 1013904223 + j
+            (local.set $x
+              (i32.add
+                (i32.add (i32.mul (local.get $x) (i32.const 1664525))
+                         (i32.const 1013904223))
+                (local.get $j)))
+            ;; acc = rotl(acc ^ x, 5) + (i ^ (x >> 7))
+            (local.set $acc
+              (i64.add
+                (i64.rotl (i64.xor (local.get $acc) (i64.extend_i32_u (local.get $x)))
+                          (i64.const 5))
+                (i64.extend_i32_u
+                  (i32.xor (local.get $i) (i32.shr_u (local.get $x) (i32.const 7))))))
+            ;; occasionally fold in a division to keep the mix varied
+            (if (i32.eqz (i32.and (local.get $j) (i32.const 15)))
+              (then
+                (local.set $acc
+                  (i64.sub (local.get $acc)
+                           (i64.extend_i32_u
+                             (i32.rem_u (local.get $x)
+                                        (i32.add (local.get $j) (i32.const 7))))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $inner)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $outer)))
+    (local.get $acc)))
+
+;; ---- expected interpreter code (SKIFF_BLESS=1 regenerates) ----
+;;
+;; function 0:
+;; params=1 locals=5 consts=[11400714819323198485, 1, 0, 1000, 1664525, 1013904223, 5, 7, 15] frame=21
+;;    0: Copy { dst: s3, src: s5 }
+;;    1: Copy { dst: s4, src: s6 }
+;;    2: BrIfI32GeU(CmpBranch { lhs: s1, rhs: s0, offset: 19 })
+;;    3: Copy { dst: s2, src: s7 }
+;;    4: BrIfI32GeU(CmpBranch { lhs: s2, rhs: s8, offset: 15 })
+;;    5: I32Mul(BinOp { dst: s17, lhs: s4, rhs: s9 })
+;;    6: I32AddAcc(AccBinOp { dst: s17, rhs: s10 })
+;;    7: I32AddAcc(AccBinOp { dst: s4, rhs: s2 })
+;;    8: I64XorAcc(AccBinOp { dst: s17, rhs: s3 })
+;;    9: I64RotlAcc(AccBinOp { dst: s17, rhs: s11 })
+;;   10: I32ShrU(BinOp { dst: s19, lhs: s4, rhs: s12 })
+;;   11: I32XorAcc(AccBinOp { dst: s18, rhs: s1 })
+;;   12: I64AddAcc(AccBinOp { dst: s3, rhs: s17 })
+;;   13: BrIfI32AndNez(CmpBranch { lhs: s2, rhs: s13, offset: 4 })
+;;   14: I32Add(BinOp { dst: s19, lhs: s2, rhs: s12 })
+;;   15: I32RemU(BinOp { dst: s18, lhs: s4, rhs: s19 })
+;;   16: I64Sub(BinOp { dst: s3, lhs: s3, rhs: s18 })
+;;   17: I32Add(BinOp { dst: s2, lhs: s2, rhs: s6 })
+;;   18: Br { offset: -14 }
+;;   19: I32Add(BinOp { dst: s1, lhs: s1, rhs: s6 })
+;;   20: Br { offset: -18 }
+;;   21: Return1 { src: s3 }
