@@ -157,6 +157,27 @@ impl OperandWord {
     }
 }
 
+/// `dst = memory0[(base + (index << shift)) + offset]`: an array element.
+/// The address is computed in 32 bits, as the `i32.shl` and `i32.add` it
+/// replaces would; only then is the offset added, as for any load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct ScaledLoad {
+    pub dst: Slot,
+    pub base: Slot,
+    pub index: Slot,
+    pub shift: u8,
+    pub offset: u16,
+}
+
+impl ScaledLoad {
+    /// The effective 32-bit address before the offset.
+    #[inline(always)]
+    pub fn address(base: u64, index: u64, shift: u8) -> u64 {
+        u64::from((base as u32).wrapping_add((index as u32) << (shift & 31)))
+    }
+}
+
 /// `memory0[addr + offset] = value`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Store {
@@ -341,20 +362,20 @@ macro_rules! for_each_numeric {
                 (I32And, I32AndAcc, BrIfI32AndNez, BrIfI32AndNezAcc, BrIfI32AndEqz, BrIfI32AndEqzAcc),
             ],
             load: [
-            (I32Load, I32LoadAcc, i32_load),
-            (I64Load, I64LoadAcc, i64_load),
-            (F32Load, F32LoadAcc, f32_load),
-            (F64Load, F64LoadAcc, f64_load),
-            (I32Load8S, I32Load8SAcc, i32_load8_s),
-            (I32Load8U, I32Load8UAcc, i32_load8_u),
-            (I32Load16S, I32Load16SAcc, i32_load16_s),
-            (I32Load16U, I32Load16UAcc, i32_load16_u),
-            (I64Load8S, I64Load8SAcc, i64_load8_s),
-            (I64Load8U, I64Load8UAcc, i64_load8_u),
-            (I64Load16S, I64Load16SAcc, i64_load16_s),
-            (I64Load16U, I64Load16UAcc, i64_load16_u),
-            (I64Load32S, I64Load32SAcc, i64_load32_s),
-            (I64Load32U, I64Load32UAcc, i64_load32_u),
+            (I32Load, I32LoadAcc, I32LoadScaled, i32_load),
+            (I64Load, I64LoadAcc, I64LoadScaled, i64_load),
+            (F32Load, F32LoadAcc, F32LoadScaled, f32_load),
+            (F64Load, F64LoadAcc, F64LoadScaled, f64_load),
+            (I32Load8S, I32Load8SAcc, I32Load8SScaled, i32_load8_s),
+            (I32Load8U, I32Load8UAcc, I32Load8UScaled, i32_load8_u),
+            (I32Load16S, I32Load16SAcc, I32Load16SScaled, i32_load16_s),
+            (I32Load16U, I32Load16UAcc, I32Load16UScaled, i32_load16_u),
+            (I64Load8S, I64Load8SAcc, I64Load8SScaled, i64_load8_s),
+            (I64Load8U, I64Load8UAcc, I64Load8UScaled, i64_load8_u),
+            (I64Load16S, I64Load16SAcc, I64Load16SScaled, i64_load16_s),
+            (I64Load16U, I64Load16UAcc, I64Load16UScaled, i64_load16_u),
+            (I64Load32S, I64Load32SAcc, I64Load32SScaled, i64_load32_s),
+            (I64Load32U, I64Load32UAcc, I64Load32UScaled, i64_load32_u),
             ],
             $($rest)*
         }
@@ -370,7 +391,7 @@ macro_rules! define_instrs {
             $neg:ident, $neg_acc:ident)),* $(,)?],
         test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
             $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
-        load: [$(($ld:ident, $ld_acc:ident, $ld_f:ident)),* $(,)?],
+        load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_f:ident)),* $(,)?],
         store: [$($st:ident),* $(,)?],
         other: { $($(#[$doc:meta])* $other:ident $({ $($field:ident : $fty:ty),* $(,)? })?, )* }
     ) => {
@@ -388,6 +409,7 @@ macro_rules! define_instrs {
             $($un_acc(AccUnOp),)*
             $($ld(Load),)*
             $($ld_acc(AccLoad),)*
+            $($ld_sc(ScaledLoad),)*
             $($br(CmpBranch),)*
             $($br_acc(AccCmpBranch),)*
             $($tb_nez(CmpBranch), $tb_nez_acc(AccCmpBranch), $tb_eqz(CmpBranch), $tb_eqz_acc(AccCmpBranch),)*
@@ -442,7 +464,7 @@ macro_rules! define_instrs {
             /// How many kinds of instruction there are.
             pub const COUNT: usize = [$(stringify!($bin)),* $(, stringify!($bin_acc))* $(, stringify!($un))*
                 $(, stringify!($un_acc))*
-                $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($br))* $(, stringify!($br_acc))*
+                $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($ld_sc))* $(, stringify!($br))* $(, stringify!($br_acc))*
                 $(, stringify!($tb_nez), stringify!($tb_nez_acc), stringify!($tb_eqz), stringify!($tb_eqz_acc))*
                 $(, stringify!($st))* $(, stringify!($other))*].len();
 
@@ -450,7 +472,18 @@ macro_rules! define_instrs {
             /// (every numeric instruction does), so the next may use it.
             pub fn sets_acc(&self) -> bool {
                 matches!(self, $(Instr::$bin(_))|* | $(Instr::$bin_acc(_))|* | $(Instr::$un(_))|* | $(Instr::$un_acc(_))|*
-                    | $(Instr::$ld(_))|* | $(Instr::$ld_acc(_))|*)
+                    | $(Instr::$ld(_))|* | $(Instr::$ld_acc(_))|* | $(Instr::$ld_sc(_))|*)
+            }
+
+            /// This load, addressing `base + (index << shift)` (plus its
+            /// offset, if that fits in 16 bits) instead of one slot.
+            pub fn with_scaled_address(&self, base: Slot, index: Slot, shift: u8) -> Option<Instr> {
+                Some(match *self {
+                    $(Instr::$ld(op) => Instr::$ld_sc(ScaledLoad {
+                        dst: op.dst, base, index, shift, offset: u16::try_from(op.offset).ok()?,
+                    }),)*
+                    _ => return None,
+                })
             }
 
             /// This operator or load, taking its (left) operand or address
@@ -475,6 +508,7 @@ macro_rules! define_instrs {
                     $(Instr::$un_acc(op) => Some(&mut op.dst),)*
                     $(Instr::$ld(op) => Some(&mut op.dst),)*
                     $(Instr::$ld_acc(op) => Some(&mut op.dst),)*
+                    $(Instr::$ld_sc(op) => Some(&mut op.dst),)*
                     Instr::Copy { dst, .. }
                     | Instr::Select { dst, .. }
                     | Instr::GlobalGet { dst, .. }

@@ -44,6 +44,29 @@ const WAT: &str = r#"(module
                              (i32.const -1)))
            (return (i32.const 0)))
     (i32.const 1))
+  ;; base + (index << k) feeding a load becomes one scaled load
+  (memory 1)
+  (data (i32.const 0) "\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10\11\12\13")
+  (func (export "scaled_i32") (param i32) (result i32)
+    (i32.load (i32.add (i32.const 4) (i32.shl (local.get 0) (i32.const 2)))))
+  (func (export "scaled_offset_u8") (param i32) (result i32)
+    (i32.load8_u offset=3 (i32.add (i32.shl (local.get 0) (i32.const 1)) (i32.const 1))))
+  ;; the 32-bit sum wraps before the offset is added
+  (func (export "scaled_wraps") (param i32) (result i32)
+    (i32.load8_u offset=2 (i32.add (i32.const -4) (i32.shl (local.get 0) (i32.const 1)))))
+  ;; shift counts are taken modulo 32
+  (func (export "scaled_shift_mod") (param i32) (result i32)
+    (i32.load8_u (i32.add (i32.const 1) (i32.shl (local.get 0) (i32.const 33)))))
+  ;; out of bounds still traps
+  (func (export "scaled_oob") (param i32) (result i32)
+    (i32.load (i32.add (i32.const 65532) (i32.shl (local.get 0) (i32.const 2)))))
+  ;; the shifted value kept in a local: no fusion, the local must be written
+  (func (export "scaled_tee") (param i32) (result i32) (local i32)
+    (drop (i32.load8_u (i32.add (i32.const 1) (local.tee 1 (i32.shl (local.get 0) (i32.const 3))))))
+    (local.get 1))
+  ;; the shifted value added to itself
+  (func (export "scaled_twice") (param i32) (result i32) (local i32)
+    (i32.load8_u (i32.add (local.tee 1 (i32.shl (local.get 0) (i32.const 1))) (local.get 1))))
   ;; and the branch must still go the right way
   (func (export "tee_br_if_taken") (param i32) (result i32) (local i32)
     (block (br_if 0 (local.tee 1 (i32.eq (local.get 0) (i32.const 46)))) (return (i32.const 100)))
@@ -56,6 +79,18 @@ fn call(name: &str, arg: i32) -> i32 {
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
     instance.get_typed_func::<i32, i32>(&mut store, name).unwrap().call(&mut store, arg).unwrap()
+}
+
+#[test]
+fn scaled_loads_bounds_check_the_final_address() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, WAT).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let oob = instance.get_typed_func::<i32, i32>(&mut store, "scaled_oob").unwrap();
+    assert_eq!(oob.call(&mut store, 0).unwrap(), 0);
+    let err = oob.call(&mut store, 1).unwrap_err();
+    assert_eq!(err.downcast_ref::<skiff::Trap>(), Some(&skiff::Trap::MemoryOutOfBounds));
 }
 
 #[test]
@@ -77,6 +112,12 @@ fn locals_written_by_tee_survive_branch_fusion() {
     assert_eq!(call("and_tee_br_if", 0x17), 0x10);
     assert_eq!(call("and_tee_br_if", 0x0f), 0);
     assert_eq!(call("and_of_wrapped", -1), 0);
+    assert_eq!(call("scaled_i32", 1), 0x0b0a0908);
+    assert_eq!(call("scaled_offset_u8", 3), 10);
+    assert_eq!(call("scaled_wraps", 3), 4);
+    assert_eq!(call("scaled_shift_mod", 5), 11);
+    assert_eq!(call("scaled_tee", 2), 16);
+    assert_eq!(call("scaled_twice", 3), 12);
     assert_eq!(call("tee_br_if_taken", 46), 201);
     assert_eq!(call("tee_br_if_taken", 45), 100);
 }

@@ -7,7 +7,7 @@
 
 use super::num;
 use super::{Fp, Mem};
-use crate::ir::{BranchOffset, Instr, OperandWord, for_each_numeric};
+use crate::ir::{BranchOffset, Instr, OperandWord, ScaledLoad, for_each_numeric};
 use crate::trap::Trap;
 
 macro_rules! define_numeric_eval {
@@ -18,7 +18,7 @@ macro_rules! define_numeric_eval {
             $neg:ident, $neg_acc:ident)),* $(,)?],
         test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
             $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
-        load: [$(($ld:ident, $ld_acc:ident, $ld_f:ident)),* $(,)?],
+        load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_f:ident)),* $(,)?],
     ) => {
         /// Executes `instr` if it is numeric: `Ok(Some(result))`, which is
         /// also the new accumulator. `Ok(None)` for any other instruction.
@@ -56,6 +56,12 @@ macro_rules! define_numeric_eval {
                 })*
                 $(Instr::$ld_acc(op) => {
                     let v = sem::$ld_f(mem, acc, op.offset)?;
+                    fp.set(op.dst, v);
+                    v
+                })*
+                $(Instr::$ld_sc(op) => {
+                    let addr = ScaledLoad::address(fp.get(op.base), fp.get(op.index), op.shift);
+                    let v = sem::$ld_f(mem, addr, u32::from(op.offset))?;
                     fp.set(op.dst, v);
                     v
                 })*

@@ -379,8 +379,39 @@ impl<'a> FuncTranslator<'a> {
         let offset = self.memory0_offset(memarg)?;
         let addr = self.pop();
         let dst = self.next_temp();
-        let instr = self.with_acc_operand(make(Load { dst, addr, offset }), Some(addr));
+        let load = make(Load { dst, addr, offset });
+        if let Some(scaled) = self.scaled_address(addr).and_then(|(b, i, s)| load.with_scaled_address(b, i, s)) {
+            // The `i32.shl` and `i32.add` that computed the address go.
+            self.code.truncate(self.code.len() - 2);
+            return self.emit_result(scaled);
+        }
+        let instr = self.with_acc_operand(load, Some(addr));
         self.emit_result(instr)
+    }
+
+    /// `(base, index, shift)` when the address in `addr` was just computed
+    /// as `base + (index << shift)` by the last two instructions, an
+    /// `i32.shl` by a constant feeding an `i32.add` through the accumulator
+    /// (how compilers index arrays), both writing temporaries only: the load
+    /// can then do that arithmetic itself, and the two need not run.
+    fn scaled_address(&self, addr: Slot) -> Option<(Slot, Slot, u8)> {
+        if self.fresh_result() != Some(addr) || !self.is_temp(addr) {
+            return None;
+        }
+        let [.., Instr::I32Shl(shl), Instr::I32AddAcc(add)] = self.code[..] else { return None };
+        // If the add's other operand is the shift's own result, the fused
+        // load would read that slot without the shift having written it.
+        if !self.is_temp(shl.dst) || add.rhs == shl.dst {
+            return None;
+        }
+        let shift = self.const_value(shl.rhs)?;
+        Some((add.rhs, shl.lhs, (shift & 31) as u8))
+    }
+
+    /// The value of `slot` if it is one of the function's constants.
+    fn const_value(&self, slot: Slot) -> Option<u64> {
+        let index = slot.0.checked_sub(self.consts_base)?;
+        self.consts.get(index as usize).copied()
     }
 
     fn store(&mut self, memarg: &MemArg, make: fn(Store) -> Instr) -> Result<()> {

@@ -14,10 +14,8 @@
 ;;
 ;; function 0:
 ;; params=2 locals=2 consts=[2] frame=6
-;;    0: I32Shl(BinOp { dst: s4, lhs: s0, rhs: s2 })
-;;    1: I32AddAcc(AccBinOp { dst: s3, rhs: s1 })
-;;    2: I32LoadAcc(AccLoad { dst: s3, offset: 4 })
-;;    3: Return1 { src: s3 }
+;;    0: I32LoadScaled(ScaledLoad { dst: s3, base: s1, index: s0, shift: 2, offset: 4 })
+;;    1: Return1 { src: s3 }
 ;;
 ;; function 1:
 ;; params=2 locals=2 consts=[] frame=4
