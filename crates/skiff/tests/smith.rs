@@ -11,6 +11,15 @@
 //! exported function, and after each call every exported memory, global and
 //! table.
 //!
+//! The generated module is edited before both engines run it, the same way
+//! for both: wasm-smith's loop and call budget is exported and refilled
+//! before each call (`export_global`), declared locals start non-zero
+//! (`nonzero_locals`), half of the modules fold their locals into an
+//! exported global at every function exit (`observe_locals`), and NaN bits
+//! are canonicalized where they would become visible (`hide_nan_payloads`).
+//! wasmi then gets an equivalent copy that avoids its known bugs
+//! (`wasmi_copy`).
+//!
 //! `SKIFF_SMITH_SEEDS=start..end` (or a single seed) runs other seeds than
 //! the default range; a divergence prints the seed, the call and both
 //! outcomes, and writes the module to `<target>/smith-failures/seed-N.wasm`.
@@ -26,7 +35,7 @@ use std::time::Instant;
 
 /// The seeds a plain `cargo test` runs: sized so that this test takes well
 /// under a minute in a debug build on the two-core development machine.
-const DEFAULT_SEEDS: Range<u64> = 0..300;
+const DEFAULT_SEEDS: Range<u64> = 0..600;
 
 /// The budget of wasm-smith's termination instrumentation, given afresh to
 /// every call (and to the start function): every function entry and loop
@@ -165,6 +174,19 @@ fn smith_config(rng: &mut Rng) -> wasm_smith::Config {
     // NaN payloads are hidden by `hide_nan_payloads` instead, which leaves
     // chains of float operations intact.
     c.canonicalize_nans = false;
+    // wasm-smith picks each instruction uniformly among those that fit, so
+    // in a module with every kind a comparison is seldom followed by a
+    // `local.tee` and a branch (the shape whose fusion lost the write). Half
+    // of the seeds keep integer arithmetic, locals, control and `select`,
+    // and only some of the other kinds.
+    if rng.chance(1, 2) {
+        use wasm_smith::InstructionKind as K;
+        let mut kinds = vec![K::NumericInt, K::Variable, K::Control, K::Parametric];
+        kinds.extend(
+            [K::Numeric, K::MemoryInt, K::Memory, K::Table, K::Reference].into_iter().filter(|_| rng.chance(1, 3)),
+        );
+        c.allowed_instructions = wasm_smith::InstructionKinds::new(&kinds);
+    }
     c
 }
 
@@ -177,7 +199,184 @@ fn generate(seed: u64) -> Option<Vec<u8>> {
     let mut u = Unstructured::new(&bytes);
     let mut module = wasm_smith::Module::new(config, &mut u).ok()?;
     let fuel_global = module.ensure_termination(SMITH_FUEL).ok()?;
-    Some(hide_nan_payloads(&export_global(&module.to_bytes(), fuel_global, FUEL_EXPORT)))
+    let mut wasm = export_global(&module.to_bytes(), fuel_global, FUEL_EXPORT);
+    // Half of the seeds keep the ends of functions as generated, since the
+    // observation code sits between the last value computed and the return.
+    if rng.chance(1, 2) {
+        let (observed, probe) = observe_locals(&wasm);
+        wasm = export_global(&observed, probe, LOCALS_EXPORT);
+    }
+    Some(hide_nan_payloads(&nonzero_locals(&wasm)))
+}
+
+/// The name under which `observe_locals`'s global is exported.
+const LOCALS_EXPORT: &str = "skiff-smith-locals";
+
+/// Adds a mutable i64 global and, before every `return` and the final `end`
+/// of every function, code that folds the values of all the function's
+/// number locals into it (`g = g * P ^ local`). Generated code leaves most
+/// locals unread at the end, so a wrong value in a local (a lost or
+/// misdirected write) would otherwise go unseen. Returns the module and the
+/// global's index.
+fn observe_locals(wasm: &[u8]) -> (Vec<u8>, u32) {
+    use wasm_encoder::{Encode, Instruction as I};
+    use wasmparser::{BinaryReader, Operator as O, ValType as V};
+    let mut sections = sections(wasm);
+    let mut params: Vec<Vec<V>> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut globals = 0;
+    for (id, data) in &sections {
+        let reader = BinaryReader::new(data, 0);
+        match *id {
+            TYPE_SECTION => {
+                let reader = wasmparser::TypeSectionReader::new(reader).unwrap();
+                params = reader.into_iter_err_on_gc_types().map(|ty| ty.unwrap().params().to_vec()).collect();
+            }
+            FUNCTION_SECTION => {
+                func_types =
+                    wasmparser::FunctionSectionReader::new(reader).unwrap().into_iter().map(|t| t.unwrap()).collect()
+            }
+            IMPORT_SECTION => {
+                let reader = wasmparser::ImportSectionReader::new(reader).unwrap();
+                let imported =
+                    reader.into_imports().filter(|i| matches!(i.as_ref().unwrap().ty, wasmparser::TypeRef::Global(_)));
+                globals += imported.count() as u32;
+            }
+            GLOBAL_SECTION => globals += wasmparser::GlobalSectionReader::new(reader).unwrap().count(),
+            _ => {}
+        }
+    }
+    let probe = globals;
+    let mut new_globals = wasm_encoder::GlobalSection::new();
+    let ty = wasm_encoder::GlobalType { val_type: wasm_encoder::ValType::I64, mutable: true, shared: false };
+    new_globals.global(ty, &wasm_encoder::ConstExpr::i64_const(0));
+    match sections.iter().position(|(id, _)| *id == GLOBAL_SECTION) {
+        Some(i) => append_entries(&mut sections[i].1, &new_globals),
+        None => {
+            // Before the export (7), start, element, code, data and data
+            // count sections.
+            let at = sections.iter().position(|(id, _)| (7..=12).contains(id)).unwrap_or(sections.len());
+            let mut encoded = Vec::new();
+            new_globals.encode(&mut encoded);
+            sections.insert(at, (GLOBAL_SECTION, strip_length_prefix(&encoded)));
+        }
+    }
+    let Some(code) = sections.iter().position(|(id, _)| *id == CODE_SECTION) else {
+        return (assemble(&sections), probe);
+    };
+    let data = &sections[code].1;
+    let reader = wasmparser::CodeSectionReader::new(BinaryReader::new(data, 0)).unwrap();
+    let mut new_code = wasm_encoder::CodeSection::new();
+    for (index, body) in reader.into_iter().enumerate() {
+        let body = body.unwrap();
+        let mut locals = params[func_types[index] as usize].clone();
+        let mut groups = body.get_locals_reader().unwrap();
+        for _ in 0..groups.get_count() {
+            let (n, ty) = groups.read().unwrap();
+            locals.extend(std::iter::repeat_n(ty, n as usize));
+        }
+        let mut fold = Vec::new();
+        for (local, ty) in locals.iter().enumerate() {
+            let widen: &[I] = match ty {
+                V::I32 => &[I::I64ExtendI32U],
+                V::I64 => &[],
+                V::F32 => &[I::I32ReinterpretF32, I::I64ExtendI32U],
+                V::F64 => &[I::I64ReinterpretF64],
+                _ => continue,
+            };
+            I::GlobalGet(probe).encode(&mut fold);
+            I::I64Const(0x100_0000_01b3).encode(&mut fold);
+            I::I64Mul.encode(&mut fold);
+            I::LocalGet(local as u32).encode(&mut fold);
+            widen.iter().for_each(|i| i.encode(&mut fold));
+            I::I64Xor.encode(&mut fold);
+            I::GlobalSet(probe).encode(&mut fold);
+        }
+        let range = body.range();
+        let mut ops = body.get_operators_reader().unwrap();
+        let mut out = Vec::new();
+        let mut copied = range.start as usize;
+        while !ops.eof() {
+            let (op, offset) = ops.read_with_offset().unwrap();
+            // The last `end` closes the function.
+            if matches!(op, O::Return) || (matches!(op, O::End) && ops.eof()) {
+                out.extend_from_slice(&data[copied..offset as usize]);
+                out.extend_from_slice(&fold);
+                copied = offset as usize;
+            }
+        }
+        out.extend_from_slice(&data[copied..range.end as usize]);
+        new_code.raw(&out);
+    }
+    let mut encoded = Vec::new();
+    new_code.encode(&mut encoded);
+    sections[code].1 = strip_length_prefix(&encoded);
+    (assemble(&sections), probe)
+}
+
+/// Starts every declared local of a number type at a distinct non-zero
+/// value instead of zero (by `const; local.set` at function entry). A write
+/// that the translator loses, like the `local.tee` a compare-and-branch
+/// fusion dropped, shows only if the value left in the local differs from
+/// the one that should have been written, and comparisons and most
+/// computations on small inputs write 0 or 1 into locals that start at 0.
+fn nonzero_locals(wasm: &[u8]) -> Vec<u8> {
+    use wasm_encoder::{Encode, Instruction as I};
+    use wasmparser::{BinaryReader, ValType as V};
+    let mut sections = sections(wasm);
+    let mut param_counts = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    for (id, data) in &sections {
+        if *id == TYPE_SECTION {
+            let reader = wasmparser::TypeSectionReader::new(BinaryReader::new(data, 0)).unwrap();
+            param_counts = reader.into_iter_err_on_gc_types().map(|ty| ty.unwrap().params().len()).collect();
+        } else if *id == FUNCTION_SECTION {
+            let reader = wasmparser::FunctionSectionReader::new(BinaryReader::new(data, 0)).unwrap();
+            func_types = reader.into_iter().map(|t| t.unwrap()).collect();
+        }
+    }
+    let Some(code) = sections.iter().position(|(id, _)| *id == CODE_SECTION) else {
+        return wasm.to_vec();
+    };
+    let data = &sections[code].1;
+    let reader = wasmparser::CodeSectionReader::new(BinaryReader::new(data, 0)).unwrap();
+    let mut new_code = wasm_encoder::CodeSection::new();
+    for (index, body) in reader.into_iter().enumerate() {
+        let body = body.unwrap();
+        let mut groups = body.get_locals_reader().unwrap();
+        let mut local = param_counts[func_types[index] as usize] as u32;
+        let mut entry = Vec::new();
+        for _ in 0..groups.get_count() {
+            let (n, ty) = groups.read().unwrap();
+            for _ in 0..n {
+                // Odd, different per local, and far from the small numbers
+                // the generated code computes.
+                let x = 0x5a5a_0001_u32.wrapping_add(local.wrapping_mul(0x0101_0002));
+                let init = match ty {
+                    V::I32 => Some(I::I32Const(x as i32)),
+                    V::I64 => Some(I::I64Const(((x as i64) << 32) | x as i64)),
+                    V::F32 => Some(I::F32Const((x as f32 + 0.5).into())),
+                    V::F64 => Some(I::F64Const((x as f64 + 0.25).into())),
+                    _ => None,
+                };
+                if let Some(init) = init {
+                    init.encode(&mut entry);
+                    I::LocalSet(local).encode(&mut entry);
+                }
+                local += 1;
+            }
+        }
+        let code_start = groups.original_position() as usize;
+        let range = body.range();
+        let mut new_body = data[range.start as usize..code_start].to_vec();
+        new_body.extend_from_slice(&entry);
+        new_body.extend_from_slice(&data[code_start..range.end as usize]);
+        new_code.raw(&new_body);
+    }
+    let mut encoded = Vec::new();
+    new_code.encode(&mut encoded);
+    sections[code].1 = strip_length_prefix(&encoded);
+    assemble(&sections)
 }
 
 /// The sections of a well-formed binary, as (id, contents), in order.
@@ -205,6 +404,7 @@ fn assemble(sections: &[(u8, Vec<u8>)]) -> Vec<u8> {
 const TYPE_SECTION: u8 = 1;
 const IMPORT_SECTION: u8 = 2;
 const FUNCTION_SECTION: u8 = 3;
+const GLOBAL_SECTION: u8 = 6;
 const EXPORT_SECTION: u8 = 7;
 const CODE_SECTION: u8 = 10;
 
@@ -342,7 +542,7 @@ fn hide_nan_payloads(wasm: &[u8]) -> Vec<u8> {
 
 /// Appends the entries of `extra` to a section's contents (a count and the
 /// entries).
-fn append_entries(data: &mut Vec<u8>, extra: &(impl wasm_encoder::Encode + wasm_encoder::Section)) {
+fn append_entries(data: &mut Vec<u8>, extra: &impl wasm_encoder::Section) {
     let mut encoded = Vec::new();
     extra.encode(&mut encoded);
     let extra = strip_length_prefix(&encoded);
@@ -364,63 +564,195 @@ fn strip_length_prefix(data: &[u8]) -> Vec<u8> {
     data[start..].to_vec()
 }
 
-/// wasmi 2.0.0 picks the wrong operand of a `select` whose condition is an
-/// `i32.eqz` (or `i32.eq`/`i32.ne` with a constant 0, or `ref.is_null`, which
-/// it translates as a comparison with 0) computed right before it:
-/// `(select (i32.const 1) (local.get 0) (i32.eqz (local.get 0)))` returns 1
-/// for 5 (its translator folds the comparison into the `select` and swaps
-/// the operands the wrong way round). wasm-smith emits that shape often (it
-/// guards divisors with it when traps are disallowed), so the reference would
-/// be wrong on many seeds. wasmi therefore runs a copy of each module in
-/// which every comparison that feeds a `select` directly goes through
-/// `i32.const 1; i32.and`: the same value (a comparison gives 0 or 1), but no
-/// longer a comparison that wasmi could fold. skiff runs the module as
-/// generated, so its own handling of the shape is still checked. Returns the
-/// copy and how many `select`s it changed.
-fn dodge_wasmi_select_bug(wasm: &[u8]) -> (Vec<u8>, usize) {
-    use wasmparser::Operator as O;
+// --- the module wasmi runs ----------------------------------------------------
+
+/// What `wasmi_copy` changed, summed over the modules of a run.
+#[derive(Default)]
+struct Rewrites {
+    selects: u64,
+    local_reads: u64,
+    br_tables: u64,
+}
+
+/// The module wasmi runs: `wasm` with three rewrites, each one equivalent
+/// under the spec, around bugs of wasmi 2.0.0 that this test ran into. Each
+/// was reduced by hand; on every repro skiff and wabt's reference
+/// interpreter (`wasm-interp`) agree, and wasmi does not. skiff runs the
+/// module as generated, so its own handling of these shapes is checked.
+///
+/// 1. wasmi picks the wrong operand of a `select` whose condition is an
+///    `i32.eqz` (or `i32.eq`/`i32.ne` with 0, or `ref.is_null`) computed
+///    right before it: it folds the comparison into the `select` and swaps
+///    the operands the wrong way round.
+///    ```wat
+///    (func (param i32) (result i32)
+///      i32.const 1  local.get 0  local.get 0  i32.eqz  select)
+///    ```
+///    returns 1 for 5. wasm-smith emits that shape often (it guards divisors
+///    with it when traps are disallowed). The rewrite passes every
+///    comparison that feeds a `select` directly through `i32.const 1;
+///    i32.and`: the same value (a comparison gives 0 or 1), but no longer a
+///    comparison wasmi could fold.
+/// 2. wasmi keeps a `local.get` on its operand stack as a reference to the
+///    local, and loses it when it lies below a block with parameters that
+///    writes a local or holds a nested block, on a path that skips that
+///    part:
+///    ```wat
+///    (func (param i32 i32) (result i32)
+///      local.get 0  i64.const 7  local.get 1
+///      if (param i64) drop else drop block end end)
+///    ```
+///    returns garbage for (2, 1) instead of 2, and so does
+///    `local.get 0 i64.const 7 block (param i64) local.get 1 br_if 0 drop
+///    i32.const 5 local.set 0 end`. The rewrite follows every `local.get`
+///    and `local.tee` of a number with an identity wasmi does not fold
+///    (`i32.const -1; i32.xor` twice for integers, `fNN.neg` twice for
+///    floats, which keeps every bit of a NaN), so wasmi holds a computed
+///    value instead.
+/// 3. A `br_table` with two or more distinct targets that carries two or
+///    more values, with another value below them, returns garbage as its
+///    first value:
+///    ```wat
+///    (func (param i32) (result i32 i32)
+///      block (result i32 i32)
+///        i32.const 7  i32.const 1  i32.const 2  local.get 0
+///        br_table 0 1
+///      end)
+///    ```
+///    returns (garbage, 2) for 0 and for 1 instead of (1, 2). The rewrite
+///    turns such a `br_table` into a `br_if` per entry (on the index, kept in
+///    an added local) and a `br` to the default.
+fn wasmi_copy(wasm: &[u8], rewrites: &mut Rewrites) -> Vec<u8> {
+    use wasm_encoder::{Encode, Instruction as I};
+    use wasmparser::{BinaryReader, BlockType, Operator as O, ValType as V};
     let mut sections = sections(wasm);
-    let Some(code) = sections.iter_mut().find(|(id, _)| *id == CODE_SECTION) else {
-        return (wasm.to_vec(), 0);
+    // (parameters, number of results) of each type, and each defined
+    // function's type: for the types of locals and the arities of branches.
+    let mut types: Vec<(Vec<V>, usize)> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    for (id, data) in &sections {
+        if *id == TYPE_SECTION {
+            let reader = wasmparser::TypeSectionReader::new(BinaryReader::new(data, 0)).unwrap();
+            for ty in reader.into_iter_err_on_gc_types() {
+                let ty = ty.unwrap();
+                types.push((ty.params().to_vec(), ty.results().len()));
+            }
+        } else if *id == FUNCTION_SECTION {
+            let reader = wasmparser::FunctionSectionReader::new(BinaryReader::new(data, 0)).unwrap();
+            func_types = reader.into_iter().map(|t| t.unwrap()).collect();
+        }
+    }
+    let Some(code) = sections.iter().position(|(id, _)| *id == CODE_SECTION) else {
+        return wasm.to_vec();
     };
-    let reader = wasmparser::CodeSectionReader::new(wasmparser::BinaryReader::new(&code.1, 0)).unwrap();
-    let mut patched = 0;
-    let mut section = wasm_encoder::CodeSection::new();
-    for body in reader {
+    let data = &sections[code].1;
+    let reader = wasmparser::CodeSectionReader::new(BinaryReader::new(data, 0)).unwrap();
+    let mut new_code = wasm_encoder::CodeSection::new();
+    for (index, body) in reader.into_iter().enumerate() {
         let body = body.unwrap();
-        let range = body.range();
-        let bytes = &code.1[range.start as usize..range.end as usize];
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut copied = range.start as usize;
-        let mut after_comparison = false;
+        let (params, results) = &types[func_types[index] as usize];
+        let mut locals = params.clone();
+        let mut groups = body.get_locals_reader().unwrap();
+        let group_count = groups.get_count();
+        for _ in 0..group_count {
+            let (n, ty) = groups.read().unwrap();
+            locals.extend(std::iter::repeat_n(ty, n as usize));
+        }
+        // The index the added local gets, should a `br_table` need it.
+        let scratch = locals.len() as u32;
         let mut ops = body.get_operators_reader().unwrap();
+        let mut list = Vec::new();
         while !ops.eof() {
             let (op, offset) = ops.read_with_offset().unwrap();
+            list.push((op, offset as usize));
+        }
+        let (body_start, body_end, code_start) = (body.range().start as usize, body.range().end as usize, list[0].1);
+        let arity = |bt: BlockType| match bt {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(t) => (types[t as usize].0.len(), types[t as usize].1),
+        };
+        // How many values a branch to each open block carries, innermost last.
+        let mut branch_arities = vec![*results];
+        let mut out = Vec::new();
+        let mut needs_scratch = false;
+        let mut after_boolean = false;
+        for (k, (op, start)) in list.iter().enumerate() {
+            let bytes = &data[*start..list.get(k + 1).map_or(body_end, |next| next.1)];
             match op {
-                O::Select | O::TypedSelect { .. } | O::TypedSelectMulti { .. } if after_comparison => {
-                    out.extend_from_slice(&code.1[copied..offset as usize]);
-                    copied = offset as usize;
-                    out.extend_from_slice(&[0x41, 0x01, 0x71]); // i32.const 1, i32.and
-                    patched += 1;
+                O::Select | O::TypedSelect { .. } | O::TypedSelectMulti { .. } if after_boolean => {
+                    I::I32Const(1).encode(&mut out);
+                    I::I32And.encode(&mut out);
+                    out.extend_from_slice(bytes);
+                    rewrites.selects += 1;
                 }
-                // `nop` emits nothing in wasmi, so a comparison before it
-                // still stands right before the `select`.
-                O::Nop => continue,
+                O::LocalGet { local_index } | O::LocalTee { local_index } => {
+                    out.extend_from_slice(bytes);
+                    let identity: &[I] = match locals[*local_index as usize] {
+                        V::I32 => &[I::I32Const(-1), I::I32Xor, I::I32Const(-1), I::I32Xor],
+                        V::I64 => &[I::I64Const(-1), I::I64Xor, I::I64Const(-1), I::I64Xor],
+                        V::F32 => &[I::F32Neg, I::F32Neg],
+                        V::F64 => &[I::F64Neg, I::F64Neg],
+                        _ => &[],
+                    };
+                    identity.iter().for_each(|i| i.encode(&mut out));
+                    rewrites.local_reads += !identity.is_empty() as u64;
+                }
+                O::BrTable { targets } => {
+                    let default = targets.default();
+                    let labels: Vec<u32> = targets.targets().map(|t| t.unwrap()).collect();
+                    let carried = branch_arities[branch_arities.len() - 1 - default as usize];
+                    if carried >= 2 && labels.iter().any(|&l| l != default) {
+                        I::LocalSet(scratch).encode(&mut out);
+                        for (entry, &label) in labels.iter().enumerate().filter(|&(_, &l)| l != default) {
+                            I::LocalGet(scratch).encode(&mut out);
+                            I::I32Const(entry as i32).encode(&mut out);
+                            I::I32Eq.encode(&mut out);
+                            I::BrIf(label).encode(&mut out);
+                        }
+                        I::Br(default).encode(&mut out);
+                        needs_scratch = true;
+                        rewrites.br_tables += 1;
+                    } else {
+                        out.extend_from_slice(bytes);
+                    }
+                }
+                _ => out.extend_from_slice(bytes),
+            }
+            match op {
+                O::Block { blockty } | O::If { blockty } => branch_arities.push(arity(*blockty).1),
+                O::Loop { blockty } => branch_arities.push(arity(*blockty).0),
+                O::End => {
+                    branch_arities.pop();
+                }
                 _ => {}
             }
-            after_comparison = gives_boolean(&op);
+            // `nop` emits nothing in wasmi, so a comparison before it still
+            // stands right before the `select`.
+            if !matches!(op, O::Nop) {
+                after_boolean = gives_boolean(op);
+            }
         }
-        out.extend_from_slice(&code.1[copied..range.end as usize]);
-        debug_assert!(patched > 0 || out == bytes);
-        section.raw(&out);
+        let mut new_body = Vec::new();
+        if needs_scratch {
+            // The local declarations with one more group, `(local i32)`.
+            let mut reader = BinaryReader::new(&data[body_start..code_start], 0);
+            reader.read_var_u32().unwrap();
+            let groups_start = body_start + reader.original_position() as usize;
+            (group_count + 1).encode(&mut new_body);
+            new_body.extend_from_slice(&data[groups_start..code_start]);
+            1u32.encode(&mut new_body);
+            wasm_encoder::ValType::I32.encode(&mut new_body);
+        } else {
+            new_body.extend_from_slice(&data[body_start..code_start]);
+        }
+        new_body.extend_from_slice(&out);
+        new_code.raw(&new_body);
     }
-    if patched == 0 {
-        return (wasm.to_vec(), 0);
-    }
-    let mut data = Vec::new();
-    wasm_encoder::Encode::encode(&section, &mut data);
-    code.1 = strip_length_prefix(&data);
-    (assemble(&sections), patched)
+    let mut encoded = Vec::new();
+    new_code.encode(&mut encoded);
+    sections[code].1 = strip_length_prefix(&encoded);
+    assemble(&sections)
 }
 
 /// Whether `op` is a comparison or `ref.is_null`: its result is 0 or 1.
@@ -890,6 +1222,11 @@ fn compare_state(exports: &[(String, skiff::ExternType)], s: &mut Skiff, w: &Was
                 if a.len() != b.len() {
                     return Some(format!("memory {name:?}: skiff has {} bytes, wasmi {}", a.len(), b.len()));
                 }
+                // `==` on slices is a memcmp even in a debug build, where
+                // the byte loop below would dominate the test's time.
+                if a == b {
+                    continue;
+                }
                 if let Some(first) = a.iter().zip(b).position(|(x, y)| x != y) {
                     let last = a.iter().zip(b).rposition(|(x, y)| x != y).unwrap();
                     let end = (first + 16).min(a.len());
@@ -942,13 +1279,10 @@ struct Stats {
     invalid_in_both: u64,
     instantiation_trapped: u64,
     calls: u64,
-    /// Seeds whose divergence `wasmi_bug_shape` explains.
-    attributed_to_wasmi: Vec<u64>,
     /// Seeds whose module made wasmi panic.
     wasmi_panicked: Vec<u64>,
-    /// `select`s given to wasmi in a form it translates correctly (see
-    /// `dodge_wasmi_select_bug`).
-    selects_patched: u64,
+    /// What `wasmi_copy` changed.
+    rewrites: Rewrites,
     /// Modules whose comparison stopped early because a call exhausted the
     /// stack or fuel in either engine.
     exhausted: u64,
@@ -974,8 +1308,7 @@ fn check_seed(seed: u64, stats: &mut Stats) -> Result<(), Divergence> {
     // (fuel checks at function entries and loop headers), which is where
     // fusions could go wrong differently.
     let fuel = seed % 2 == 1;
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| check_module(&wasm, fuel, seed, stats)));
-    let result = match result {
+    let result = match std::panic::catch_unwind(AssertUnwindSafe(|| check_module(&wasm, fuel, seed, stats))) {
         Ok(result) => result,
         Err(payload) => match payload.downcast::<WasmiPanic>() {
             Ok(panic) => {
@@ -985,126 +1318,10 @@ fn check_seed(seed: u64, stats: &mut Stats) -> Result<(), Divergence> {
             }
             // No trap is a panic in skiff ("No trap is a panic" in
             // ARCHITECTURE.md), nor should anything be in this harness.
-            Err(payload) => {
-                let what = format!("panicked: {}", panic_message(&*payload));
-                return Err(Divergence { seed, wasm, what });
-            }
+            Err(payload) => Err(format!("panicked: {}", panic_message(&*payload))),
         },
     };
-    match result {
-        Ok(()) => Ok(()),
-        Err(what) => match wasmi_bug_shape(&wasm) {
-            // Reported, not failed: see `wasmi_bug_shape`.
-            Some(shape) => {
-                eprintln!("seed {seed}: divergence attributed to wasmi's {shape} bug: {what}");
-                stats.attributed_to_wasmi.push(seed);
-                Ok(())
-            }
-            None => Err(Divergence { seed, wasm, what }),
-        },
-    }
-}
-
-/// Shapes of code that wasmi 2.0.0 runs wrongly and that cannot be handed
-/// to it in an equivalent form (as `dodge_wasmi_select_bug` does), each
-/// found in generated modules and reduced by hand:
-///
-/// - A value on the operand stack below an `if` with block parameters is
-///   lost when one arm contains a nested block and the other arm runs: for
-///   (2, 1)
-///   ```wat
-///   (func (param i32 i32) (result i32)
-///     local.get 0  i64.const 7  local.get 1
-///     if (param i64) drop else drop block end end)
-///   ```
-///   returns garbage instead of 2 (the `then` arm reads a slot that only the
-///   `else` arm writes), and so it does for (2, 0) with the block moved to
-///   the `then` arm.
-/// - A `br_table` with two or more distinct targets that carries two or more
-///   values, with another value below them, returns garbage as its first
-///   value:
-///   ```wat
-///   (func (param i32) (result i32 i32)
-///     block (result i32 i32)
-///       i32.const 7  i32.const 1  i32.const 2  local.get 0
-///       br_table 0 1
-///     end)
-///   ```
-///   returns (garbage, 2) instead of (1, 2) for 0 and for 1.
-///
-/// Both are rare in generated modules (about one seed in ten thousand each),
-/// so a divergence in a module that has one of the shapes is reported as
-/// wasmi's rather than failing the test; the seed is printed, since a skiff
-/// bug in the same module would hide behind it. The shapes are
-/// over-approximated (neither looks at the operand stack).
-fn wasmi_bug_shape(wasm: &[u8]) -> Option<&'static str> {
-    use wasmparser::{BlockType, Operator as O, Payload};
-    // (params, results) of each type, and the type of each defined function.
-    let mut types: Vec<(usize, usize)> = Vec::new();
-    let mut func_types: Vec<u32> = Vec::new();
-    let mut defined = 0;
-    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        match payload.unwrap() {
-            Payload::TypeSection(reader) => {
-                for ty in reader.into_iter_err_on_gc_types() {
-                    let ty = ty.unwrap();
-                    types.push((ty.params().len(), ty.results().len()));
-                }
-            }
-            Payload::FunctionSection(reader) => func_types = reader.into_iter().map(|t| t.unwrap()).collect(),
-            Payload::CodeSectionEntry(body) => {
-                let arity = |bt: BlockType| match bt {
-                    BlockType::Empty => (0, 0),
-                    BlockType::Type(_) => (0, 1),
-                    BlockType::FuncType(t) => types[t as usize],
-                };
-                /// An open block: how many values a branch to it carries,
-                /// and whether it is an `if` with parameters.
-                struct Open {
-                    branch_arity: usize,
-                    if_with_params: bool,
-                }
-                let func_results = types[func_types[defined] as usize].1;
-                defined += 1;
-                let mut open = vec![Open { branch_arity: func_results, if_with_params: false }];
-                let mut ops = body.get_operators_reader().unwrap();
-                while !ops.eof() {
-                    let op = ops.read().unwrap();
-                    match &op {
-                        // A block nested deeper in such an `if` is inside one
-                        // directly in it, so the innermost block tells.
-                        O::Block { .. } | O::Loop { .. } | O::If { .. } if open.last().unwrap().if_with_params => {
-                            return Some("`if` with parameters");
-                        }
-                        O::Block { blockty } => {
-                            open.push(Open { branch_arity: arity(*blockty).1, if_with_params: false })
-                        }
-                        O::Loop { blockty } => {
-                            open.push(Open { branch_arity: arity(*blockty).0, if_with_params: false })
-                        }
-                        O::If { blockty } => {
-                            let (params, results) = arity(*blockty);
-                            open.push(Open { branch_arity: results, if_with_params: params > 0 })
-                        }
-                        O::End => {
-                            open.pop();
-                        }
-                        O::BrTable { targets } => {
-                            let default = targets.default();
-                            let carried = open[open.len() - 1 - default as usize].branch_arity;
-                            let distinct = targets.targets().any(|t| t.unwrap() != default);
-                            if carried >= 2 && distinct {
-                                return Some("multi-value `br_table`");
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    result.map_err(|what| Divergence { seed, wasm, what })
 }
 
 /// A panic inside wasmi, told apart from one in skiff or in this harness:
@@ -1130,8 +1347,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// divergence, described.
 fn check_module(wasm: &[u8], fuel: bool, arg_seed: u64, stats: &mut Stats) -> Result<(), String> {
     let skiff_module = skiff::Module::new(&Skiff::engine(fuel), wasm);
-    let (wasmi_wasm, patched) = dodge_wasmi_select_bug(wasm);
-    stats.selects_patched += patched as u64;
+    let wasmi_wasm = wasmi_copy(wasm, &mut stats.rewrites);
     let wasmi_module = in_wasmi(|| wasmi::Module::new(&Wasmi::engine(), &wasmi_wasm[..]));
     let (skiff_module, wasmi_module) = match (skiff_module, wasmi_module) {
         (Ok(s), Ok(w)) => (s, w),
@@ -1254,8 +1470,8 @@ fn run_seeds() {
     }
     eprintln!(
         "smith: seeds {}..{}: {} modules ({} not generated, {} invalid in both, {} trapped at instantiation), \
-         {} calls compared, {} modules stopped early by stack or fuel exhaustion, {} selects patched for wasmi, \
-         {} divergences attributed to wasmi {:?}, wasmi panicked on {:?}, {} diverged; {:.1?}",
+         {} calls compared, {} modules stopped early by stack or fuel exhaustion, wasmi panicked on {:?}; \
+         rewritten for wasmi: {} selects, {} local reads, {} br_tables; {} diverged; {:.1?}",
         seeds.start,
         seeds.end,
         stats.modules,
@@ -1264,10 +1480,10 @@ fn run_seeds() {
         stats.instantiation_trapped,
         stats.calls,
         stats.exhausted,
-        stats.selects_patched,
-        stats.attributed_to_wasmi.len(),
-        stats.attributed_to_wasmi,
         stats.wasmi_panicked,
+        stats.rewrites.selects,
+        stats.rewrites.local_reads,
+        stats.rewrites.br_tables,
         failed.len(),
         start.elapsed()
     );
