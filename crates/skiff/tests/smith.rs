@@ -1423,9 +1423,10 @@ fn check_module(wasm: &[u8], fuel: bool, arg_seed: u64, stats: &mut Stats) -> Re
 #[test]
 fn smith_modules_agree_with_wasmi() {
     // wasmi's handlers call the next one in tail position, and in optimized
-    // builds some of them (`memory.grow`, seen on seed 652) are not compiled
-    // to jumps: a loop of them grows the host stack with every iteration.
-    // `SMITH_FUEL` bounds the iterations, so a large stack is enough.
+    // builds some of them (its `memory.grow`, seen overflowing the default
+    // 2 MiB in a generated loop) are not compiled to jumps: a loop of them
+    // grows the host stack with every iteration. `SMITH_FUEL` bounds the
+    // iterations, so a large stack is enough.
     std::thread::Builder::new()
         .name("smith".into())
         .stack_size(HOST_STACK_BYTES)
