@@ -76,15 +76,9 @@ impl Desc {
     /// Streams that are host readers or writers have none.
     pub fn host_fd(&self) -> Option<BorrowedFd<'_>> {
         match self {
-            Desc::Stdin(InputStream::Inherit) => {
-                // SAFETY: the process's stdin stays open for its lifetime; the
-                // borrow ends with this call's caller.
-                Some(unsafe { BorrowedFd::borrow_raw(0) })
-            }
-            Desc::Stdout(OutputStream::Inherit, is_stderr) => {
-                // SAFETY: as for stdin: fds 1 and 2 stay open for the process's lifetime.
-                Some(unsafe { BorrowedFd::borrow_raw(if *is_stderr { 2 } else { 1 }) })
-            }
+            Desc::Stdin(InputStream::Inherit) => Some(rustix::stdio::stdin()),
+            Desc::Stdout(OutputStream::Inherit, false) => Some(rustix::stdio::stdout()),
+            Desc::Stdout(OutputStream::Inherit, true) => Some(rustix::stdio::stderr()),
             Desc::Stdin(_) | Desc::Stdout(..) => None,
             Desc::File(f) => Some(f.file.as_fd()),
             Desc::Dir(d) => Some(d.dir.as_fd()),

@@ -28,6 +28,9 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+// Everything here goes through cap-std, rustix and skiff's safe API.
+#![forbid(unsafe_code)]
+
 mod abi;
 mod ctx;
 mod error;
