@@ -804,7 +804,9 @@ fn socket_echo_server() {
         Ok(echoed)
     })();
     let status = wait_or_kill(&mut child, start + KILL_AFTER);
-    transcript.extend(lines.try_iter());
+    // The child is gone, so its stdout ends: take every line the reader
+    // thread still has to pass on, not only those it already has.
+    transcript.extend(lines.iter());
     let stderr = String::from_utf8_lossy(&stderr.join().unwrap()).into_owned();
     let transcript = transcript.join("\n") + "\n";
     let echoed = result.unwrap_or_else(|e| panic!("{e}\n--- stdout\n{transcript}--- stderr\n{stderr}"));
