@@ -28,9 +28,12 @@ pub enum OutputStream {
     Null,
 }
 
-/// An open file, with whether it was opened for reading and writing.
+/// An open regular file.
 pub(crate) struct OpenFile {
     pub file: std::fs::File,
+    /// Whether writes append (`fdflags::APPEND`), kept here so that
+    /// `fd_pwrite` need not ask the host on every call.
+    pub append: bool,
 }
 
 /// A directory: a capability to everything beneath it, nothing above.

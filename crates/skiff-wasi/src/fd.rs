@@ -4,7 +4,7 @@
 //! where the descriptor has a host fd: no staging buffer in between.
 
 use crate::abi::{Errno, PREOPENTYPE_DIR, advice, fdflags, filetype, layout, rights, whence};
-use crate::ctx::{Desc, Entry, InputStream, OutputStream, WasiCtx};
+use crate::ctx::{Desc, Entry, InputStream, OpenFile, OutputStream, WasiCtx};
 use crate::error::Result;
 use crate::memory::GuestMemory;
 use crate::stat::{Filestat, NewTime, new_times};
@@ -126,13 +126,13 @@ pub fn fd_pwrite(
 ) -> Result<()> {
     let iovs = mem.iovecs(iovs, iovs_len)?;
     let entry = ctx.entry_with(fd, rights::FD_WRITE | rights::FD_SEEK)?;
-    let file = file_fd(entry)?;
     // Linux's pwrite ignores the offset of a file opened for appending; WASI
     // does not say, and Wasmtime writes at the offset. Refuse rather than
     // write somewhere the guest did not ask for.
-    if rustix::fs::fcntl_getfl(file)?.contains(rustix::fs::OFlags::APPEND) {
+    if let Desc::File(OpenFile { append: true, .. }) = entry.desc {
         return Err(Errno::NotSup.into());
     }
+    let file = file_fd(entry)?;
     let n = retry(|| rustix::io::pwritev(file, &mem.io_slices(&iovs), offset))?;
     write_count(mem, nwritten, n)
 }
@@ -252,6 +252,9 @@ pub fn fd_fdstat_set_flags(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, fd: u32, 
         new |= OFlags::NONBLOCK;
     }
     rustix::fs::fcntl_setfl(host, new)?;
+    if let Desc::File(file) = &mut entry.desc {
+        file.append = flags & fdflags::APPEND != 0;
+    }
     Ok(())
 }
 

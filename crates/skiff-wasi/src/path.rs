@@ -222,7 +222,7 @@ impl OpenRequest {
         if file.metadata()?.is_dir() {
             return Ok(Desc::Dir(OpenDir::new(Dir::from_std_file(file.into_std()), None)));
         }
-        Ok(Desc::File(OpenFile { file: file.into_std() }))
+        Ok(Desc::File(OpenFile { file: file.into_std(), append: self.fdflags & fdflags::APPEND != 0 }))
     }
 }
 

@@ -185,3 +185,38 @@ fn a_module_without_memory_gets_efault_not_a_crash() -> anyhow::Result<()> {
     assert_eq!(go.call(&mut store, ())?, EFAULT);
     Ok(())
 }
+
+#[test]
+fn pwrite_on_an_appending_file_is_refused_until_append_is_cleared() -> anyhow::Result<()> {
+    const ENOTSUP: i32 = 58;
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "path_open"
+        (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_pwrite" (func $pwrite (param i32 i32 i32 i64 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_fdstat_set_flags" (func $set_flags (param i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 0) "f.txt")
+      (data (i32.const 16) "\20\00\00\00\02\00\00\00")  ;; iovec: 2 bytes at 32
+      (data (i32.const 32) "hi")
+      ;; Opens f.txt (created, APPEND) into the fd at 100; returns the errno.
+      (func (export "open") (result i32)
+        (call $path_open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 5)
+          (i32.const 1) (i64.const -1) (i64.const -1) (i32.const 1) (i32.const 100)))
+      (func (export "pwrite") (result i32)
+        (call $pwrite (i32.load (i32.const 100)) (i32.const 16) (i32.const 1) (i64.const 4) (i32.const 104)))
+      (func (export "clear_append") (result i32)
+        (call $set_flags (i32.load (i32.const 100)) (i32.const 0))))"#;
+    let dir = std::env::temp_dir().join(format!("skiff-wasi-pwrite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let (mut store, instance, _) = instance_with_dir(wat, b"", Some(&dir))?;
+    let call = |store: &mut Store<WasiCtx>, name: &str| {
+        instance.get_typed_func::<(), i32>(&mut *store, name).unwrap().call(&mut *store, ()).unwrap()
+    };
+    assert_eq!(call(&mut store, "open"), 0);
+    assert_eq!(call(&mut store, "pwrite"), ENOTSUP);
+    assert_eq!(call(&mut store, "clear_append"), 0);
+    assert_eq!(call(&mut store, "pwrite"), 0);
+    assert_eq!(std::fs::read(dir.join("f.txt"))?, b"\0\0\0\0hi");
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
