@@ -245,22 +245,20 @@ impl RunCommand {
             .with_context(|| format!("failed to instantiate `{}`", self.file.display()))?;
         let initialize = instance.get_func(&mut *store, "_initialize");
         let Some(name) = &self.invoke else {
-            // A reactor without `--invoke` is initialized, and that is all.
-            if let (None, Some(init)) = (instance.get_func(&mut *store, "_start"), initialize) {
-                return init.call(&mut *store, &[], &mut []).context("failed to run `_initialize`");
-            }
-            let Some(start) = instance.get_func(&mut *store, "_start") else {
-                match self.args.iter().find(|a| a.starts_with("--") && a.len() > 2) {
+            return match (instance.get_func(&mut *store, "_start"), initialize) {
+                (Some(start), _) => start
+                    .call(&mut *store, &[], &mut [])
+                    .with_context(|| format!("failed to run `{}`", self.file.display())),
+                // A reactor without `--invoke` is initialized, and that is all.
+                (None, Some(init)) => init.call(&mut *store, &[], &mut []).context("failed to run `_initialize`"),
+                (None, None) => match self.args.iter().find(|a| a.starts_with("--") && a.len() > 2) {
                     Some(option) => bail!(
                         "no `--invoke` given and the module has no `_start` export \
                          (`{option}` was taken as an argument: options must come before the module)"
                     ),
                     None => bail!("no `--invoke` given and the module has no `_start` export"),
-                }
+                },
             };
-            return start
-                .call(&mut *store, &[], &mut [])
-                .with_context(|| format!("failed to run `{}`", self.file.display()));
         };
         if let Some(init) = initialize {
             init.call(&mut *store, &[], &mut []).context("failed to run `_initialize`")?;
