@@ -14,7 +14,7 @@
 mod control;
 
 use crate::engine::SigId;
-use crate::ir::{BinOp, BranchOffset, Instr, Load, Slot, Store, UnOp};
+use crate::ir::{AccBinOp, BinOp, BranchOffset, Instr, Load, Slot, Store, UnOp};
 use crate::trap::Trap;
 use crate::types::FuncType;
 use anyhow::{Context, Result, bail};
@@ -57,8 +57,10 @@ enum Operand {
     /// is written while this operand is live, the value is first copied to
     /// the operand's temporary slot (see `materialize_local`).
     Local(u16),
-    /// In a constant slot, filled at frame entry.
-    Const(Slot),
+    /// A constant (its cell bits). It gets a constant slot, filled at frame
+    /// entry, only when an instruction reads it from one: operators with an
+    /// immediate form carry it in the instruction instead.
+    Const(u64),
     /// In the temporary slot of its stack height.
     Temp,
 }
@@ -194,11 +196,11 @@ impl<'a> FuncTranslator<'a> {
         Slot(self.temps_base + height as u16)
     }
 
-    /// Where the operand at `height` lives.
-    fn operand_slot(&self, height: usize) -> Slot {
+    /// Where the operand at `height` lives (a constant gets its slot now).
+    fn operand_slot(&mut self, height: usize) -> Slot {
         match self.stack[height] {
             Operand::Local(n) => Slot(n),
-            Operand::Const(slot) => slot,
+            Operand::Const(value) => self.const_slot(value),
             Operand::Temp => self.temp_slot(height),
         }
     }
@@ -252,12 +254,33 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn push_const(&mut self, value: u64) -> Result<()> {
-        let slot = self.const_slot(value);
-        self.push(Operand::Const(slot))
+        self.push(Operand::Const(value))
+    }
+
+    /// `dst = src` for a `src` about to be popped from the top of the stack:
+    /// a constant that fits is copied as an immediate.
+    fn copy_top_to(&mut self, dst: Slot) {
+        match self.stack[self.stack.len() - 1] {
+            Operand::Const(value) if let Ok(bits) = u32::try_from(value) => {
+                self.pop_operand();
+                self.emit(Instr::CopyImm32 { dst, bits });
+            }
+            _ => {
+                let src = self.pop();
+                self.emit(Instr::Copy { dst, src });
+            }
+        }
     }
 
     /// Makes the operand at `height` live in its temporary slot.
     fn materialize(&mut self, height: usize) {
+        if let Operand::Const(value) = self.stack[height]
+            && let Ok(bits) = u32::try_from(value)
+        {
+            self.emit(Instr::CopyImm32 { dst: self.temp_slot(height), bits });
+            self.stack[height] = Operand::Temp;
+            return;
+        }
         let src = match self.stack[height] {
             Operand::Temp => return,
             Operand::Local(n) => {
@@ -265,7 +288,7 @@ impl<'a> FuncTranslator<'a> {
                 self.lazy_locals -= 1;
                 Slot(n)
             }
-            Operand::Const(slot) => slot,
+            Operand::Const(value) => self.const_slot(value),
         };
         let dst = self.temp_slot(height);
         self.emit(Instr::Copy { dst, src });
@@ -335,6 +358,9 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn binary(&mut self, make: fn(BinOp) -> Instr) -> Result<()> {
+        if self.binary_with_imm(make)? {
+            return Ok(());
+        }
         let mut rhs = self.pop();
         let mut lhs = self.pop();
         let dst = self.next_temp();
@@ -343,6 +369,34 @@ impl<'a> FuncTranslator<'a> {
         }
         let instr = self.with_acc_operand(make(BinOp { dst, lhs, rhs }), Some(lhs));
         self.emit_result(instr)
+    }
+
+    /// Emits the operator with its constant operand as an immediate, if it
+    /// has such a form and one of the top two operands is a constant that
+    /// fits it (the left one only for commutative operators). Returns
+    /// whether it did.
+    fn binary_with_imm(&mut self, make: fn(BinOp) -> Instr) -> Result<bool> {
+        let len = self.stack.len();
+        let probe = make(BinOp { dst: Slot(0), lhs: Slot(0), rhs: Slot(0) });
+        let fits = |operand: Operand| match operand {
+            Operand::Const(value) if probe.with_imm_rhs(value).is_some() => Some(value),
+            _ => None,
+        };
+        let (value, lhs) = if let Some(value) = fits(self.stack[len - 1]) {
+            self.pop_operand();
+            (value, self.pop())
+        } else if let Some(value) = fits(self.stack[len - 2]).filter(|_| is_commutative(&probe)) {
+            let lhs = self.pop();
+            self.pop_operand();
+            (value, lhs)
+        } else {
+            return Ok(false);
+        };
+        let dst = self.next_temp();
+        let instr = self.with_acc_operand(make(BinOp { dst, lhs, rhs: Slot(0) }), Some(lhs));
+        let instr = instr.with_imm_rhs(value).expect("the operator's accumulator form takes the same immediates");
+        self.emit_result(instr)?;
+        Ok(true)
     }
 
     /// The slot just written by the last instruction (a temporary, or a local
@@ -398,20 +452,13 @@ impl<'a> FuncTranslator<'a> {
         if self.fresh_result() != Some(addr) || !self.is_temp(addr) {
             return None;
         }
-        let [.., Instr::I32Shl(shl), Instr::I32AddAcc(add)] = self.code[..] else { return None };
+        let [.., Instr::I32ShlImm(shl), Instr::I32AddAcc(add)] = self.code[..] else { return None };
         // If the add's other operand is the shift's own result, the fused
         // load would read that slot without the shift having written it.
         if !self.is_temp(shl.dst) || add.rhs == shl.dst {
             return None;
         }
-        let shift = self.const_value(shl.rhs)?;
-        Some((add.rhs, shl.lhs, (shift & 31) as u8))
-    }
-
-    /// The value of `slot` if it is one of the function's constants.
-    fn const_value(&self, slot: Slot) -> Option<u64> {
-        let index = slot.0.checked_sub(self.consts_base)?;
-        self.consts.get(index as usize).copied()
+        Some((add.rhs, shl.lhs, (shl.imm & 31) as u8))
     }
 
     fn store(&mut self, memarg: &MemArg, make: fn(Store) -> Instr) -> Result<()> {
@@ -461,6 +508,16 @@ impl<'a> FuncTranslator<'a> {
             if !self.is_temp(cond) {
                 return if when { Instr::BrIfNezAcc { offset: 0 } } else { Instr::BrIfEqzAcc { offset: 0 } };
             }
+            // A test against a constant mask fuses with its mask in a slot.
+            let last = match last {
+                Instr::I32AndImm(op) => {
+                    Instr::I32And(BinOp { dst: op.dst, lhs: op.lhs, rhs: self.const_slot(u64::from(op.imm as u32)) })
+                }
+                Instr::I32AndAccImm(op) => {
+                    Instr::I32AndAcc(AccBinOp { dst: op.dst, rhs: self.const_slot(u64::from(op.imm as u32)) })
+                }
+                other => other,
+            };
             if let Some(fused) = last.fuse_with_branch(when) {
                 self.code.pop();
                 self.last_result = None;
@@ -505,14 +562,14 @@ impl<'a> FuncTranslator<'a> {
 
     /// The copies that move the values a branch to frame `depth` carries into
     /// the frame's result (or, for loops, parameter) slots.
-    fn branch_copies(&self, depth: usize) -> Vec<(Slot, Slot)> {
+    fn branch_copies(&mut self, depth: usize) -> Vec<(Slot, Slot)> {
         let frame = &self.control[self.control.len() - 1 - depth];
-        let arity = frame.branch_arity();
+        let (arity, height) = (frame.branch_arity(), frame.height);
         let top = self.stack.len() - arity;
         let mut copies = Vec::new();
         for i in 0..arity {
             let src = self.operand_slot(top + i);
-            let dst = self.temp_slot(frame.height + i);
+            let dst = self.temp_slot(height + i);
             if src != dst {
                 copies.push((dst, src));
             }
@@ -1045,6 +1102,10 @@ impl<'a> FuncTranslator<'a> {
             return;
         }
         self.materialize_local(n);
+        if let Operand::Const(_) = value {
+            self.copy_top_to(dst);
+            return;
+        }
         let src = self.pop();
         if value == Operand::Temp
             && let Some(at) = self.last_result.filter(|&at| at + 1 == self.code.len())
