@@ -34,7 +34,8 @@
 //!   their right operand from a constant carried in the instruction instead
 //!   of a slot: integer operators take any constant of their type that fits
 //!   an `i32`, comparisons (and the branches they fuse into) one that fits an
-//!   `i16`. A constant read only by such instructions gets no frame slot, so
+//!   `i16`. `…LoadAddImm` loads take their address as a slot plus such a
+//!   constant (a fused `i32.add`). A constant read only by such instructions gets no frame slot, so
 //!   calls copy fewer constants into new frames. `CopyImm32` does the same
 //!   for `local.set` of a constant and for constant call arguments.
 //! * Everything else is documented on its variant. Instructions that need more
@@ -216,6 +217,24 @@ pub struct CmpBranchImm {
 pub struct AccCmpBranchImm {
     pub imm: i16,
     pub offset: BranchOffset,
+}
+
+/// `dst = memory0[base + imm]`, the sum computed in 32 bits: a load whose
+/// address an `i32.add` of a constant just computed (how compilers reach a
+/// field or the next element), with a static offset of 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddImmLoad {
+    pub dst: Slot,
+    pub base: Slot,
+    pub imm: i32,
+}
+
+impl AddImmLoad {
+    /// The effective 32-bit address.
+    #[inline(always)]
+    pub fn address(base: u64, imm: i32) -> u64 {
+        u64::from((base as u32).wrapping_add(imm as u32))
+    }
 }
 
 /// `memory0[addr + offset] = value`.
@@ -456,20 +475,20 @@ macro_rules! for_each_numeric {
                 (I32And, I32AndAcc, BrIfI32AndNez, BrIfI32AndNezAcc, BrIfI32AndEqz, BrIfI32AndEqzAcc),
             ],
             load: [
-            (I32Load, I32LoadAcc, I32LoadScaled, i32_load),
-            (I64Load, I64LoadAcc, I64LoadScaled, i64_load),
-            (F32Load, F32LoadAcc, F32LoadScaled, f32_load),
-            (F64Load, F64LoadAcc, F64LoadScaled, f64_load),
-            (I32Load8S, I32Load8SAcc, I32Load8SScaled, i32_load8_s),
-            (I32Load8U, I32Load8UAcc, I32Load8UScaled, i32_load8_u),
-            (I32Load16S, I32Load16SAcc, I32Load16SScaled, i32_load16_s),
-            (I32Load16U, I32Load16UAcc, I32Load16UScaled, i32_load16_u),
-            (I64Load8S, I64Load8SAcc, I64Load8SScaled, i64_load8_s),
-            (I64Load8U, I64Load8UAcc, I64Load8UScaled, i64_load8_u),
-            (I64Load16S, I64Load16SAcc, I64Load16SScaled, i64_load16_s),
-            (I64Load16U, I64Load16UAcc, I64Load16UScaled, i64_load16_u),
-            (I64Load32S, I64Load32SAcc, I64Load32SScaled, i64_load32_s),
-            (I64Load32U, I64Load32UAcc, I64Load32UScaled, i64_load32_u),
+            (I32Load, I32LoadAcc, I32LoadScaled, I32LoadAddImm, i32_load),
+            (I64Load, I64LoadAcc, I64LoadScaled, I64LoadAddImm, i64_load),
+            (F32Load, F32LoadAcc, F32LoadScaled, F32LoadAddImm, f32_load),
+            (F64Load, F64LoadAcc, F64LoadScaled, F64LoadAddImm, f64_load),
+            (I32Load8S, I32Load8SAcc, I32Load8SScaled, I32Load8SAddImm, i32_load8_s),
+            (I32Load8U, I32Load8UAcc, I32Load8UScaled, I32Load8UAddImm, i32_load8_u),
+            (I32Load16S, I32Load16SAcc, I32Load16SScaled, I32Load16SAddImm, i32_load16_s),
+            (I32Load16U, I32Load16UAcc, I32Load16UScaled, I32Load16UAddImm, i32_load16_u),
+            (I64Load8S, I64Load8SAcc, I64Load8SScaled, I64Load8SAddImm, i64_load8_s),
+            (I64Load8U, I64Load8UAcc, I64Load8UScaled, I64Load8UAddImm, i64_load8_u),
+            (I64Load16S, I64Load16SAcc, I64Load16SScaled, I64Load16SAddImm, i64_load16_s),
+            (I64Load16U, I64Load16UAcc, I64Load16UScaled, I64Load16UAddImm, i64_load16_u),
+            (I64Load32S, I64Load32SAcc, I64Load32SScaled, I64Load32SAddImm, i64_load32_s),
+            (I64Load32U, I64Load32UAcc, I64Load32UScaled, I64Load32UAddImm, i64_load32_u),
             ],
             $($rest)*
         }
@@ -500,7 +519,7 @@ macro_rules! define_instrs {
             $ci_neg:ident, $ci_neg_acc:ident, $ci_f:ident, $ci_w:ident)),* $(,)?],
         test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
             $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
-        load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_f:ident)),* $(,)?],
+        load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_ai:ident, $ld_f:ident)),* $(,)?],
         store: [$($st:ident),* $(,)?],
         other: { $($(#[$doc:meta])* $other:ident $({ $($field:ident : $fty:ty),* $(,)? })?, )* }
     ) => {
@@ -519,6 +538,7 @@ macro_rules! define_instrs {
             $($ld(Load),)*
             $($ld_acc(AccLoad),)*
             $($ld_sc(ScaledLoad),)*
+            $($ld_ai(AddImmLoad),)*
             $($br(CmpBranch),)*
             $($br_acc(AccCmpBranch),)*
             $($bi(BinOpImm), $bi_acc(AccBinOpImm),)*
@@ -536,7 +556,8 @@ macro_rules! define_instrs {
                     | Instr::BrIfNez { offset, .. }
                     | Instr::BrIfEqz { offset, .. }
                     | Instr::BrIfNezAcc { offset }
-                    | Instr::BrIfEqzAcc { offset } => Some(offset),
+                    | Instr::BrIfEqzAcc { offset }
+                    | Instr::I32AddImmBrIfNez { offset, .. } => Some(offset),
                     $(Instr::$br(b) => Some(&mut b.offset),)*
                     $(Instr::$br_acc(b) => Some(&mut b.offset),)*
                     $(Instr::$ci_br(b) => Some(&mut b.offset),)*
@@ -586,7 +607,7 @@ macro_rules! define_instrs {
             /// How many kinds of instruction there are.
             pub const COUNT: usize = [$(stringify!($bin)),* $(, stringify!($bin_acc))* $(, stringify!($un))*
                 $(, stringify!($un_acc))*
-                $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($ld_sc))* $(, stringify!($br))* $(, stringify!($br_acc))*
+                $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($ld_sc))* $(, stringify!($ld_ai))* $(, stringify!($br))* $(, stringify!($br_acc))*
                 $(, stringify!($bi), stringify!($bi_acc))*
                 $(, stringify!($ci), stringify!($ci_acc), stringify!($ci_br), stringify!($ci_br_acc))*
                 $(, stringify!($tb_nez), stringify!($tb_nez_acc), stringify!($tb_eqz), stringify!($tb_eqz_acc))*
@@ -596,7 +617,7 @@ macro_rules! define_instrs {
             /// (every numeric instruction does), so the next may use it.
             pub fn sets_acc(&self) -> bool {
                 matches!(self, $(Instr::$bin(_))|* | $(Instr::$bin_acc(_))|* | $(Instr::$un(_))|* | $(Instr::$un_acc(_))|*
-                    | $(Instr::$ld(_))|* | $(Instr::$ld_acc(_))|* | $(Instr::$ld_sc(_))|*
+                    | $(Instr::$ld(_))|* | $(Instr::$ld_acc(_))|* | $(Instr::$ld_sc(_))|* | $(Instr::$ld_ai(_))|*
                     | $(Instr::$bi(_) | Instr::$bi_acc(_))|* | $(Instr::$ci(_) | Instr::$ci_acc(_))|*)
             }
 
@@ -627,6 +648,15 @@ macro_rules! define_instrs {
                 })
             }
 
+            /// This load (if its static offset is 0), addressing `base + imm`
+            /// computed in 32 bits, as the `i32.add` it replaces would.
+            pub fn with_add_imm_address(&self, base: Slot, imm: i32) -> Option<Instr> {
+                Some(match *self {
+                    $(Instr::$ld(op) if op.offset == 0 => Instr::$ld_ai(AddImmLoad { dst: op.dst, base, imm }),)*
+                    _ => return None,
+                })
+            }
+
             /// This operator or load, taking its (left) operand or address
             /// from the accumulator instead of a slot.
             pub fn with_acc_operand(&self) -> Option<Instr> {
@@ -652,6 +682,7 @@ macro_rules! define_instrs {
                     $(Instr::$ld(op) => Some(&mut op.dst),)*
                     $(Instr::$ld_acc(op) => Some(&mut op.dst),)*
                     $(Instr::$ld_sc(op) => Some(&mut op.dst),)*
+                    $(Instr::$ld_ai(op) => Some(&mut op.dst),)*
                     $(Instr::$bi(op) => Some(&mut op.dst),)*
                     $(Instr::$ci(op) => Some(&mut op.dst),)*
                     $(Instr::$bi_acc(op) => Some(&mut op.dst),)*
@@ -682,6 +713,12 @@ for_each_numeric!(define_instrs {
         Trap { code: Trap },
         /// Continues at `ip + offset`.
         Br { offset: BranchOffset },
+        /// `slot += imm` (as i32), then branches if the result is not zero:
+        /// a loop counter's step fused with the loop's closing branch.
+        I32AddImmBrIfNez { slot: Slot, imm: i16, offset: BranchOffset },
+        /// `slot += imm` (as i32), then branches (backwards, within `i16`
+        /// instructions) if the result differs from the i32 in `rhs`.
+        I32AddImmBrIfNe { slot: Slot, imm: i16, rhs: Slot, offset: i16 },
         /// Branches if the i32 in `cond` is not zero.
         BrIfNez { cond: Slot, offset: BranchOffset },
         /// Branches if the i32 in `cond` is zero.

@@ -29,6 +29,8 @@ impl<T> Executor<'_, T> {
         let (mut ip, mut fp, mut mem) = self.reload();
         let mut acc = 0;
         loop {
+            #[cfg(skiff_profile)]
+            profile::record(ip);
             match self.step(ip, fp, mem, acc)? {
                 Step::Next(next, value) => (ip, acc) = (next, value),
                 Step::Enter(next, frame) => (ip, fp, acc) = (next, frame, 0),
@@ -36,6 +38,67 @@ impl<T> Executor<'_, T> {
                 Step::Done => return Ok(()),
             }
         }
+    }
+}
+
+/// Counts of executed instruction pairs, for finding fusion candidates:
+/// built with `SKIFF_PROFILE=1` (which implies the loop dispatcher), every
+/// executor prints the most frequent pairs to stderr when it finishes.
+#[cfg(skiff_profile)]
+pub(super) mod profile {
+    use crate::ir::Instr;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    /// The last tag executed, counts by `(previous, current)` tag, and a
+    /// name per tag.
+    #[derive(Default)]
+    struct Counts {
+        last: u16,
+        pairs: HashMap<(u16, u16), u64>,
+        names: HashMap<u16, String>,
+    }
+
+    thread_local! {
+        static COUNTS: RefCell<Counts> = RefCell::default();
+    }
+
+    pub fn record(ip: *const Instr) {
+        // SAFETY: `ip` points at the instruction about to run.
+        let instr = unsafe { *ip };
+        let tag = unsafe { ip.cast::<u16>().read() };
+        COUNTS.with_borrow_mut(|counts| {
+            *counts.pairs.entry((counts.last, tag)).or_default() += 1;
+            counts.names.entry(tag).or_insert_with(|| {
+                let text = format!("{instr:?}");
+                text.split(['(', ' ', '{']).next().unwrap_or_default().to_string()
+            });
+            counts.last = tag;
+        });
+    }
+
+    /// Prints the most frequent pairs (and single instructions) so far.
+    pub fn report() {
+        COUNTS.with_borrow(|Counts { pairs, names, .. }| {
+            let name = |t: &u16| names.get(t).map_or("start", String::as_str).to_string();
+            let total: u64 = pairs.values().sum();
+            let mut singles: HashMap<u16, u64> = HashMap::new();
+            for (&(_, b), &n) in pairs {
+                *singles.entry(b).or_default() += n;
+            }
+            let mut singles: Vec<_> = singles.into_iter().collect();
+            singles.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+            eprintln!("skiff profile: {total} instructions executed");
+            for (t, n) in singles.iter().take(30) {
+                eprintln!("  {:5.2}%  {}", *n as f64 * 100.0 / total as f64, name(t));
+            }
+            let mut sorted: Vec<_> = pairs.iter().collect();
+            sorted.sort_by_key(|&(_, n)| std::cmp::Reverse(*n));
+            eprintln!("most frequent pairs:");
+            for ((a, b), n) in sorted.into_iter().take(40) {
+                eprintln!("  {:5.2}%  {} -> {}", *n as f64 * 100.0 / total as f64, name(a), name(b));
+            }
+        });
     }
 }
 

@@ -87,6 +87,10 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
     let result = executor.run(cells);
     let Executor { store, stack, frames, .. } = executor;
     store.opaque.host_depth -= 1;
+    #[cfg(skiff_profile)]
+    if store.opaque.host_depth == 0 {
+        dispatch::profile::report();
+    }
     let result = result.map_err(|stop| {
         let backtrace = backtrace(store, active_funcs(&frames, stop.1));
         let error = match stop.0 {
@@ -396,6 +400,16 @@ impl<T> Executor<'_, T> {
             Instr::Br { offset } => {
                 // SAFETY: branch targets are inside the function (see above).
                 return Ok(Step::Next(unsafe { ip.offset(offset as isize) }, acc));
+            }
+            Instr::I32AddImmBrIfNez { slot, imm, offset } => {
+                let value = fp.u32(slot).wrapping_add(i32::from(imm) as u32);
+                fp.set(slot, u64::from(value));
+                branch_if!(value != 0, offset);
+            }
+            Instr::I32AddImmBrIfNe { slot, imm, rhs, offset } => {
+                let value = fp.u32(slot).wrapping_add(i32::from(imm) as u32);
+                fp.set(slot, u64::from(value));
+                branch_if!(value != fp.u32(rhs), offset);
             }
             Instr::BrIfNez { cond, offset } => branch_if!(fp.u32(cond) != 0, offset),
             Instr::BrIfEqz { cond, offset } => branch_if!(fp.u32(cond) == 0, offset),

@@ -7,7 +7,7 @@
 
 use super::num;
 use super::{Fp, Mem};
-use crate::ir::{BranchOffset, Instr, OperandWord, ScaledLoad, for_each_numeric};
+use crate::ir::{AddImmLoad, BranchOffset, Instr, OperandWord, ScaledLoad, for_each_numeric};
 use crate::trap::Trap;
 
 macro_rules! define_numeric_eval {
@@ -21,7 +21,7 @@ macro_rules! define_numeric_eval {
             $ci_neg:ident, $ci_neg_acc:ident, $ci_f:ident, $ci_w:ident)),* $(,)?],
         test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
             $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
-        load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_f:ident)),* $(,)?],
+        load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_ai:ident, $ld_f:ident)),* $(,)?],
     ) => {
         /// Executes `instr` if it is numeric: `Ok(Some(result))`, which is
         /// also the new accumulator. `Ok(None)` for any other instruction.
@@ -79,6 +79,11 @@ macro_rules! define_numeric_eval {
                 })*
                 $(Instr::$ld_acc(op) => {
                     let v = sem::$ld_f(mem, acc, op.offset)?;
+                    fp.set(op.dst, v);
+                    v
+                })*
+                $(Instr::$ld_ai(op) => {
+                    let v = sem::$ld_f(mem, AddImmLoad::address(fp.get(op.base), op.imm), 0)?;
                     fp.set(op.dst, v);
                     v
                 })*

@@ -98,6 +98,9 @@ pub(crate) struct FuncTranslator<'a> {
     /// The index of the last instruction if it wrote a fresh temporary that
     /// is now the top operand and may be redirected by `local.set`.
     last_result: Option<usize>,
+    /// The highest code position a branch may target so far. The last two
+    /// instructions may fuse only if the second is past it.
+    last_target: usize,
     /// The `ConsumeFuel` instruction that pays for the code being emitted.
     fuel_instr: Option<usize>,
 }
@@ -121,6 +124,7 @@ impl<'a> FuncTranslator<'a> {
             reachable: true,
             dead_depth: 0,
             last_result: None,
+            last_target: 0,
             fuel_instr: None,
         }
     }
@@ -160,6 +164,7 @@ impl<'a> FuncTranslator<'a> {
         self.reachable = true;
         self.dead_depth = 0;
         self.last_result = None;
+        self.last_target = 0;
         self.fuel_instr = None;
 
         if self.env.fuel {
@@ -439,6 +444,15 @@ impl<'a> FuncTranslator<'a> {
             self.code.truncate(self.code.len() - 2);
             return self.emit_result(scaled);
         }
+        if self.fresh_result() == Some(addr)
+            && self.is_temp(addr)
+            && let Some(&Instr::I32AddImm(add)) = self.code.last()
+            && let Some(fused) = load.with_add_imm_address(add.lhs, add.imm)
+        {
+            // The `i32.add` that computed the address into a temporary goes.
+            self.code.pop();
+            return self.emit_result(fused);
+        }
         let instr = self.with_acc_operand(load, Some(addr));
         self.emit_result(instr)
     }
@@ -489,6 +503,7 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn patch_branch(&mut self, at: usize, target: usize) {
+        self.last_target = self.last_target.max(target);
         let offset = target as BranchOffset - at as BranchOffset;
         match self.code[at].branch_offset_mut() {
             Some(o) => *o = offset,
@@ -552,12 +567,42 @@ impl<'a> FuncTranslator<'a> {
         let at = self.emit(instr);
         let frame = self.control.len() - 1 - depth;
         match self.control[frame].label.target() {
-            Some(target) => self.patch_branch(at, target),
+            Some(target) => {
+                self.patch_branch(at, target);
+                self.fuse_step_and_branch(at);
+            }
             None => {
                 self.control[frame].label.add_patch(at);
                 self.control[frame].branched_to = true;
             }
         }
+    }
+
+    /// Fuses the branch at `at`, the last instruction, whose target is
+    /// already known, with the `i32.add` of a constant right before it, when
+    /// the branch tests that sum through the accumulator: the step and test
+    /// of a counted loop become one instruction. Nothing may branch to `at`
+    /// itself, or that path would skip the add.
+    fn fuse_step_and_branch(&mut self, at: usize) {
+        if at == 0 || self.last_target >= at {
+            return;
+        }
+        let Instr::I32AddImm(add) = self.code[at - 1] else { return };
+        let Ok(imm) = i16::try_from(add.imm) else { return };
+        if add.dst != add.lhs {
+            return;
+        }
+        // The fused instruction sits one earlier: offsets grow by one.
+        let fused = match self.code[at] {
+            Instr::BrIfNezAcc { offset } => Instr::I32AddImmBrIfNez { slot: add.dst, imm, offset: offset + 1 },
+            Instr::BrIfI32NeAcc(branch) => match i16::try_from(branch.offset + 1) {
+                Ok(offset) => Instr::I32AddImmBrIfNe { slot: add.dst, imm, rhs: branch.rhs, offset },
+                Err(_) => return,
+            },
+            _ => return,
+        };
+        self.code.pop();
+        self.code[at - 1] = fused;
     }
 
     /// The copies that move the values a branch to frame `depth` carries into
@@ -685,6 +730,7 @@ impl<'a> FuncTranslator<'a> {
                 let height = self.stack.len() - params;
                 let mut label = Label::new();
                 label.pin(self.code.len());
+                self.last_target = self.code.len();
                 self.last_result = None;
                 let mut frame = ControlFrame::new(FrameKind::Loop, height, params, results, label);
                 if self.env.fuel {
