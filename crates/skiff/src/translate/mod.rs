@@ -182,6 +182,7 @@ impl<'a> FuncTranslator<'a> {
             let op = reader.read()?;
             self.translate_operator(op).map_err(|e| anyhow::anyhow!("{e:#} (at offset {offset:#x})"))?;
         }
+        thread_jumps(&mut self.code);
         let frame_size = self.temps_base as usize + self.max_height;
         Ok(CompiledFunc {
             code: std::mem::take(&mut self.code).into_boxed_slice(),
@@ -1293,6 +1294,35 @@ fn unsupported_message(op: &Operator<'_>) -> String {
 
 /// An upper bound on the distinct constants a body can need: one per
 /// constant-producing operator. Sizes the constant area before translation.
+/// Jump threading: a `Br` to a return becomes that return (the `then`
+/// arm of an `if` that ends the function, a `br` out of the body), and a
+/// `Br` to a `Br` goes straight to the final target. Entries of a
+/// `br_table` stay `Br`s, as its handler expects, but are threaded too.
+fn thread_jumps(code: &mut [Instr]) {
+    let mut table_entries_left = 0;
+    for at in 0..code.len() {
+        let in_table = table_entries_left > 0;
+        table_entries_left = match code[at] {
+            Instr::BrTable { len, .. } => len as usize + 1,
+            _ => table_entries_left.saturating_sub(1),
+        };
+        let Instr::Br { offset } = code[at] else { continue };
+        let mut target = at as isize + offset as isize;
+        // Follow chains of `Br`s, a bounded number of hops (a `br` loop to
+        // itself is an infinite loop the program asked for).
+        for _ in 0..8 {
+            match code[target as usize] {
+                Instr::Br { offset } if offset != 0 => target += offset as isize,
+                _ => break,
+            }
+        }
+        code[at] = match code[target as usize] {
+            ret @ (Instr::Return0 | Instr::Return1 { .. } | Instr::ReturnSpan { .. }) if !in_table => ret,
+            _ => Instr::Br { offset: (target - at as isize) as BranchOffset },
+        };
+    }
+}
+
 fn count_constants(body: &FunctionBody<'_>) -> Result<usize> {
     let mut reader = body.get_operators_reader()?;
     let mut count = 0;
