@@ -762,6 +762,11 @@ for_each_numeric!(define_instrs {
         CallIndirectSig { sig: SigId },
         /// `dst = src`.
         Copy { dst: Slot, src: Slot },
+        /// `a = src_a`, then `b = src_b`: two copies in a row.
+        Copy2 { a: Slot, src_a: Slot, b: Slot, src_b: Slot },
+        /// `a += imm_a`, then `b += imm_b` (as i32): two pointer or counter
+        /// steps in a row.
+        I32AddImm2 { a: Slot, imm_a: i16, b: Slot, imm_b: i16 },
         /// `dst = bits` (zero-extended): a constant that fits 32 bits (any
         /// i32 or f32, small i64s) copied without a constant slot.
         CopyImm32 { dst: Slot, bits: u32 },

@@ -88,6 +88,13 @@ const WAT: &str = r#"(module
       (local.set 2 (i32.add (local.get 2) (local.get 1)))
       (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))
     (i32.add (local.get 2) (i32.mul (local.get 1) (i32.const 1000))))
+  ;; two in-place steps in a row fuse; both locals are written
+  (func (export "two_steps") (param i32) (result i32) (local i32 i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+      (local.set 2 (i32.add (local.get 2) (i32.const -5)))
+      (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+    (i32.add (i32.mul (local.get 1) (i32.const 1000)) (local.get 2)))
   ;; and the branch must still go the right way
   (func (export "tee_br_if_taken") (param i32) (result i32) (local i32)
     (block (br_if 0 (local.tee 1 (i32.eq (local.get 0) (i32.const 46)))) (return (i32.const 100)))
@@ -148,6 +155,7 @@ fn locals_written_by_tee_survive_branch_fusion() {
     assert_eq!(call("count_down", 4), 12);
     assert_eq!(call("count_down", 1), 3);
     assert_eq!(call("count_up_to", 4), 6 + 4000);
+    assert_eq!(call("two_steps", 4), 12_000 - 20);
     assert_eq!(call("tee_br_if_taken", 46), 201);
     assert_eq!(call("tee_br_if_taken", 45), 100);
 }

@@ -496,6 +496,14 @@ impl<T> Executor<'_, T> {
             }
             Instr::Copy { dst, src } => fp.set(dst, fp.get(src)),
             Instr::CopyImm32 { dst, bits } => fp.set(dst, u64::from(bits)),
+            Instr::Copy2 { a, src_a, b, src_b } => {
+                fp.set(a, fp.get(src_a));
+                fp.set(b, fp.get(src_b));
+            }
+            Instr::I32AddImm2 { a, imm_a, b, imm_b } => {
+                fp.set(a, u64::from(fp.u32(a).wrapping_add(i32::from(imm_a) as u32)));
+                fp.set(b, u64::from(fp.u32(b).wrapping_add(i32::from(imm_b) as u32)));
+            }
             Instr::CopySpan { dst, src, len } => {
                 let src = self.fp_index + src.index();
                 self.stack.copy_within(src..src + len as usize, self.fp_index + dst.index());

@@ -340,8 +340,36 @@ impl<'a> FuncTranslator<'a> {
 
     fn emit(&mut self, instr: Instr) -> usize {
         self.last_result = None;
+        // Two copies in a row are one instruction, unless a branch targets
+        // the second.
+        if let Instr::Copy { dst: b, src: src_b } = instr
+            && self.last_target < self.code.len()
+            && let Some(&Instr::Copy { dst: a, src: src_a }) = self.code.last()
+        {
+            let at = self.code.len() - 1;
+            self.code[at] = Instr::Copy2 { a, src_a, b, src_b };
+            return at;
+        }
         self.code.push(instr);
         self.code.len() - 1
+    }
+
+    /// Fuses the last two instructions when both add a small constant to a
+    /// slot in place (pointer and counter steps at the end of a loop body),
+    /// unless a branch targets the second.
+    fn fuse_steps(&mut self) {
+        let len = self.code.len();
+        if len < 2 || self.last_target >= len - 1 {
+            return;
+        }
+        let [.., Instr::I32AddImm(x), Instr::I32AddImm(y)] = self.code[..] else { return };
+        let (Ok(imm_a), Ok(imm_b)) = (i16::try_from(x.imm), i16::try_from(y.imm)) else { return };
+        if x.dst != x.lhs || y.dst != y.lhs {
+            return;
+        }
+        self.code.pop();
+        self.code[len - 2] = Instr::I32AddImm2 { a: x.dst, imm_a, b: y.dst, imm_b };
+        self.last_result = None;
     }
 
     /// Emits an instruction that writes a new top operand into `dst`, which
@@ -859,7 +887,12 @@ impl<'a> FuncTranslator<'a> {
                 self.emit_result(Instr::Select { dst, cond, if_true, if_false })?;
             }
             O::LocalGet { local_index } => self.push(Operand::Local(local_index as u16))?,
-            O::LocalSet { local_index } => self.local_set(local_index as u16),
+            O::LocalSet { local_index } => {
+                self.local_set(local_index as u16);
+                // Not after `local.tee`: a step whose value feeds a loop's
+                // closing branch fuses with that branch instead.
+                self.fuse_steps();
+            }
             O::LocalTee { local_index } => {
                 self.local_set(local_index as u16);
                 self.push(Operand::Local(local_index as u16))?;
