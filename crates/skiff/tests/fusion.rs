@@ -60,6 +60,9 @@ const WAT: &str = r#"(module
   ;; out of bounds still traps
   (func (export "scaled_oob") (param i32) (result i32)
     (i32.load (i32.add (i32.const 65532) (i32.shl (local.get 0) (i32.const 2)))))
+  ;; a static array (constant base) indexed by a variable
+  (func (export "scaled_const_base") (param i32) (result i32)
+    (i32.load16_u (i32.add (i32.shl (local.get 0) (i32.const 1)) (i32.const 4))))
   ;; the shifted value kept in a local: no fusion, the local must be written
   (func (export "scaled_tee") (param i32) (result i32) (local i32)
     (drop (i32.load8_u (i32.add (i32.const 1) (local.tee 1 (i32.shl (local.get 0) (i32.const 3))))))
@@ -146,6 +149,7 @@ fn locals_written_by_tee_survive_branch_fusion() {
     assert_eq!(call("scaled_i32", 1), 0x0b0a0908);
     assert_eq!(call("scaled_offset_u8", 3), 10);
     assert_eq!(call("scaled_wraps", 3), 4);
+    assert_eq!(call("scaled_const_base", 2), 0x0908);
     assert_eq!(call("scaled_shift_mod", 5), 11);
     assert_eq!(call("scaled_tee", 2), 16);
     assert_eq!(call("scaled_twice", 3), 12);

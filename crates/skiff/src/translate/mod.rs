@@ -65,6 +65,13 @@ enum Operand {
     Temp,
 }
 
+/// The base of a fused array access (`translate::scaled_address`).
+enum AddressBase {
+    Slot(Slot),
+    /// A constant, which gets a slot only if the fusion happens.
+    Const(u64),
+}
+
 /// The state of translating one function. Created per body; all fields are
 /// reset by `translate`.
 pub(crate) struct FuncTranslator<'a> {
@@ -468,7 +475,14 @@ impl<'a> FuncTranslator<'a> {
         let addr = self.pop();
         let dst = self.next_temp();
         let load = make(Load { dst, addr, offset });
-        if let Some(scaled) = self.scaled_address(addr).and_then(|(b, i, s)| load.with_scaled_address(b, i, s)) {
+        if let Some((base, index, shift)) = self.scaled_address(addr)
+            && load.with_scaled_address(Slot(0), index, shift).is_some()
+        {
+            let base = match base {
+                AddressBase::Slot(slot) => slot,
+                AddressBase::Const(value) => self.const_slot(value),
+            };
+            let scaled = load.with_scaled_address(base, index, shift).expect("checked above");
             // The `i32.shl` and `i32.add` that computed the address go.
             self.code.truncate(self.code.len() - 2);
             return self.emit_result(scaled);
@@ -490,18 +504,31 @@ impl<'a> FuncTranslator<'a> {
     /// as `base + (index << shift)` by the last two instructions, an
     /// `i32.shl` by a constant feeding an `i32.add` through the accumulator
     /// (how compilers index arrays), both writing temporaries only: the load
-    /// can then do that arithmetic itself, and the two need not run.
-    fn scaled_address(&self, addr: Slot) -> Option<(Slot, Slot, u8)> {
+    /// can then do that arithmetic itself, and the two need not run. The
+    /// base is a slot, or a constant (a static array's address).
+    fn scaled_address(&self, addr: Slot) -> Option<(AddressBase, Slot, u8)> {
         if self.fresh_result() != Some(addr) || !self.is_temp(addr) {
             return None;
         }
-        let [.., Instr::I32ShlImm(shl), Instr::I32AddAcc(add)] = self.code[..] else { return None };
-        // If the add's other operand is the shift's own result, the fused
-        // load would read that slot without the shift having written it.
-        if !self.is_temp(shl.dst) || add.rhs == shl.dst {
+        let (shl, base) = match self.code[..] {
+            [.., Instr::I32ShlImm(shl), Instr::I32AddAcc(add)] => {
+                // If the add's other operand is the shift's own result, the
+                // fused load would read that slot without the shift having
+                // written it.
+                if add.rhs == shl.dst {
+                    return None;
+                }
+                (shl, AddressBase::Slot(add.rhs))
+            }
+            [.., Instr::I32ShlImm(shl), Instr::I32AddAccImm(add)] => {
+                (shl, AddressBase::Const(u64::from(add.imm as u32)))
+            }
+            _ => return None,
+        };
+        if !self.is_temp(shl.dst) {
             return None;
         }
-        Some((add.rhs, shl.lhs, (shl.imm & 31) as u8))
+        Some((base, shl.lhs, (shl.imm & 31) as u8))
     }
 
     fn store(&mut self, memarg: &MemArg, make: fn(Store) -> Instr) -> Result<()> {

@@ -1,12 +1,14 @@
 ;; An array access, `base + (index << k)` feeding a load, is one scaled load:
 ;; the shift and the add do not run on their own. With the shifted value
-;; kept in a local they stay.
+;; kept in a local they stay. The base may be a constant (a static array).
 (module
   (memory 1)
   (func (param i32 i32) (result i32)
     (i32.load offset=8 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))))
   (func (param i32 i32) (result i32) (local i32)
-    (i32.load (i32.add (local.get 0) (local.tee 2 (i32.shl (local.get 1) (i32.const 2)))))))
+    (i32.load (i32.add (local.get 0) (local.tee 2 (i32.shl (local.get 1) (i32.const 2))))))
+  (func (param i32) (result i32)
+    (i32.load (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 1024)))))
 
 ;; ---- expected interpreter code (SKIFF_BLESS=1 regenerates) ----
 ;;
@@ -21,3 +23,8 @@
 ;;    1: I32AddAcc(AccBinOp { dst: s4, rhs: s0 })
 ;;    2: I32LoadAcc(AccLoad { dst: s4, offset: 0 })
 ;;    3: Return1 { src: s4 }
+;;
+;; function 2:
+;; params=1 locals=1 consts=[1024] frame=5
+;;    0: I32LoadScaled(ScaledLoad { dst: s3, base: s1, index: s0, shift: 2, offset: 0 })
+;;    1: Return1 { src: s3 }
