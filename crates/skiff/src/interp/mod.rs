@@ -22,6 +22,7 @@ use crate::store::{FuncEntity, StoreInner};
 use crate::translate::CompiledFunc;
 use crate::trap::{FrameInfo, Trap, WasmBacktrace};
 use crate::{Caller, anyhow};
+use std::sync::OnceLock;
 
 /// How many host-to-wasm entries may nest on the host stack.
 const MAX_HOST_DEPTH: u32 = 200;
@@ -216,7 +217,8 @@ struct Executor<'s, T> {
     mem_index: u32,
     /// The code of the running instance's module's defined functions, which
     /// `CallInternal` indexes: one load from the instruction to the callee.
-    code_base: *const CompiledFunc,
+    /// A slot is empty until its function is translated (lazy compilation).
+    code_base: *const OnceLock<CompiledFunc>,
     /// The store index of the running instance's first defined function;
     /// the others follow it in order (instantiation allocates them so).
     first_defined_func: u32,
@@ -314,6 +316,11 @@ impl<T> Executor<'_, T> {
             FuncEntity::Host { .. } => unreachable!("host functions are called directly"),
         };
         // SAFETY: `code` points into a module kept alive by the store's entity.
+        let code = match unsafe { &*code }.get() {
+            Some(code) => code as *const CompiledFunc,
+            None => self.translate_func(entry).map_err(|stop| (stop, entry))?,
+        };
+        // SAFETY: as above; a published translation is never replaced.
         let code = unsafe { &*code };
         self.stack.resize(self.stack.len().max(cells.len()).max(1024), 0);
         let params = code.num_params as usize;
@@ -428,11 +435,17 @@ impl<T> Executor<'_, T> {
                 // SAFETY: the translator emits `CallInternal` only with the
                 // index of one of the module's defined functions, and
                 // `code_base` is the running instance's module's code.
-                let code = unsafe { &*self.code_base.add(func as usize) };
+                let slot = unsafe { &*self.code_base.add(func as usize) };
+                let callee = self.first_defined_func + func;
+                let code = match slot.get() {
+                    Some(code) => code,
+                    // SAFETY: the module outlives the store's entities.
+                    None => unsafe { &*self.translate_func(callee)? },
+                };
                 // SAFETY: `ip + 1` is the instruction after the call.
                 let ret_ip = unsafe { ip.add(1) };
                 let new_fp = self.fp_index + base.index();
-                let fp = self.enter_frame(code, self.first_defined_func + func, ret_ip, new_fp)?;
+                let fp = self.enter_frame(code, callee, ret_ip, new_fp)?;
                 return Ok(Step::Enter(self.ip, fp));
             }
             Instr::Call { func, base } => {
@@ -622,7 +635,11 @@ impl<T> Executor<'_, T> {
         };
         let callee_instance = *callee_instance;
         // SAFETY: `code` points into a module kept alive by the entity.
-        let code = unsafe { &**code };
+        let code = match unsafe { &**code }.get() {
+            Some(code) => code,
+            // SAFETY: as above; a published translation is never replaced.
+            None => unsafe { &*self.translate_func(callee)? },
+        };
         let fp = self.enter_frame(code, callee, ret_ip, new_fp)?;
         if callee_instance != self.instance {
             self.switch_instance(callee_instance);
@@ -646,6 +663,21 @@ impl<T> Executor<'_, T> {
         self.ip = entry;
         self.fp_index = new_fp;
         Ok(self.fp_at(new_fp))
+    }
+
+    /// The code of wasm function `func` (store index) on its first call,
+    /// after translating it (lazy compilation). Out of line and cold: once
+    /// a function is translated, callers find its code in its slot.
+    #[cold]
+    #[inline(never)]
+    fn translate_func(&self, func: u32) -> Result<*const CompiledFunc, Stop> {
+        let FuncEntity::Wasm { index, module, .. } = &self.store.opaque.funcs[func as usize] else {
+            unreachable!("only wasm functions are translated")
+        };
+        match module.compiled(index - module.num_imported_funcs) {
+            Ok(code) => Ok(code),
+            Err(error) => Err(Stop::Host(error)),
+        }
     }
 
     /// Calls host function `callee` with its parameters at stack index

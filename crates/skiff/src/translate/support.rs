@@ -1,0 +1,135 @@
+//! What the translator accepts, checked while a body is validated.
+//!
+//! With [`crate::CompilationMode::LazyTranslation`] a body is translated on
+//! its first call, but `Module::new` must still refuse a module that uses a
+//! feature skiff does not implement ("SIMD is not supported yet"), exactly as
+//! eager translation would. [`SupportCheck`] sees every operator the
+//! validator sees and records the first refusal, with the translator's own
+//! messages, plus the engine limits on frame size.
+//!
+//! The translator implements the operators of WebAssembly 2.0 minus SIMD:
+//! the proposals `mvp`, `sign_extension`, `saturating_float_to_int`,
+//! `bulk_memory` and `reference_types` as wasmparser groups them, with a
+//! few operand restrictions (memory 0 only, 32-bit offsets, no `v128`).
+//! `tests/lazy.rs` checks that both modes refuse the same modules.
+
+use super::{check_memory0, memarg_offset, unsupported_message};
+use anyhow::{Result, bail};
+use wasmparser::{BlockType, Operator, ValType};
+
+/// The wasmparser proposal an operator belongs to, from wasmparser's own
+/// listing of every operator (`for_each_operator!`).
+macro_rules! define_proposal_of {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+        fn proposal_of(op: &Operator<'_>) -> &'static str {
+            match op {
+                $( Operator::$op { .. } => stringify!($proposal), )*
+                #[allow(unreachable_patterns)]
+                _ => "unknown",
+            }
+        }
+    };
+}
+wasmparser::for_each_operator!(define_proposal_of);
+
+/// Whether the translator accepts `op`; the error is the translator's.
+pub(crate) fn check_operator(op: &Operator<'_>) -> Result<()> {
+    match op {
+        Operator::I32Load { memarg }
+        | Operator::I64Load { memarg }
+        | Operator::F32Load { memarg }
+        | Operator::F64Load { memarg }
+        | Operator::I32Load8S { memarg }
+        | Operator::I32Load8U { memarg }
+        | Operator::I32Load16S { memarg }
+        | Operator::I32Load16U { memarg }
+        | Operator::I64Load8S { memarg }
+        | Operator::I64Load8U { memarg }
+        | Operator::I64Load16S { memarg }
+        | Operator::I64Load16U { memarg }
+        | Operator::I64Load32S { memarg }
+        | Operator::I64Load32U { memarg }
+        | Operator::I32Store { memarg }
+        | Operator::I64Store { memarg }
+        | Operator::F32Store { memarg }
+        | Operator::F64Store { memarg }
+        | Operator::I32Store8 { memarg }
+        | Operator::I32Store16 { memarg }
+        | Operator::I64Store8 { memarg }
+        | Operator::I64Store16 { memarg }
+        | Operator::I64Store32 { memarg } => memarg_offset(memarg).map(drop),
+        Operator::MemoryFill { mem } | Operator::MemoryInit { mem, .. } => check_memory0(*mem),
+        Operator::MemoryCopy { dst_mem, src_mem } => {
+            check_memory0(*dst_mem)?;
+            check_memory0(*src_mem)
+        }
+        Operator::TypedSelect { ty: ValType::V128 }
+        | Operator::Block { blockty: BlockType::Type(ValType::V128) }
+        | Operator::Loop { blockty: BlockType::Type(ValType::V128) }
+        | Operator::If { blockty: BlockType::Type(ValType::V128) } => bail!("SIMD is not supported yet"),
+        Operator::TypedSelectMulti { .. } => bail!("{}", unsupported_message(op)),
+        _ => match proposal_of(op) {
+            "mvp" | "sign_extension" | "saturating_float_to_int" | "bulk_memory" | "reference_types" => Ok(()),
+            _ => bail!("{}", unsupported_message(op)),
+        },
+    }
+}
+
+/// Follows one body through validation: the first operator the translator
+/// would refuse, and the sizes that bound its frame.
+pub(crate) struct SupportCheck {
+    first_refusal: Option<anyhow::Error>,
+    num_locals: u64,
+    constants: u64,
+    max_height: u32,
+}
+
+impl SupportCheck {
+    pub fn new(num_params: usize) -> SupportCheck {
+        SupportCheck { first_refusal: None, num_locals: num_params as u64, constants: 0, max_height: 0 }
+    }
+
+    /// A local declaration `(count, ty)`.
+    pub fn locals(&mut self, count: u32, ty: ValType) {
+        if ty == ValType::V128 && self.first_refusal.is_none() {
+            self.first_refusal = Some(anyhow::anyhow!("SIMD is not supported yet"));
+        }
+        self.num_locals += u64::from(count);
+    }
+
+    /// An operator at `offset`, and the validator's operand stack height after it.
+    pub fn operator(&mut self, op: &Operator<'_>, offset: usize, height: u32) {
+        if matches!(
+            op,
+            Operator::I32Const { .. }
+                | Operator::I64Const { .. }
+                | Operator::F32Const { .. }
+                | Operator::F64Const { .. }
+                | Operator::RefNull { .. }
+        ) {
+            self.constants += 1;
+        }
+        self.max_height = self.max_height.max(height);
+        if self.first_refusal.is_none()
+            && let Err(e) = check_operator(op)
+        {
+            self.first_refusal = Some(anyhow::anyhow!("{e:#} (at offset {offset:#x})"));
+        }
+    }
+
+    /// The first refusal, or a frame the translator could not address (the
+    /// same limits as `FuncTranslator::translate`).
+    pub fn finish(self, func_index: u32) -> Result<()> {
+        if let Some(e) = self.first_refusal {
+            return Err(e);
+        }
+        let frame_limit = u64::from(u16::MAX);
+        if self.num_locals + self.constants > frame_limit {
+            bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
+        }
+        if self.num_locals + self.constants + u64::from(self.max_height) >= frame_limit {
+            bail!("function too large: operand stack exceeds the frame limit");
+        }
+        Ok(())
+    }
+}
