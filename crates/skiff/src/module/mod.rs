@@ -537,7 +537,7 @@ impl ModuleBuilder {
         for _ in 0..locals.get_count() {
             let offset = locals.original_position();
             let (count, ty) = locals.read()?;
-            validator.define_locals(offset as u64, count, ty)?;
+            validator.define_locals(offset, count, ty)?;
             check.locals(count, ty);
         }
         let mut ops = wasmparser::OperatorsReader::new(locals.get_binary_reader());

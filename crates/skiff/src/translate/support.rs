@@ -11,7 +11,8 @@
 //! the proposals `mvp`, `sign_extension`, `saturating_float_to_int`,
 //! `bulk_memory` and `reference_types` as wasmparser groups them, with a
 //! few operand restrictions (memory 0 only, 32-bit offsets, no `v128`).
-//! `tests/lazy.rs` checks that both modes refuse the same modules.
+//! `tests/lazy.rs` checks on wasm-smith modules that both modes refuse the
+//! same modules with the same messages.
 
 use super::{check_memory0, memarg_offset, unsupported_message};
 use anyhow::{Result, bail};
@@ -77,16 +78,51 @@ pub(crate) fn check_operator(op: &Operator<'_>) -> Result<()> {
 
 /// Follows one body through validation: the first operator the translator
 /// would refuse, and the sizes that bound its frame.
+///
+/// The translator skips dead code (after `br`, `return`, `unreachable`, …,
+/// and after a block nothing branches to and nothing falls out of), so an
+/// unsupported operator there is accepted; this check models the same
+/// reachability (`FuncTranslator::translate_dead_operator`, `translate_end`)
+/// so that both modes accept the same modules.
 pub(crate) struct SupportCheck {
     first_refusal: Option<anyhow::Error>,
     num_locals: u64,
     constants: u64,
     max_height: u32,
+    /// The enclosing blocks, innermost last; entry 0 is the function body.
+    frames: Vec<Frame>,
+    reachable: bool,
+    /// How many blocks deep inside dead code.
+    dead_depth: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FrameKind {
+    Function,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Clone, Copy)]
+struct Frame {
+    kind: FrameKind,
+    /// Whether a forward branch targets the end of this block.
+    branched_to: bool,
 }
 
 impl SupportCheck {
     pub fn new(num_params: usize) -> SupportCheck {
-        SupportCheck { first_refusal: None, num_locals: num_params as u64, constants: 0, max_height: 0 }
+        SupportCheck {
+            first_refusal: None,
+            num_locals: num_params as u64,
+            constants: 0,
+            max_height: 0,
+            frames: vec![Frame { kind: FrameKind::Function, branched_to: false }],
+            reachable: true,
+            dead_depth: 0,
+        }
     }
 
     /// A local declaration `(count, ty)`.
@@ -109,12 +145,75 @@ impl SupportCheck {
         ) {
             self.constants += 1;
         }
-        self.max_height = self.max_height.max(height);
+        if !self.reachable {
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.dead_depth += 1,
+                Operator::Else if self.dead_depth == 0 => self.enter_else(),
+                Operator::End if self.dead_depth == 0 => self.end(),
+                Operator::End => self.dead_depth -= 1,
+                _ => {}
+            }
+            return;
+        }
         if self.first_refusal.is_none()
             && let Err(e) = check_operator(op)
         {
             self.first_refusal = Some(anyhow::anyhow!("{e:#} (at offset {offset:#x})"));
         }
+        match op {
+            Operator::Block { .. } => self.frames.push(Frame { kind: FrameKind::Block, branched_to: false }),
+            Operator::Loop { .. } => self.frames.push(Frame { kind: FrameKind::Loop, branched_to: false }),
+            Operator::If { .. } => self.frames.push(Frame { kind: FrameKind::If, branched_to: false }),
+            Operator::Else => self.enter_else(),
+            Operator::End => self.end(),
+            Operator::Br { relative_depth } => {
+                self.branch_to(*relative_depth);
+                self.reachable = false;
+            }
+            Operator::BrIf { relative_depth } => self.branch_to(*relative_depth),
+            Operator::BrTable { targets } => {
+                for depth in targets.targets().flatten().chain([targets.default()]) {
+                    self.branch_to(depth);
+                }
+                self.reachable = false;
+            }
+            Operator::Unreachable | Operator::Return => self.reachable = false,
+            _ => {}
+        }
+        if self.reachable {
+            self.max_height = self.max_height.max(height);
+        }
+    }
+
+    fn branch_to(&mut self, depth: u32) {
+        if let Some(at) = self.frames.len().checked_sub(1 + depth as usize) {
+            self.frames[at].branched_to = true;
+        }
+    }
+
+    /// `else`: a reachable then-arm ends with a branch past the else-arm.
+    fn enter_else(&mut self) {
+        if self.reachable {
+            self.branch_to(0);
+        }
+        if let Some(frame) = self.frames.last_mut() {
+            frame.kind = FrameKind::Else;
+        }
+        self.reachable = true;
+        self.dead_depth = 0;
+    }
+
+    /// `end`: code after a block is reachable if something reaches its end.
+    fn end(&mut self) {
+        let Some(frame) = self.frames.pop() else { return };
+        self.reachable = match frame.kind {
+            FrameKind::Function => false,
+            FrameKind::Loop => self.reachable,
+            // An `if` without `else` falls through its empty else-arm.
+            FrameKind::If => true,
+            FrameKind::Block | FrameKind::Else => self.reachable || frame.branched_to,
+        };
+        self.dead_depth = 0;
     }
 
     /// The first refusal, or a frame the translator could not address (the
