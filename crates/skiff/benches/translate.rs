@@ -35,8 +35,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use skiff::CompilationMode;
 use wasm_encoder::{
-    BlockType, CodeSection, ExportKind, ExportSection, Function, FunctionSection, Ieee64, InstructionSink, MemArg, MemArgTarget,
-    MemorySection, MemoryType, Module, TypeSection, ValType,
+    BlockType, CodeSection, ExportKind, ExportSection, Function, FunctionSection, Ieee64, InstructionSink, MemArg,
+    MemArgTarget, MemorySection, MemoryType, Module, TypeSection, ValType,
 };
 
 /// The global allocator, counting the bytes currently allocated.
@@ -248,7 +248,11 @@ impl BodyGen {
             }
             2 => {
                 self.i32(s, d);
-                if self.rng.below(2) == 0 { s.i64_extend_i32_s() } else { s.i64_extend_i32_u() };
+                if self.rng.below(2) == 0 {
+                    s.i64_extend_i32_s()
+                } else {
+                    s.i64_extend_i32_u()
+                };
             }
             3 => {
                 self.address(s, d);
@@ -388,7 +392,7 @@ impl BodyGen {
 /// A module with at least `GENERATED_CODE_BYTES` of code: thousands of
 /// functions of varied sizes and shapes, and a `_start` that calls the first.
 fn generate() -> Vec<u8> {
-    let mut bodies = BodyGen { rng: Rng(0x5EED_0F_5C1F), func: 0 };
+    let mut bodies = BodyGen { rng: Rng(0x005E_ED0F_5C1F), func: 0 };
     let mut code = CodeSection::new();
     let mut size = 0;
     while size < GENERATED_CODE_BYTES {
@@ -486,12 +490,7 @@ fn measure_wasmi(wasm: &[u8], runs: usize) -> Result<Figures> {
     let engine = wasmi_engine(M::Eager);
     let (module, retained) = retained(|| wasmi::Module::new(&engine, wasm));
     drop(module?);
-    Ok(Figures {
-        eager: time(M::Eager)?,
-        lazy_translation: time(M::LazyTranslation)?,
-        lazy: time(M::Lazy)?,
-        retained,
-    })
+    Ok(Figures { eager: time(M::Eager)?, lazy_translation: time(M::LazyTranslation)?, lazy: time(M::Lazy)?, retained })
 }
 
 fn committed_modules() -> Result<Vec<Subject>> {

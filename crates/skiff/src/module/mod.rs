@@ -14,7 +14,7 @@ mod lazy;
 pub(crate) use const_expr::ConstExpr;
 
 use crate::engine::SigId;
-use crate::translate::{CompiledFunc, FuncTranslator, ModuleEnv, SupportCheck};
+use crate::translate::{CheckingVisitor, CompiledFunc, FuncTranslator, ModuleEnv, SupportCheck};
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
 use crate::{CompilationMode, Engine};
 use anyhow::{Context, Result, bail};
@@ -540,14 +540,15 @@ impl ModuleBuilder {
             validator.define_locals(offset, count, ty)?;
             check.locals(count, ty);
         }
-        let mut ops = wasmparser::OperatorsReader::new(locals.get_binary_reader());
-        while !ops.eof() {
-            let offset = ops.original_position();
-            let op = ops.read()?;
-            validator.op(offset, &op)?;
-            check.operator(&op, offset as usize, validator.operand_stack_height());
+        let mut reader = locals.get_binary_reader();
+        reader.set_features(self.module.engine.features());
+        while !reader.eof() {
+            let offset = reader.original_position();
+            let inner = validator.visitor(offset);
+            reader.visit_operator(&mut CheckingVisitor { inner, check: &mut check, offset: offset as usize })??;
+            check.operand_height(validator.operand_stack_height());
         }
-        ops.get_binary_reader().finish_expression(&validator.visitor(ops.original_position()))?;
+        reader.finish_expression(&validator.visitor(reader.original_position()))?;
         self.allocs = validator.into_allocations();
         check.finish(func_index)
     }

@@ -14,7 +14,7 @@
 mod control;
 mod support;
 
-pub(crate) use support::SupportCheck;
+pub(crate) use support::{CheckingVisitor, SupportCheck};
 
 use crate::engine::SigId;
 use crate::ir::{BinOp, BranchOffset, Instr, Load, Slot, Store, UnOp};

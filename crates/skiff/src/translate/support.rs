@@ -16,25 +16,14 @@
 
 use super::{check_memory0, memarg_offset, unsupported_message};
 use anyhow::{Result, bail};
-use wasmparser::{BlockType, Operator, ValType};
+use wasmparser::{
+    BlockType, FrameKind as ParserFrame, FrameStack, Operator, ValType, VisitOperator, VisitSimdOperator,
+};
 
-/// The wasmparser proposal an operator belongs to, from wasmparser's own
-/// listing of every operator (`for_each_operator!`).
-macro_rules! define_proposal_of {
-    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
-        fn proposal_of(op: &Operator<'_>) -> &'static str {
-            match op {
-                $( Operator::$op { .. } => stringify!($proposal), )*
-                #[allow(unreachable_patterns)]
-                _ => "unknown",
-            }
-        }
-    };
-}
-wasmparser::for_each_operator!(define_proposal_of);
-
-/// Whether the translator accepts `op`; the error is the translator's.
-pub(crate) fn check_operator(op: &Operator<'_>) -> Result<()> {
+/// Whether the translator accepts `op`; `in_supported_proposal` says
+/// whether wasmparser groups it under a proposal the translator implements
+/// (`supported_proposal!`). The error is the translator's.
+fn check_operator(op: &Operator<'_>, in_supported_proposal: bool) -> Result<()> {
     match op {
         Operator::I32Load { memarg }
         | Operator::I64Load { memarg }
@@ -69,10 +58,8 @@ pub(crate) fn check_operator(op: &Operator<'_>) -> Result<()> {
         | Operator::Loop { blockty: BlockType::Type(ValType::V128) }
         | Operator::If { blockty: BlockType::Type(ValType::V128) } => bail!("SIMD is not supported yet"),
         Operator::TypedSelectMulti { .. } => bail!("{}", unsupported_message(op)),
-        _ => match proposal_of(op) {
-            "mvp" | "sign_extension" | "saturating_float_to_int" | "bulk_memory" | "reference_types" => Ok(()),
-            _ => bail!("{}", unsupported_message(op)),
-        },
+        _ if in_supported_proposal => Ok(()),
+        _ => bail!("{}", unsupported_message(op)),
     }
 }
 
@@ -133,8 +120,8 @@ impl SupportCheck {
         self.num_locals += u64::from(count);
     }
 
-    /// An operator at `offset`, and the validator's operand stack height after it.
-    pub fn operator(&mut self, op: &Operator<'_>, offset: usize, height: u32) {
+    /// An operator at `offset`; see `check_operator` for `in_supported_proposal`.
+    fn operator(&mut self, op: &Operator<'_>, in_supported_proposal: bool, offset: usize) {
         if matches!(
             op,
             Operator::I32Const { .. }
@@ -156,7 +143,7 @@ impl SupportCheck {
             return;
         }
         if self.first_refusal.is_none()
-            && let Err(e) = check_operator(op)
+            && let Err(e) = check_operator(op, in_supported_proposal)
         {
             self.first_refusal = Some(anyhow::anyhow!("{e:#} (at offset {offset:#x})"));
         }
@@ -180,6 +167,17 @@ impl SupportCheck {
             Operator::Unreachable | Operator::Return => self.reachable = false,
             _ => {}
         }
+    }
+
+    /// A SIMD operator at `offset`: refused unless it is dead code.
+    fn simd_operator(&mut self, offset: usize) {
+        if self.reachable && self.first_refusal.is_none() {
+            self.first_refusal = Some(anyhow::anyhow!("SIMD is not supported yet (at offset {offset:#x})"));
+        }
+    }
+
+    /// The validator's operand stack height after an operator.
+    pub fn operand_height(&mut self, height: u32) {
         if self.reachable {
             self.max_height = self.max_height.max(height);
         }
@@ -230,5 +228,71 @@ impl SupportCheck {
             bail!("function too large: operand stack exceeds the frame limit");
         }
         Ok(())
+    }
+}
+
+/// A visitor that shows each operator to a [`SupportCheck`] and then to the
+/// validator's visitor `inner`, so that a body is decoded once for both
+/// (a decoded `Operator` handed to `FuncValidator::op` costs a second
+/// dispatch per operator).
+pub(crate) struct CheckingVisitor<'c, V> {
+    pub inner: V,
+    pub check: &'c mut SupportCheck,
+    pub offset: usize,
+}
+
+/// Whether the translator implements the operators of a wasmparser proposal
+/// group (decided at compile time, per visit method).
+macro_rules! supported_proposal {
+    (mvp) => {
+        true
+    };
+    (sign_extension) => {
+        true
+    };
+    (saturating_float_to_int) => {
+        true
+    };
+    (bulk_memory) => {
+        true
+    };
+    (reference_types) => {
+        true
+    };
+    ($other:ident) => {
+        false
+    };
+}
+
+macro_rules! define_checking_visit {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
+                let op = Operator::$op $({ $($arg: $arg.clone()),* })?;
+                self.check.operator(&op, supported_proposal!($proposal), self.offset);
+                self.inner.$visit($($($arg),*)?)
+            }
+        )*
+    };
+}
+
+#[allow(clippy::clone_on_copy)]
+impl<'a, V> VisitOperator<'a> for CheckingVisitor<'_, V>
+where
+    V: VisitOperator<'a, Output = wasmparser::Result<()>>,
+{
+    type Output = wasmparser::Result<()>;
+
+    fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
+        self.check.simd_operator(self.offset);
+        self.inner.simd_visitor()
+    }
+
+    wasmparser::for_each_visit_operator!(define_checking_visit);
+}
+
+impl<V: FrameStack> FrameStack for CheckingVisitor<'_, V> {
+    fn current_frame(&self) -> Option<ParserFrame> {
+        self.inner.current_frame()
     }
 }
