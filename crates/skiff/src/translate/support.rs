@@ -264,12 +264,91 @@ macro_rules! supported_proposal {
     };
 }
 
+/// Whether `SupportCheck::operator` must see this operator even when its
+/// proposal is supported: control flow (reachability), constants (frame
+/// size) and operators with operands the translator restricts. Every other
+/// operator of a supported proposal needs no look at all.
+macro_rules! needs_check {
+    (Block) => {
+        true
+    };
+    (Loop) => {
+        true
+    };
+    (If) => {
+        true
+    };
+    (Else) => {
+        true
+    };
+    (End) => {
+        true
+    };
+    (Br) => {
+        true
+    };
+    (BrIf) => {
+        true
+    };
+    (BrTable) => {
+        true
+    };
+    (Return) => {
+        true
+    };
+    (Unreachable) => {
+        true
+    };
+    (I32Const) => {
+        true
+    };
+    (I64Const) => {
+        true
+    };
+    (F32Const) => {
+        true
+    };
+    (F64Const) => {
+        true
+    };
+    (RefNull) => {
+        true
+    };
+    (MemoryFill) => {
+        true
+    };
+    (MemoryInit) => {
+        true
+    };
+    (MemoryCopy) => {
+        true
+    };
+    (TypedSelect) => {
+        true
+    };
+    (TypedSelectMulti) => {
+        true
+    };
+    ($other:ident) => {
+        false
+    };
+}
+
+/// Whether an operator's immediates include a `memarg`.
+macro_rules! has_memarg {
+    () => { false };
+    (memarg $($rest:ident)*) => { true };
+    ($first:ident $($rest:ident)*) => { has_memarg!($($rest)*) };
+}
+
 macro_rules! define_checking_visit {
     ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
         $(
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
-                let op = Operator::$op $({ $($arg: $arg.clone()),* })?;
-                self.check.operator(&op, supported_proposal!($proposal), self.offset);
+                if needs_check!($op) || has_memarg!($($($arg)*)?) || !supported_proposal!($proposal) {
+                    let op = Operator::$op $({ $($arg: $arg.clone()),* })?;
+                    self.check.operator(&op, supported_proposal!($proposal), self.offset);
+                }
                 self.inner.$visit($($($arg),*)?)
             }
         )*
