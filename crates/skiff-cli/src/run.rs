@@ -64,6 +64,10 @@ pub struct RunCommand {
     #[arg(short = 'W', value_name = "KEY=VALUE[,..]", verbatim_doc_comment)]
     wasm: Vec<String>,
 
+    #[arg(short = 'C', value_name = "KEY=VALUE[,..]", verbatim_doc_comment, long_help = options::COMPILATION_HELP,
+          help = "Compilation options: compilation-mode=eager|lazy-translation|lazy")]
+    compilation: Vec<String>,
+
     /// WASI options, `KEY[=VALUE]` (several per flag with commas)
     ///
     /// inherit-env[=y|n]  pass the host's whole environment to the guest
@@ -135,6 +139,7 @@ impl RunCommand {
         for opt in options::split(&self.wasm) {
             limits.apply(&mut config, &opt)?;
         }
+        options::apply_compilation(&mut config, &self.compilation)?;
         config.consume_fuel(limits.fuel.is_some());
         config.epoch_interruption(limits.timeout.is_some());
         let engine = Engine::new(&config)?;

@@ -36,6 +36,10 @@ pub struct WastCommand {
     #[arg(short = 'W', value_name = "FEATURE[=y|n]", verbatim_doc_comment)]
     features: Vec<String>,
 
+    #[arg(short = 'C', value_name = "KEY=VALUE[,..]", verbatim_doc_comment, long_help = options::COMPILATION_HELP,
+          help = "Compilation options: compilation-mode=eager|lazy-translation|lazy")]
+    compilation: Vec<String>,
+
     /// The scripts to run
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
@@ -56,6 +60,7 @@ impl WastCommand {
                 bail!("unknown -W feature `{}` (known: {})", opt.key, feature_names());
             }
         }
+        options::apply_compilation(&mut config, &self.compilation)?;
 
         // Written with `writeln!` rather than `println!` so that a closed pipe
         // (`skiff wast ... | head`) is an error, not a panic.

@@ -294,3 +294,18 @@ fn help_and_version() {
     assert_eq!(out.code, 0);
     assert_eq!(out.stdout, format!("skiff {}\n", env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn compilation_modes() {
+    for mode in ["eager", "lazy-translation", "lazy"] {
+        let flag = format!("compilation-mode={mode}");
+        assert_ok(&run("add.wat", &["-C", &flag, "--invoke", "add", "1", "2"]), "3\n");
+    }
+    for mode in ["eager", "lazy-translation"] {
+        let flag = format!("compilation-mode={mode}");
+        assert_error(&run("invalid.wat", &["-C", &flag]), "type mismatch");
+        assert_error(&run("simd.wat", &["-C", &flag]), "SIMD is not supported yet");
+    }
+    assert_error(&run("add.wat", &["-C", "compilation-mode=sloppy"]), "unknown compilation mode `sloppy`");
+    assert_error(&run("add.wat", &["-C", "turbo=y"]), "unknown -C option `turbo`");
+}

@@ -28,10 +28,43 @@ impl WasmVersion {
     }
 }
 
+/// When function bodies are validated and translated into interpreter code
+/// (the modes of wasmi's `CompilationMode`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CompilationMode {
+    /// `Module::new` validates and translates every function.
+    Eager,
+    /// `Module::new` validates every function (and refuses features the
+    /// engine does not support); each function is translated on its first
+    /// call. Spec-conformant: an invalid module is rejected at load.
+    #[default]
+    LazyTranslation,
+    /// Validation and translation both wait for a function's first call.
+    /// Loading is fastest, but **not spec-conformant**: a module with an
+    /// invalid function body loads, and calling that function fails (with
+    /// the validation error) instead. Only for trusted, known-valid modules.
+    Lazy,
+}
+
+impl std::str::FromStr for CompilationMode {
+    type Err = anyhow::Error;
+
+    /// `eager`, `lazy-translation` or `lazy` (the names wasmi's CLI uses).
+    fn from_str(s: &str) -> anyhow::Result<CompilationMode> {
+        match s {
+            "eager" => Ok(CompilationMode::Eager),
+            "lazy-translation" => Ok(CompilationMode::LazyTranslation),
+            "lazy" => Ok(CompilationMode::Lazy),
+            _ => anyhow::bail!("unknown compilation mode `{s}`: expected `eager`, `lazy-translation` or `lazy`"),
+        }
+    }
+}
+
 /// Global settings for an [`Engine`], with Wasmtime's method names.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub(crate) features: WasmFeatures,
+    pub(crate) compilation_mode: CompilationMode,
     pub(crate) consume_fuel: bool,
     pub(crate) epoch_interruption: bool,
     pub(crate) max_wasm_stack: usize,
@@ -61,6 +94,7 @@ impl Config {
     pub fn new() -> Config {
         Config {
             features: WasmVersion::V2.features(),
+            compilation_mode: CompilationMode::default(),
             consume_fuel: false,
             epoch_interruption: false,
             max_wasm_stack: 16 << 20,
@@ -94,6 +128,13 @@ impl Config {
         wasm_threads => THREADS,
         wasm_custom_page_sizes => CUSTOM_PAGE_SIZES,
         wasm_wide_arithmetic => WIDE_ARITHMETIC,
+    }
+
+    /// When function bodies are validated and translated; the default is
+    /// [`CompilationMode::LazyTranslation`].
+    pub fn compilation_mode(&mut self, mode: CompilationMode) -> &mut Config {
+        self.compilation_mode = mode;
+        self
     }
 
     /// Turns fuel metering on: every store starts with 0 fuel, set with

@@ -13,8 +13,8 @@ use crate::translate::CompiledFunc;
 use crate::types::{FuncType, GlobalType, TableType};
 use crate::{Engine, Module};
 use std::any::Any;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// Identifies a store, so handles from another store are refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,8 +38,9 @@ pub(crate) enum FuncEntity {
         /// Index in the module's function index space.
         index: u32,
         sig: SigId,
-        /// Points into `module.code`, which `module` keeps alive.
-        code: *const CompiledFunc,
+        /// Points into `module.code`, which `module` keeps alive; empty
+        /// until the function is translated (lazy compilation).
+        code: *const OnceLock<CompiledFunc>,
         module: Arc<ModuleInner>,
     },
     Host {
@@ -51,7 +52,8 @@ pub(crate) enum FuncEntity {
 }
 
 // SAFETY: `code` points into the `ModuleInner` that the same entity keeps
-// alive through an `Arc`; the pointee is immutable after translation.
+// alive through an `Arc`; the pointee is a `OnceLock`, written once and
+// then immutable, safe to share between threads.
 unsafe impl Send for FuncEntity {}
 // SAFETY: see `Send`.
 unsafe impl Sync for FuncEntity {}

@@ -22,6 +22,7 @@ use crate::store::{FuncEntity, StoreInner};
 use crate::translate::CompiledFunc;
 use crate::trap::{FrameInfo, Trap, WasmBacktrace};
 use crate::{Caller, anyhow};
+use std::sync::OnceLock;
 
 /// How many host-to-wasm entries may nest on the host stack.
 const MAX_HOST_DEPTH: u32 = 200;
@@ -226,7 +227,8 @@ struct Executor<'s, T> {
     mem_index: u32,
     /// The code of the running instance's module's defined functions, which
     /// `CallInternal` indexes: one load from the instruction to the callee.
-    code_base: *const CompiledFunc,
+    /// A slot is empty until its function is translated (lazy compilation).
+    code_base: *const OnceLock<CompiledFunc>,
     /// The store index of the running instance's first defined function;
     /// the others follow it in order (instantiation allocates them so).
     first_defined_func: u32,
@@ -327,6 +329,11 @@ impl<T> Executor<'_, T> {
             FuncEntity::Host { .. } => unreachable!("host functions are called directly"),
         };
         // SAFETY: `code` points into a module kept alive by the store's entity.
+        let code = match unsafe { &*code }.get() {
+            Some(code) => code as *const CompiledFunc,
+            None => self.translate_func(entry).map_err(|stop| (stop, entry))?,
+        };
+        // SAFETY: as above; a published translation is never replaced.
         let code = unsafe { &*code };
         let needed = cells.len().max(code.frame_size as usize);
         self.grow_stack(needed).map_err(|t| (Stop::Trap(t), entry))?;
@@ -453,11 +460,16 @@ impl<T> Executor<'_, T> {
                 // SAFETY: the translator emits `CallInternal` only with the
                 // index of one of the module's defined functions, and
                 // `code_base` is the running instance's module's code.
-                let code = unsafe { &*self.code_base.add(func as usize) };
+                let slot = unsafe { &*self.code_base.add(func as usize) };
+                let callee = self.first_defined_func + func;
+                let Some(code) = slot.get() else {
+                    self.translate_and_retry(ip, callee)?;
+                    return Ok(Step::Reload);
+                };
                 // SAFETY: `ip + 1` is the instruction after the call.
                 let ret_ip = unsafe { ip.add(1) };
                 let new_fp = self.fp_index + base.index();
-                return match self.enter_frame(code, self.first_defined_func + func, ret_ip, new_fp) {
+                return match self.enter_frame(code, callee, ret_ip, new_fp) {
                     Some(fp) => Ok(Step::Enter(self.ip, fp)),
                     None => {
                         self.make_room_and_retry(ip, new_fp, code.frame_size)?;
@@ -661,7 +673,10 @@ impl<T> Executor<'_, T> {
         };
         let callee_instance = *callee_instance;
         // SAFETY: `code` points into a module kept alive by the entity.
-        let code = unsafe { &**code };
+        let Some(code) = (unsafe { &**code }).get() else {
+            self.translate_and_retry(ip, callee)?;
+            return Ok(Step::Reload);
+        };
         let Some(fp) = self.enter_frame(code, callee, ret_ip, new_fp) else {
             self.make_room_and_retry(ip, new_fp, code.frame_size)?;
             return Ok(Step::Reload);
@@ -721,6 +736,34 @@ impl<T> Executor<'_, T> {
         self.make_room(new_fp + frame_size as usize)?;
         self.ip = ip;
         Ok(())
+    }
+
+    /// The slow path of a call at `ip` to wasm function `func` (store
+    /// index) that is not translated yet: translates it, then runs the call
+    /// instruction again (the caller continues with `Step::Reload`), which
+    /// keeps the handlers' hot path free of register saves, as
+    /// `make_room_and_retry` does.
+    #[cold]
+    #[inline(never)]
+    fn translate_and_retry(&mut self, ip: *const Instr, func: u32) -> Result<(), Stop> {
+        self.translate_func(func)?;
+        self.ip = ip;
+        Ok(())
+    }
+
+    /// The code of wasm function `func` (store index) on its first call,
+    /// after translating it (lazy compilation). Out of line and cold: once
+    /// a function is translated, callers find its code in its slot.
+    #[cold]
+    #[inline(never)]
+    fn translate_func(&self, func: u32) -> Result<*const CompiledFunc, Stop> {
+        let FuncEntity::Wasm { index, module, .. } = &self.store.opaque.funcs[func as usize] else {
+            unreachable!("only wasm functions are translated")
+        };
+        match module.compiled(index - module.num_imported_funcs) {
+            Ok(code) => Ok(code),
+            Err(error) => Err(Stop::Host(error)),
+        }
     }
 
     /// Calls host function `callee` with its parameters at stack index

@@ -5,22 +5,25 @@
 //! 1. `wasmparser::Validator` checks every payload and function body;
 //! 2. the section readers here record the module's static shape
 //!    ([`ModuleInner`]): types, imports, declarations, segments, exports, names;
-//! 3. each function body goes through [`crate::translate`] into interpreter code.
+//! 3. each function body goes through [`crate::translate`] into interpreter code,
+//!    at once or on its first call, as [`CompilationMode`] says (`lazy.rs`).
 
 mod const_expr;
+mod lazy;
 
 pub(crate) use const_expr::ConstExpr;
 
-use crate::Engine;
 use crate::engine::SigId;
-use crate::translate::{CompiledFunc, FuncTranslator, ModuleEnv};
+use crate::translate::{CheckingVisitor, CompiledFunc, FuncTranslator, ModuleEnv, SupportCheck};
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
+use crate::{CompilationMode, Engine};
 use anyhow::{Context, Result, bail};
+use lazy::LazyBodies;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use wasmparser::{
-    DataKind, ElementItems, ElementKind, ExternalKind, FuncValidatorAllocations, KnownCustom, Name, Parser, Payload,
-    TypeRef, ValidPayload, Validator,
+    DataKind, ElementItems, ElementKind, ExternalKind, FuncToValidate, FuncValidatorAllocations, KnownCustom, Name,
+    Parser, Payload, TypeRef, ValidPayload, Validator, ValidatorResources,
 };
 
 /// A compiled WebAssembly module. Cheap to clone.
@@ -114,8 +117,11 @@ pub(crate) struct ModuleInner {
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
-    /// Interpreter code of the defined functions.
-    pub code: Vec<CompiledFunc>,
+    /// Interpreter code of the defined functions: filled by `Module::new`
+    /// in eager mode, else by each function's first call ([`Self::compiled`]).
+    pub code: Vec<OnceLock<CompiledFunc>>,
+    /// The bodies not translated yet, in the lazy modes.
+    lazy: Option<LazyBodies>,
     /// Function names from the name section.
     pub func_names: HashMap<u32, String>,
 }
@@ -179,9 +185,14 @@ impl Module {
 
     /// A human-readable listing of the interpreter code of defined function
     /// `index` (in the function index space), for tests and debugging.
+    /// Translates the function first if it was not yet; `None` if there is
+    /// no such function or its translation fails (fully lazy mode only).
     pub fn disassemble(&self, index: u32) -> Option<String> {
-        let code = self.inner.code.get(index.checked_sub(self.inner.num_imported_funcs)? as usize)?;
-        Some(crate::ir::disassemble(code))
+        let defined = index.checked_sub(self.inner.num_imported_funcs)?;
+        if defined as usize >= self.inner.code.len() {
+            return None;
+        }
+        Some(crate::ir::disassemble(self.inner.compiled(defined).ok()?))
     }
 }
 
@@ -230,6 +241,36 @@ impl ModuleInner {
         self.type_sigs[self.func_types[func_index as usize] as usize]
     }
 
+    /// The code of defined function `defined` (0 is the first non-imported
+    /// one), translated now if this is its first use. Two threads may
+    /// translate the same function at once; the first result published wins
+    /// and the other is dropped. A failure is not cached: it can only happen
+    /// in fully lazy mode, and every call reports it again.
+    #[cold]
+    pub fn compiled(&self, defined: u32) -> Result<&CompiledFunc> {
+        let slot = &self.code[defined as usize];
+        if let Some(code) = slot.get() {
+            return Ok(code);
+        }
+        let Some(lazy) = &self.lazy else {
+            bail!("function {} was never translated", self.num_imported_funcs + defined);
+        };
+        let compiled = lazy.translate(self, defined)?;
+        Ok(slot.get_or_init(|| compiled))
+    }
+
+    /// What the translator needs to know about this module.
+    pub(crate) fn translation_env(&self) -> ModuleEnv<'_> {
+        ModuleEnv {
+            types: &self.types,
+            type_sigs: &self.type_sigs,
+            func_types: &self.func_types,
+            num_imported_funcs: self.num_imported_funcs,
+            fuel: self.engine.config().consume_fuel,
+            interruptible: self.engine.config().epoch_interruption,
+        }
+    }
+
     fn import_extern_type(&self, kind: &ImportKind) -> ExternType {
         match kind {
             ImportKind::Func(ty) => ExternType::Func(self.types[*ty as usize].clone()),
@@ -255,6 +296,9 @@ struct ModuleBuilder {
     module: ModuleInner,
     allocs: FuncValidatorAllocations,
     next_defined_func: u32,
+    /// The code section's range in the binary.
+    code_section: std::ops::Range<usize>,
+    binary_len: usize,
 }
 
 impl ModuleBuilder {
@@ -282,15 +326,20 @@ impl ModuleBuilder {
                 elems: Vec::new(),
                 datas: Vec::new(),
                 code: Vec::new(),
+                lazy: None,
                 func_names: HashMap::new(),
             },
             allocs: FuncValidatorAllocations::default(),
             next_defined_func: 0,
+            code_section: 0..0,
+            binary_len: 0,
         }
     }
 
     fn build(mut self, binary: &[u8]) -> Result<ModuleInner> {
         let features = self.module.engine.features();
+        let mode = self.module.engine.config().compilation_mode;
+        self.binary_len = binary.len();
         let mut validator = Validator::new_with_features(features);
         let mut parser = Parser::new(0);
         // The parser decodes some encodings (e.g. memory limits) by feature.
@@ -299,10 +348,19 @@ impl ModuleBuilder {
             let payload = payload?;
             match validator.payload(&payload)? {
                 ValidPayload::Func(to_validate, body) => {
-                    let mut func_validator = to_validate.into_validator(std::mem::take(&mut self.allocs));
-                    func_validator.validate(&body)?;
-                    self.allocs = func_validator.into_allocations();
-                    self.translate_body(&body)?;
+                    match mode {
+                        CompilationMode::Eager => {
+                            let mut func_validator = to_validate.into_validator(std::mem::take(&mut self.allocs));
+                            func_validator.validate(&body)?;
+                            self.allocs = func_validator.into_allocations();
+                            self.translate_body(&body)?;
+                        }
+                        CompilationMode::LazyTranslation => {
+                            self.validate_supported(to_validate, &body)?;
+                            self.defer_body(binary, &body, None)?;
+                        }
+                        CompilationMode::Lazy => self.defer_body(binary, &body, Some(to_validate))?,
+                    }
                     continue;
                 }
                 ValidPayload::Parser(_) => bail!("nested modules and components are not supported"),
@@ -401,6 +459,11 @@ impl ModuleBuilder {
                 }
             }
             Payload::StartSection { func, .. } => m.start = Some(func),
+            Payload::CodeSectionStart { unchecked_range, .. } => {
+                // The parser does not check the range against the input.
+                let len = self.binary_len as u64;
+                self.code_section = unchecked_range.start.min(len) as usize..unchecked_range.end.min(len) as usize;
+            }
             Payload::ElementSection(reader) => {
                 for elem in reader {
                     let elem = elem?;
@@ -451,17 +514,57 @@ impl ModuleBuilder {
     fn translate_body(&mut self, body: &wasmparser::FunctionBody<'_>) -> Result<()> {
         let func_index = self.module.num_imported_funcs + self.next_defined_func;
         self.next_defined_func += 1;
-        let m = &self.module;
-        let env = ModuleEnv {
-            types: &m.types,
-            type_sigs: &m.type_sigs,
-            func_types: &m.func_types,
-            num_imported_funcs: m.num_imported_funcs,
-            fuel: m.engine.config().consume_fuel,
-            interruptible: m.engine.config().epoch_interruption,
-        };
+        let env = self.module.translation_env();
         let compiled = FuncTranslator::new(&env).translate(func_index, body)?;
-        self.module.code.push(compiled);
+        self.module.code.push(OnceLock::from(compiled));
+        Ok(())
+    }
+
+    /// Validates a body and checks, as translating it would, that it uses
+    /// only what the translator implements (`translate::SupportCheck`).
+    /// Validation errors come first, as in eager mode, which validates a
+    /// whole body before translating it.
+    fn validate_supported(
+        &mut self,
+        to_validate: FuncToValidate<ValidatorResources>,
+        body: &wasmparser::FunctionBody<'_>,
+    ) -> Result<()> {
+        let func_index = self.module.num_imported_funcs + self.next_defined_func;
+        let num_params = self.module.func_type(func_index).param_slice().len();
+        let mut validator = to_validate.into_validator(std::mem::take(&mut self.allocs));
+        let mut check = SupportCheck::new(num_params);
+        let mut locals = body.get_locals_reader()?;
+        for _ in 0..locals.get_count() {
+            let offset = locals.original_position();
+            let (count, ty) = locals.read()?;
+            validator.define_locals(offset, count, ty)?;
+            check.locals(count, ty);
+        }
+        let mut reader = locals.get_binary_reader();
+        reader.set_features(self.module.engine.features());
+        while !reader.eof() {
+            let offset = reader.original_position();
+            let inner = validator.visitor(offset);
+            reader.visit_operator(&mut CheckingVisitor { inner, check: &mut check, offset: offset as usize })??;
+            check.operand_height(validator.operand_stack_height());
+        }
+        reader.finish_expression(&validator.visitor(reader.original_position()))?;
+        self.allocs = validator.into_allocations();
+        check.finish(func_index)
+    }
+
+    /// Keeps a body for translation on first call.
+    fn defer_body(
+        &mut self,
+        binary: &[u8],
+        body: &wasmparser::FunctionBody<'_>,
+        to_validate: Option<FuncToValidate<ValidatorResources>>,
+    ) -> Result<()> {
+        self.next_defined_func += 1;
+        let features = self.module.engine.features();
+        let lazy = self.module.lazy.get_or_insert_with(|| LazyBodies::new(binary, self.code_section.clone(), features));
+        lazy.push(body, to_validate)?;
+        self.module.code.push(OnceLock::new());
         Ok(())
     }
 }

@@ -12,6 +12,9 @@
 //! and only reports engine limits (frame size) and unsupported features.
 
 mod control;
+mod support;
+
+pub(crate) use support::{CheckingVisitor, SupportCheck};
 
 use crate::engine::SigId;
 use crate::ir::{AccBinOp, BinOp, BranchOffset, Instr, Load, Slot, Store, UnOp};
@@ -540,11 +543,7 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn memory0_offset(&self, memarg: &MemArg) -> Result<u32> {
-        check_memory0(match memarg.target {
-            MemArgTarget::Memory(m) => m,
-            MemArgTarget::Array(_) => bail!("GC arrays are not supported yet"),
-        })?;
-        u32::try_from(memarg.offset).context("64-bit memory offsets (memory64) are not supported yet")
+        memarg_offset(memarg)
     }
 
     /// The current position as a branch target.
@@ -1326,6 +1325,16 @@ fn is_commutative(instr: &Instr) -> bool {
             | Instr::I64Or(_)
             | Instr::I64Xor(_)
     )
+}
+
+/// The offset of an access to memory 0; other memories and 64-bit offsets
+/// are refused.
+fn memarg_offset(memarg: &MemArg) -> Result<u32> {
+    check_memory0(match memarg.target {
+        MemArgTarget::Memory(m) => m,
+        MemArgTarget::Array(_) => bail!("GC arrays are not supported yet"),
+    })?;
+    u32::try_from(memarg.offset).context("64-bit memory offsets (memory64) are not supported yet")
 }
 
 fn check_memory0(index: u32) -> Result<()> {

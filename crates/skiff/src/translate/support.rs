@@ -1,0 +1,377 @@
+//! What the translator accepts, checked while a body is validated.
+//!
+//! With [`crate::CompilationMode::LazyTranslation`] a body is translated on
+//! its first call, but `Module::new` must still refuse a module that uses a
+//! feature skiff does not implement ("SIMD is not supported yet"), exactly as
+//! eager translation would. [`SupportCheck`] sees every operator the
+//! validator sees and records the first refusal, with the translator's own
+//! messages, plus the engine limits on frame size.
+//!
+//! The translator implements the operators of WebAssembly 2.0 minus SIMD:
+//! the proposals `mvp`, `sign_extension`, `saturating_float_to_int`,
+//! `bulk_memory` and `reference_types` as wasmparser groups them, with a
+//! few operand restrictions (memory 0 only, 32-bit offsets, no `v128`).
+//! `tests/lazy.rs` checks on wasm-smith modules that both modes refuse the
+//! same modules with the same messages.
+
+use super::{check_memory0, memarg_offset, unsupported_message};
+use anyhow::{Result, bail};
+use wasmparser::{
+    BlockType, FrameKind as ParserFrame, FrameStack, Operator, ValType, VisitOperator, VisitSimdOperator,
+};
+
+/// Whether the translator accepts `op`; `in_supported_proposal` says
+/// whether wasmparser groups it under a proposal the translator implements
+/// (`supported_proposal!`). The error is the translator's.
+fn check_operator(op: &Operator<'_>, in_supported_proposal: bool) -> Result<()> {
+    match op {
+        Operator::I32Load { memarg }
+        | Operator::I64Load { memarg }
+        | Operator::F32Load { memarg }
+        | Operator::F64Load { memarg }
+        | Operator::I32Load8S { memarg }
+        | Operator::I32Load8U { memarg }
+        | Operator::I32Load16S { memarg }
+        | Operator::I32Load16U { memarg }
+        | Operator::I64Load8S { memarg }
+        | Operator::I64Load8U { memarg }
+        | Operator::I64Load16S { memarg }
+        | Operator::I64Load16U { memarg }
+        | Operator::I64Load32S { memarg }
+        | Operator::I64Load32U { memarg }
+        | Operator::I32Store { memarg }
+        | Operator::I64Store { memarg }
+        | Operator::F32Store { memarg }
+        | Operator::F64Store { memarg }
+        | Operator::I32Store8 { memarg }
+        | Operator::I32Store16 { memarg }
+        | Operator::I64Store8 { memarg }
+        | Operator::I64Store16 { memarg }
+        | Operator::I64Store32 { memarg } => memarg_offset(memarg).map(drop),
+        Operator::MemoryFill { mem } | Operator::MemoryInit { mem, .. } => check_memory0(*mem),
+        Operator::MemoryCopy { dst_mem, src_mem } => {
+            check_memory0(*dst_mem)?;
+            check_memory0(*src_mem)
+        }
+        Operator::TypedSelect { ty: ValType::V128 }
+        | Operator::Block { blockty: BlockType::Type(ValType::V128) }
+        | Operator::Loop { blockty: BlockType::Type(ValType::V128) }
+        | Operator::If { blockty: BlockType::Type(ValType::V128) } => bail!("SIMD is not supported yet"),
+        Operator::TypedSelectMulti { .. } => bail!("{}", unsupported_message(op)),
+        _ if in_supported_proposal => Ok(()),
+        _ => bail!("{}", unsupported_message(op)),
+    }
+}
+
+/// Follows one body through validation: the first operator the translator
+/// would refuse, and the sizes that bound its frame.
+///
+/// The translator skips dead code (after `br`, `return`, `unreachable`, …,
+/// and after a block nothing branches to and nothing falls out of), so an
+/// unsupported operator there is accepted; this check models the same
+/// reachability (`FuncTranslator::translate_dead_operator`, `translate_end`)
+/// so that both modes accept the same modules.
+pub(crate) struct SupportCheck {
+    first_refusal: Option<anyhow::Error>,
+    num_locals: u64,
+    constants: u64,
+    max_height: u32,
+    /// The enclosing blocks, innermost last; entry 0 is the function body.
+    frames: Vec<Frame>,
+    reachable: bool,
+    /// How many blocks deep inside dead code.
+    dead_depth: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FrameKind {
+    Function,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Clone, Copy)]
+struct Frame {
+    kind: FrameKind,
+    /// Whether a forward branch targets the end of this block.
+    branched_to: bool,
+}
+
+impl SupportCheck {
+    pub fn new(num_params: usize) -> SupportCheck {
+        SupportCheck {
+            first_refusal: None,
+            num_locals: num_params as u64,
+            constants: 0,
+            max_height: 0,
+            frames: vec![Frame { kind: FrameKind::Function, branched_to: false }],
+            reachable: true,
+            dead_depth: 0,
+        }
+    }
+
+    /// A local declaration `(count, ty)`.
+    pub fn locals(&mut self, count: u32, ty: ValType) {
+        if ty == ValType::V128 && self.first_refusal.is_none() {
+            self.first_refusal = Some(anyhow::anyhow!("SIMD is not supported yet"));
+        }
+        self.num_locals += u64::from(count);
+    }
+
+    /// An operator at `offset`; see `check_operator` for `in_supported_proposal`.
+    fn operator(&mut self, op: &Operator<'_>, in_supported_proposal: bool, offset: usize) {
+        if matches!(
+            op,
+            Operator::I32Const { .. }
+                | Operator::I64Const { .. }
+                | Operator::F32Const { .. }
+                | Operator::F64Const { .. }
+                | Operator::RefNull { .. }
+        ) {
+            self.constants += 1;
+        }
+        if !self.reachable {
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.dead_depth += 1,
+                Operator::Else if self.dead_depth == 0 => self.enter_else(),
+                Operator::End if self.dead_depth == 0 => self.end(),
+                Operator::End => self.dead_depth -= 1,
+                _ => {}
+            }
+            return;
+        }
+        if self.first_refusal.is_none()
+            && let Err(e) = check_operator(op, in_supported_proposal)
+        {
+            self.first_refusal = Some(anyhow::anyhow!("{e:#} (at offset {offset:#x})"));
+        }
+        match op {
+            Operator::Block { .. } => self.frames.push(Frame { kind: FrameKind::Block, branched_to: false }),
+            Operator::Loop { .. } => self.frames.push(Frame { kind: FrameKind::Loop, branched_to: false }),
+            Operator::If { .. } => self.frames.push(Frame { kind: FrameKind::If, branched_to: false }),
+            Operator::Else => self.enter_else(),
+            Operator::End => self.end(),
+            Operator::Br { relative_depth } => {
+                self.branch_to(*relative_depth);
+                self.reachable = false;
+            }
+            Operator::BrIf { relative_depth } => self.branch_to(*relative_depth),
+            Operator::BrTable { targets } => {
+                for depth in targets.targets().flatten().chain([targets.default()]) {
+                    self.branch_to(depth);
+                }
+                self.reachable = false;
+            }
+            Operator::Unreachable | Operator::Return => self.reachable = false,
+            _ => {}
+        }
+    }
+
+    /// A SIMD operator at `offset`: refused unless it is dead code.
+    fn simd_operator(&mut self, offset: usize) {
+        if self.reachable && self.first_refusal.is_none() {
+            self.first_refusal = Some(anyhow::anyhow!("SIMD is not supported yet (at offset {offset:#x})"));
+        }
+    }
+
+    /// The validator's operand stack height after an operator.
+    pub fn operand_height(&mut self, height: u32) {
+        if self.reachable {
+            self.max_height = self.max_height.max(height);
+        }
+    }
+
+    fn branch_to(&mut self, depth: u32) {
+        if let Some(at) = self.frames.len().checked_sub(1 + depth as usize) {
+            self.frames[at].branched_to = true;
+        }
+    }
+
+    /// `else`: a reachable then-arm ends with a branch past the else-arm.
+    fn enter_else(&mut self) {
+        if self.reachable {
+            self.branch_to(0);
+        }
+        if let Some(frame) = self.frames.last_mut() {
+            frame.kind = FrameKind::Else;
+        }
+        self.reachable = true;
+        self.dead_depth = 0;
+    }
+
+    /// `end`: code after a block is reachable if something reaches its end.
+    fn end(&mut self) {
+        let Some(frame) = self.frames.pop() else { return };
+        self.reachable = match frame.kind {
+            FrameKind::Function => false,
+            FrameKind::Loop => self.reachable,
+            // An `if` without `else` falls through its empty else-arm.
+            FrameKind::If => true,
+            FrameKind::Block | FrameKind::Else => self.reachable || frame.branched_to,
+        };
+        self.dead_depth = 0;
+    }
+
+    /// The first refusal, or a frame the translator could not address (the
+    /// same limits as `FuncTranslator::translate`).
+    pub fn finish(self, func_index: u32) -> Result<()> {
+        if let Some(e) = self.first_refusal {
+            return Err(e);
+        }
+        let frame_limit = u64::from(u16::MAX);
+        if self.num_locals + self.constants > frame_limit {
+            bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
+        }
+        if self.num_locals + self.constants + u64::from(self.max_height) >= frame_limit {
+            bail!("function too large: operand stack exceeds the frame limit");
+        }
+        Ok(())
+    }
+}
+
+/// A visitor that shows each operator to a [`SupportCheck`] and then to the
+/// validator's visitor `inner`, so that a body is decoded once for both
+/// (a decoded `Operator` handed to `FuncValidator::op` costs a second
+/// dispatch per operator).
+pub(crate) struct CheckingVisitor<'c, V> {
+    pub inner: V,
+    pub check: &'c mut SupportCheck,
+    pub offset: usize,
+}
+
+/// Whether the translator implements the operators of a wasmparser proposal
+/// group (decided at compile time, per visit method).
+macro_rules! supported_proposal {
+    (mvp) => {
+        true
+    };
+    (sign_extension) => {
+        true
+    };
+    (saturating_float_to_int) => {
+        true
+    };
+    (bulk_memory) => {
+        true
+    };
+    (reference_types) => {
+        true
+    };
+    ($other:ident) => {
+        false
+    };
+}
+
+/// Whether `SupportCheck::operator` must see this operator even when its
+/// proposal is supported: control flow (reachability), constants (frame
+/// size) and operators with operands the translator restricts. Every other
+/// operator of a supported proposal needs no look at all.
+macro_rules! needs_check {
+    (Block) => {
+        true
+    };
+    (Loop) => {
+        true
+    };
+    (If) => {
+        true
+    };
+    (Else) => {
+        true
+    };
+    (End) => {
+        true
+    };
+    (Br) => {
+        true
+    };
+    (BrIf) => {
+        true
+    };
+    (BrTable) => {
+        true
+    };
+    (Return) => {
+        true
+    };
+    (Unreachable) => {
+        true
+    };
+    (I32Const) => {
+        true
+    };
+    (I64Const) => {
+        true
+    };
+    (F32Const) => {
+        true
+    };
+    (F64Const) => {
+        true
+    };
+    (RefNull) => {
+        true
+    };
+    (MemoryFill) => {
+        true
+    };
+    (MemoryInit) => {
+        true
+    };
+    (MemoryCopy) => {
+        true
+    };
+    (TypedSelect) => {
+        true
+    };
+    (TypedSelectMulti) => {
+        true
+    };
+    ($other:ident) => {
+        false
+    };
+}
+
+/// Whether an operator's immediates include a `memarg`.
+macro_rules! has_memarg {
+    () => { false };
+    (memarg $($rest:ident)*) => { true };
+    ($first:ident $($rest:ident)*) => { has_memarg!($($rest)*) };
+}
+
+macro_rules! define_checking_visit {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
+                if needs_check!($op) || has_memarg!($($($arg)*)?) || !supported_proposal!($proposal) {
+                    let op = Operator::$op $({ $($arg: $arg.clone()),* })?;
+                    self.check.operator(&op, supported_proposal!($proposal), self.offset);
+                }
+                self.inner.$visit($($($arg),*)?)
+            }
+        )*
+    };
+}
+
+#[allow(clippy::clone_on_copy)]
+impl<'a, V> VisitOperator<'a> for CheckingVisitor<'_, V>
+where
+    V: VisitOperator<'a, Output = wasmparser::Result<()>>,
+{
+    type Output = wasmparser::Result<()>;
+
+    fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
+        self.check.simd_operator(self.offset);
+        self.inner.simd_visitor()
+    }
+
+    wasmparser::for_each_visit_operator!(define_checking_visit);
+}
+
+impl<V: FrameStack> FrameStack for CheckingVisitor<'_, V> {
+    fn current_frame(&self) -> Option<ParserFrame> {
+        self.inner.current_frame()
+    }
+}
