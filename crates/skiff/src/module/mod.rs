@@ -14,7 +14,7 @@ pub(crate) use const_expr::ConstExpr;
 use crate::Engine;
 use crate::engine::SigId;
 use crate::translate::{CompiledFunc, FuncTranslator, ModuleEnv};
-use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, TagType, ValType};
 use anyhow::{Context, Result, bail};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -43,6 +43,8 @@ pub(crate) enum ImportKind {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// A tag whose payload is the parameters of this module type index.
+    Tag(u32),
 }
 
 #[derive(Clone, Debug)]
@@ -59,6 +61,7 @@ pub(crate) enum ExportKind {
     Table,
     Memory,
     Global,
+    Tag,
 }
 
 #[derive(Clone, Debug)]
@@ -105,6 +108,9 @@ pub(crate) struct ModuleInner {
     pub num_imported_memories: u32,
     pub globals: Vec<GlobalType>,
     pub num_imported_globals: u32,
+    /// The type index of every tag, imported ones first.
+    pub tags: Vec<u32>,
+    pub num_imported_tags: u32,
     /// Initializers of the defined globals.
     pub global_inits: Vec<ConstExpr>,
     /// Initializers of defined tables that have one (`None`: null).
@@ -236,7 +242,13 @@ impl ModuleInner {
             ImportKind::Table(t) => ExternType::Table(t.clone()),
             ImportKind::Memory(m) => ExternType::Memory(m.clone()),
             ImportKind::Global(g) => ExternType::Global(g.clone()),
+            ImportKind::Tag(ty) => ExternType::Tag(self.tag_type_of(*ty)),
         }
+    }
+
+    /// The tag type of module type index `ty`.
+    pub fn tag_type_of(&self, ty: u32) -> TagType {
+        TagType::new(self.types[ty as usize].clone())
     }
 
     fn extern_type(&self, kind: ExportKind, index: u32) -> ExternType {
@@ -246,6 +258,7 @@ impl ModuleInner {
             ExportKind::Table => ExternType::Table(self.tables[i].clone()),
             ExportKind::Memory => ExternType::Memory(self.memories[i].clone()),
             ExportKind::Global => ExternType::Global(self.globals[i].clone()),
+            ExportKind::Tag => ExternType::Tag(self.tag_type_of(self.tags[i])),
         }
     }
 }
@@ -274,6 +287,8 @@ impl ModuleBuilder {
                 num_imported_memories: 0,
                 globals: Vec::new(),
                 num_imported_globals: 0,
+                tags: Vec::new(),
+                num_imported_tags: 0,
                 global_inits: Vec::new(),
                 table_inits: Vec::new(),
                 exports: Vec::new(),
@@ -353,7 +368,11 @@ impl ModuleBuilder {
                             m.num_imported_globals += 1;
                             ImportKind::Global(ty)
                         }
-                        TypeRef::Tag(_) => bail!("exception handling (tags) is not supported yet"),
+                        TypeRef::Tag(ty) => {
+                            m.tags.push(ty.func_type_idx);
+                            m.num_imported_tags += 1;
+                            ImportKind::Tag(ty.func_type_idx)
+                        }
                     };
                     m.imports.push(Import { module: import.module.into(), name: import.name.into(), kind });
                 }
@@ -378,7 +397,11 @@ impl ModuleBuilder {
                     m.memories.push(MemoryType::from_wasmparser(&memory?)?);
                 }
             }
-            Payload::TagSection(_) => bail!("exception handling (tags) is not supported yet"),
+            Payload::TagSection(reader) => {
+                for tag in reader {
+                    m.tags.push(tag?.func_type_idx);
+                }
+            }
             Payload::GlobalSection(reader) => {
                 for global in reader {
                     let global = global?;
@@ -394,7 +417,7 @@ impl ModuleBuilder {
                         ExternalKind::Table => ExportKind::Table,
                         ExternalKind::Memory => ExportKind::Memory,
                         ExternalKind::Global => ExportKind::Global,
-                        ExternalKind::Tag => bail!("exception handling (tags) is not supported yet"),
+                        ExternalKind::Tag => ExportKind::Tag,
                     };
                     m.export_index.insert(export.name.to_string(), m.exports.len());
                     m.exports.push(Export { name: export.name.into(), kind, index: export.index });
@@ -456,6 +479,7 @@ impl ModuleBuilder {
             types: &m.types,
             type_sigs: &m.type_sigs,
             func_types: &m.func_types,
+            tag_types: &m.tags,
             num_imported_funcs: m.num_imported_funcs,
             fuel: m.engine.config().consume_fuel,
             interruptible: m.engine.config().epoch_interruption,
