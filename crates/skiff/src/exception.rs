@@ -263,3 +263,23 @@ pub(crate) fn describe_uncaught(store: &StoreOpaque, exn: u32) -> String {
         .collect();
     format!("uncaught exception of {name}, payload ({})", payload.join(", "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ExnHeap;
+
+    #[test]
+    fn caught_exceptions_that_never_escaped_are_recycled() {
+        let mut heap = ExnHeap::default();
+        let first = heap.alloc(0, &[1, 2]);
+        heap.release_if_unreferenced(first);
+        let second = heap.alloc(1, &[3]);
+        assert_eq!(second, first, "the slot is reused");
+        assert_eq!((heap.get(second).tag, &*heap.get(second).fields), (1, &[3][..]));
+        heap.mark_escaped(second);
+        heap.release_if_unreferenced(second);
+        let third = heap.alloc(0, &[]);
+        assert_ne!(third, second, "an escaped exception is kept");
+        assert_eq!(heap.entities.len(), 2);
+    }
+}

@@ -813,7 +813,8 @@ impl<T> Executor<'_, T> {
         self.func = func;
         self.fp_index = fp_index;
         let exns = &mut self.store.opaque.exns;
-        let fields = &exns.get(exn).fields;
+        // `catch_all` and `catch_all_ref` deliver no payload.
+        let fields: &[u64] = if clause.tag.is_some() { &exns.get(exn).fields } else { &[] };
         let dst = fp_index + clause.dst.index();
         // The translator sized the frame to hold the label's values.
         self.stack[dst..dst + fields.len()].copy_from_slice(fields);
