@@ -845,6 +845,9 @@ impl<'a> FuncTranslator<'a> {
                 let (params, results) = self.block_arity(try_table.ty)?;
                 self.materialize_all_locals();
                 let handler = self.begin_handler(&try_table.catches)?;
+                // Keep folds from reaching across the start of the covered
+                // range, as they never reach across a label.
+                self.last_result = None;
                 let height = self.stack.len() - params;
                 let mut frame = ControlFrame::new(FrameKind::TryTable, height, params, results, Label::new());
                 frame.handler = Some(handler);
