@@ -1,17 +1,21 @@
 //! Printing errors and choosing exit codes.
 
-use skiff::Trap;
+use skiff::{ThrownException, Trap};
 use std::fmt::Write;
 
-/// The exit code for a WebAssembly trap: what a Unix shell reports for
-/// SIGABRT (128 + 6), as Wasmtime does.
+/// The exit code for a WebAssembly trap or uncaught exception: what a Unix
+/// shell reports for SIGABRT (128 + 6), as Wasmtime does for traps.
 pub const TRAP_EXIT_CODE: u8 = 134;
 
 /// The exit code for every other error.
 pub const ERROR_EXIT_CODE: u8 = 1;
 
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.downcast_ref::<Trap>().is_some() { TRAP_EXIT_CODE } else { ERROR_EXIT_CODE }
+    if err.downcast_ref::<Trap>().is_some() || err.downcast_ref::<ThrownException>().is_some() {
+        TRAP_EXIT_CODE
+    } else {
+        ERROR_EXIT_CODE
+    }
 }
 
 /// The error and its causes, laid out as anyhow's `{:?}` ("Caused by:" and

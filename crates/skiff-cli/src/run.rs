@@ -356,6 +356,7 @@ fn parse_val(arg: &str, ty: &ValType) -> Result<Val> {
             match r.heap_type() {
                 HeapType::Func => Val::FuncRef(None),
                 HeapType::Extern => Val::ExternRef(None),
+                HeapType::Exn | HeapType::NoExn => Val::ExnRef(None),
             }
         }
     })
@@ -399,7 +400,8 @@ fn format_val(val: &Val) -> String {
         Val::F32(bits) => f32::from_bits(*bits).to_string(),
         Val::F64(bits) => f64::from_bits(*bits).to_string(),
         Val::V128(bits) => format!("0x{bits:032x}"),
-        Val::FuncRef(None) | Val::ExternRef(None) => "null".to_string(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => "null".to_string(),
+        Val::ExnRef(Some(_)) => "ref.exn".to_string(),
         Val::FuncRef(Some(_)) => "ref.func".to_string(),
         Val::ExternRef(Some(_)) => "ref.extern".to_string(),
     }
@@ -411,6 +413,7 @@ fn extern_kind(ext: &Extern) -> &'static str {
         Extern::Global(_) => "global",
         Extern::Table(_) => "table",
         Extern::Memory(_) => "memory",
+        Extern::Tag(_) => "tag",
     }
 }
 

@@ -129,6 +129,24 @@ fn traps() {
 }
 
 #[test]
+fn exceptions() {
+    let exceptions = ["-W", "exceptions"];
+    let run_exn = |args: &[&str]| {
+        let path = fixture("exception.wat");
+        skiff(&[&["run"][..], &exceptions, &[path.as_str()], args].concat())
+    };
+    assert_ok(&run_exn(&["--invoke", "find", "4"]), "8\n");
+    assert_ok(&run_exn(&["--invoke", "find_or", "4"]), "8\n");
+    assert_ok(&run_exn(&["--invoke", "find_or", "12"]), "-1\n");
+    // Uncaught: exits as a trap does, naming the tag and the payload.
+    let out = run_exn(&["--invoke", "find", "12"]);
+    assert_trap(&out, "uncaught exception of tag 0 of module `exc`, payload (i32 12, i64 -1)");
+    let inner = out.stderr.find("0: exc!lookup").expect(&out.stderr);
+    let outer = out.stderr.find("1: exc!find").expect(&out.stderr);
+    assert!(inner < outer);
+}
+
+#[test]
 fn stack_exhaustion() {
     let out = run("trap.wat", &["--invoke", "recurse", "0"]);
     assert_trap(&out, "call stack exhausted");

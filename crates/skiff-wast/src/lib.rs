@@ -3,7 +3,7 @@
 //! Every directive of the core spec scripts is handled: modules (binary,
 //! text, quoted, named, definitions and instances), `register`, `invoke`,
 //! `get`, `assert_return` (with NaN patterns), `assert_trap`,
-//! `assert_exhaustion`, `assert_invalid`, `assert_malformed`,
+//! `assert_exhaustion`, `assert_exception`, `assert_invalid`, `assert_malformed`,
 //! `assert_unlinkable` and module-level traps (`assert_uninstantiable`).
 //! For `assert_invalid` and `assert_malformed` what counts is that the module
 //! is rejected; trap messages must contain the spec's text.
@@ -11,7 +11,7 @@
 mod spectest;
 
 use anyhow::{Context, Result, anyhow, bail};
-use skiff::{Config, Engine, Extern, Instance, Linker, Module, Store, Trap, Val};
+use skiff::{Config, Engine, Extern, Instance, Linker, Module, Store, ThrownException, Trap, Val};
 use std::collections::HashMap;
 use wast::core::{NanPattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
@@ -125,6 +125,15 @@ impl Runner {
                 Ok(values) => bail!("expected a trap ({message}), got {values:?}"),
                 Err(e) => check_trap(&e, message)?,
             },
+            WastDirective::AssertException { exec, .. } => match self.execute(exec) {
+                Ok(values) => bail!("expected an uncaught exception, got {values:?}"),
+                Err(e) if e.downcast_ref::<ThrownException>().is_some() => {
+                    if self.store.take_pending_exception().is_none() {
+                        bail!("the call failed with an exception, but the store holds none");
+                    }
+                }
+                Err(e) => bail!("expected an uncaught exception, got the error: {e:#}"),
+            },
             WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
                 Ok(values) => bail!("expected exhaustion ({message}), got {values:?}"),
                 Err(e) => match e.downcast_ref::<Trap>() {
@@ -208,6 +217,10 @@ impl Runner {
             WastArgCore::RefNull(wast::core::HeapType::Abstract {
                 ty: wast::core::AbstractHeapType::Extern, ..
             }) => Val::ExternRef(None),
+            WastArgCore::RefNull(wast::core::HeapType::Abstract {
+                ty: wast::core::AbstractHeapType::Exn | wast::core::AbstractHeapType::NoExn,
+                ..
+            }) => Val::ExnRef(None),
             WastArgCore::RefNull(_) => Val::FuncRef(None),
             WastArgCore::RefExtern(n) => Val::ExternRef(Some(skiff::ExternRef::new(&mut self.store, *n)?)),
             other => bail!("unsupported argument {other:?}"),
@@ -230,6 +243,7 @@ impl Runner {
             },
             (Val::FuncRef(f), WastRetCore::RefNull(_)) => f.is_none(),
             (Val::ExternRef(e), WastRetCore::RefNull(_)) => e.is_none(),
+            (Val::ExnRef(e), WastRetCore::RefNull(_)) => e.is_none(),
             (Val::FuncRef(f), WastRetCore::RefFunc(_)) => f.is_some(),
             (Val::ExternRef(Some(e)), WastRetCore::RefExtern(n)) => match n {
                 None => true,

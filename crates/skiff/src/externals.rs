@@ -2,6 +2,7 @@
 //! can be imported or exported.
 
 use crate::Func;
+use crate::exception::Tag;
 use crate::runtime::memory::LinearMemory;
 use crate::store::{AsContext, AsContextMut, GlobalEntity, StoreId, TableEntity};
 use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};
@@ -15,6 +16,7 @@ pub enum Extern {
     Global(Global),
     Table(Table),
     Memory(Memory),
+    Tag(Tag),
 }
 
 impl Extern {
@@ -30,6 +32,9 @@ impl Extern {
     pub fn into_memory(self) -> Option<Memory> {
         if let Extern::Memory(m) = self { Some(m) } else { None }
     }
+    pub fn into_tag(self) -> Option<Tag> {
+        if let Extern::Tag(t) = self { Some(t) } else { None }
+    }
 
     pub fn ty(&self, store: impl AsContext) -> ExternType {
         match self {
@@ -37,6 +42,7 @@ impl Extern {
             Extern::Global(g) => ExternType::Global(g.ty(&store)),
             Extern::Table(t) => ExternType::Table(t.ty(&store)),
             Extern::Memory(m) => ExternType::Memory(m.ty(&store)),
+            Extern::Tag(t) => ExternType::Tag(t.ty(&store)),
         }
     }
 }
@@ -54,6 +60,11 @@ impl From<Global> for Extern {
 impl From<Table> for Extern {
     fn from(t: Table) -> Extern {
         Extern::Table(t)
+    }
+}
+impl From<Tag> for Extern {
+    fn from(t: Tag) -> Extern {
+        Extern::Tag(t)
     }
 }
 impl From<Memory> for Extern {

@@ -2,6 +2,7 @@
 //! functions made from Rust closures ([`Func::wrap`], [`Func::new`]) and the
 //! [`Caller`] a host function receives.
 
+use crate::exception::{ExnRef, ThrownException};
 use crate::externals::Extern;
 use crate::store::{AsContext, AsContextMut, FuncEntity, StoreContext, StoreContextMut, StoreId, StoreInner};
 use crate::types::{FuncType, ValType};
@@ -235,6 +236,18 @@ impl WasmTy for Option<ExternRef> {
     }
 }
 
+impl WasmTy for Option<ExnRef> {
+    fn valtype() -> ValType {
+        ValType::EXNREF
+    }
+    fn into_cell(self, store: StoreId) -> Result<u64> {
+        Val::ExnRef(self).to_raw(store)
+    }
+    fn from_cell(cell: u64, store: StoreId) -> Self {
+        (cell != 0).then(|| ExnRef::from_index(store, (cell - 1) as u32))
+    }
+}
+
 /// A list of wasm values as Rust types: `()`, one [`WasmTy`], or a tuple.
 pub trait WasmTyList: Sized + Send + 'static {
     #[doc(hidden)]
@@ -413,6 +426,25 @@ impl<'a, T> Caller<'a, T> {
             bail!("fuel is not configured in this store");
         }
         Ok(self.store.opaque.fuel)
+    }
+}
+
+impl<T> Caller<'_, T> {
+    /// Throws `exception` into the calling wasm code: returning the error
+    /// from the host function raises it there, where a `try_table` may
+    /// catch it (Wasmtime's `Caller::throw`).
+    pub fn throw<R>(&mut self, exception: ExnRef) -> Result<R, ThrownException> {
+        Err(self.store.opaque.throw(exception))
+    }
+
+    /// Takes the pending exception, as [`Store::take_pending_exception`](crate::Store::take_pending_exception).
+    pub fn take_pending_exception(&mut self) -> Option<ExnRef> {
+        self.store.opaque.take_pending_exception()
+    }
+
+    /// Whether an exception is pending.
+    pub fn has_pending_exception(&self) -> bool {
+        self.store.opaque.pending_exception.is_some()
     }
 }
 

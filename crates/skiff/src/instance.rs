@@ -1,6 +1,7 @@
 //! [`Instance`]: a module instantiated in a store, and instantiation itself
 //! (import checks, allocation, segment initialization, the start function).
 
+use crate::exception::{Tag, TagEntity};
 use crate::externals::{Extern, Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::{ExportKind, ImportKind, SegmentMode};
@@ -67,6 +68,10 @@ impl Instance {
         self.get_export(store, name)?.into_global()
     }
 
+    pub fn get_tag(&self, store: impl AsContextMut, name: &str) -> Option<Tag> {
+        self.get_export(store, name)?.into_tag()
+    }
+
     /// The exported function `name` with a static signature.
     pub fn get_typed_func<Params: WasmParams, Results: WasmResults>(
         &self,
@@ -91,6 +96,7 @@ pub(crate) fn instance_export(store: &StoreOpaque, instance: u32, name: &str) ->
         ExportKind::Table => Extern::Table(Table::from_index(id, entity.tables[i])),
         ExportKind::Memory => Extern::Memory(Memory::from_index(id, entity.memories[i])),
         ExportKind::Global => Extern::Global(Global::from_index(id, entity.globals[i])),
+        ExportKind::Tag => Extern::Tag(Tag::from_index(id, entity.tags[i])),
     })
 }
 
@@ -115,6 +121,7 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
         tables: Vec::with_capacity(m.tables.len()),
         memories: Vec::with_capacity(m.memories.len()),
         globals: Vec::with_capacity(m.globals.len()),
+        tags: Vec::with_capacity(m.tags.len()),
         elems: Vec::new(),
         datas: Vec::new(),
     };
@@ -131,6 +138,7 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
             ImportKind::Table(t) => ExternType::Table(t.clone()),
             ImportKind::Memory(mem) => ExternType::Memory(mem.clone()),
             ImportKind::Global(g) => ExternType::Global(g.clone()),
+            ImportKind::Tag(ty) => ExternType::Tag(m.tag_type_of(*ty)),
         };
         if !import_matches(&actual_ty, &expected, ext, &store.opaque) {
             bail!(
@@ -147,6 +155,7 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
             Extern::Table(t) => entity.tables.push(t.index()),
             Extern::Memory(mem) => entity.memories.push(mem.index()),
             Extern::Global(g) => entity.globals.push(g.index()),
+            Extern::Tag(t) => entity.tags.push(t.index()),
         }
     }
 
@@ -178,6 +187,10 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
             code: code as *const _,
             module: m.clone(),
         });
+    }
+    for (i, ty) in m.tags.iter().enumerate().skip(m.num_imported_tags as usize) {
+        entity.tags.push(opaque.tags.len() as u32);
+        opaque.tags.push(TagEntity { ty: m.tag_type_of(*ty), origin: Some((m.name.clone(), i as u32)) });
     }
     let func_ref = |f: u32| u64::from(entity.funcs[f as usize]) + 1;
 
@@ -267,6 +280,7 @@ fn extern_store(ext: &Extern) -> StoreId {
         Extern::Table(t) => t.store_id(),
         Extern::Memory(m) => m.store_id(),
         Extern::Global(g) => g.store_id(),
+        Extern::Tag(t) => t.store_id(),
     }
 }
 
@@ -277,6 +291,8 @@ fn import_matches(actual: &ExternType, expected: &ExternType, ext: &Extern, stor
     match (actual, expected) {
         (ExternType::Func(a), ExternType::Func(e)) => a == e,
         (ExternType::Global(a), ExternType::Global(e)) => a == e,
+        // Tags match when their types are equal (tag types are invariant).
+        (ExternType::Tag(a), ExternType::Tag(e)) => a == e,
         (ExternType::Table(a), ExternType::Table(e)) => {
             let size = match ext {
                 Extern::Table(t) => store.tables[t.index() as usize].elems.len() as u64,
@@ -306,5 +322,6 @@ fn describe(ty: &ExternType) -> String {
         ExternType::Global(g) => format!("{:?} {}", g.mutability(), g.content()),
         ExternType::Table(t) => format!("{} {}..{:?}", t.element(), t.minimum(), t.maximum()),
         ExternType::Memory(m) => format!("{}..{:?} pages", m.minimum(), m.maximum()),
+        ExternType::Tag(t) => t.ty().to_string(),
     }
 }

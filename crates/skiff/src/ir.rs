@@ -814,8 +814,41 @@ for_each_numeric!(define_instrs {
         MemoryInit { dst: Slot, src: Slot, len: Slot, data: u32 },
         /// Drops data segment `data`.
         DataDrop { data: u32 },
+        /// Throws a new exception of the module's tag `tag`, whose payload
+        /// is in the slots from `base` on. Where it goes is decided by the
+        /// functions' handler tables (`CompiledFunc::handlers`), searched
+        /// only now: `try_table` itself emits no code.
+        Throw { tag: u32, base: Slot },
+        /// Throws the exception `exn` refers to again (traps on null).
+        ThrowRef { exn: Slot },
     }
 });
+
+/// One `try_table`: the instructions of its body and its catch clauses in
+/// order. A function's handlers are listed innermost first, so the first
+/// one whose range holds a throwing instruction and has a matching clause
+/// is the one the exception goes to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Handler {
+    /// The body's instruction indices, `start..end`.
+    pub start: u32,
+    pub end: u32,
+    pub catches: Box<[CatchClause]>,
+}
+
+/// One clause of a `try_table`: which exceptions it takes and where they go.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CatchClause {
+    /// The module's tag index, or `None` for `catch_all`/`catch_all_ref`.
+    pub tag: Option<u32>,
+    /// Whether the `exnref` follows the payload (`catch_ref`, `catch_all_ref`).
+    pub with_ref: bool,
+    /// The first of the consecutive slots that receive the payload (and
+    /// then the `exnref`): the result slots of the target label.
+    pub dst: Slot,
+    /// The instruction the handler continues at: the target label.
+    pub target: u32,
+}
 
 /// A listing of a function's code, one instruction per line with its index.
 pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {
@@ -831,6 +864,9 @@ pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {
     );
     for (i, instr) in func.code.iter().enumerate() {
         let _ = writeln!(out, "{i:4}: {instr:?}");
+    }
+    for handler in func.handlers.iter() {
+        let _ = writeln!(out, "handler {}..{}: {:?}", handler.start, handler.end, handler.catches);
     }
     out
 }

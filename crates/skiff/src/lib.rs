@@ -29,6 +29,7 @@
 //! See `ARCHITECTURE.md` at the repository root for how the pieces fit.
 
 mod engine;
+mod exception;
 mod externals;
 mod func;
 mod instance;
@@ -45,6 +46,7 @@ mod values;
 
 pub use anyhow::{self, Error, Result};
 pub use engine::{CompilationMode, Config, Engine, WasmVersion};
+pub use exception::{ExnRef, Tag, ThrownException};
 pub use externals::{Extern, Global, Memory, Table};
 pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy, WasmTyList};
 pub use instance::Instance;
@@ -54,5 +56,7 @@ pub use store::{
     AsContext, AsContextMut, ResourceLimiter, Store, StoreContext, StoreContextMut, StoreLimits, StoreLimitsBuilder,
 };
 pub use trap::{FrameInfo, Trap, WasmBacktrace};
-pub use types::{ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, ValType};
+pub use types::{
+    ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, TagType, ValType,
+};
 pub use values::{ExternRef, Val};

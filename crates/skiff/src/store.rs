@@ -7,6 +7,7 @@
 //! and the interpreter can hold raw pointers to code and memory while it runs.
 
 use crate::engine::SigId;
+use crate::exception::{ExnHeap, ExnRef, TagEntity, ThrownException};
 use crate::module::ModuleInner;
 use crate::runtime::memory::LinearMemory;
 use crate::translate::CompiledFunc;
@@ -104,6 +105,7 @@ pub(crate) struct InstanceEntity {
     pub tables: Vec<u32>,
     pub memories: Vec<u32>,
     pub globals: Vec<u32>,
+    pub tags: Vec<u32>,
     /// Element segments as reference cells; a dropped segment is empty.
     pub elems: Vec<Arc<[u64]>>,
     /// Data segments; a dropped segment is empty.
@@ -120,6 +122,11 @@ pub(crate) struct StoreOpaque {
     pub globals: Vec<GlobalEntity>,
     pub instances: Vec<InstanceEntity>,
     pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    pub tags: Vec<TagEntity>,
+    /// Exception objects; `exnref` cells name them.
+    pub exns: ExnHeap,
+    /// The exception propagating outside wasm, if any (see `exception.rs`).
+    pub pending_exception: Option<u32>,
     /// Remaining fuel, when the engine meters it.
     pub fuel: u64,
     /// The engine epoch at which interruptible code traps; `u64::MAX` is never.
@@ -141,6 +148,22 @@ impl StoreOpaque {
 
     pub fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
         self.epoch_deadline = self.engine.current_epoch().saturating_add(ticks_beyond_current);
+    }
+
+    /// Makes `exn` the pending exception and returns the error that says so.
+    pub fn throw(&mut self, exn: ExnRef) -> ThrownException {
+        // Like every handle, an exnref of another store is a programming
+        // error (`throw` can only return `ThrownException`).
+        assert!(exn.to_cell(self.id).is_ok(), "exnref used with the wrong store");
+        self.pending_exception = Some(exn.index());
+        ThrownException
+    }
+
+    /// Takes the pending exception; the host now holds a reference to it.
+    pub fn take_pending_exception(&mut self) -> Option<ExnRef> {
+        let index = self.pending_exception.take()?;
+        self.exns.mark_escaped(index);
+        Some(ExnRef::from_index(self.id, index))
     }
 
     /// Whether the engine's epoch has reached this store's deadline.
@@ -249,6 +272,9 @@ impl<T> Store<T> {
                     globals: Vec::new(),
                     instances: Vec::new(),
                     externrefs: Vec::new(),
+                    tags: Vec::new(),
+                    exns: ExnHeap::default(),
+                    pending_exception: None,
                     fuel: 0,
                     epoch_deadline: u64::MAX,
                     host_depth: 0,
@@ -301,6 +327,24 @@ impl<T> Store<T> {
     /// now. Takes effect only with [`Config::epoch_interruption`](crate::Config::epoch_interruption).
     pub fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
         self.inner.opaque.set_epoch_deadline(ticks_beyond_current);
+    }
+
+    /// Throws `exception`: makes it the store's pending exception and
+    /// returns the [`ThrownException`] error, which a host function returns
+    /// to raise it in its wasm caller (Wasmtime's `Store::throw`).
+    pub fn throw<R>(&mut self, exception: ExnRef) -> Result<R, ThrownException> {
+        Err(self.inner.opaque.throw(exception))
+    }
+
+    /// Takes the exception that a call into wasm left uncaught (its error
+    /// was [`ThrownException`]), so the host can inspect it or throw it again.
+    pub fn take_pending_exception(&mut self) -> Option<ExnRef> {
+        self.inner.opaque.take_pending_exception()
+    }
+
+    /// Whether an exception is pending (see [`Store::take_pending_exception`]).
+    pub fn has_pending_exception(&self) -> bool {
+        self.inner.opaque.pending_exception.is_some()
     }
 
     fn check_fuel_enabled(&self) -> anyhow::Result<()> {

@@ -24,6 +24,8 @@ impl ValType {
     pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
     /// `externref`, i.e. `(ref null extern)`.
     pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+    /// `exnref`, i.e. `(ref null exn)`.
+    pub const EXNREF: ValType = ValType::Ref(RefType::EXNREF);
 
     pub fn is_num(&self) -> bool {
         matches!(self, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64)
@@ -70,6 +72,10 @@ impl fmt::Display for ValType {
 pub enum HeapType {
     Func,
     Extern,
+    /// Exception references (`exnref` is `(ref null exn)`).
+    Exn,
+    /// The bottom of the exception hierarchy: only `null` has this type.
+    NoExn,
 }
 
 /// A reference type: a heap type and whether `null` is allowed.
@@ -82,6 +88,7 @@ pub struct RefType {
 impl RefType {
     pub const FUNCREF: RefType = RefType { nullable: true, heap_type: HeapType::Func };
     pub const EXTERNREF: RefType = RefType { nullable: true, heap_type: HeapType::Extern };
+    pub const EXNREF: RefType = RefType { nullable: true, heap_type: HeapType::Exn };
 
     pub fn new(nullable: bool, heap_type: HeapType) -> RefType {
         RefType { nullable, heap_type }
@@ -97,7 +104,9 @@ impl RefType {
 
     /// Whether a value of type `self` may be used where `other` is expected.
     pub fn matches(&self, other: &RefType) -> bool {
-        self.heap_type == other.heap_type && (!self.nullable || other.nullable)
+        let heap_matches = self.heap_type == other.heap_type
+            || (self.heap_type == HeapType::NoExn && other.heap_type == HeapType::Exn);
+        heap_matches && (!self.nullable || other.nullable)
     }
 
     pub(crate) fn from_wasmparser(r: wasmparser::RefType) -> anyhow::Result<RefType> {
@@ -105,6 +114,8 @@ impl RefType {
         let heap_type = match r.heap_type() {
             H::Abstract { shared: false, ty: AbstractHeapType::Func } => HeapType::Func,
             H::Abstract { shared: false, ty: AbstractHeapType::Extern } => HeapType::Extern,
+            H::Abstract { shared: false, ty: AbstractHeapType::Exn } => HeapType::Exn,
+            H::Abstract { shared: false, ty: AbstractHeapType::NoExn } => HeapType::NoExn,
             other => anyhow::bail!("reference type `{other:?}` is not supported yet"),
         };
         Ok(RefType { nullable: r.is_nullable(), heap_type })
@@ -118,6 +129,10 @@ impl fmt::Display for RefType {
             (true, HeapType::Extern) => f.write_str("externref"),
             (false, HeapType::Func) => f.write_str("(ref func)"),
             (false, HeapType::Extern) => f.write_str("(ref extern)"),
+            (true, HeapType::Exn) => f.write_str("exnref"),
+            (false, HeapType::Exn) => f.write_str("(ref exn)"),
+            (true, HeapType::NoExn) => f.write_str("nullexnref"),
+            (false, HeapType::NoExn) => f.write_str("(ref noexn)"),
         }
     }
 }
@@ -338,6 +353,30 @@ impl MemoryType {
     }
 }
 
+/// The type of an exception tag: the function type whose parameters are
+/// the payload an exception of the tag carries (its results are empty).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TagType {
+    ty: FuncType,
+}
+
+impl TagType {
+    /// A tag type from its function type; the payload is the parameters.
+    pub fn new(ty: FuncType) -> TagType {
+        TagType { ty }
+    }
+
+    /// The function type of the tag.
+    pub fn ty(&self) -> &FuncType {
+        &self.ty
+    }
+
+    /// The payload's value types.
+    pub(crate) fn payload(&self) -> &[ValType] {
+        self.ty.param_slice()
+    }
+}
+
 /// The type of anything a module imports or exports.
 #[derive(Clone, Debug)]
 pub enum ExternType {
@@ -345,6 +384,7 @@ pub enum ExternType {
     Global(GlobalType),
     Table(TableType),
     Memory(MemoryType),
+    Tag(TagType),
 }
 
 impl ExternType {
@@ -354,6 +394,7 @@ impl ExternType {
             ExternType::Global(_) => "global",
             ExternType::Table(_) => "table",
             ExternType::Memory(_) => "memory",
+            ExternType::Tag(_) => "tag",
         }
     }
 }

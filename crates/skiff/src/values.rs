@@ -8,8 +8,9 @@
 //!   32-bit memory address can be read as a `u64` without masking;
 //! * `i64` and `f64` are stored as their bits;
 //! * references are `0` for null and `index + 1` otherwise, where the index
-//!   is the store's function or externref table.
+//!   is the store's function, externref or exception table.
 
+use crate::exception::ExnRef;
 use crate::store::{AsContext, AsContextMut, StoreId};
 use crate::types::{HeapType, RefType, ValType};
 use crate::{Func, anyhow};
@@ -27,6 +28,8 @@ pub enum Val {
     V128(u128),
     FuncRef(Option<Func>),
     ExternRef(Option<ExternRef>),
+    /// An exception reference (`exnref`).
+    ExnRef(Option<ExnRef>),
 }
 
 impl Val {
@@ -50,6 +53,7 @@ impl Val {
             ValType::Ref(r) => match r.heap_type() {
                 HeapType::Func => Val::FuncRef(None),
                 HeapType::Extern => Val::ExternRef(None),
+                HeapType::Exn | HeapType::NoExn => Val::ExnRef(None),
             },
         })
     }
@@ -65,6 +69,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FUNCREF,
             Val::ExternRef(_) => ValType::EXTERNREF,
+            Val::ExnRef(_) => ValType::EXNREF,
         }
     }
 
@@ -80,6 +85,11 @@ impl Val {
             (Val::ExternRef(e), ValType::Ref(r)) => {
                 *r.heap_type() == HeapType::Extern && (e.is_some() || r.is_nullable())
             }
+            (Val::ExnRef(e), ValType::Ref(r)) => match r.heap_type() {
+                HeapType::Exn => e.is_some() || r.is_nullable(),
+                HeapType::NoExn => e.is_none() && r.is_nullable(),
+                _ => false,
+            },
             _ => false,
         }
     }
@@ -114,6 +124,9 @@ impl Val {
     pub fn externref(&self) -> Option<Option<&ExternRef>> {
         if let Val::ExternRef(e) = self { Some(e.as_ref()) } else { None }
     }
+    pub fn exnref(&self) -> Option<Option<&ExnRef>> {
+        if let Val::ExnRef(e) = self { Some(e.as_ref()) } else { None }
+    }
 
     /// Encodes the value into an engine cell, checking that references belong to `store`.
     pub(crate) fn to_raw(&self, store: StoreId) -> anyhow::Result<u64> {
@@ -123,7 +136,8 @@ impl Val {
             Val::F32(v) => *v as u64,
             Val::F64(v) => *v,
             Val::V128(_) => anyhow::bail!("SIMD is not supported yet"),
-            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => 0,
+            Val::ExnRef(Some(e)) => e.to_cell(store)?,
             Val::FuncRef(Some(f)) => {
                 f.check_store(store)?;
                 f.index() as u64 + 1
@@ -154,6 +168,7 @@ impl Val {
         match ty.heap_type() {
             HeapType::Func => Val::FuncRef(index.map(|i| Func::from_index(store, i))),
             HeapType::Extern => Val::ExternRef(index.map(|index| ExternRef { store, index })),
+            HeapType::Exn | HeapType::NoExn => Val::ExnRef(index.map(|index| ExnRef::from_index(store, index))),
         }
     }
 }
@@ -186,6 +201,11 @@ impl From<Func> for Val {
 impl From<Option<Func>> for Val {
     fn from(v: Option<Func>) -> Val {
         Val::FuncRef(v)
+    }
+}
+impl From<ExnRef> for Val {
+    fn from(v: ExnRef) -> Val {
+        Val::ExnRef(Some(v))
     }
 }
 impl From<ExternRef> for Val {

@@ -927,6 +927,7 @@ fn arguments(params: &[skiff::ValType], round: usize, rng: &mut Rng) -> Vec<Valu
             (skiff::ValType::Ref(r), _) => match r.heap_type() {
                 skiff::HeapType::Func => Value::FuncRef { null: true },
                 skiff::HeapType::Extern => Value::ExternRef { null: true },
+                skiff::HeapType::Exn | skiff::HeapType::NoExn => unreachable!("smith modules have no exceptions"),
             },
         })
         .collect()
@@ -1031,6 +1032,7 @@ fn skiff_value(v: &skiff::Val) -> Value {
         skiff::Val::V128(x) => Value::V128(*x),
         skiff::Val::FuncRef(f) => Value::FuncRef { null: f.is_none() },
         skiff::Val::ExternRef(r) => Value::ExternRef { null: r.is_none() },
+        skiff::Val::ExnRef(_) => unreachable!("smith modules have no exceptions"),
     }
 }
 
@@ -1212,7 +1214,7 @@ impl Wasmi {
 fn compare_state(exports: &[(String, skiff::ExternType)], s: &mut Skiff, w: &Wasmi) -> Option<String> {
     for (name, ty) in exports {
         match ty {
-            skiff::ExternType::Func(_) => {}
+            skiff::ExternType::Func(_) | skiff::ExternType::Tag(_) => {}
             skiff::ExternType::Memory(_) => {
                 let sm = s.instance.get_memory(&mut s.store, name).unwrap();
                 let Some(wm) = w.instance.get_memory(&w.store, name) else {

@@ -17,6 +17,7 @@ mod dispatch;
 mod num;
 mod numeric;
 
+use crate::exception::{ThrownException, describe_uncaught};
 use crate::ir::{Instr, Slot, Store};
 use crate::store::{FuncEntity, StoreInner};
 use crate::translate::CompiledFunc;
@@ -98,7 +99,15 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
             Stop::Trap(trap) => anyhow::Error::new(trap),
             Stop::Host(error) => error,
         };
-        if backtrace.frames().is_empty() { error } else { error.context(backtrace) }
+        let error = if backtrace.frames().is_empty() { error } else { error.context(backtrace) };
+        // Leaving the outermost wasm call: say what was not caught.
+        match store.opaque.pending_exception {
+            Some(exn) if store.opaque.host_depth == 0 && error.downcast_ref::<ThrownException>().is_some() => {
+                let description = describe_uncaught(&store.opaque, exn);
+                error.context(description)
+            }
+            _ => error,
+        }
     });
     // Stale cells are harmless: frames zero their locals and every temporary
     // is written before it is read.
@@ -641,6 +650,14 @@ impl<T> Executor<'_, T> {
             Instr::DataDrop { data } => {
                 self.store.opaque.instances[instance as usize].datas[data as usize] = Default::default();
             }
+            Instr::Throw { tag, base } => return self.throw_new(tag, base, ip),
+            Instr::ThrowRef { exn } => {
+                let cell = fp.get(exn);
+                if cell == 0 {
+                    return Err(Trap::NullReference.into());
+                }
+                return self.unwind((cell - 1) as u32, ip);
+            }
 
             Instr::I32Store(op) | Instr::F32Store(op) => mem.store(fp, op, fp.u32(op.value).to_le_bytes())?,
             Instr::I64Store(op) | Instr::F64Store(op) => mem.store(fp, op, fp.get(op.value).to_le_bytes())?,
@@ -776,8 +793,95 @@ impl<T> Executor<'_, T> {
         let host = self.store.host_funcs[*host as usize].clone();
         let n = ty.param_slice().len().max(ty.result_slice().len());
         let cells = &mut self.stack[new_fp..new_fp + n];
-        host(Caller::new(self.store, Some(self.instance)), cells).map_err(Stop::Host)?;
+        if let Err(error) = host(Caller::new(self.store, Some(self.instance)), cells) {
+            // An exception thrown by the host function, or passing through
+            // it from wasm it called, continues into its caller here.
+            if error.downcast_ref::<ThrownException>().is_some()
+                && let Some(exn) = self.store.opaque.pending_exception.take()
+            {
+                return self.unwind(exn, ret_ip.wrapping_sub(1));
+            }
+            return Err(Stop::Host(error));
+        }
         self.ip = ret_ip;
+        Ok(Step::Reload)
+    }
+
+    /// `throw`: a new exception of the instance's tag `tag` with the payload
+    /// in the slots from `base`, thrown at `ip`.
+    #[cold]
+    #[inline(never)]
+    fn throw_new(&mut self, tag: u32, base: Slot, ip: *const Instr) -> Result<Step, Stop> {
+        let store = &mut self.store.opaque;
+        let tag = store.instances[self.instance as usize].tags[tag as usize];
+        let len = store.tags[tag as usize].ty.payload().len();
+        let start = self.fp_index + base.index();
+        let exn = store.exns.alloc(tag, &self.stack[start..start + len]);
+        self.unwind(exn, ip)
+    }
+
+    /// Delivers exception `exn`, thrown at instruction `at` of the running
+    /// function, to the innermost matching catch clause of this executor's
+    /// frames: the frames above it are dropped and execution continues at
+    /// the clause's label with the payload in place. Without one, the
+    /// exception becomes the store's pending exception and leaves this
+    /// executor as a [`ThrownException`], frames intact for the backtrace.
+    ///
+    /// This walk is the whole cost of exception handling: nothing runs for
+    /// a `try_table` until something throws.
+    #[cold]
+    #[inline(never)]
+    fn unwind(&mut self, exn: u32, at: *const Instr) -> Result<Step, Stop> {
+        let store = &self.store.opaque;
+        let tag = store.exns.get(exn).tag;
+        // The frame being searched: the running one, then its callers.
+        let (mut at, mut func, mut fp_index, mut instance) = (at, self.func, self.fp_index, self.instance);
+        let mut depth = self.frames.len();
+        let landing = 'search: loop {
+            // An active frame's function has run, so it is translated.
+            if let FuncEntity::Wasm { code, .. } = &store.funcs[func as usize]
+                // SAFETY: `code` points into a module kept alive by the entity.
+                && let Some(code) = unsafe { &**code }.get()
+            {
+                let pc = ((at.addr() - code.code.as_ptr().addr()) / std::mem::size_of::<Instr>()) as u32;
+                let tags = &store.instances[instance as usize].tags;
+                for handler in code.handlers.iter().filter(|h| h.start <= pc && pc < h.end) {
+                    if let Some(clause) = handler.catches.iter().find(|c| c.tag.is_none_or(|t| tags[t as usize] == tag))
+                    {
+                        break 'search Some((*clause, code.code.as_ptr()));
+                    }
+                }
+            }
+            let Some(caller) = depth.checked_sub(1) else { break None };
+            depth = caller;
+            let frame = &self.frames[depth];
+            // The caller is inside its call instruction (or its parameter word).
+            (at, func, fp_index, instance) = (frame.ret_ip.wrapping_sub(1), frame.func, frame.fp, frame.instance);
+        };
+        let Some((clause, code)) = landing else {
+            self.store.opaque.pending_exception = Some(exn);
+            return Err(Stop::Host(ThrownException.into()));
+        };
+        self.frames.truncate(depth);
+        self.func = func;
+        self.fp_index = fp_index;
+        let exns = &mut self.store.opaque.exns;
+        // `catch_all` and `catch_all_ref` deliver no payload.
+        let fields: &[u64] = if clause.tag.is_some() { &exns.get(exn).fields } else { &[] };
+        let dst = fp_index + clause.dst.index();
+        // The translator sized the frame to hold the label's values.
+        self.stack[dst..dst + fields.len()].copy_from_slice(fields);
+        if clause.with_ref {
+            self.stack[dst + fields.len()] = u64::from(exn) + 1;
+            exns.mark_escaped(exn);
+        } else {
+            exns.release_if_unreferenced(exn);
+        }
+        if instance != self.instance {
+            self.switch_instance(instance);
+        }
+        // SAFETY: catch targets are instruction indices of the function.
+        self.ip = unsafe { code.add(clause.target as usize) };
         Ok(Step::Reload)
     }
 

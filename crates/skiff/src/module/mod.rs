@@ -15,7 +15,7 @@ pub(crate) use const_expr::ConstExpr;
 
 use crate::engine::SigId;
 use crate::translate::{CheckingVisitor, CompiledFunc, FuncTranslator, ModuleEnv, SupportCheck};
-use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, TagType, ValType};
 use crate::{CompilationMode, Engine};
 use anyhow::{Context, Result, bail};
 use lazy::LazyBodies;
@@ -46,6 +46,8 @@ pub(crate) enum ImportKind {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// A tag whose payload is the parameters of this module type index.
+    Tag(u32),
 }
 
 #[derive(Clone, Debug)]
@@ -62,6 +64,7 @@ pub(crate) enum ExportKind {
     Table,
     Memory,
     Global,
+    Tag,
 }
 
 #[derive(Clone, Debug)]
@@ -108,6 +111,9 @@ pub(crate) struct ModuleInner {
     pub num_imported_memories: u32,
     pub globals: Vec<GlobalType>,
     pub num_imported_globals: u32,
+    /// The type index of every tag, imported ones first.
+    pub tags: Vec<u32>,
+    pub num_imported_tags: u32,
     /// Initializers of the defined globals.
     pub global_inits: Vec<ConstExpr>,
     /// Initializers of defined tables that have one (`None`: null).
@@ -265,6 +271,7 @@ impl ModuleInner {
             types: &self.types,
             type_sigs: &self.type_sigs,
             func_types: &self.func_types,
+            tag_types: &self.tags,
             num_imported_funcs: self.num_imported_funcs,
             fuel: self.engine.config().consume_fuel,
             interruptible: self.engine.config().epoch_interruption,
@@ -277,7 +284,13 @@ impl ModuleInner {
             ImportKind::Table(t) => ExternType::Table(t.clone()),
             ImportKind::Memory(m) => ExternType::Memory(m.clone()),
             ImportKind::Global(g) => ExternType::Global(g.clone()),
+            ImportKind::Tag(ty) => ExternType::Tag(self.tag_type_of(*ty)),
         }
+    }
+
+    /// The tag type of module type index `ty`.
+    pub fn tag_type_of(&self, ty: u32) -> TagType {
+        TagType::new(self.types[ty as usize].clone())
     }
 
     fn extern_type(&self, kind: ExportKind, index: u32) -> ExternType {
@@ -287,6 +300,7 @@ impl ModuleInner {
             ExportKind::Table => ExternType::Table(self.tables[i].clone()),
             ExportKind::Memory => ExternType::Memory(self.memories[i].clone()),
             ExportKind::Global => ExternType::Global(self.globals[i].clone()),
+            ExportKind::Tag => ExternType::Tag(self.tag_type_of(self.tags[i])),
         }
     }
 }
@@ -318,6 +332,8 @@ impl ModuleBuilder {
                 num_imported_memories: 0,
                 globals: Vec::new(),
                 num_imported_globals: 0,
+                tags: Vec::new(),
+                num_imported_tags: 0,
                 global_inits: Vec::new(),
                 table_inits: Vec::new(),
                 exports: Vec::new(),
@@ -411,7 +427,11 @@ impl ModuleBuilder {
                             m.num_imported_globals += 1;
                             ImportKind::Global(ty)
                         }
-                        TypeRef::Tag(_) => bail!("exception handling (tags) is not supported yet"),
+                        TypeRef::Tag(ty) => {
+                            m.tags.push(ty.func_type_idx);
+                            m.num_imported_tags += 1;
+                            ImportKind::Tag(ty.func_type_idx)
+                        }
                     };
                     m.imports.push(Import { module: import.module.into(), name: import.name.into(), kind });
                 }
@@ -436,7 +456,11 @@ impl ModuleBuilder {
                     m.memories.push(MemoryType::from_wasmparser(&memory?)?);
                 }
             }
-            Payload::TagSection(_) => bail!("exception handling (tags) is not supported yet"),
+            Payload::TagSection(reader) => {
+                for tag in reader {
+                    m.tags.push(tag?.func_type_idx);
+                }
+            }
             Payload::GlobalSection(reader) => {
                 for global in reader {
                     let global = global?;
@@ -452,7 +476,7 @@ impl ModuleBuilder {
                         ExternalKind::Table => ExportKind::Table,
                         ExternalKind::Memory => ExportKind::Memory,
                         ExternalKind::Global => ExportKind::Global,
-                        ExternalKind::Tag => bail!("exception handling (tags) is not supported yet"),
+                        ExternalKind::Tag => ExportKind::Tag,
                     };
                     m.export_index.insert(export.name.to_string(), m.exports.len());
                     m.exports.push(Export { name: export.name.into(), kind, index: export.index });

@@ -11,6 +11,8 @@ pub(super) enum FrameKind {
     If,
     /// The `else` arm of an `if`.
     Else,
+    /// A `try_table` body: a block whose instructions are covered by a handler.
+    TryTable,
 }
 
 /// A branch target: a position in the code, or a list of branches waiting
@@ -60,6 +62,11 @@ pub(super) struct ControlFrame {
     pub branched_to: bool,
     /// For loops under fuel metering: the `ConsumeFuel` to return to after the loop.
     pub outer_fuel_instr: Option<usize>,
+    /// Catch clauses that land at this frame's label, waiting for it to be
+    /// pinned: (handler index, clause index).
+    pub catch_patches: Vec<(usize, usize)>,
+    /// For `try_table`: the index of its handler.
+    pub handler: Option<usize>,
 }
 
 impl ControlFrame {
@@ -73,6 +80,8 @@ impl ControlFrame {
             else_branch: None,
             branched_to: false,
             outer_fuel_instr: None,
+            catch_patches: Vec::new(),
+            handler: None,
         }
     }
 

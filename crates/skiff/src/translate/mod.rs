@@ -17,7 +17,7 @@ mod support;
 pub(crate) use support::{CheckingVisitor, SupportCheck};
 
 use crate::engine::SigId;
-use crate::ir::{AccBinOp, BinOp, BranchOffset, Instr, Load, Slot, Store, UnOp};
+use crate::ir::{AccBinOp, BinOp, BranchOffset, CatchClause, Handler, Instr, Load, Slot, Store, UnOp};
 use crate::trap::Trap;
 use crate::types::FuncType;
 use anyhow::{Context, Result, bail};
@@ -38,6 +38,9 @@ pub(crate) struct CompiledFunc {
     pub frame_init: Box<[u64]>,
     /// Cells the frame needs: locals, constants and the deepest operand stack.
     pub frame_size: u16,
+    /// The `try_table`s, innermost first; read only when an exception is
+    /// thrown, so code that does not throw pays nothing for them.
+    pub handlers: Box<[Handler]>,
 }
 
 /// What the translator needs to know about the module around the function.
@@ -46,6 +49,8 @@ pub(crate) struct ModuleEnv<'a> {
     pub type_sigs: &'a [SigId],
     /// The type index of every function, imported ones first.
     pub func_types: &'a [u32],
+    /// The type index of every tag, imported ones first.
+    pub tag_types: &'a [u32],
     /// How many of those are imported.
     pub num_imported_funcs: u32,
     pub fuel: bool,
@@ -113,6 +118,11 @@ pub(crate) struct FuncTranslator<'a> {
     last_target: usize,
     /// The `ConsumeFuel` instruction that pays for the code being emitted.
     fuel_instr: Option<usize>,
+    /// The `try_table`s seen so far, in the order they start.
+    handlers: Vec<Handler>,
+    /// Catch clauses whose label is the function body: they return, through
+    /// a stub emitted after the body. (handler index, clause index, arity)
+    return_catches: Vec<(usize, usize, usize)>,
 }
 
 impl<'a> FuncTranslator<'a> {
@@ -136,6 +146,8 @@ impl<'a> FuncTranslator<'a> {
             last_result: None,
             last_target: 0,
             fuel_instr: None,
+            handlers: Vec::new(),
+            return_catches: Vec::new(),
         }
     }
 
@@ -176,6 +188,8 @@ impl<'a> FuncTranslator<'a> {
         self.last_result = None;
         self.last_target = 0;
         self.fuel_instr = None;
+        self.handlers.clear();
+        self.return_catches.clear();
 
         if self.env.fuel {
             self.fuel_instr = Some(self.code.len());
@@ -193,6 +207,9 @@ impl<'a> FuncTranslator<'a> {
             self.translate_operator(op).map_err(|e| anyhow::anyhow!("{e:#} (at offset {offset:#x})"))?;
         }
         thread_jumps(&mut self.code);
+        // After jump threading, which rewrites branches in place and keeps
+        // every instruction's index, so handler ranges and targets hold.
+        let handlers = self.finish_handlers();
         let frame_size = self.temps_base as usize + self.max_height;
         Ok(CompiledFunc {
             code: std::mem::take(&mut self.code).into_boxed_slice(),
@@ -202,7 +219,73 @@ impl<'a> FuncTranslator<'a> {
                 .chain(self.consts.iter().copied())
                 .collect(),
             frame_size: frame_size as u16,
+            handlers,
         })
+    }
+
+    // ---- Exception handlers ----
+
+    /// Records the handler of a `try_table` starting here, with its catch
+    /// clauses resolved against the enclosing labels (a clause's label is
+    /// counted from outside the `try_table`). Returns the handler's index.
+    fn begin_handler(&mut self, catches: &[wasmparser::Catch]) -> Result<usize> {
+        use wasmparser::Catch;
+        let handler = self.handlers.len();
+        let mut clauses = Vec::with_capacity(catches.len());
+        for (i, catch) in catches.iter().enumerate() {
+            let (tag, with_ref, label) = match *catch {
+                Catch::One { tag, label } => (Some(tag), false, label),
+                Catch::OneRef { tag, label } => (Some(tag), true, label),
+                Catch::All { label } => (None, false, label),
+                Catch::AllRef { label } => (None, true, label),
+            };
+            let frame = self.control.len() - 1 - label as usize;
+            let (height, arity) = match frame {
+                0 => (0, self.control[0].results),
+                _ => (self.control[frame].height, self.control[frame].branch_arity()),
+            };
+            // The payload is written to the label's result slots, which must
+            // exist in the frame even if no code path fills them otherwise.
+            if self.temps_base as usize + height + arity >= u16::MAX as usize {
+                bail!("function too large: operand stack exceeds the frame limit");
+            }
+            self.max_height = self.max_height.max(height + arity);
+            let mut target = 0;
+            if frame == 0 {
+                self.return_catches.push((handler, i, arity));
+            } else {
+                let frame = &mut self.control[frame];
+                frame.branched_to = true;
+                match frame.label.target() {
+                    Some(t) => target = t as u32,
+                    None => frame.catch_patches.push((handler, i)),
+                }
+            }
+            clauses.push(CatchClause { tag, with_ref, dst: self.temp_slot(height), target });
+        }
+        let start = self.code.len() as u32;
+        self.handlers.push(Handler { start, end: start, catches: clauses.into_boxed_slice() });
+        Ok(handler)
+    }
+
+    /// Emits the return stubs of clauses that target the function body and
+    /// orders the handlers innermost first.
+    fn finish_handlers(&mut self) -> Box<[Handler]> {
+        for (handler, clause, arity) in std::mem::take(&mut self.return_catches) {
+            let at = self.code.len() as u32;
+            let src = self.handlers[handler].catches[clause].dst;
+            self.code.push(match arity {
+                0 => Instr::Return0,
+                1 => Instr::Return1 { src },
+                n => Instr::ReturnSpan { src, len: n as u16 },
+            });
+            self.handlers[handler].catches[clause].target = at;
+        }
+        // A handler nested in another ends no later and starts no earlier;
+        // among equal ranges the later-started one is the inner one.
+        let mut handlers: Vec<(usize, Handler)> = std::mem::take(&mut self.handlers).into_iter().enumerate().collect();
+        handlers.sort_by_key(|(i, h)| (h.end, std::cmp::Reverse(h.start), std::cmp::Reverse(*i)));
+        handlers.into_iter().map(|(_, h)| h).collect()
     }
 
     // ---- The simulated operand stack ----
@@ -554,6 +637,10 @@ impl<'a> FuncTranslator<'a> {
         for at in patches {
             self.patch_branch(at, target);
         }
+        for (handler, clause) in std::mem::take(&mut self.control[frame].catch_patches) {
+            let catches = &mut self.handlers[handler].catches;
+            catches[clause].target = target as u32;
+        }
         self.last_result = None;
     }
 
@@ -807,6 +894,32 @@ impl<'a> FuncTranslator<'a> {
                 let mut frame = ControlFrame::new(FrameKind::If, height, params, results, Label::new());
                 frame.else_branch = Some(self.emit(branch));
                 self.control.push(frame);
+            }
+            O::TryTable { try_table } => {
+                let (params, results) = self.block_arity(try_table.ty)?;
+                self.materialize_all_locals();
+                let handler = self.begin_handler(&try_table.catches)?;
+                // Keep folds from reaching across the start of the covered
+                // range, as they never reach across a label.
+                self.last_result = None;
+                let height = self.stack.len() - params;
+                let mut frame = ControlFrame::new(FrameKind::TryTable, height, params, results, Label::new());
+                frame.handler = Some(handler);
+                self.control.push(frame);
+            }
+            O::Throw { tag_index } => {
+                let ty = &self.env.types[self.env.tag_types[tag_index as usize] as usize];
+                let params = ty.param_slice().len();
+                self.materialize_top(params);
+                let base = self.temp_slot(self.stack.len() - params);
+                self.truncate_stack(self.stack.len() - params);
+                self.emit(Instr::Throw { tag: tag_index, base });
+                self.enter_dead_code();
+            }
+            O::ThrowRef => {
+                let exn = self.pop();
+                self.emit(Instr::ThrowRef { exn });
+                self.enter_dead_code();
             }
             O::Else => self.translate_else(),
             O::End => self.translate_end()?,
@@ -1189,7 +1302,9 @@ impl<'a> FuncTranslator<'a> {
     /// Dead code after `br`, `return` and the like: only the block structure matters.
     fn translate_dead_operator(&mut self, op: Operator<'_>) -> Result<()> {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.dead_depth += 1,
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::TryTable { .. } => {
+                self.dead_depth += 1
+            }
             Operator::Else if self.dead_depth == 0 => self.translate_else(),
             Operator::End if self.dead_depth == 0 => self.translate_end()?,
             Operator::End => self.dead_depth -= 1,
@@ -1291,6 +1406,9 @@ impl<'a> FuncTranslator<'a> {
             self.pin_label_here(0);
         }
         let frame = self.control.pop().expect("frame exists");
+        if let Some(handler) = frame.handler {
+            self.handlers[handler].end = self.code.len() as u32;
+        }
         if frame.kind == FrameKind::Loop && self.env.fuel {
             self.fuel_instr = frame.outer_fuel_instr;
         }

@@ -9,7 +9,8 @@
 //!
 //! The translator implements the operators of WebAssembly 2.0 minus SIMD:
 //! the proposals `mvp`, `sign_extension`, `saturating_float_to_int`,
-//! `bulk_memory` and `reference_types` as wasmparser groups them, with a
+//! `bulk_memory` and `reference_types` as wasmparser groups them, and
+//! `exceptions` (`throw`, `throw_ref`, `try_table`), with a
 //! few operand restrictions (memory 0 only, 32-bit offsets, no `v128`).
 //! `tests/lazy.rs` checks on wasm-smith modules that both modes refuse the
 //! same modules with the same messages.
@@ -134,7 +135,9 @@ impl SupportCheck {
         }
         if !self.reachable {
             match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.dead_depth += 1,
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::TryTable { .. } => {
+                    self.dead_depth += 1
+                }
                 Operator::Else if self.dead_depth == 0 => self.enter_else(),
                 Operator::End if self.dead_depth == 0 => self.end(),
                 Operator::End => self.dead_depth -= 1,
@@ -149,6 +152,17 @@ impl SupportCheck {
         }
         match op {
             Operator::Block { .. } => self.frames.push(Frame { kind: FrameKind::Block, branched_to: false }),
+            Operator::TryTable { try_table } => {
+                // Catch labels count from outside the `try_table`.
+                for catch in &try_table.catches {
+                    let (wasmparser::Catch::One { label, .. }
+                    | wasmparser::Catch::OneRef { label, .. }
+                    | wasmparser::Catch::All { label }
+                    | wasmparser::Catch::AllRef { label }) = *catch;
+                    self.branch_to(label);
+                }
+                self.frames.push(Frame { kind: FrameKind::Block, branched_to: false })
+            }
             Operator::Loop { .. } => self.frames.push(Frame { kind: FrameKind::Loop, branched_to: false }),
             Operator::If { .. } => self.frames.push(Frame { kind: FrameKind::If, branched_to: false }),
             Operator::Else => self.enter_else(),
@@ -164,7 +178,9 @@ impl SupportCheck {
                 }
                 self.reachable = false;
             }
-            Operator::Unreachable | Operator::Return => self.reachable = false,
+            Operator::Unreachable | Operator::Return | Operator::Throw { .. } | Operator::ThrowRef => {
+                self.reachable = false
+            }
             _ => {}
         }
     }
@@ -259,6 +275,9 @@ macro_rules! supported_proposal {
     (reference_types) => {
         true
     };
+    (exceptions) => {
+        true
+    };
     ($other:ident) => {
         false
     };
@@ -269,6 +288,15 @@ macro_rules! supported_proposal {
 /// size) and operators with operands the translator restricts. Every other
 /// operator of a supported proposal needs no look at all.
 macro_rules! needs_check {
+    (TryTable) => {
+        true
+    };
+    (Throw) => {
+        true
+    };
+    (ThrowRef) => {
+        true
+    };
     (Block) => {
         true
     };
