@@ -621,6 +621,18 @@ for_each_numeric!(define_instrs {
         MemoryInit { dst: Slot, src: Slot, len: Slot, data: u32 },
         /// Drops data segment `data`.
         DataDrop { data: u32 },
+        /// `return_call` of function `func` of the current instance: the
+        /// arguments in the slots from `base` on move down to the running
+        /// frame's base and the callee replaces the running function, so a
+        /// chain of tail calls runs in constant stack space. Its results go
+        /// to the running function's caller.
+        ReturnCall { func: u32, base: Slot },
+        /// `return_call` of the module's defined function `func` (counted as
+        /// for `CallInternal`).
+        ReturnCallInternal { func: u32, base: Slot },
+        /// `return_call_indirect` through the u32 `index` of `table`, followed
+        /// by [`Instr::CallIndirectSig`]. Arguments as for `ReturnCall`.
+        ReturnCallIndirect { table: u32, index: Slot, base: Slot },
     }
 });
 

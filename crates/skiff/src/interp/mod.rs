@@ -17,6 +17,7 @@ mod dispatch;
 mod num;
 mod numeric;
 
+use crate::engine::SigId;
 use crate::ir::{Instr, Slot, Store};
 use crate::store::{FuncEntity, StoreInner};
 use crate::translate::CompiledFunc;
@@ -355,15 +356,7 @@ impl<T> Executor<'_, T> {
         // Pops the caller's frame (or finishes) after the results were placed.
         macro_rules! return_to_caller {
             () => {{
-                let Some(frame) = self.frames.pop() else { return Ok(Step::Done) };
-                self.fp_index = frame.fp;
-                self.func = frame.func;
-                if frame.instance != self.instance {
-                    self.switch_instance(frame.instance);
-                    self.ip = frame.ret_ip;
-                    return Ok(Step::Reload);
-                }
-                return Ok(Step::Enter(frame.ret_ip, self.fp_at(frame.fp)));
+                return Ok(self.return_to_caller());
             }};
         }
         // SAFETY: the translator ends every code path with a return, branch
@@ -446,20 +439,28 @@ impl<T> Executor<'_, T> {
                 let Instr::CallIndirectSig { sig } = (unsafe { *ip.add(1) }) else {
                     unreachable!("CallIndirect without its signature word")
                 };
-                let store = &self.store.opaque;
-                let table = store.instances[instance as usize].tables[table as usize];
-                let elems = &store.tables[table as usize].elems;
-                let cell = *elems.get(fp.u32(index) as usize).ok_or(Trap::TableOutOfBounds)?;
-                if cell == 0 {
-                    return Err(Trap::IndirectCallToNull.into());
-                }
-                let callee = (cell - 1) as u32;
-                if store.funcs[callee as usize].sig() != sig {
-                    return Err(Trap::BadSignature.into());
-                }
+                let callee = self.indirect_callee(table, fp.u32(index), sig)?;
                 // SAFETY: the call and its parameter word are two instructions.
                 let ret_ip = unsafe { ip.add(2) };
                 return self.call(callee, ret_ip, base);
+            }
+            Instr::ReturnCallInternal { func, base } => {
+                // SAFETY: as for `CallInternal`.
+                let code = unsafe { &*self.code_base.add(func as usize) };
+                let fp = self.replace_frame(code, self.first_defined_func + func, base)?;
+                return Ok(Step::Enter(self.ip, fp));
+            }
+            Instr::ReturnCall { func, base } => {
+                let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
+                return self.tail_call(callee, base);
+            }
+            Instr::ReturnCallIndirect { table, index, base } => {
+                // SAFETY: `CallIndirectSig` always follows `ReturnCallIndirect`.
+                let Instr::CallIndirectSig { sig } = (unsafe { *ip.add(1) }) else {
+                    unreachable!("ReturnCallIndirect without its signature word")
+                };
+                let callee = self.indirect_callee(table, fp.u32(index), sig)?;
+                return self.tail_call(callee, base);
             }
             Instr::CallIndirectSig { .. } | Instr::TableCopyParams { .. } | Instr::TableInitParams { .. } => {
                 unreachable!("parameter words are consumed by their instruction")
@@ -646,6 +647,88 @@ impl<T> Executor<'_, T> {
         self.ip = entry;
         self.fp_index = new_fp;
         Ok(self.fp_at(new_fp))
+    }
+
+    /// Pops the caller's frame after the results were placed at the running
+    /// frame's base, or says that the entry function returned.
+    #[inline(always)]
+    fn return_to_caller(&mut self) -> Step {
+        let Some(frame) = self.frames.pop() else { return Step::Done };
+        self.fp_index = frame.fp;
+        self.func = frame.func;
+        if frame.instance != self.instance {
+            self.switch_instance(frame.instance);
+            self.ip = frame.ret_ip;
+            return Step::Reload;
+        }
+        Step::Enter(frame.ret_ip, self.fp_at(frame.fp))
+    }
+
+    /// The store function at `index` of the running instance's `table`,
+    /// checked to be a function of signature `sig`.
+    #[inline(always)]
+    fn indirect_callee(&self, table: u32, index: u32, sig: SigId) -> Result<u32, Trap> {
+        let store = &self.store.opaque;
+        let table = store.instances[self.instance as usize].tables[table as usize];
+        let elems = &store.tables[table as usize].elems;
+        let cell = *elems.get(index as usize).ok_or(Trap::TableOutOfBounds)?;
+        if cell == 0 {
+            return Err(Trap::IndirectCallToNull);
+        }
+        let callee = (cell - 1) as u32;
+        if store.funcs[callee as usize].sig() != sig {
+            return Err(Trap::BadSignature);
+        }
+        Ok(callee)
+    }
+
+    /// A tail call to store function `callee` whose arguments start at slot
+    /// `base` of the running frame: the callee takes over the running frame
+    /// (no `Frame` is pushed), so its results go straight to our caller.
+    #[inline(always)]
+    fn tail_call(&mut self, callee: u32, base: Slot) -> Result<Step, Stop> {
+        let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque.funcs[callee as usize] else {
+            return self.tail_call_host(callee, base);
+        };
+        let callee_instance = *callee_instance;
+        // SAFETY: `code` points into a module kept alive by the entity.
+        let code = unsafe { &**code };
+        let fp = self.replace_frame(code, callee, base)?;
+        if callee_instance != self.instance {
+            self.switch_instance(callee_instance);
+            return Ok(Step::Reload);
+        }
+        Ok(Step::Enter(self.ip, fp))
+    }
+
+    /// Replaces the running function by wasm function `func` (store index),
+    /// whose code is `code`: its arguments move from slot `base` down to the
+    /// frame base, and its frame is set up there. Returns the frame's
+    /// pointer; `self.ip` is the callee's first instruction.
+    #[inline(always)]
+    fn replace_frame(&mut self, code: &CompiledFunc, func: u32, base: Slot) -> Result<Fp, Trap> {
+        let args = self.fp_index + base.index();
+        // The arguments are moved before `enter` writes the callee's locals
+        // and constants, which may overlap where they were.
+        self.stack.copy_within(args..args + code.num_params as usize, self.fp_index);
+        self.ip = self.enter(code, self.fp_index)?;
+        self.func = func;
+        Ok(self.fp_at(self.fp_index))
+    }
+
+    /// A tail call to host function `callee`: it runs to completion with its
+    /// arguments where they are, its results move to the running frame's
+    /// base, and the running function returns them.
+    #[inline(never)]
+    fn tail_call_host(&mut self, callee: u32, base: Slot) -> Result<Step, Stop> {
+        let args = self.fp_index + base.index();
+        self.call_host(callee, std::ptr::null(), args)?;
+        let FuncEntity::Host { ty, .. } = &self.store.opaque.funcs[callee as usize] else {
+            unreachable!("`tail_call` handles wasm functions")
+        };
+        let results = ty.result_slice().len();
+        self.stack.copy_within(args..args + results, self.fp_index);
+        Ok(self.return_to_caller())
     }
 
     /// Calls host function `callee` with its parameters at stack index

@@ -580,6 +580,22 @@ impl<'a> FuncTranslator<'a> {
         }
     }
 
+    /// Places the top `params` operands, a tail call's arguments, in
+    /// consecutive temporaries and returns the first one's slot. The frame
+    /// keeps room for `results` cells there too: a host callee writes its
+    /// results over its arguments before they move to the frame base.
+    fn tail_call_arguments(&mut self, params: usize, results: usize) -> Result<Slot> {
+        self.materialize_top(params);
+        let height = self.stack.len() - params;
+        let needed = height + params.max(results);
+        if self.temps_base as usize + needed >= u16::MAX as usize {
+            bail!("function too large: operand stack exceeds the frame limit");
+        }
+        self.truncate_stack(height);
+        self.max_height = self.max_height.max(needed);
+        Ok(self.temp_slot(height))
+    }
+
     fn block_arity(&self, ty: BlockType) -> Result<(usize, usize)> {
         Ok(match ty {
             BlockType::Empty => (0, 0),
@@ -740,6 +756,24 @@ impl<'a> FuncTranslator<'a> {
                 for _ in 0..results {
                     self.push(Operand::Temp)?;
                 }
+            }
+            O::ReturnCall { function_index } => {
+                let ty = &self.env.types[self.env.func_types[function_index as usize] as usize];
+                let base = self.tail_call_arguments(ty.param_slice().len(), ty.result_slice().len())?;
+                match function_index.checked_sub(self.env.num_imported_funcs) {
+                    Some(func) => self.emit(Instr::ReturnCallInternal { func, base }),
+                    None => self.emit(Instr::ReturnCall { func: function_index, base }),
+                };
+                self.enter_dead_code();
+            }
+            O::ReturnCallIndirect { type_index, table_index } => {
+                let ty = &self.env.types[type_index as usize];
+                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
+                let index = self.pop();
+                let base = self.tail_call_arguments(params, results)?;
+                self.emit(Instr::ReturnCallIndirect { table: table_index, index, base });
+                self.emit(Instr::CallIndirectSig { sig: self.env.type_sigs[type_index as usize] });
+                self.enter_dead_code();
             }
             O::Drop => {
                 self.pop_operand();
