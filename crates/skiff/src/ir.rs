@@ -425,7 +425,9 @@ macro_rules! define_instrs {
                     | Instr::BrIfNez { offset, .. }
                     | Instr::BrIfEqz { offset, .. }
                     | Instr::BrIfNezAcc { offset }
-                    | Instr::BrIfEqzAcc { offset } => Some(offset),
+                    | Instr::BrIfEqzAcc { offset }
+                    | Instr::BrIfNull { offset, .. }
+                    | Instr::BrIfNonNull { offset, .. } => Some(offset),
                     $(Instr::$br(b) => Some(&mut b.offset),)*
                     $(Instr::$br_acc(b) => Some(&mut b.offset),)*
                     $(Instr::$tb_nez(b) | Instr::$tb_eqz(b) => Some(&mut b.offset),)*
@@ -633,6 +635,20 @@ for_each_numeric!(define_instrs {
         /// `return_call_indirect` through the u32 `index` of `table`, followed
         /// by [`Instr::CallIndirectSig`]. Arguments as for `ReturnCall`.
         ReturnCallIndirect { table: u32, index: Slot, base: Slot },
+        /// `call_ref`: calls the function referenced by `func` (trapping if
+        /// it is null). Arguments and results as for `Call`; validation
+        /// guarantees the callee's type.
+        CallRef { func: Slot, base: Slot },
+        /// `return_call_ref`: a tail call (see `ReturnCall`) through a
+        /// function reference.
+        ReturnCallRef { func: Slot, base: Slot },
+        /// Traps with `NullReference` if the reference in `src` is null
+        /// (`ref.as_non_null`; the value stays where it is).
+        RefAsNonNull { src: Slot },
+        /// Branches if the reference in `cond` is null.
+        BrIfNull { cond: Slot, offset: BranchOffset },
+        /// Branches if the reference in `cond` is not null.
+        BrIfNonNull { cond: Slot, offset: BranchOffset },
     }
 });
 

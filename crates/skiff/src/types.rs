@@ -40,14 +40,24 @@ impl ValType {
         }
     }
 
-    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> anyhow::Result<ValType> {
+    /// Whether a value of type `self` may be used where `other` is expected.
+    pub fn matches(&self, other: &ValType) -> bool {
+        match (self, other) {
+            (ValType::Ref(a), ValType::Ref(b)) => a.matches(b),
+            (a, b) => a == b,
+        }
+    }
+
+    /// Converts a type of a module whose function types, as far as they are
+    /// known, are `types` (a concrete heap type names one of them).
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType, types: &[FuncType]) -> anyhow::Result<ValType> {
         Ok(match ty {
             wasmparser::ValType::I32 => ValType::I32,
             wasmparser::ValType::I64 => ValType::I64,
             wasmparser::ValType::F32 => ValType::F32,
             wasmparser::ValType::F64 => ValType::F64,
             wasmparser::ValType::V128 => ValType::V128,
-            wasmparser::ValType::Ref(r) => ValType::Ref(RefType::from_wasmparser(r)?),
+            wasmparser::ValType::Ref(r) => ValType::Ref(RefType::from_wasmparser(r, types)?),
         })
     }
 }
@@ -66,10 +76,27 @@ impl fmt::Display for ValType {
 }
 
 /// The heap type a reference points to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum HeapType {
+    /// Any function.
     Func,
     Extern,
+    /// A function of exactly this type (typed function references). Types
+    /// are compared structurally: without GC's recursive type groups and
+    /// declared subtypes, that is the spec's type equivalence.
+    ConcreteFunc(FuncType),
+}
+
+impl HeapType {
+    /// Whether a reference to `self` may be used where `other` is expected.
+    pub fn matches(&self, other: &HeapType) -> bool {
+        self == other || matches!((self, other), (HeapType::ConcreteFunc(_), HeapType::Func))
+    }
+
+    /// Whether references to this heap type are function references.
+    pub fn is_func(&self) -> bool {
+        matches!(self, HeapType::Func | HeapType::ConcreteFunc(_))
+    }
 }
 
 /// A reference type: a heap type and whether `null` is allowed.
@@ -97,15 +124,28 @@ impl RefType {
 
     /// Whether a value of type `self` may be used where `other` is expected.
     pub fn matches(&self, other: &RefType) -> bool {
-        self.heap_type == other.heap_type && (!self.nullable || other.nullable)
+        self.heap_type.matches(&other.heap_type) && (!self.nullable || other.nullable)
     }
 
-    pub(crate) fn from_wasmparser(r: wasmparser::RefType) -> anyhow::Result<RefType> {
-        use wasmparser::{AbstractHeapType, HeapType as H};
+    /// Converts a reference type of a module whose function types, as far
+    /// as they are known, are `types`.
+    pub(crate) fn from_wasmparser(r: wasmparser::RefType, types: &[FuncType]) -> anyhow::Result<RefType> {
+        use wasmparser::{AbstractHeapType, HeapType as H, UnpackedIndex};
         let heap_type = match r.heap_type() {
             H::Abstract { shared: false, ty: AbstractHeapType::Func } => HeapType::Func,
             H::Abstract { shared: false, ty: AbstractHeapType::Extern } => HeapType::Extern,
-            other => anyhow::bail!("reference type `{other:?}` is not supported yet"),
+            H::Concrete(UnpackedIndex::Module(index)) | H::Exact(UnpackedIndex::Module(index)) => {
+                match types.get(index as usize) {
+                    Some(ty) => HeapType::ConcreteFunc(ty.clone()),
+                    // Validation allows a type to name itself or a later
+                    // type only with GC's recursive types.
+                    None => anyhow::bail!("recursive types (GC) are not supported yet"),
+                }
+            }
+            H::Abstract { ty: AbstractHeapType::Exn | AbstractHeapType::NoExn, .. } => {
+                anyhow::bail!("exception handling (exnref) is not supported yet")
+            }
+            other => anyhow::bail!("reference type `{other:?}` (GC) is not supported yet"),
         };
         Ok(RefType { nullable: r.is_nullable(), heap_type })
     }
@@ -113,11 +153,13 @@ impl RefType {
 
 impl fmt::Display for RefType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.nullable, self.heap_type) {
+        match (self.nullable, &self.heap_type) {
             (true, HeapType::Func) => f.write_str("funcref"),
             (true, HeapType::Extern) => f.write_str("externref"),
             (false, HeapType::Func) => f.write_str("(ref func)"),
             (false, HeapType::Extern) => f.write_str("(ref extern)"),
+            (true, HeapType::ConcreteFunc(ty)) => write!(f, "(ref null {ty})"),
+            (false, HeapType::ConcreteFunc(ty)) => write!(f, "(ref {ty})"),
         }
     }
 }
@@ -181,9 +223,10 @@ impl FuncType {
         &self.inner.results
     }
 
-    pub(crate) fn from_wasmparser(ty: &wasmparser::FuncType) -> anyhow::Result<FuncType> {
-        let params = ty.params().iter().map(|t| ValType::from_wasmparser(*t)).collect::<anyhow::Result<Vec<_>>>()?;
-        let results = ty.results().iter().map(|t| ValType::from_wasmparser(*t)).collect::<anyhow::Result<Vec<_>>>()?;
+    pub(crate) fn from_wasmparser(ty: &wasmparser::FuncType, types: &[FuncType]) -> anyhow::Result<FuncType> {
+        let convert = |t: &wasmparser::ValType| ValType::from_wasmparser(*t, types);
+        let params = ty.params().iter().map(convert).collect::<anyhow::Result<Vec<_>>>()?;
+        let results = ty.results().iter().map(convert).collect::<anyhow::Result<Vec<_>>>()?;
         Ok(FuncType::from_parts(params, results))
     }
 }
@@ -273,9 +316,9 @@ impl TableType {
         self.table64
     }
 
-    pub(crate) fn from_wasmparser(ty: &wasmparser::TableType) -> anyhow::Result<TableType> {
+    pub(crate) fn from_wasmparser(ty: &wasmparser::TableType, types: &[FuncType]) -> anyhow::Result<TableType> {
         Ok(TableType {
-            element: RefType::from_wasmparser(ty.element_type)?,
+            element: RefType::from_wasmparser(ty.element_type, types)?,
             min: ty.initial,
             max: ty.maximum,
             table64: ty.table64,

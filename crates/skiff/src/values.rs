@@ -48,7 +48,7 @@ impl Val {
             ValType::V128 => Val::V128(0),
             ValType::Ref(r) if !r.is_nullable() => return None,
             ValType::Ref(r) => match r.heap_type() {
-                HeapType::Func => Val::FuncRef(None),
+                HeapType::Func | HeapType::ConcreteFunc(_) => Val::FuncRef(None),
                 HeapType::Extern => Val::ExternRef(None),
             },
         })
@@ -152,7 +152,7 @@ impl Val {
     pub(crate) fn from_raw_ref(store: StoreId, raw: u64, ty: &RefType) -> Val {
         let index = if raw == 0 { None } else { Some((raw - 1) as u32) };
         match ty.heap_type() {
-            HeapType::Func => Val::FuncRef(index.map(|i| Func::from_index(store, i))),
+            HeapType::Func | HeapType::ConcreteFunc(_) => Val::FuncRef(index.map(|i| Func::from_index(store, i))),
             HeapType::Extern => Val::ExternRef(index.map(|index| ExternRef { store, index })),
         }
     }

@@ -462,6 +462,23 @@ impl<T> Executor<'_, T> {
                 let callee = self.indirect_callee(table, fp.u32(index), sig)?;
                 return self.tail_call(callee, base);
             }
+            Instr::CallRef { func, base } => {
+                let callee = func_ref_callee(fp.get(func))?;
+                // SAFETY: `ip + 1` is the instruction after the call.
+                let ret_ip = unsafe { ip.add(1) };
+                return self.call(callee, ret_ip, base);
+            }
+            Instr::ReturnCallRef { func, base } => {
+                let callee = func_ref_callee(fp.get(func))?;
+                return self.tail_call(callee, base);
+            }
+            Instr::RefAsNonNull { src } => {
+                if fp.get(src) == 0 {
+                    return Err(Trap::NullReference.into());
+                }
+            }
+            Instr::BrIfNull { cond, offset } => branch_if!(fp.get(cond) == 0, offset),
+            Instr::BrIfNonNull { cond, offset } => branch_if!(fp.get(cond) != 0, offset),
             Instr::CallIndirectSig { .. } | Instr::TableCopyParams { .. } | Instr::TableInitParams { .. } => {
                 unreachable!("parameter words are consumed by their instruction")
             }
@@ -782,6 +799,15 @@ impl<T> Executor<'_, T> {
             return Ok(None);
         }
         Ok(self.store.opaque.tables[table as usize].grow(delta, init))
+    }
+}
+
+/// The store function a function reference cell names, or the trap for null.
+#[inline(always)]
+fn func_ref_callee(cell: u64) -> Result<u32, Trap> {
+    match cell {
+        0 => Err(Trap::NullFunctionReference),
+        cell => Ok((cell - 1) as u32),
     }
 }
 

@@ -596,6 +596,32 @@ impl<'a> FuncTranslator<'a> {
         Ok(self.temp_slot(height))
     }
 
+    /// `br_on_null` (`on_null`) or `br_on_non_null` to the frame `depth`
+    /// levels out, testing the reference in `cond`: the branch carries the
+    /// top operands the target expects, as `br_if` does.
+    fn branch_on_ref(&mut self, depth: usize, cond: Slot, on_null: bool) {
+        let (taken, not_taken) = if on_null {
+            (Instr::BrIfNull { cond, offset: 0 }, Instr::BrIfNonNull { cond, offset: 0 })
+        } else {
+            (Instr::BrIfNonNull { cond, offset: 0 }, Instr::BrIfNull { cond, offset: 0 })
+        };
+        let copies = if depth == self.control.len() - 1 { Vec::new() } else { self.branch_copies(depth) };
+        if depth != self.control.len() - 1 && copies.is_empty() {
+            self.emit_branch_to(depth, taken);
+            return;
+        }
+        let skip = self.emit(not_taken);
+        if depth == self.control.len() - 1 {
+            self.emit_return();
+        } else {
+            self.emit_copies(&copies);
+            self.emit_branch_to(depth, Instr::Br { offset: 0 });
+        }
+        let here = self.code.len();
+        self.patch_branch(skip, here);
+        self.last_result = None;
+    }
+
     fn block_arity(&self, ty: BlockType) -> Result<(usize, usize)> {
         Ok(match ty {
             BlockType::Empty => (0, 0),
@@ -774,6 +800,45 @@ impl<'a> FuncTranslator<'a> {
                 self.emit(Instr::ReturnCallIndirect { table: table_index, index, base });
                 self.emit(Instr::CallIndirectSig { sig: self.env.type_sigs[type_index as usize] });
                 self.enter_dead_code();
+            }
+            O::CallRef { type_index } => {
+                let ty = &self.env.types[type_index as usize];
+                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
+                let func = self.pop();
+                self.materialize_top(params);
+                let base = self.temp_slot(self.stack.len() - params);
+                self.truncate_stack(self.stack.len() - params);
+                self.emit(Instr::CallRef { func, base });
+                for _ in 0..results {
+                    self.push(Operand::Temp)?;
+                }
+            }
+            O::ReturnCallRef { type_index } => {
+                let ty = &self.env.types[type_index as usize];
+                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
+                let func = self.pop();
+                let base = self.tail_call_arguments(params, results)?;
+                self.emit(Instr::ReturnCallRef { func, base });
+                self.enter_dead_code();
+            }
+            O::RefAsNonNull => {
+                let src = self.operand_slot(self.stack.len() - 1);
+                self.emit(Instr::RefAsNonNull { src });
+            }
+            O::BrOnNull { relative_depth } => {
+                // The reference is not part of what the branch carries; on
+                // the path that does not branch it stays, as non-null.
+                let cond = self.operand_slot(self.stack.len() - 1);
+                let reference = self.pop_operand();
+                self.branch_on_ref(relative_depth as usize, cond, true);
+                self.push(reference)?;
+            }
+            O::BrOnNonNull { relative_depth } => {
+                // The branch carries the reference as its last value; the
+                // path that does not branch drops it.
+                let cond = self.operand_slot(self.stack.len() - 1);
+                self.branch_on_ref(relative_depth as usize, cond, false);
+                self.pop_operand();
             }
             O::Drop => {
                 self.pop_operand();
