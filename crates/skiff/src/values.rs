@@ -10,7 +10,7 @@
 //! * references are `0` for null and `index + 1` otherwise, where the index
 //!   is the store's function or externref table.
 
-use crate::store::{AsContext, AsContextMut, StoreId};
+use crate::store::{AsContext, AsContextMut, FuncEntity, StoreId, StoreOpaque};
 use crate::types::{HeapType, RefType, ValType};
 use crate::{Func, anyhow};
 use std::any::Any;
@@ -68,7 +68,28 @@ impl Val {
         }
     }
 
-    /// Whether this value may be stored where `ty` is expected.
+    /// Whether this value may be stored where `ty` is expected in `store`:
+    /// as [`Val::matches_ty`], and a non-null function reference meant for a
+    /// concrete function type must name a function of `store` of exactly
+    /// that type (compiled code calls through it without a check).
+    pub(crate) fn matches_ty_in(&self, store: &StoreOpaque, ty: &ValType) -> bool {
+        if let (Val::FuncRef(Some(f)), ValType::Ref(r)) = (self, ty)
+            && let HeapType::ConcreteFunc(expected) = r.heap_type()
+        {
+            return f.store_id() == store.id()
+                && match store.funcs.get(f.index() as usize) {
+                    Some(FuncEntity::Wasm { index, module, .. }) => module.func_type(*index) == expected,
+                    Some(FuncEntity::Host { ty, .. }) => ty == expected,
+                    None => false,
+                };
+        }
+        self.matches_ty(ty)
+    }
+
+    /// Whether this value may be stored where `ty` is expected. A non-null
+    /// function reference's type is in its store, so where `ty` names a
+    /// concrete function type this answers `false`; the embedding API checks
+    /// such values against the store instead.
     pub fn matches_ty(&self, ty: &ValType) -> bool {
         match (self, ty) {
             (Val::I32(_), ValType::I32)
@@ -76,7 +97,8 @@ impl Val {
             | (Val::F32(_), ValType::F32)
             | (Val::F64(_), ValType::F64)
             | (Val::V128(_), ValType::V128) => true,
-            (Val::FuncRef(f), ValType::Ref(r)) => *r.heap_type() == HeapType::Func && (f.is_some() || r.is_nullable()),
+            (Val::FuncRef(None), ValType::Ref(r)) => r.heap_type().is_func() && r.is_nullable(),
+            (Val::FuncRef(Some(_)), ValType::Ref(r)) => *r.heap_type() == HeapType::Func,
             (Val::ExternRef(e), ValType::Ref(r)) => {
                 *r.heap_type() == HeapType::Extern && (e.is_some() || r.is_nullable())
             }

@@ -20,7 +20,7 @@ fn translator_output_matches_golden_files() {
         // The default features plus the implemented proposals that are not
         // on by default yet, so their code has golden listings too.
         let mut config = skiff::Config::new();
-        config.wasm_tail_call(true);
+        config.wasm_tail_call(true).wasm_function_references(true);
         let engine = skiff::Engine::new(&config).unwrap();
         let module = skiff::Module::new(&engine, source).unwrap();
         let num_imports = module.imports().filter(|i| matches!(i.ty(), skiff::ExternType::Func(_))).count() as u32;
