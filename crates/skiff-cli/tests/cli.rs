@@ -271,6 +271,13 @@ fn wast_features() {
 }
 
 #[test]
+fn run_enables_the_implemented_wasm3_features() {
+    assert_ok(&run("tail_call.wat", &["--invoke", "from_start", "1000000"]), "1000042\n");
+    let out = run("tail_call.wat", &["-W", "tail-call=n", "--invoke", "from_start", "1"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+}
+
+#[test]
 fn wast_tail_calls() {
     let file = fixture("tail_call.wast");
     let with = |args: &[&str]| {
