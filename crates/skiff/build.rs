@@ -16,13 +16,21 @@ use std::env;
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=SKIFF_LOOP_DISPATCH");
+    println!("cargo::rerun-if-env-changed=SKIFF_PROFILE");
     println!("cargo::rustc-check-cfg=cfg(skiff_tail_calls)");
+    println!("cargo::rustc-check-cfg=cfg(skiff_profile)");
+    // `SKIFF_PROFILE=1` counts executed instruction pairs (see
+    // `interp::dispatch::profile`); it needs the loop dispatcher.
+    let profile = env::var_os("SKIFF_PROFILE").is_some();
+    if profile {
+        println!("cargo::rustc-cfg=skiff_profile");
+    }
     let opt_level = env::var("OPT_LEVEL").unwrap_or_default();
     let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let optimizing = matches!(opt_level.as_str(), "2" | "3" | "s" | "z");
     let debug_assertions = env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some();
     let sibling_calls = matches!(arch.as_str(), "x86_64" | "aarch64" | "riscv64" | "loongarch64");
-    if optimizing && !debug_assertions && sibling_calls && env::var_os("SKIFF_LOOP_DISPATCH").is_none() {
+    if optimizing && !debug_assertions && sibling_calls && !profile && env::var_os("SKIFF_LOOP_DISPATCH").is_none() {
         println!("cargo::rustc-cfg=skiff_tail_calls");
     }
 }

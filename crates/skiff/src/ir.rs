@@ -30,6 +30,14 @@
 //!   instruction executed just before, which every numeric instruction also
 //!   leaves in a register. `BrIfI32LtS` and kin are comparisons fused with a
 //!   conditional branch.
+//! * `…Imm` variants (`I32AddImm`, `I64ShlAccImm`, `BrIfI32LtUImm`, …) take
+//!   their right operand from a constant carried in the instruction instead
+//!   of a slot: integer operators take any constant of their type that fits
+//!   an `i32`, comparisons (and the branches they fuse into) one that fits an
+//!   `i16`. `…LoadAddImm` loads take their address as a slot plus such a
+//!   constant (a fused `i32.add`). A constant read only by such instructions gets no frame slot, so
+//!   calls copy fewer constants into new frames. `CopyImm32` does the same
+//!   for `local.set` of a constant and for constant call arguments.
 //! * Everything else is documented on its variant. Instructions that need more
 //!   immediates than fit in one 12-byte instruction are followed by a
 //!   parameter word (`Call*`/`Table*Params`) that is never executed on its own.
@@ -175,6 +183,57 @@ impl ScaledLoad {
     #[inline(always)]
     pub fn address(base: u64, index: u64, shift: u8) -> u64 {
         u64::from((base as u32).wrapping_add((index as u32) << (shift & 31)))
+    }
+}
+
+/// `dst = op(lhs, imm)`: a binary operator whose right operand is a
+/// constant carried in the instruction (sign-extended to 64 bits; i32
+/// operators read its low half), so it needs no frame slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BinOpImm {
+    pub dst: Slot,
+    pub lhs: Slot,
+    pub imm: i32,
+}
+
+/// `dst = op(acc, imm)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccBinOpImm {
+    pub dst: Slot,
+    pub imm: i32,
+}
+
+/// Branches by `offset` if comparing `lhs` with the constant `imm`
+/// (sign-extended) holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CmpBranchImm {
+    pub lhs: Slot,
+    pub imm: i16,
+    pub offset: BranchOffset,
+}
+
+/// Branches by `offset` if comparing the accumulator with `imm` holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccCmpBranchImm {
+    pub imm: i16,
+    pub offset: BranchOffset,
+}
+
+/// `dst = memory0[base + imm]`, the sum computed in 32 bits: a load whose
+/// address an `i32.add` of a constant just computed (how compilers reach a
+/// field or the next element), with a static offset of 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddImmLoad {
+    pub dst: Slot,
+    pub base: Slot,
+    pub imm: i32,
+}
+
+impl AddImmLoad {
+    /// The effective 32-bit address.
+    #[inline(always)]
+    pub fn address(base: u64, imm: i32) -> u64 {
+        u64::from((base as u32).wrapping_add(imm as u32))
     }
 }
 
@@ -356,26 +415,80 @@ macro_rules! for_each_numeric {
                 (I64GeS, I64GeSAcc, BrIfI64GeS, BrIfI64GeSAcc, i64_ge_s, BrIfI64LtS, BrIfI64LtSAcc),
                 (I64GeU, I64GeUAcc, BrIfI64GeU, BrIfI64GeUAcc, i64_ge_u, BrIfI64LtU, BrIfI64LtUAcc),
             ],
+            // Integer operators with a constant right operand, as
+            // `(Op, OpAcc, OpImm, OpAccImm, semantics, width)`: the constant travels in the
+            // instruction. `width` says which constants fit (any i32; an
+            // i64 only if it is a sign-extended i32).
+            binary_imm: [
+                (I32Add, I32AddAcc, I32AddImm, I32AddAccImm, i32_add, i32),
+                (I32Sub, I32SubAcc, I32SubImm, I32SubAccImm, i32_sub, i32),
+                (I32Mul, I32MulAcc, I32MulImm, I32MulAccImm, i32_mul, i32),
+                (I32And, I32AndAcc, I32AndImm, I32AndAccImm, i32_and, i32),
+                (I32Or, I32OrAcc, I32OrImm, I32OrAccImm, i32_or, i32),
+                (I32Xor, I32XorAcc, I32XorImm, I32XorAccImm, i32_xor, i32),
+                (I32Shl, I32ShlAcc, I32ShlImm, I32ShlAccImm, i32_shl, i32),
+                (I32ShrS, I32ShrSAcc, I32ShrSImm, I32ShrSAccImm, i32_shr_s, i32),
+                (I32ShrU, I32ShrUAcc, I32ShrUImm, I32ShrUAccImm, i32_shr_u, i32),
+                (I32Rotl, I32RotlAcc, I32RotlImm, I32RotlAccImm, i32_rotl, i32),
+                (I32Rotr, I32RotrAcc, I32RotrImm, I32RotrAccImm, i32_rotr, i32),
+                (I64Add, I64AddAcc, I64AddImm, I64AddAccImm, i64_add, i64),
+                (I64Sub, I64SubAcc, I64SubImm, I64SubAccImm, i64_sub, i64),
+                (I64Mul, I64MulAcc, I64MulImm, I64MulAccImm, i64_mul, i64),
+                (I64And, I64AndAcc, I64AndImm, I64AndAccImm, i64_and, i64),
+                (I64Or, I64OrAcc, I64OrImm, I64OrAccImm, i64_or, i64),
+                (I64Xor, I64XorAcc, I64XorImm, I64XorAccImm, i64_xor, i64),
+                (I64Shl, I64ShlAcc, I64ShlImm, I64ShlAccImm, i64_shl, i64),
+                (I64ShrS, I64ShrSAcc, I64ShrSImm, I64ShrSAccImm, i64_shr_s, i64),
+                (I64ShrU, I64ShrUAcc, I64ShrUImm, I64ShrUAccImm, i64_shr_u, i64),
+                (I64Rotl, I64RotlAcc, I64RotlImm, I64RotlAccImm, i64_rotl, i64),
+                (I64Rotr, I64RotrAcc, I64RotrImm, I64RotrAccImm, i64_rotr, i64),
+            ],
+            // Integer comparisons with a small constant right operand (one
+            // that fits an i16, so that the comparison can always fuse with
+            // a branch), as `(Compare, CompareAcc, CompareImm, CompareAccImm, BranchImm,
+            // BranchAccImm, NegatedBranchImm, NegatedBranchAccImm, semantics, width)`.
+            compare_imm: [
+                (I32Eq, I32EqAcc, I32EqImm, I32EqAccImm, BrIfI32EqImm, BrIfI32EqAccImm, BrIfI32NeImm, BrIfI32NeAccImm, i32_eq, i32),
+                (I32Ne, I32NeAcc, I32NeImm, I32NeAccImm, BrIfI32NeImm, BrIfI32NeAccImm, BrIfI32EqImm, BrIfI32EqAccImm, i32_ne, i32),
+                (I32LtS, I32LtSAcc, I32LtSImm, I32LtSAccImm, BrIfI32LtSImm, BrIfI32LtSAccImm, BrIfI32GeSImm, BrIfI32GeSAccImm, i32_lt_s, i32),
+                (I32LtU, I32LtUAcc, I32LtUImm, I32LtUAccImm, BrIfI32LtUImm, BrIfI32LtUAccImm, BrIfI32GeUImm, BrIfI32GeUAccImm, i32_lt_u, i32),
+                (I32GtS, I32GtSAcc, I32GtSImm, I32GtSAccImm, BrIfI32GtSImm, BrIfI32GtSAccImm, BrIfI32LeSImm, BrIfI32LeSAccImm, i32_gt_s, i32),
+                (I32GtU, I32GtUAcc, I32GtUImm, I32GtUAccImm, BrIfI32GtUImm, BrIfI32GtUAccImm, BrIfI32LeUImm, BrIfI32LeUAccImm, i32_gt_u, i32),
+                (I32LeS, I32LeSAcc, I32LeSImm, I32LeSAccImm, BrIfI32LeSImm, BrIfI32LeSAccImm, BrIfI32GtSImm, BrIfI32GtSAccImm, i32_le_s, i32),
+                (I32LeU, I32LeUAcc, I32LeUImm, I32LeUAccImm, BrIfI32LeUImm, BrIfI32LeUAccImm, BrIfI32GtUImm, BrIfI32GtUAccImm, i32_le_u, i32),
+                (I32GeS, I32GeSAcc, I32GeSImm, I32GeSAccImm, BrIfI32GeSImm, BrIfI32GeSAccImm, BrIfI32LtSImm, BrIfI32LtSAccImm, i32_ge_s, i32),
+                (I32GeU, I32GeUAcc, I32GeUImm, I32GeUAccImm, BrIfI32GeUImm, BrIfI32GeUAccImm, BrIfI32LtUImm, BrIfI32LtUAccImm, i32_ge_u, i32),
+                (I64Eq, I64EqAcc, I64EqImm, I64EqAccImm, BrIfI64EqImm, BrIfI64EqAccImm, BrIfI64NeImm, BrIfI64NeAccImm, i64_eq, i64),
+                (I64Ne, I64NeAcc, I64NeImm, I64NeAccImm, BrIfI64NeImm, BrIfI64NeAccImm, BrIfI64EqImm, BrIfI64EqAccImm, i64_ne, i64),
+                (I64LtS, I64LtSAcc, I64LtSImm, I64LtSAccImm, BrIfI64LtSImm, BrIfI64LtSAccImm, BrIfI64GeSImm, BrIfI64GeSAccImm, i64_lt_s, i64),
+                (I64LtU, I64LtUAcc, I64LtUImm, I64LtUAccImm, BrIfI64LtUImm, BrIfI64LtUAccImm, BrIfI64GeUImm, BrIfI64GeUAccImm, i64_lt_u, i64),
+                (I64GtS, I64GtSAcc, I64GtSImm, I64GtSAccImm, BrIfI64GtSImm, BrIfI64GtSAccImm, BrIfI64LeSImm, BrIfI64LeSAccImm, i64_gt_s, i64),
+                (I64GtU, I64GtUAcc, I64GtUImm, I64GtUAccImm, BrIfI64GtUImm, BrIfI64GtUAccImm, BrIfI64LeUImm, BrIfI64LeUAccImm, i64_gt_u, i64),
+                (I64LeS, I64LeSAcc, I64LeSImm, I64LeSAccImm, BrIfI64LeSImm, BrIfI64LeSAccImm, BrIfI64GtSImm, BrIfI64GtSAccImm, i64_le_s, i64),
+                (I64LeU, I64LeUAcc, I64LeUImm, I64LeUAccImm, BrIfI64LeUImm, BrIfI64LeUAccImm, BrIfI64GtUImm, BrIfI64GtUAccImm, i64_le_u, i64),
+                (I64GeS, I64GeSAcc, I64GeSImm, I64GeSAccImm, BrIfI64GeSImm, BrIfI64GeSAccImm, BrIfI64LtSImm, BrIfI64LtSAccImm, i64_ge_s, i64),
+                (I64GeU, I64GeUAcc, I64GeUImm, I64GeUAccImm, BrIfI64GeUImm, BrIfI64GeUAccImm, BrIfI64LtUImm, BrIfI64LtUAccImm, i64_ge_u, i64),
+            ],
             // `i32.and` feeding a branch: branch when the bits in common are
             // not all zero (`…Nez`) or are (`…Eqz`). The flag tests of C code.
             test_branch: [
                 (I32And, I32AndAcc, BrIfI32AndNez, BrIfI32AndNezAcc, BrIfI32AndEqz, BrIfI32AndEqzAcc),
             ],
             load: [
-            (I32Load, I32LoadAcc, I32LoadScaled, i32_load),
-            (I64Load, I64LoadAcc, I64LoadScaled, i64_load),
-            (F32Load, F32LoadAcc, F32LoadScaled, f32_load),
-            (F64Load, F64LoadAcc, F64LoadScaled, f64_load),
-            (I32Load8S, I32Load8SAcc, I32Load8SScaled, i32_load8_s),
-            (I32Load8U, I32Load8UAcc, I32Load8UScaled, i32_load8_u),
-            (I32Load16S, I32Load16SAcc, I32Load16SScaled, i32_load16_s),
-            (I32Load16U, I32Load16UAcc, I32Load16UScaled, i32_load16_u),
-            (I64Load8S, I64Load8SAcc, I64Load8SScaled, i64_load8_s),
-            (I64Load8U, I64Load8UAcc, I64Load8UScaled, i64_load8_u),
-            (I64Load16S, I64Load16SAcc, I64Load16SScaled, i64_load16_s),
-            (I64Load16U, I64Load16UAcc, I64Load16UScaled, i64_load16_u),
-            (I64Load32S, I64Load32SAcc, I64Load32SScaled, i64_load32_s),
-            (I64Load32U, I64Load32UAcc, I64Load32UScaled, i64_load32_u),
+            (I32Load, I32LoadAcc, I32LoadScaled, I32LoadAddImm, i32_load),
+            (I64Load, I64LoadAcc, I64LoadScaled, I64LoadAddImm, i64_load),
+            (F32Load, F32LoadAcc, F32LoadScaled, F32LoadAddImm, f32_load),
+            (F64Load, F64LoadAcc, F64LoadScaled, F64LoadAddImm, f64_load),
+            (I32Load8S, I32Load8SAcc, I32Load8SScaled, I32Load8SAddImm, i32_load8_s),
+            (I32Load8U, I32Load8UAcc, I32Load8UScaled, I32Load8UAddImm, i32_load8_u),
+            (I32Load16S, I32Load16SAcc, I32Load16SScaled, I32Load16SAddImm, i32_load16_s),
+            (I32Load16U, I32Load16UAcc, I32Load16UScaled, I32Load16UAddImm, i32_load16_u),
+            (I64Load8S, I64Load8SAcc, I64Load8SScaled, I64Load8SAddImm, i64_load8_s),
+            (I64Load8U, I64Load8UAcc, I64Load8UScaled, I64Load8UAddImm, i64_load8_u),
+            (I64Load16S, I64Load16SAcc, I64Load16SScaled, I64Load16SAddImm, i64_load16_s),
+            (I64Load16U, I64Load16UAcc, I64Load16UScaled, I64Load16UAddImm, i64_load16_u),
+            (I64Load32S, I64Load32SAcc, I64Load32SScaled, I64Load32SAddImm, i64_load32_s),
+            (I64Load32U, I64Load32UAcc, I64Load32UScaled, I64Load32UAddImm, i64_load32_u),
             ],
             $($rest)*
         }
@@ -383,15 +496,30 @@ macro_rules! for_each_numeric {
 }
 pub(crate) use for_each_numeric;
 
+/// The constant `value` (a cell's bits) as the `i32` immediate of an
+/// operator of the given width, if it fits: any i32 constant does (its bits
+/// are kept); an i64 constant only if it is a sign-extended i32.
+macro_rules! imm_operand {
+    (i32, $value:expr) => {
+        Some($value as u32 as i32)
+    };
+    (i64, $value:expr) => {
+        i32::try_from($value as i64).ok()
+    };
+}
+
 macro_rules! define_instrs {
     (
         binary: [$(($bin:ident, $bin_acc:ident, $bin_f:ident)),* $(,)?],
         unary: [$(($un:ident, $un_acc:ident, $un_f:ident)),* $(,)?],
         compare_branch: [$(($cmp:ident, $cmp_acc:ident, $br:ident, $br_acc:ident, $cmp_f:ident,
             $neg:ident, $neg_acc:ident)),* $(,)?],
+        binary_imm: [$(($bi_of:ident, $bi_of_acc:ident, $bi:ident, $bi_acc:ident, $bi_f:ident, $bi_w:ident)),* $(,)?],
+        compare_imm: [$(($ci_of:ident, $ci_of_acc:ident, $ci:ident, $ci_acc:ident, $ci_br:ident, $ci_br_acc:ident,
+            $ci_neg:ident, $ci_neg_acc:ident, $ci_f:ident, $ci_w:ident)),* $(,)?],
         test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
             $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
-        load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_f:ident)),* $(,)?],
+        load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_ai:ident, $ld_f:ident)),* $(,)?],
         store: [$($st:ident),* $(,)?],
         other: { $($(#[$doc:meta])* $other:ident $({ $($field:ident : $fty:ty),* $(,)? })?, )* }
     ) => {
@@ -410,8 +538,11 @@ macro_rules! define_instrs {
             $($ld(Load),)*
             $($ld_acc(AccLoad),)*
             $($ld_sc(ScaledLoad),)*
+            $($ld_ai(AddImmLoad),)*
             $($br(CmpBranch),)*
             $($br_acc(AccCmpBranch),)*
+            $($bi(BinOpImm), $bi_acc(AccBinOpImm),)*
+            $($ci(BinOpImm), $ci_acc(AccBinOpImm), $ci_br(CmpBranchImm), $ci_br_acc(AccCmpBranchImm),)*
             $($tb_nez(CmpBranch), $tb_nez_acc(AccCmpBranch), $tb_eqz(CmpBranch), $tb_eqz_acc(AccCmpBranch),)*
             $($st(Store),)*
             $($(#[$doc])* $other $({ $($field: $fty),* })?,)*
@@ -427,9 +558,12 @@ macro_rules! define_instrs {
                     | Instr::BrIfNezAcc { offset }
                     | Instr::BrIfEqzAcc { offset }
                     | Instr::BrIfNull { offset, .. }
-                    | Instr::BrIfNonNull { offset, .. } => Some(offset),
+                    | Instr::BrIfNonNull { offset, .. }
+                    | Instr::I32AddImmBrIfNez { offset, .. } => Some(offset),
                     $(Instr::$br(b) => Some(&mut b.offset),)*
                     $(Instr::$br_acc(b) => Some(&mut b.offset),)*
+                    $(Instr::$ci_br(b) => Some(&mut b.offset),)*
+                    $(Instr::$ci_br_acc(b) => Some(&mut b.offset),)*
                     $(Instr::$tb_nez(b) | Instr::$tb_eqz(b) => Some(&mut b.offset),)*
                     $(Instr::$tb_nez_acc(b) | Instr::$tb_eqz_acc(b) => Some(&mut b.offset),)*
                     _ => None,
@@ -451,6 +585,15 @@ macro_rules! define_instrs {
                         let b = AccCmpBranch { rhs: o.rhs, offset };
                         if when { Instr::$br_acc(b) } else { Instr::$neg_acc(b) }
                     })*
+                    $(Instr::$ci(o) => {
+                        // `with_imm_rhs` only makes these with i16 constants.
+                        let b = CmpBranchImm { lhs: o.lhs, imm: o.imm as i16, offset };
+                        if when { Instr::$ci_br(b) } else { Instr::$ci_neg(b) }
+                    })*
+                    $(Instr::$ci_acc(o) => {
+                        let b = AccCmpBranchImm { imm: o.imm as i16, offset };
+                        if when { Instr::$ci_br_acc(b) } else { Instr::$ci_neg_acc(b) }
+                    })*
                     $(Instr::$tst(o) => {
                         let b = CmpBranch { lhs: o.lhs, rhs: o.rhs, offset };
                         if when { Instr::$tb_nez(b) } else { Instr::$tb_eqz(b) }
@@ -466,7 +609,9 @@ macro_rules! define_instrs {
             /// How many kinds of instruction there are.
             pub const COUNT: usize = [$(stringify!($bin)),* $(, stringify!($bin_acc))* $(, stringify!($un))*
                 $(, stringify!($un_acc))*
-                $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($ld_sc))* $(, stringify!($br))* $(, stringify!($br_acc))*
+                $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($ld_sc))* $(, stringify!($ld_ai))* $(, stringify!($br))* $(, stringify!($br_acc))*
+                $(, stringify!($bi), stringify!($bi_acc))*
+                $(, stringify!($ci), stringify!($ci_acc), stringify!($ci_br), stringify!($ci_br_acc))*
                 $(, stringify!($tb_nez), stringify!($tb_nez_acc), stringify!($tb_eqz), stringify!($tb_eqz_acc))*
                 $(, stringify!($st))* $(, stringify!($other))*].len();
 
@@ -474,7 +619,24 @@ macro_rules! define_instrs {
             /// (every numeric instruction does), so the next may use it.
             pub fn sets_acc(&self) -> bool {
                 matches!(self, $(Instr::$bin(_))|* | $(Instr::$bin_acc(_))|* | $(Instr::$un(_))|* | $(Instr::$un_acc(_))|*
-                    | $(Instr::$ld(_))|* | $(Instr::$ld_acc(_))|* | $(Instr::$ld_sc(_))|*)
+                    | $(Instr::$ld(_))|* | $(Instr::$ld_acc(_))|* | $(Instr::$ld_sc(_))|* | $(Instr::$ld_ai(_))|*
+                    | $(Instr::$bi(_) | Instr::$bi_acc(_))|* | $(Instr::$ci(_) | Instr::$ci_acc(_))|*)
+            }
+
+            /// This operator with its right operand replaced by the constant
+            /// `value`, if it has such a form and the constant fits it.
+            pub fn with_imm_rhs(&self, value: u64) -> Option<Instr> {
+                Some(match *self {
+                    $(Instr::$bi_of(op) => Instr::$bi(BinOpImm { dst: op.dst, lhs: op.lhs, imm: imm_operand!($bi_w, value)? }),)*
+                    $(Instr::$ci_of(op) => Instr::$ci(BinOpImm {
+                        dst: op.dst, lhs: op.lhs, imm: i16::try_from(imm_operand!($ci_w, value)?).ok()?.into(),
+                    }),)*
+                    $(Instr::$bi_of_acc(op) => Instr::$bi_acc(AccBinOpImm { dst: op.dst, imm: imm_operand!($bi_w, value)? }),)*
+                    $(Instr::$ci_of_acc(op) => Instr::$ci_acc(AccBinOpImm {
+                        dst: op.dst, imm: i16::try_from(imm_operand!($ci_w, value)?).ok()?.into(),
+                    }),)*
+                    _ => return None,
+                })
             }
 
             /// This load, addressing `base + (index << shift)` (plus its
@@ -488,6 +650,15 @@ macro_rules! define_instrs {
                 })
             }
 
+            /// This load (if its static offset is 0), addressing `base + imm`
+            /// computed in 32 bits, as the `i32.add` it replaces would.
+            pub fn with_add_imm_address(&self, base: Slot, imm: i32) -> Option<Instr> {
+                Some(match *self {
+                    $(Instr::$ld(op) if op.offset == 0 => Instr::$ld_ai(AddImmLoad { dst: op.dst, base, imm }),)*
+                    _ => return None,
+                })
+            }
+
             /// This operator or load, taking its (left) operand or address
             /// from the accumulator instead of a slot.
             pub fn with_acc_operand(&self) -> Option<Instr> {
@@ -495,6 +666,8 @@ macro_rules! define_instrs {
                     $(Instr::$bin(op) => Instr::$bin_acc(AccBinOp { dst: op.dst, rhs: op.rhs }),)*
                     $(Instr::$un(op) => Instr::$un_acc(AccUnOp { dst: op.dst }),)*
                     $(Instr::$ld(op) => Instr::$ld_acc(AccLoad { dst: op.dst, offset: op.offset }),)*
+                    $(Instr::$bi(op) => Instr::$bi_acc(AccBinOpImm { dst: op.dst, imm: op.imm }),)*
+                    $(Instr::$ci(op) => Instr::$ci_acc(AccBinOpImm { dst: op.dst, imm: op.imm }),)*
                     _ => return None,
                 })
             }
@@ -511,7 +684,13 @@ macro_rules! define_instrs {
                     $(Instr::$ld(op) => Some(&mut op.dst),)*
                     $(Instr::$ld_acc(op) => Some(&mut op.dst),)*
                     $(Instr::$ld_sc(op) => Some(&mut op.dst),)*
+                    $(Instr::$ld_ai(op) => Some(&mut op.dst),)*
+                    $(Instr::$bi(op) => Some(&mut op.dst),)*
+                    $(Instr::$ci(op) => Some(&mut op.dst),)*
+                    $(Instr::$bi_acc(op) => Some(&mut op.dst),)*
+                    $(Instr::$ci_acc(op) => Some(&mut op.dst),)*
                     Instr::Copy { dst, .. }
+                    | Instr::CopyImm32 { dst, .. }
                     | Instr::Select { dst, .. }
                     | Instr::GlobalGet { dst, .. }
                     | Instr::RefIsNull { dst, .. }
@@ -536,6 +715,12 @@ for_each_numeric!(define_instrs {
         Trap { code: Trap },
         /// Continues at `ip + offset`.
         Br { offset: BranchOffset },
+        /// `slot += imm` (as i32), then branches if the result is not zero:
+        /// a loop counter's step fused with the loop's closing branch.
+        I32AddImmBrIfNez { slot: Slot, imm: i16, offset: BranchOffset },
+        /// `slot += imm` (as i32), then branches (backwards, within `i16`
+        /// instructions) if the result differs from the i32 in `rhs`.
+        I32AddImmBrIfNe { slot: Slot, imm: i16, rhs: Slot, offset: i16 },
         /// Branches if the i32 in `cond` is not zero.
         BrIfNez { cond: Slot, offset: BranchOffset },
         /// Branches if the i32 in `cond` is zero.
@@ -579,6 +764,14 @@ for_each_numeric!(define_instrs {
         CallIndirectSig { sig: SigId },
         /// `dst = src`.
         Copy { dst: Slot, src: Slot },
+        /// `a = src_a`, then `b = src_b`: two copies in a row.
+        Copy2 { a: Slot, src_a: Slot, b: Slot, src_b: Slot },
+        /// `a += imm_a`, then `b += imm_b` (as i32): two pointer or counter
+        /// steps in a row.
+        I32AddImm2 { a: Slot, imm_a: i16, b: Slot, imm_b: i16 },
+        /// `dst = bits` (zero-extended): a constant that fits 32 bits (any
+        /// i32 or f32, small i64s) copied without a constant slot.
+        CopyImm32 { dst: Slot, bits: u32 },
         /// Copies `len` cells from `src..` to `dst..`, as `memmove` does.
         CopySpan { dst: Slot, src: Slot, len: u16 },
         /// `dst = if cond != 0 { if_true } else { if_false }`.

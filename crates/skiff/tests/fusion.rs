@@ -67,6 +67,34 @@ const WAT: &str = r#"(module
   ;; the shifted value added to itself
   (func (export "scaled_twice") (param i32) (result i32) (local i32)
     (i32.load8_u (i32.add (local.tee 1 (i32.shl (local.get 0) (i32.const 1))) (local.get 1))))
+  ;; base + constant feeding a load becomes one load; the sum wraps at 32 bits
+  (func (export "add_imm_load") (param i32) (result i32)
+    (i32.load8_u (i32.add (local.get 0) (i32.const 5))))
+  (func (export "add_imm_load_wraps") (param i32) (result i32)
+    (i32.load8_u (i32.add (local.get 0) (i32.const -2))))
+  ;; with the sum kept in a local, the local must be written
+  (func (export "add_imm_load_tee") (param i32) (result i32) (local i32)
+    (drop (i32.load8_u (local.tee 1 (i32.add (local.get 0) (i32.const 5)))))
+    (local.get 1))
+  ;; a counted loop's step and closing branch fuse; the counter is still
+  ;; written on every iteration and seen after the loop
+  (func (export "count_down") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+      (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+    (i32.add (local.get 1) (i32.mul (local.get 0) (i32.const 1000))))
+  (func (export "count_up_to") (param i32) (result i32) (local i32 i32)
+    (loop $l
+      (local.set 2 (i32.add (local.get 2) (local.get 1)))
+      (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))
+    (i32.add (local.get 2) (i32.mul (local.get 1) (i32.const 1000))))
+  ;; two in-place steps in a row fuse; both locals are written
+  (func (export "two_steps") (param i32) (result i32) (local i32 i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+      (local.set 2 (i32.add (local.get 2) (i32.const -5)))
+      (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+    (i32.add (i32.mul (local.get 1) (i32.const 1000)) (local.get 2)))
   ;; and the branch must still go the right way
   (func (export "tee_br_if_taken") (param i32) (result i32) (local i32)
     (block (br_if 0 (local.tee 1 (i32.eq (local.get 0) (i32.const 46)))) (return (i32.const 100)))
@@ -90,6 +118,9 @@ fn scaled_loads_bounds_check_the_final_address() {
     let oob = instance.get_typed_func::<i32, i32>(&mut store, "scaled_oob").unwrap();
     assert_eq!(oob.call(&mut store, 0).unwrap(), 0);
     let err = oob.call(&mut store, 1).unwrap_err();
+    assert_eq!(err.downcast_ref::<skiff::Trap>(), Some(&skiff::Trap::MemoryOutOfBounds));
+    let add_imm = instance.get_typed_func::<i32, i32>(&mut store, "add_imm_load").unwrap();
+    let err = add_imm.call(&mut store, 65531).unwrap_err();
     assert_eq!(err.downcast_ref::<skiff::Trap>(), Some(&skiff::Trap::MemoryOutOfBounds));
 }
 
@@ -118,6 +149,13 @@ fn locals_written_by_tee_survive_branch_fusion() {
     assert_eq!(call("scaled_shift_mod", 5), 11);
     assert_eq!(call("scaled_tee", 2), 16);
     assert_eq!(call("scaled_twice", 3), 12);
+    assert_eq!(call("add_imm_load", 2), 7);
+    assert_eq!(call("add_imm_load_wraps", 5), 3);
+    assert_eq!(call("add_imm_load_tee", 1), 6);
+    assert_eq!(call("count_down", 4), 12);
+    assert_eq!(call("count_down", 1), 3);
+    assert_eq!(call("count_up_to", 4), 6 + 4000);
+    assert_eq!(call("two_steps", 4), 12_000 - 20);
     assert_eq!(call("tee_br_if_taken", 46), 201);
     assert_eq!(call("tee_br_if_taken", 45), 100);
 }

@@ -8,7 +8,7 @@ use crate::ir::Instr;
 
 /// Entries of the threaded dispatcher's handler table: room for every
 /// instruction kind's tag.
-const HANDLER_TABLE_SIZE: usize = 512;
+const HANDLER_TABLE_SIZE: usize = 768;
 const _: () = assert!(Instr::COUNT <= HANDLER_TABLE_SIZE, "grow the handler table");
 
 impl<T> Executor<'_, T> {
@@ -29,6 +29,8 @@ impl<T> Executor<'_, T> {
         let (mut ip, mut fp, mut mem) = self.reload();
         let mut acc = 0;
         loop {
+            #[cfg(skiff_profile)]
+            profile::record(ip);
             match self.step(ip, fp, mem, acc)? {
                 Step::Next(next, value) => (ip, acc) = (next, value),
                 Step::Enter(next, frame) => (ip, fp, acc) = (next, frame, 0),
@@ -36,6 +38,67 @@ impl<T> Executor<'_, T> {
                 Step::Done => return Ok(()),
             }
         }
+    }
+}
+
+/// Counts of executed instruction pairs, for finding fusion candidates:
+/// built with `SKIFF_PROFILE=1` (which implies the loop dispatcher), every
+/// executor prints the most frequent pairs to stderr when it finishes.
+#[cfg(skiff_profile)]
+pub(super) mod profile {
+    use crate::ir::Instr;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    /// The last tag executed, counts by `(previous, current)` tag, and a
+    /// name per tag.
+    #[derive(Default)]
+    struct Counts {
+        last: u16,
+        pairs: HashMap<(u16, u16), u64>,
+        names: HashMap<u16, String>,
+    }
+
+    thread_local! {
+        static COUNTS: RefCell<Counts> = RefCell::default();
+    }
+
+    pub fn record(ip: *const Instr) {
+        // SAFETY: `ip` points at the instruction about to run.
+        let instr = unsafe { *ip };
+        let tag = unsafe { ip.cast::<u16>().read() };
+        COUNTS.with_borrow_mut(|counts| {
+            *counts.pairs.entry((counts.last, tag)).or_default() += 1;
+            counts.names.entry(tag).or_insert_with(|| {
+                let text = format!("{instr:?}");
+                text.split(['(', ' ', '{']).next().unwrap_or_default().to_string()
+            });
+            counts.last = tag;
+        });
+    }
+
+    /// Prints the most frequent pairs (and single instructions) so far.
+    pub fn report() {
+        COUNTS.with_borrow(|Counts { pairs, names, .. }| {
+            let name = |t: &u16| names.get(t).map_or("start", String::as_str).to_string();
+            let total: u64 = pairs.values().sum();
+            let mut singles: HashMap<u16, u64> = HashMap::new();
+            for (&(_, b), &n) in pairs {
+                *singles.entry(b).or_default() += n;
+            }
+            let mut singles: Vec<_> = singles.into_iter().collect();
+            singles.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+            eprintln!("skiff profile: {total} instructions executed");
+            for (t, n) in singles.iter().take(30) {
+                eprintln!("  {:5.2}%  {}", *n as f64 * 100.0 / total as f64, name(t));
+            }
+            let mut sorted: Vec<_> = pairs.iter().collect();
+            sorted.sort_by_key(|&(_, n)| std::cmp::Reverse(*n));
+            eprintln!("most frequent pairs:");
+            for ((a, b), n) in sorted.into_iter().take(40) {
+                eprintln!("  {:5.2}%  {} -> {}", *n as f64 * 100.0 / total as f64, name(a), name(b));
+            }
+        });
     }
 }
 
@@ -78,6 +141,14 @@ impl<'s, T> Executor<'s, T> {
         416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447,
         448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479,
         480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511,
+        512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543,
+        544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575,
+        576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607,
+        608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639,
+        640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671,
+        672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703,
+        704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735,
+        736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767,
     );
 
     /// Runs until the entry function returns.

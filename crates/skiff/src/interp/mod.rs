@@ -73,6 +73,7 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
         store,
         stack,
         frames: Vec::new(),
+        frame_limit: 0,
         max_cells,
         max_depth,
         func,
@@ -87,6 +88,10 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
     let result = executor.run(cells);
     let Executor { store, stack, frames, .. } = executor;
     store.opaque.host_depth -= 1;
+    #[cfg(skiff_profile)]
+    if store.opaque.host_depth == 0 {
+        dispatch::profile::report();
+    }
     let result = result.map_err(|stop| {
         let backtrace = backtrace(store, active_funcs(&frames, stop.1));
         let error = match stop.0 {
@@ -206,7 +211,12 @@ impl Mem {
 struct Executor<'s, T> {
     store: &'s mut StoreInner<T>,
     stack: Vec<u64>,
+    /// Records of the suspended callers. Pushed without a capacity check
+    /// while shorter than `frame_limit`.
     frames: Vec<Frame>,
+    /// `min(frames.capacity(), max_depth - 1)`: a push at this length first
+    /// goes through `make_room`.
+    frame_limit: usize,
     max_cells: usize,
     max_depth: usize,
     /// The store index of the running function, for backtraces.
@@ -245,42 +255,45 @@ enum Step {
 }
 
 impl<T> Executor<'_, T> {
-    /// Makes room for the frame of `code` at stack index `fp`, zeroes its
-    /// locals and loads its constants.
+    /// Zeroes the declared locals of a new frame of `code` at `fp` and loads
+    /// its constants. The caller made sure the frame fits the stack.
     #[inline(always)]
-    fn enter(&mut self, code: &CompiledFunc, fp: usize) -> Result<*const Instr, Trap> {
-        let needed = fp + code.frame_size as usize;
-        if needed > self.stack.len() {
-            self.grow_stack(needed)?;
-        }
-        let start = fp + code.num_params as usize;
+    fn init_frame(fp: Fp, code: &CompiledFunc) {
         let init = &code.frame_init;
-        let cells = &mut self.stack[start..start + init.len()];
-        if init.len() <= 16 {
-            // Most frames are small: a plain loop beats a call to libc's
-            // memcpy. Volatile reads keep the compiler from turning the loop
-            // back into that call.
-            for (cell, value) in cells.iter_mut().zip(init.iter()) {
-                // SAFETY: `value` is a valid, aligned reference.
-                *cell = unsafe { std::ptr::read_volatile(value) };
-            }
-        } else {
-            cells.copy_from_slice(init);
-        }
-        Ok(code.code.as_ptr())
+        // SAFETY: the frame's `frame_size` cells from `fp` are inside the
+        // stack (checked by the caller), and `num_params + init.len()` is at
+        // most `frame_size` (the translator lays frames out so).
+        let cells = unsafe { fp.0.add(code.num_params as usize) };
+        copy_cells(init.as_ptr(), cells, init.len());
     }
 
-    /// Makes the value stack at least `needed` cells long. Out of line and
-    /// cold: it runs a few times per executor, and keeping its code out of
-    /// the call handlers keeps their hot path short.
+    /// Makes room for one more frame record and for a frame reaching stack
+    /// index `needed`. Out of line and cold: it runs a few times per
+    /// executor, and keeping its code out of the call handlers keeps their
+    /// hot path short.
     #[cold]
     #[inline(never)]
-    fn grow_stack(&mut self, needed: usize) -> Result<(), Trap> {
-        if needed > self.max_cells {
-            return Err(Trap::StackOverflow);
+    fn make_room(&mut self, needed: usize) -> Result<(), Trap> {
+        if self.frames.len() >= self.frame_limit {
+            if self.frames.len() + 1 >= self.max_depth {
+                return Err(Trap::StackOverflow);
+            }
+            self.frames.reserve(self.frames.len().clamp(16, 4096));
+            self.frame_limit = self.frames.capacity().min(self.max_depth - 1);
         }
-        let new_len = needed.max(self.stack.len() * 2).clamp(1024, self.max_cells.max(needed));
-        self.stack.resize(new_len, 0);
+        self.grow_stack(needed)
+    }
+
+    /// Makes the value stack at least `needed` cells long.
+    fn grow_stack(&mut self, needed: usize) -> Result<(), Trap> {
+        if needed > self.stack.len() {
+            if needed > self.max_cells {
+                return Err(Trap::StackOverflow);
+            }
+            // `needed <= max_cells`, so the new length covers it.
+            let new_len = needed.max(self.stack.len() * 2).max(1024).min(self.max_cells);
+            self.stack.resize(new_len, 0);
+        }
         Ok(())
     }
 
@@ -316,10 +329,12 @@ impl<T> Executor<'_, T> {
         };
         // SAFETY: `code` points into a module kept alive by the store's entity.
         let code = unsafe { &*code };
-        self.stack.resize(self.stack.len().max(cells.len()).max(1024), 0);
+        let needed = cells.len().max(code.frame_size as usize);
+        self.grow_stack(needed).map_err(|t| (Stop::Trap(t), entry))?;
         let params = code.num_params as usize;
         self.stack[..params].copy_from_slice(&cells[..params]);
-        self.ip = self.enter(code, 0).map_err(|t| (Stop::Trap(t), entry))?;
+        Self::init_frame(self.fp_at(0), code);
+        self.ip = code.code.as_ptr();
         self.fp_index = 0;
         self.switch_instance(instance);
         match self.execute() {
@@ -379,6 +394,16 @@ impl<T> Executor<'_, T> {
                 // SAFETY: branch targets are inside the function (see above).
                 return Ok(Step::Next(unsafe { ip.offset(offset as isize) }, acc));
             }
+            Instr::I32AddImmBrIfNez { slot, imm, offset } => {
+                let value = fp.u32(slot).wrapping_add(i32::from(imm) as u32);
+                fp.set(slot, u64::from(value));
+                branch_if!(value != 0, offset);
+            }
+            Instr::I32AddImmBrIfNe { slot, imm, rhs, offset } => {
+                let value = fp.u32(slot).wrapping_add(i32::from(imm) as u32);
+                fp.set(slot, u64::from(value));
+                branch_if!(value != fp.u32(rhs), offset);
+            }
             Instr::BrIfNez { cond, offset } => branch_if!(fp.u32(cond) != 0, offset),
             Instr::BrIfEqz { cond, offset } => branch_if!(fp.u32(cond) == 0, offset),
             Instr::BrIfNezAcc { offset } => branch_if!(acc as u32 != 0, offset),
@@ -425,14 +450,19 @@ impl<T> Executor<'_, T> {
                 // SAFETY: `ip + 1` is the instruction after the call.
                 let ret_ip = unsafe { ip.add(1) };
                 let new_fp = self.fp_index + base.index();
-                let fp = self.enter_frame(code, self.first_defined_func + func, ret_ip, new_fp)?;
-                return Ok(Step::Enter(self.ip, fp));
+                return match self.enter_frame(code, self.first_defined_func + func, ret_ip, new_fp) {
+                    Some(fp) => Ok(Step::Enter(self.ip, fp)),
+                    None => {
+                        self.make_room_and_retry(ip, new_fp, code.frame_size)?;
+                        Ok(Step::Reload)
+                    }
+                };
             }
             Instr::Call { func, base } => {
                 let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
                 // SAFETY: `ip + 1` is the instruction after the call.
                 let ret_ip = unsafe { ip.add(1) };
-                return self.call(callee, ret_ip, base);
+                return self.call(callee, ip, ret_ip, base);
             }
             Instr::CallIndirect { table, index, base } => {
                 // SAFETY: `CallIndirectSig` always follows `CallIndirect`.
@@ -442,17 +472,19 @@ impl<T> Executor<'_, T> {
                 let callee = self.indirect_callee(table, fp.u32(index), sig)?;
                 // SAFETY: the call and its parameter word are two instructions.
                 let ret_ip = unsafe { ip.add(2) };
-                return self.call(callee, ret_ip, base);
+                return self.call(callee, ip, ret_ip, base);
             }
             Instr::ReturnCallInternal { func, base } => {
                 // SAFETY: as for `CallInternal`.
                 let code = unsafe { &*self.code_base.add(func as usize) };
-                let fp = self.replace_frame(code, self.first_defined_func + func, base)?;
-                return Ok(Step::Enter(self.ip, fp));
+                return Ok(match self.replace_frame(code, self.first_defined_func + func, ip, base)? {
+                    Some(fp) => Step::Enter(self.ip, fp),
+                    None => Step::Reload,
+                });
             }
             Instr::ReturnCall { func, base } => {
                 let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
-                return self.tail_call(callee, base);
+                return self.tail_call(callee, ip, base);
             }
             Instr::ReturnCallIndirect { table, index, base } => {
                 // SAFETY: `CallIndirectSig` always follows `ReturnCallIndirect`.
@@ -460,17 +492,17 @@ impl<T> Executor<'_, T> {
                     unreachable!("ReturnCallIndirect without its signature word")
                 };
                 let callee = self.indirect_callee(table, fp.u32(index), sig)?;
-                return self.tail_call(callee, base);
+                return self.tail_call(callee, ip, base);
             }
             Instr::CallRef { func, base } => {
                 let callee = func_ref_callee(fp.get(func))?;
                 // SAFETY: `ip + 1` is the instruction after the call.
                 let ret_ip = unsafe { ip.add(1) };
-                return self.call(callee, ret_ip, base);
+                return self.call(callee, ip, ret_ip, base);
             }
             Instr::ReturnCallRef { func, base } => {
                 let callee = func_ref_callee(fp.get(func))?;
-                return self.tail_call(callee, base);
+                return self.tail_call(callee, ip, base);
             }
             Instr::RefAsNonNull { src } => {
                 if fp.get(src) == 0 {
@@ -483,6 +515,15 @@ impl<T> Executor<'_, T> {
                 unreachable!("parameter words are consumed by their instruction")
             }
             Instr::Copy { dst, src } => fp.set(dst, fp.get(src)),
+            Instr::CopyImm32 { dst, bits } => fp.set(dst, u64::from(bits)),
+            Instr::Copy2 { a, src_a, b, src_b } => {
+                fp.set(a, fp.get(src_a));
+                fp.set(b, fp.get(src_b));
+            }
+            Instr::I32AddImm2 { a, imm_a, b, imm_b } => {
+                fp.set(a, u64::from(fp.u32(a).wrapping_add(i32::from(imm_a) as u32)));
+                fp.set(b, u64::from(fp.u32(b).wrapping_add(i32::from(imm_b) as u32)));
+            }
             Instr::CopySpan { dst, src, len } => {
                 let src = self.fp_index + src.index();
                 self.stack.copy_within(src..src + len as usize, self.fp_index + dst.index());
@@ -623,7 +664,7 @@ impl<T> Executor<'_, T> {
         Ok(Step::Next(unsafe { ip.add(1) }, acc))
     }
 
-    /// Performs a call to store function `callee` whose arguments start at
+    /// Performs the call at `ip` to store function `callee` whose arguments start at
     /// slot `base` of the running frame. A wasm callee gets a new frame and
     /// becomes the running function; a host callee runs to completion and
     /// the caller continues at `ret_ip`. Either way the executor's state
@@ -633,7 +674,7 @@ impl<T> Executor<'_, T> {
     /// would stop the threaded handlers from ending in a jump (see
     /// `dispatch.rs`).
     #[inline(always)]
-    fn call(&mut self, callee: u32, ret_ip: *const Instr, base: Slot) -> Result<Step, Stop> {
+    fn call(&mut self, callee: u32, ip: *const Instr, ret_ip: *const Instr, base: Slot) -> Result<Step, Stop> {
         let new_fp = self.fp_index + base.index();
         let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque.funcs[callee as usize] else {
             return self.call_host(callee, ret_ip, new_fp);
@@ -641,7 +682,10 @@ impl<T> Executor<'_, T> {
         let callee_instance = *callee_instance;
         // SAFETY: `code` points into a module kept alive by the entity.
         let code = unsafe { &**code };
-        let fp = self.enter_frame(code, callee, ret_ip, new_fp)?;
+        let Some(fp) = self.enter_frame(code, callee, ret_ip, new_fp) else {
+            self.make_room_and_retry(ip, new_fp, code.frame_size)?;
+            return Ok(Step::Reload);
+        };
         if callee_instance != self.instance {
             self.switch_instance(callee_instance);
             return Ok(Step::Reload);
@@ -653,17 +697,50 @@ impl<T> Executor<'_, T> {
     /// makes wasm function `func` (store index), whose code is `code`, the
     /// running one with its frame at stack index `new_fp`. Returns the new
     /// frame's pointer; `self.ip` is the callee's first instruction.
+    ///
+    /// Returns `None`, changing nothing, when a frame record or the value
+    /// stack must grow first: the caller then goes through
+    /// [`Self::make_room_and_retry`]. The hot path makes no calls, so the
+    /// call handlers need not save any registers.
     #[inline(always)]
-    fn enter_frame(&mut self, code: &CompiledFunc, func: u32, ret_ip: *const Instr, new_fp: usize) -> Result<Fp, Trap> {
-        if self.frames.len() + 1 >= self.max_depth {
-            return Err(Trap::StackOverflow);
+    fn enter_frame(&mut self, code: &CompiledFunc, func: u32, ret_ip: *const Instr, new_fp: usize) -> Option<Fp> {
+        if self.frames.len() >= self.frame_limit || new_fp + code.frame_size as usize > self.stack.len() {
+            return None;
         }
-        let entry = self.enter(code, new_fp)?;
-        self.frames.push(Frame { ret_ip, fp: self.fp_index, instance: self.instance, func: self.func });
+        let len = self.frames.len();
+        // SAFETY: `frame_limit` never exceeds the capacity of `frames`, so
+        // there is room for one more record; it is written before the length
+        // covers it.
+        unsafe {
+            self.frames.as_mut_ptr().add(len).write(Frame {
+                ret_ip,
+                fp: self.fp_index,
+                instance: self.instance,
+                func: self.func,
+            });
+            self.frames.set_len(len + 1);
+        }
         self.func = func;
-        self.ip = entry;
+        self.ip = code.code.as_ptr();
         self.fp_index = new_fp;
-        Ok(self.fp_at(new_fp))
+        // Last, when little else is live: the copy needs three registers.
+        let fp = self.fp_at(new_fp);
+        Self::init_frame(fp, code);
+        Some(fp)
+    }
+
+    /// The slow path of a call at `ip` that `enter_frame` refused: grows
+    /// the frame records and the value stack for a frame of `frame_size`
+    /// cells at stack index `new_fp` (or traps at the limits), then runs the
+    /// call instruction again: the caller continues with `Step::Reload`.
+    /// Only the executor itself is live across this out-of-line call, which
+    /// keeps the handlers' hot paths free of register saves.
+    #[cold]
+    #[inline(never)]
+    fn make_room_and_retry(&mut self, ip: *const Instr, new_fp: usize, frame_size: u16) -> Result<(), Trap> {
+        self.make_room(new_fp + frame_size as usize)?;
+        self.ip = ip;
+        Ok(())
     }
 
     /// Pops the caller's frame after the results were placed at the running
@@ -699,18 +776,20 @@ impl<T> Executor<'_, T> {
         Ok(callee)
     }
 
-    /// A tail call to store function `callee` whose arguments start at slot
-    /// `base` of the running frame: the callee takes over the running frame
-    /// (no `Frame` is pushed), so its results go straight to our caller.
+    /// The tail call at `ip` to store function `callee` whose arguments start
+    /// at slot `base` of the running frame: the callee takes over the running
+    /// frame (no `Frame` is pushed), so its results go straight to our caller.
     #[inline(always)]
-    fn tail_call(&mut self, callee: u32, base: Slot) -> Result<Step, Stop> {
+    fn tail_call(&mut self, callee: u32, ip: *const Instr, base: Slot) -> Result<Step, Stop> {
         let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque.funcs[callee as usize] else {
             return self.tail_call_host(callee, base);
         };
         let callee_instance = *callee_instance;
         // SAFETY: `code` points into a module kept alive by the entity.
         let code = unsafe { &**code };
-        let fp = self.replace_frame(code, callee, base)?;
+        let Some(fp) = self.replace_frame(code, callee, ip, base)? else {
+            return Ok(Step::Reload);
+        };
         if callee_instance != self.instance {
             self.switch_instance(callee_instance);
             return Ok(Step::Reload);
@@ -722,15 +801,42 @@ impl<T> Executor<'_, T> {
     /// whose code is `code`: its arguments move from slot `base` down to the
     /// frame base, and its frame is set up there. Returns the frame's
     /// pointer; `self.ip` is the callee's first instruction.
+    ///
+    /// Returns `None`, changing nothing but the stack's length, when the
+    /// value stack had to grow first: `self.ip` is then the tail call at
+    /// `ip`, to run again (`Step::Reload`), as calls do.
     #[inline(always)]
-    fn replace_frame(&mut self, code: &CompiledFunc, func: u32, base: Slot) -> Result<Fp, Trap> {
+    fn replace_frame(
+        &mut self,
+        code: &CompiledFunc,
+        func: u32,
+        ip: *const Instr,
+        base: Slot,
+    ) -> Result<Option<Fp>, Trap> {
+        if self.fp_index + code.frame_size as usize > self.stack.len() {
+            self.grow_stack_and_retry(ip, self.fp_index + code.frame_size as usize)?;
+            return Ok(None);
+        }
         let args = self.fp_index + base.index();
-        // The arguments are moved before `enter` writes the callee's locals
-        // and constants, which may overlap where they were.
+        // The arguments are moved before the callee's locals and constants
+        // are written, which may overlap where they were.
         self.stack.copy_within(args..args + code.num_params as usize, self.fp_index);
-        self.ip = self.enter(code, self.fp_index)?;
         self.func = func;
-        Ok(self.fp_at(self.fp_index))
+        self.ip = code.code.as_ptr();
+        let fp = self.fp_at(self.fp_index);
+        Self::init_frame(fp, code);
+        Ok(Some(fp))
+    }
+
+    /// The slow path of a tail call at `ip` whose frame does not fit the
+    /// value stack: grows it to `needed` cells (or traps at the limit) and
+    /// sets the call up to run again.
+    #[cold]
+    #[inline(never)]
+    fn grow_stack_and_retry(&mut self, ip: *const Instr, needed: usize) -> Result<(), Trap> {
+        self.grow_stack(needed)?;
+        self.ip = ip;
+        Ok(())
     }
 
     /// A tail call to host function `callee`: it runs to completion with its
@@ -819,6 +925,21 @@ fn table_range(size: usize, start: u32, len: u32) -> Result<std::ops::Range<usiz
         return Err(Trap::TableOutOfBounds);
     }
     Ok(start as usize..end as usize)
+}
+
+/// Copies `n` cells from `src` to `dst` (non-overlapping) for a new frame.
+///
+/// A plain loop: frames are small, and both a call to `memcpy` and
+/// `rep movsq` (slow to start on some x86 cores) cost more than the copy.
+#[inline(always)]
+fn copy_cells(src: *const u64, dst: *mut u64, n: usize) {
+    for i in 0..n {
+        // Volatile reads keep the compiler from turning this loop into a
+        // call to `memcpy`.
+        // SAFETY: the caller guarantees `n` readable cells at `src` and `n`
+        // writable ones at `dst`, not overlapping; `i < n`.
+        unsafe { *dst.add(i) = std::ptr::read_volatile(src.add(i)) };
+    }
 }
 
 /// Two distinct elements of a slice, mutably and immutably.

@@ -7,7 +7,7 @@
 
 use super::num;
 use super::{Fp, Mem};
-use crate::ir::{BranchOffset, Instr, OperandWord, ScaledLoad, for_each_numeric};
+use crate::ir::{AddImmLoad, BranchOffset, Instr, OperandWord, ScaledLoad, for_each_numeric};
 use crate::trap::Trap;
 
 macro_rules! define_numeric_eval {
@@ -16,9 +16,12 @@ macro_rules! define_numeric_eval {
         unary: [$(($un:ident, $un_acc:ident, $un_f:ident)),* $(,)?],
         compare_branch: [$(($cmp:ident, $cmp_acc:ident, $br:ident, $br_acc:ident, $cmp_f:ident,
             $neg:ident, $neg_acc:ident)),* $(,)?],
+        binary_imm: [$(($bi_of:ident, $bi_of_acc:ident, $bi:ident, $bi_acc:ident, $bi_f:ident, $bi_w:ident)),* $(,)?],
+        compare_imm: [$(($ci_of:ident, $ci_of_acc:ident, $ci:ident, $ci_acc:ident, $ci_br:ident, $ci_br_acc:ident,
+            $ci_neg:ident, $ci_neg_acc:ident, $ci_f:ident, $ci_w:ident)),* $(,)?],
         test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
             $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
-        load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_f:ident)),* $(,)?],
+        load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_ai:ident, $ld_f:ident)),* $(,)?],
     ) => {
         /// Executes `instr` if it is numeric: `Ok(Some(result))`, which is
         /// also the new accumulator. `Ok(None)` for any other instruction.
@@ -49,6 +52,26 @@ macro_rules! define_numeric_eval {
                     fp.set(w.slot(0), v);
                     v
                 })*
+                $(Instr::$bi(op) => {
+                    let v = sem::$bi_f(fp.get(op.lhs), op.imm as i64 as u64)?;
+                    fp.set(op.dst, v);
+                    v
+                })*
+                $(Instr::$bi_acc(op) => {
+                    let v = sem::$bi_f(acc, op.imm as i64 as u64)?;
+                    fp.set(op.dst, v);
+                    v
+                })*
+                $(Instr::$ci(op) => {
+                    let v = sem::$ci_f(fp.get(op.lhs), op.imm as i64 as u64)?;
+                    fp.set(op.dst, v);
+                    v
+                })*
+                $(Instr::$ci_acc(op) => {
+                    let v = sem::$ci_f(acc, op.imm as i64 as u64)?;
+                    fp.set(op.dst, v);
+                    v
+                })*
                 $(Instr::$ld(op) => {
                     let v = sem::$ld_f(mem, fp.get(op.addr), op.offset)?;
                     fp.set(op.dst, v);
@@ -56,6 +79,11 @@ macro_rules! define_numeric_eval {
                 })*
                 $(Instr::$ld_acc(op) => {
                     let v = sem::$ld_f(mem, acc, op.offset)?;
+                    fp.set(op.dst, v);
+                    v
+                })*
+                $(Instr::$ld_ai(op) => {
+                    let v = sem::$ld_f(mem, AddImmLoad::address(fp.get(op.base), op.imm), 0)?;
                     fp.set(op.dst, v);
                     v
                 })*
@@ -77,6 +105,8 @@ macro_rules! define_numeric_eval {
             match instr {
                 $(Instr::$br(b) => Some((sem::$cmp_f(fp.get(b.lhs), fp.get(b.rhs)) == Ok(1), b.offset)),)*
                 $(Instr::$br_acc(b) => Some((sem::$cmp_f(acc, fp.get(b.rhs)) == Ok(1), b.offset)),)*
+                $(Instr::$ci_br(b) => Some((sem::$ci_f(fp.get(b.lhs), b.imm as i64 as u64) == Ok(1), b.offset)),)*
+                $(Instr::$ci_br_acc(b) => Some((sem::$ci_f(acc, b.imm as i64 as u64) == Ok(1), b.offset)),)*
                 $(Instr::$tb_nez(b) => Some(((fp.get(b.lhs) & fp.get(b.rhs)) as u32 != 0, b.offset)),)*
                 $(Instr::$tb_nez_acc(b) => Some(((acc & fp.get(b.rhs)) as u32 != 0, b.offset)),)*
                 $(Instr::$tb_eqz(b) => Some(((fp.get(b.lhs) & fp.get(b.rhs)) as u32 == 0, b.offset)),)*

@@ -14,7 +14,7 @@
 mod control;
 
 use crate::engine::SigId;
-use crate::ir::{BinOp, BranchOffset, Instr, Load, Slot, Store, UnOp};
+use crate::ir::{AccBinOp, BinOp, BranchOffset, Instr, Load, Slot, Store, UnOp};
 use crate::trap::Trap;
 use crate::types::FuncType;
 use anyhow::{Context, Result, bail};
@@ -57,8 +57,10 @@ enum Operand {
     /// is written while this operand is live, the value is first copied to
     /// the operand's temporary slot (see `materialize_local`).
     Local(u16),
-    /// In a constant slot, filled at frame entry.
-    Const(Slot),
+    /// A constant (its cell bits). It gets a constant slot, filled at frame
+    /// entry, only when an instruction reads it from one: operators with an
+    /// immediate form carry it in the instruction instead.
+    Const(u64),
     /// In the temporary slot of its stack height.
     Temp,
 }
@@ -96,6 +98,9 @@ pub(crate) struct FuncTranslator<'a> {
     /// The index of the last instruction if it wrote a fresh temporary that
     /// is now the top operand and may be redirected by `local.set`.
     last_result: Option<usize>,
+    /// The highest code position a branch may target so far. The last two
+    /// instructions may fuse only if the second is past it.
+    last_target: usize,
     /// The `ConsumeFuel` instruction that pays for the code being emitted.
     fuel_instr: Option<usize>,
 }
@@ -119,6 +124,7 @@ impl<'a> FuncTranslator<'a> {
             reachable: true,
             dead_depth: 0,
             last_result: None,
+            last_target: 0,
             fuel_instr: None,
         }
     }
@@ -158,6 +164,7 @@ impl<'a> FuncTranslator<'a> {
         self.reachable = true;
         self.dead_depth = 0;
         self.last_result = None;
+        self.last_target = 0;
         self.fuel_instr = None;
 
         if self.env.fuel {
@@ -175,6 +182,7 @@ impl<'a> FuncTranslator<'a> {
             let op = reader.read()?;
             self.translate_operator(op).map_err(|e| anyhow::anyhow!("{e:#} (at offset {offset:#x})"))?;
         }
+        thread_jumps(&mut self.code);
         let frame_size = self.temps_base as usize + self.max_height;
         Ok(CompiledFunc {
             code: std::mem::take(&mut self.code).into_boxed_slice(),
@@ -194,11 +202,11 @@ impl<'a> FuncTranslator<'a> {
         Slot(self.temps_base + height as u16)
     }
 
-    /// Where the operand at `height` lives.
-    fn operand_slot(&self, height: usize) -> Slot {
+    /// Where the operand at `height` lives (a constant gets its slot now).
+    fn operand_slot(&mut self, height: usize) -> Slot {
         match self.stack[height] {
             Operand::Local(n) => Slot(n),
-            Operand::Const(slot) => slot,
+            Operand::Const(value) => self.const_slot(value),
             Operand::Temp => self.temp_slot(height),
         }
     }
@@ -252,12 +260,33 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn push_const(&mut self, value: u64) -> Result<()> {
-        let slot = self.const_slot(value);
-        self.push(Operand::Const(slot))
+        self.push(Operand::Const(value))
+    }
+
+    /// `dst = src` for a `src` about to be popped from the top of the stack:
+    /// a constant that fits is copied as an immediate.
+    fn copy_top_to(&mut self, dst: Slot) {
+        match self.stack[self.stack.len() - 1] {
+            Operand::Const(value) if let Ok(bits) = u32::try_from(value) => {
+                self.pop_operand();
+                self.emit(Instr::CopyImm32 { dst, bits });
+            }
+            _ => {
+                let src = self.pop();
+                self.emit(Instr::Copy { dst, src });
+            }
+        }
     }
 
     /// Makes the operand at `height` live in its temporary slot.
     fn materialize(&mut self, height: usize) {
+        if let Operand::Const(value) = self.stack[height]
+            && let Ok(bits) = u32::try_from(value)
+        {
+            self.emit(Instr::CopyImm32 { dst: self.temp_slot(height), bits });
+            self.stack[height] = Operand::Temp;
+            return;
+        }
         let src = match self.stack[height] {
             Operand::Temp => return,
             Operand::Local(n) => {
@@ -265,7 +294,7 @@ impl<'a> FuncTranslator<'a> {
                 self.lazy_locals -= 1;
                 Slot(n)
             }
-            Operand::Const(slot) => slot,
+            Operand::Const(value) => self.const_slot(value),
         };
         let dst = self.temp_slot(height);
         self.emit(Instr::Copy { dst, src });
@@ -311,8 +340,36 @@ impl<'a> FuncTranslator<'a> {
 
     fn emit(&mut self, instr: Instr) -> usize {
         self.last_result = None;
+        // Two copies in a row are one instruction, unless a branch targets
+        // the second.
+        if let Instr::Copy { dst: b, src: src_b } = instr
+            && self.last_target < self.code.len()
+            && let Some(&Instr::Copy { dst: a, src: src_a }) = self.code.last()
+        {
+            let at = self.code.len() - 1;
+            self.code[at] = Instr::Copy2 { a, src_a, b, src_b };
+            return at;
+        }
         self.code.push(instr);
         self.code.len() - 1
+    }
+
+    /// Fuses the last two instructions when both add a small constant to a
+    /// slot in place (pointer and counter steps at the end of a loop body),
+    /// unless a branch targets the second.
+    fn fuse_steps(&mut self) {
+        let len = self.code.len();
+        if len < 2 || self.last_target >= len - 1 {
+            return;
+        }
+        let [.., Instr::I32AddImm(x), Instr::I32AddImm(y)] = self.code[..] else { return };
+        let (Ok(imm_a), Ok(imm_b)) = (i16::try_from(x.imm), i16::try_from(y.imm)) else { return };
+        if x.dst != x.lhs || y.dst != y.lhs {
+            return;
+        }
+        self.code.pop();
+        self.code[len - 2] = Instr::I32AddImm2 { a: x.dst, imm_a, b: y.dst, imm_b };
+        self.last_result = None;
     }
 
     /// Emits an instruction that writes a new top operand into `dst`, which
@@ -335,6 +392,9 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn binary(&mut self, make: fn(BinOp) -> Instr) -> Result<()> {
+        if self.binary_with_imm(make)? {
+            return Ok(());
+        }
         let mut rhs = self.pop();
         let mut lhs = self.pop();
         let dst = self.next_temp();
@@ -343,6 +403,34 @@ impl<'a> FuncTranslator<'a> {
         }
         let instr = self.with_acc_operand(make(BinOp { dst, lhs, rhs }), Some(lhs));
         self.emit_result(instr)
+    }
+
+    /// Emits the operator with its constant operand as an immediate, if it
+    /// has such a form and one of the top two operands is a constant that
+    /// fits it (the left one only for commutative operators). Returns
+    /// whether it did.
+    fn binary_with_imm(&mut self, make: fn(BinOp) -> Instr) -> Result<bool> {
+        let len = self.stack.len();
+        let probe = make(BinOp { dst: Slot(0), lhs: Slot(0), rhs: Slot(0) });
+        let fits = |operand: Operand| match operand {
+            Operand::Const(value) if probe.with_imm_rhs(value).is_some() => Some(value),
+            _ => None,
+        };
+        let (value, lhs) = if let Some(value) = fits(self.stack[len - 1]) {
+            self.pop_operand();
+            (value, self.pop())
+        } else if let Some(value) = fits(self.stack[len - 2]).filter(|_| is_commutative(&probe)) {
+            let lhs = self.pop();
+            self.pop_operand();
+            (value, lhs)
+        } else {
+            return Ok(false);
+        };
+        let dst = self.next_temp();
+        let instr = self.with_acc_operand(make(BinOp { dst, lhs, rhs: Slot(0) }), Some(lhs));
+        let instr = instr.with_imm_rhs(value).expect("the operator's accumulator form takes the same immediates");
+        self.emit_result(instr)?;
+        Ok(true)
     }
 
     /// The slot just written by the last instruction (a temporary, or a local
@@ -385,6 +473,15 @@ impl<'a> FuncTranslator<'a> {
             self.code.truncate(self.code.len() - 2);
             return self.emit_result(scaled);
         }
+        if self.fresh_result() == Some(addr)
+            && self.is_temp(addr)
+            && let Some(&Instr::I32AddImm(add)) = self.code.last()
+            && let Some(fused) = load.with_add_imm_address(add.lhs, add.imm)
+        {
+            // The `i32.add` that computed the address into a temporary goes.
+            self.code.pop();
+            return self.emit_result(fused);
+        }
         let instr = self.with_acc_operand(load, Some(addr));
         self.emit_result(instr)
     }
@@ -398,20 +495,13 @@ impl<'a> FuncTranslator<'a> {
         if self.fresh_result() != Some(addr) || !self.is_temp(addr) {
             return None;
         }
-        let [.., Instr::I32Shl(shl), Instr::I32AddAcc(add)] = self.code[..] else { return None };
+        let [.., Instr::I32ShlImm(shl), Instr::I32AddAcc(add)] = self.code[..] else { return None };
         // If the add's other operand is the shift's own result, the fused
         // load would read that slot without the shift having written it.
         if !self.is_temp(shl.dst) || add.rhs == shl.dst {
             return None;
         }
-        let shift = self.const_value(shl.rhs)?;
-        Some((add.rhs, shl.lhs, (shift & 31) as u8))
-    }
-
-    /// The value of `slot` if it is one of the function's constants.
-    fn const_value(&self, slot: Slot) -> Option<u64> {
-        let index = slot.0.checked_sub(self.consts_base)?;
-        self.consts.get(index as usize).copied()
+        Some((add.rhs, shl.lhs, (shl.imm & 31) as u8))
     }
 
     fn store(&mut self, memarg: &MemArg, make: fn(Store) -> Instr) -> Result<()> {
@@ -442,6 +532,7 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn patch_branch(&mut self, at: usize, target: usize) {
+        self.last_target = self.last_target.max(target);
         let offset = target as BranchOffset - at as BranchOffset;
         match self.code[at].branch_offset_mut() {
             Some(o) => *o = offset,
@@ -461,6 +552,16 @@ impl<'a> FuncTranslator<'a> {
             if !self.is_temp(cond) {
                 return if when { Instr::BrIfNezAcc { offset: 0 } } else { Instr::BrIfEqzAcc { offset: 0 } };
             }
+            // A test against a constant mask fuses with its mask in a slot.
+            let last = match last {
+                Instr::I32AndImm(op) => {
+                    Instr::I32And(BinOp { dst: op.dst, lhs: op.lhs, rhs: self.const_slot(u64::from(op.imm as u32)) })
+                }
+                Instr::I32AndAccImm(op) => {
+                    Instr::I32AndAcc(AccBinOp { dst: op.dst, rhs: self.const_slot(u64::from(op.imm as u32)) })
+                }
+                other => other,
+            };
             if let Some(fused) = last.fuse_with_branch(when) {
                 self.code.pop();
                 self.last_result = None;
@@ -495,7 +596,10 @@ impl<'a> FuncTranslator<'a> {
         let at = self.emit(instr);
         let frame = self.control.len() - 1 - depth;
         match self.control[frame].label.target() {
-            Some(target) => self.patch_branch(at, target),
+            Some(target) => {
+                self.patch_branch(at, target);
+                self.fuse_step_and_branch(at);
+            }
             None => {
                 self.control[frame].label.add_patch(at);
                 self.control[frame].branched_to = true;
@@ -503,16 +607,43 @@ impl<'a> FuncTranslator<'a> {
         }
     }
 
+    /// Fuses the branch at `at`, the last instruction, whose target is
+    /// already known, with the `i32.add` of a constant right before it, when
+    /// the branch tests that sum through the accumulator: the step and test
+    /// of a counted loop become one instruction. Nothing may branch to `at`
+    /// itself, or that path would skip the add.
+    fn fuse_step_and_branch(&mut self, at: usize) {
+        if at == 0 || self.last_target >= at {
+            return;
+        }
+        let Instr::I32AddImm(add) = self.code[at - 1] else { return };
+        let Ok(imm) = i16::try_from(add.imm) else { return };
+        if add.dst != add.lhs {
+            return;
+        }
+        // The fused instruction sits one earlier: offsets grow by one.
+        let fused = match self.code[at] {
+            Instr::BrIfNezAcc { offset } => Instr::I32AddImmBrIfNez { slot: add.dst, imm, offset: offset + 1 },
+            Instr::BrIfI32NeAcc(branch) => match i16::try_from(branch.offset + 1) {
+                Ok(offset) => Instr::I32AddImmBrIfNe { slot: add.dst, imm, rhs: branch.rhs, offset },
+                Err(_) => return,
+            },
+            _ => return,
+        };
+        self.code.pop();
+        self.code[at - 1] = fused;
+    }
+
     /// The copies that move the values a branch to frame `depth` carries into
     /// the frame's result (or, for loops, parameter) slots.
-    fn branch_copies(&self, depth: usize) -> Vec<(Slot, Slot)> {
+    fn branch_copies(&mut self, depth: usize) -> Vec<(Slot, Slot)> {
         let frame = &self.control[self.control.len() - 1 - depth];
-        let arity = frame.branch_arity();
+        let (arity, height) = (frame.branch_arity(), frame.height);
         let top = self.stack.len() - arity;
         let mut copies = Vec::new();
         for i in 0..arity {
             let src = self.operand_slot(top + i);
-            let dst = self.temp_slot(frame.height + i);
+            let dst = self.temp_slot(height + i);
             if src != dst {
                 copies.push((dst, src));
             }
@@ -670,6 +801,7 @@ impl<'a> FuncTranslator<'a> {
                 let height = self.stack.len() - params;
                 let mut label = Label::new();
                 label.pin(self.code.len());
+                self.last_target = self.code.len();
                 self.last_result = None;
                 let mut frame = ControlFrame::new(FrameKind::Loop, height, params, results, label);
                 if self.env.fuel {
@@ -854,7 +986,12 @@ impl<'a> FuncTranslator<'a> {
                 self.emit_result(Instr::Select { dst, cond, if_true, if_false })?;
             }
             O::LocalGet { local_index } => self.push(Operand::Local(local_index as u16))?,
-            O::LocalSet { local_index } => self.local_set(local_index as u16),
+            O::LocalSet { local_index } => {
+                self.local_set(local_index as u16);
+                // Not after `local.tee`: a step whose value feeds a loop's
+                // closing branch fuses with that branch instead.
+                self.fuse_steps();
+            }
             O::LocalTee { local_index } => {
                 self.local_set(local_index as u16);
                 self.push(Operand::Local(local_index as u16))?;
@@ -1144,6 +1281,10 @@ impl<'a> FuncTranslator<'a> {
             return;
         }
         self.materialize_local(n);
+        if let Operand::Const(_) = value {
+            self.copy_top_to(dst);
+            return;
+        }
         let src = self.pop();
         if value == Operand::Temp
             && let Some(at) = self.last_result.filter(|&at| at + 1 == self.code.len())
@@ -1285,6 +1426,35 @@ fn unsupported_message(op: &Operator<'_>) -> String {
 
 /// An upper bound on the distinct constants a body can need: one per
 /// constant-producing operator. Sizes the constant area before translation.
+/// Jump threading: a `Br` to a return becomes that return (the `then`
+/// arm of an `if` that ends the function, a `br` out of the body), and a
+/// `Br` to a `Br` goes straight to the final target. Entries of a
+/// `br_table` stay `Br`s, as its handler expects, but are threaded too.
+fn thread_jumps(code: &mut [Instr]) {
+    let mut table_entries_left = 0;
+    for at in 0..code.len() {
+        let in_table = table_entries_left > 0;
+        table_entries_left = match code[at] {
+            Instr::BrTable { len, .. } => len as usize + 1,
+            _ => table_entries_left.saturating_sub(1),
+        };
+        let Instr::Br { offset } = code[at] else { continue };
+        let mut target = at as isize + offset as isize;
+        // Follow chains of `Br`s, a bounded number of hops (a `br` loop to
+        // itself is an infinite loop the program asked for).
+        for _ in 0..8 {
+            match code[target as usize] {
+                Instr::Br { offset } if offset != 0 => target += offset as isize,
+                _ => break,
+            }
+        }
+        code[at] = match code[target as usize] {
+            ret @ (Instr::Return0 | Instr::Return1 { .. } | Instr::ReturnSpan { .. }) if !in_table => ret,
+            _ => Instr::Br { offset: (target - at as isize) as BranchOffset },
+        };
+    }
+}
+
 fn count_constants(body: &FunctionBody<'_>) -> Result<usize> {
     let mut reader = body.get_operators_reader()?;
     let mut count = 0;

@@ -13,7 +13,7 @@
 ;; ---- expected interpreter code (SKIFF_BLESS=1 regenerates) ----
 ;;
 ;; function 0:
-;; params=2 locals=2 consts=[2] frame=6
+;; params=2 locals=2 consts=[] frame=6
 ;;    0: I32LoadScaled(ScaledLoad { dst: s3, base: s1, index: s0, shift: 2, offset: 4 })
 ;;    1: Return1 { src: s3 }
 ;;

@@ -10,9 +10,8 @@
 ;;
 ;; function 0:
 ;; params=1 locals=1 consts=[1] frame=4
-;;    0: Copy { dst: s2, src: s0 }
-;;    1: Copy { dst: s3, src: s1 }
-;;    2: ReturnSpan { src: s2, len: 2 }
+;;    0: Copy2 { a: s2, src_a: s0, b: s3, src_b: s1 }
+;;    1: ReturnSpan { src: s2, len: 2 }
 ;;
 ;; function 1:
 ;; params=1 locals=1 consts=[] frame=3

@@ -14,10 +14,10 @@
 ;; ---- expected interpreter code (SKIFF_BLESS=1 regenerates) ----
 ;;
 ;; function 0:
-;; params=1 locals=2 consts=[1, 3] frame=7
+;; params=1 locals=2 consts=[1] frame=7
 ;;    0: BrIfI32GeU(CmpBranch { lhs: s1, rhs: s0, offset: 5 })
 ;;    1: BrIfI32AndNez(CmpBranch { lhs: s1, rhs: s2, offset: 2 })
-;;    2: I32Add(BinOp { dst: s1, lhs: s1, rhs: s3 })
-;;    3: I32Add(BinOp { dst: s1, lhs: s1, rhs: s2 })
+;;    2: I32AddImm(BinOpImm { dst: s1, lhs: s1, imm: 3 })
+;;    3: I32AddImm(BinOpImm { dst: s1, lhs: s1, imm: 1 })
 ;;    4: Br { offset: -4 }
 ;;    5: Return1 { src: s1 }

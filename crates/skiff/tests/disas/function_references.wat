@@ -36,8 +36,8 @@
 ;;    4: Return1 { src: s2 }
 ;;
 ;; function 2:
-;; params=2 locals=2 consts=[1] frame=5
-;;    0: I32Add(BinOp { dst: s3, lhs: s1, rhs: s2 })
+;; params=2 locals=2 consts=[] frame=5
+;;    0: I32AddImm(BinOpImm { dst: s3, lhs: s1, imm: 1 })
 ;;    1: BrIfNull { cond: s0, offset: 3 }
 ;;    2: Copy { dst: s4, src: s0 }
 ;;    3: Br { offset: 2 }

@@ -8,7 +8,7 @@
 ;; ---- expected interpreter code (SKIFF_BLESS=1 regenerates) ----
 ;;
 ;; function 0:
-;; params=2 locals=3 consts=[7] frame=6
-;;    0: I32Add(BinOp { dst: s2, lhs: s0, rhs: s3 })
+;; params=2 locals=3 consts=[] frame=6
+;;    0: I32AddImm(BinOpImm { dst: s2, lhs: s0, imm: 7 })
 ;;    1: I32MulAcc(AccBinOp { dst: s4, rhs: s1 })
 ;;    2: Return1 { src: s4 }

@@ -47,26 +47,26 @@
 ;; ---- expected interpreter code (SKIFF_BLESS=1 regenerates) ----
 ;;
 ;; function 0:
-;; params=1 locals=5 consts=[11400714819323198485, 1, 0, 1000, 1664525, 1013904223, 5, 7, 15] frame=21
+;; params=1 locals=5 consts=[11400714819323198485, 15] frame=21
 ;;    0: Copy { dst: s3, src: s5 }
-;;    1: Copy { dst: s4, src: s6 }
+;;    1: CopyImm32 { dst: s4, bits: 1 }
 ;;    2: BrIfI32GeU(CmpBranch { lhs: s1, rhs: s0, offset: 19 })
-;;    3: Copy { dst: s2, src: s7 }
-;;    4: BrIfI32GeU(CmpBranch { lhs: s2, rhs: s8, offset: 15 })
-;;    5: I32Mul(BinOp { dst: s17, lhs: s4, rhs: s9 })
-;;    6: I32AddAcc(AccBinOp { dst: s17, rhs: s10 })
+;;    3: CopyImm32 { dst: s2, bits: 0 }
+;;    4: BrIfI32GeUImm(CmpBranchImm { lhs: s2, imm: 1000, offset: 15 })
+;;    5: I32MulImm(BinOpImm { dst: s17, lhs: s4, imm: 1664525 })
+;;    6: I32AddAccImm(AccBinOpImm { dst: s17, imm: 1013904223 })
 ;;    7: I32AddAcc(AccBinOp { dst: s4, rhs: s2 })
 ;;    8: I64XorAcc(AccBinOp { dst: s17, rhs: s3 })
-;;    9: I64RotlAcc(AccBinOp { dst: s17, rhs: s11 })
-;;   10: I32ShrU(BinOp { dst: s19, lhs: s4, rhs: s12 })
+;;    9: I64RotlAccImm(AccBinOpImm { dst: s17, imm: 5 })
+;;   10: I32ShrUImm(BinOpImm { dst: s19, lhs: s4, imm: 7 })
 ;;   11: I32XorAcc(AccBinOp { dst: s18, rhs: s1 })
 ;;   12: I64AddAcc(AccBinOp { dst: s3, rhs: s17 })
-;;   13: BrIfI32AndNez(CmpBranch { lhs: s2, rhs: s13, offset: 4 })
-;;   14: I32Add(BinOp { dst: s19, lhs: s2, rhs: s12 })
+;;   13: BrIfI32AndNez(CmpBranch { lhs: s2, rhs: s6, offset: 4 })
+;;   14: I32AddImm(BinOpImm { dst: s19, lhs: s2, imm: 7 })
 ;;   15: I32RemU(BinOp { dst: s18, lhs: s4, rhs: s19 })
 ;;   16: I64Sub(BinOp { dst: s3, lhs: s3, rhs: s18 })
-;;   17: I32Add(BinOp { dst: s2, lhs: s2, rhs: s6 })
+;;   17: I32AddImm(BinOpImm { dst: s2, lhs: s2, imm: 1 })
 ;;   18: Br { offset: -14 }
-;;   19: I32Add(BinOp { dst: s1, lhs: s1, rhs: s6 })
+;;   19: I32AddImm(BinOpImm { dst: s1, lhs: s1, imm: 1 })
 ;;   20: Br { offset: -18 }
 ;;   21: Return1 { src: s3 }

@@ -11,13 +11,13 @@
 ;; ---- expected interpreter code (SKIFF_BLESS=1 regenerates) ----
 ;;
 ;; function 0:
-;; params=2 locals=2 consts=[2] frame=6
+;; params=2 locals=2 consts=[] frame=6
 ;;    0: I32LoadScaled(ScaledLoad { dst: s3, base: s0, index: s1, shift: 2, offset: 8 })
 ;;    1: Return1 { src: s3 }
 ;;
 ;; function 1:
-;; params=2 locals=3 consts=[2] frame=7
-;;    0: I32Shl(BinOp { dst: s2, lhs: s1, rhs: s3 })
+;; params=2 locals=3 consts=[] frame=7
+;;    0: I32ShlImm(BinOpImm { dst: s2, lhs: s1, imm: 2 })
 ;;    1: I32AddAcc(AccBinOp { dst: s4, rhs: s0 })
 ;;    2: I32LoadAcc(AccLoad { dst: s4, offset: 0 })
 ;;    3: Return1 { src: s4 }

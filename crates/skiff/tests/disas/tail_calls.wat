@@ -19,12 +19,12 @@
 ;; ---- expected interpreter code (SKIFF_BLESS=1 regenerates) ----
 ;;
 ;; function 1:
-;; params=2 locals=2 consts=[1, 2] frame=7
+;; params=2 locals=2 consts=[] frame=7
 ;;    0: BrIfNez { cond: s0, offset: 3 }
 ;;    1: Copy { dst: s4, src: s1 }
-;;    2: Br { offset: 4 }
-;;    3: I32Sub(BinOp { dst: s4, lhs: s0, rhs: s2 })
-;;    4: I32Add(BinOp { dst: s5, lhs: s1, rhs: s3 })
+;;    2: Return1 { src: s4 }
+;;    3: I32SubImm(BinOpImm { dst: s4, lhs: s0, imm: 1 })
+;;    4: I32AddImm(BinOpImm { dst: s5, lhs: s1, imm: 2 })
 ;;    5: ReturnCallInternal { func: 0, base: s4 }
 ;;    6: Return1 { src: s4 }
 ;;
