@@ -354,7 +354,7 @@ fn parse_val(arg: &str, ty: &ValType) -> Result<Val> {
                 bail!("the parameter is a non-nullable reference, which cannot be passed from the command line");
             }
             match r.heap_type() {
-                HeapType::Func => Val::FuncRef(None),
+                HeapType::Func | HeapType::ConcreteFunc(_) => Val::FuncRef(None),
                 HeapType::Extern => Val::ExternRef(None),
                 HeapType::Exn | HeapType::NoExn => Val::ExnRef(None),
             }

@@ -289,6 +289,30 @@ fn wast_features() {
 }
 
 #[test]
+fn run_enables_the_implemented_wasm3_features() {
+    assert_ok(&run("tail_call.wat", &["--invoke", "from_start", "1000000"]), "1000042\n");
+    let out = run("tail_call.wat", &["-W", "tail-call=n", "--invoke", "from_start", "1"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+}
+
+#[test]
+fn wast_tail_calls() {
+    let file = fixture("tail_call.wast");
+    let with = |args: &[&str]| {
+        let mut all = vec!["wast"];
+        all.extend_from_slice(args);
+        all.push(&file);
+        skiff(&all)
+    };
+    assert_eq!(with(&[]).code, 1, "tail calls are not in Wasm 2.0");
+    let out = with(&["--spec", "3"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.ends_with("spec: 3 passed, 0 failed\n"), "{}", out.stdout);
+    assert_eq!(with(&["-W", "tail-call"]).code, 0);
+    assert_eq!(with(&["--spec", "3", "-W", "tail-call=n"]).code, 1);
+}
+
+#[test]
 fn wast_unreadable_scripts() {
     let out = skiff(&["wast", &fixture("bad_syntax.wast"), &fixture("no-such.wast"), &fixture("pass.wast")]);
     assert_eq!(out.code, 1);

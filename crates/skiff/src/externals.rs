@@ -4,8 +4,8 @@
 use crate::Func;
 use crate::exception::Tag;
 use crate::runtime::memory::LinearMemory;
-use crate::store::{AsContext, AsContextMut, GlobalEntity, StoreId, TableEntity};
-use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};
+use crate::store::{AsContext, AsContextMut, GlobalEntity, StoreId, StoreOpaque, TableEntity};
+use crate::types::{ExternType, GlobalType, MemoryType, Mutability, RefType, TableType};
 use crate::values::Val;
 use anyhow::{Result, bail};
 
@@ -223,7 +223,7 @@ impl Table {
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let store = store.as_context_mut().0;
         let id = store.opaque.id();
-        let cell = ref_cell(&init, &ty, id)?;
+        let cell = ref_cell(&init, ty.element(), &store.opaque)?;
         if ty.minimum() > crate::store::MAX_TABLE_ELEMENTS {
             bail!("table minimum size of {} entries is too large", ty.minimum());
         }
@@ -256,8 +256,9 @@ impl Table {
     pub fn set(&self, mut store: impl AsContextMut, index: u64, value: Val) -> Result<()> {
         let store = store.as_context_mut().0;
         check_store(self.store, store.opaque.id(), "table");
+        let element = store.opaque.tables[self.index as usize].ty.element().clone();
+        let cell = ref_cell(&value, &element, &store.opaque)?;
         let table = &mut store.opaque.tables[self.index as usize];
-        let cell = ref_cell(&value, &table.ty, self.store)?;
         match table.elems.get_mut(usize::try_from(index).unwrap_or(usize::MAX)) {
             Some(slot) => {
                 *slot = cell;
@@ -272,7 +273,7 @@ impl Table {
         let store = store.as_context_mut().0;
         check_store(self.store, store.opaque.id(), "table");
         let table = &store.opaque.tables[self.index as usize];
-        let cell = ref_cell(&init, &table.ty, self.store)?;
+        let cell = ref_cell(&init, table.ty.element(), &store.opaque)?;
         let current = table.elems.len();
         let max = table.ty.maximum().map(|m| m as usize);
         if !store.table_may_grow(current, current.saturating_add(delta as usize), max)? {
@@ -285,13 +286,12 @@ impl Table {
     }
 }
 
-/// The cell of reference `value`, checked against the table's element type.
-fn ref_cell(value: &Val, ty: &TableType, store: StoreId) -> Result<u64> {
-    let element = crate::types::ValType::Ref(ty.element().clone());
-    if !value.matches_ty(&element) {
-        bail!("value of type {} does not fit a table of {}", value.ty(), ty.element());
+/// The cell of reference `value`, checked against a table's element type.
+fn ref_cell(value: &Val, element: &RefType, store: &StoreOpaque) -> Result<u64> {
+    if !value.matches_ty_in(store, &crate::types::ValType::Ref(element.clone())) {
+        bail!("value of type {} does not fit a table of {element}", value.ty());
     }
-    value.to_raw(store)
+    value.to_raw(store.id())
 }
 
 /// A global variable in a store.
@@ -317,7 +317,7 @@ impl Global {
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, value: Val) -> Result<Global> {
         let store = store.as_context_mut().0;
         let id = store.opaque.id();
-        if !value.matches_ty(ty.content()) {
+        if !value.matches_ty_in(&store.opaque, ty.content()) {
             bail!("value of type {} does not fit a global of type {}", value.ty(), ty.content());
         }
         let value = value.to_raw(id)?;
@@ -343,14 +343,14 @@ impl Global {
     pub fn set(&self, mut store: impl AsContextMut, value: Val) -> Result<()> {
         let store = store.as_context_mut().0;
         check_store(self.store, store.opaque.id(), "global");
-        let global = &mut store.opaque.globals[self.index as usize];
-        if global.ty.mutability() != Mutability::Var {
+        let ty = store.opaque.globals[self.index as usize].ty.clone();
+        if ty.mutability() != Mutability::Var {
             bail!("immutable global cannot be set");
         }
-        if !value.matches_ty(global.ty.content()) {
-            bail!("value of type {} does not fit a global of type {}", value.ty(), global.ty.content());
+        if !value.matches_ty_in(&store.opaque, ty.content()) {
+            bail!("value of type {} does not fit a global of type {}", value.ty(), ty.content());
         }
-        global.value = value.to_raw(self.store)?;
+        store.opaque.globals[self.index as usize].value = value.to_raw(self.store)?;
         Ok(())
     }
 }

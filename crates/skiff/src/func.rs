@@ -93,7 +93,7 @@ impl Func {
         let id = store.opaque.id();
         let mut cells = vec![0u64; params.len().max(results.len())];
         for (i, (param, expected)) in params.iter().zip(ty.param_slice()).enumerate() {
-            if !param.matches_ty(expected) {
+            if !param.matches_ty_in(&store.opaque, expected) {
                 bail!("argument {i} has type {}, but the function expects {expected}", param.ty());
             }
             cells[i] = param.to_raw(id)?;
@@ -132,9 +132,10 @@ pub(crate) fn dynamic_host<T: 'static>(
         let id = caller.store.opaque.id();
         let args: Vec<Val> = params.iter().zip(cells.iter()).map(|(t, c)| Val::from_raw(id, *c, t)).collect();
         let mut outs: Vec<Val> = results.iter().map(|t| Val::default_for_ty(t).unwrap_or(Val::I32(0))).collect();
-        func(caller, &args, &mut outs)?;
+        let Caller { store, instance } = caller;
+        func(Caller::new(&mut *store, instance), &args, &mut outs)?;
         for ((out, ty), cell) in outs.iter().zip(&results).zip(cells.iter_mut()) {
-            if !out.matches_ty(ty) {
+            if !out.matches_ty_in(&store.opaque, ty) {
                 bail!("host function returned a {} where a {ty} was expected", out.ty());
             }
             *cell = out.to_raw(id)?;

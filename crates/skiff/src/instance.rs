@@ -10,7 +10,7 @@ use crate::store::{
     AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, StoreId, StoreInner, StoreOpaque, TableEntity,
 };
 use crate::trap::Trap;
-use crate::types::{ExternType, limits_match};
+use crate::types::{ExternType, Mutability, limits_match};
 use crate::{Engine, Module, interp};
 use anyhow::{Context, Result, bail};
 use std::sync::Arc;
@@ -290,7 +290,16 @@ fn extern_store(ext: &Extern) -> StoreId {
 fn import_matches(actual: &ExternType, expected: &ExternType, ext: &Extern, store: &StoreOpaque) -> bool {
     match (actual, expected) {
         (ExternType::Func(a), ExternType::Func(e)) => a == e,
-        (ExternType::Global(a), ExternType::Global(e)) => a == e,
+        // An immutable global may be more specific than the import asks
+        // (a `(ref $t)` for a `funcref`); a mutable one is read and written
+        // through the import, so its type must be exactly the same.
+        (ExternType::Global(a), ExternType::Global(e)) => {
+            a.mutability() == e.mutability()
+                && match a.mutability() {
+                    Mutability::Const => a.content().matches(e.content()),
+                    Mutability::Var => a.content() == e.content(),
+                }
+        }
         // Tags match when their types are equal (tag types are invariant).
         (ExternType::Tag(a), ExternType::Tag(e)) => a == e,
         (ExternType::Table(a), ExternType::Table(e)) => {

@@ -557,6 +557,8 @@ macro_rules! define_instrs {
                     | Instr::BrIfEqz { offset, .. }
                     | Instr::BrIfNezAcc { offset }
                     | Instr::BrIfEqzAcc { offset }
+                    | Instr::BrIfNull { offset, .. }
+                    | Instr::BrIfNonNull { offset, .. }
                     | Instr::I32AddImmBrIfNez { offset, .. } => Some(offset),
                     $(Instr::$br(b) => Some(&mut b.offset),)*
                     $(Instr::$br_acc(b) => Some(&mut b.offset),)*
@@ -821,6 +823,32 @@ for_each_numeric!(define_instrs {
         Throw { tag: u32, base: Slot },
         /// Throws the exception `exn` refers to again (traps on null).
         ThrowRef { exn: Slot },
+        /// `return_call` of function `func` of the current instance: the
+        /// arguments in the slots from `base` on move down to the running
+        /// frame's base and the callee replaces the running function, so a
+        /// chain of tail calls runs in constant stack space. Its results go
+        /// to the running function's caller.
+        ReturnCall { func: u32, base: Slot },
+        /// `return_call` of the module's defined function `func` (counted as
+        /// for `CallInternal`).
+        ReturnCallInternal { func: u32, base: Slot },
+        /// `return_call_indirect` through the u32 `index` of `table`, followed
+        /// by [`Instr::CallIndirectSig`]. Arguments as for `ReturnCall`.
+        ReturnCallIndirect { table: u32, index: Slot, base: Slot },
+        /// `call_ref`: calls the function referenced by `func` (trapping if
+        /// it is null). Arguments and results as for `Call`; validation
+        /// guarantees the callee's type.
+        CallRef { func: Slot, base: Slot },
+        /// `return_call_ref`: a tail call (see `ReturnCall`) through a
+        /// function reference.
+        ReturnCallRef { func: Slot, base: Slot },
+        /// Traps with `NullReference` if the reference in `src` is null
+        /// (`ref.as_non_null`; the value stays where it is).
+        RefAsNonNull { src: Slot },
+        /// Branches if the reference in `cond` is null.
+        BrIfNull { cond: Slot, offset: BranchOffset },
+        /// Branches if the reference in `cond` is not null.
+        BrIfNonNull { cond: Slot, offset: BranchOffset },
     }
 });
 

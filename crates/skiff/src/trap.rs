@@ -34,6 +34,8 @@ pub enum Trap {
     OutOfFuel,
     /// A null reference was dereferenced.
     NullReference,
+    /// `call_ref` or `return_call_ref` was given a null reference.
+    NullFunctionReference,
 }
 
 impl Trap {
@@ -52,6 +54,7 @@ impl Trap {
             Trap::Interrupt => "interrupt: wasm execution interrupted",
             Trap::OutOfFuel => "all fuel consumed by WebAssembly",
             Trap::NullReference => "null reference",
+            Trap::NullFunctionReference => "null function reference",
         }
     }
 }

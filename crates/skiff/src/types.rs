@@ -42,14 +42,24 @@ impl ValType {
         }
     }
 
-    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> anyhow::Result<ValType> {
+    /// Whether a value of type `self` may be used where `other` is expected.
+    pub fn matches(&self, other: &ValType) -> bool {
+        match (self, other) {
+            (ValType::Ref(a), ValType::Ref(b)) => a.matches(b),
+            (a, b) => a == b,
+        }
+    }
+
+    /// Converts a type of a module whose function types, as far as they are
+    /// known, are `types` (a concrete heap type names one of them).
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType, types: &[FuncType]) -> anyhow::Result<ValType> {
         Ok(match ty {
             wasmparser::ValType::I32 => ValType::I32,
             wasmparser::ValType::I64 => ValType::I64,
             wasmparser::ValType::F32 => ValType::F32,
             wasmparser::ValType::F64 => ValType::F64,
             wasmparser::ValType::V128 => ValType::V128,
-            wasmparser::ValType::Ref(r) => ValType::Ref(RefType::from_wasmparser(r)?),
+            wasmparser::ValType::Ref(r) => ValType::Ref(RefType::from_wasmparser(r, types)?),
         })
     }
 }
@@ -68,14 +78,32 @@ impl fmt::Display for ValType {
 }
 
 /// The heap type a reference points to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum HeapType {
+    /// Any function.
     Func,
     Extern,
     /// Exception references (`exnref` is `(ref null exn)`).
     Exn,
     /// The bottom of the exception hierarchy: only `null` has this type.
     NoExn,
+    /// A function of exactly this type (typed function references). Types
+    /// are compared structurally: without GC's recursive type groups and
+    /// declared subtypes, that is the spec's type equivalence.
+    ConcreteFunc(FuncType),
+}
+
+impl HeapType {
+    /// Whether a reference to `self` may be used where `other` is expected.
+    pub fn matches(&self, other: &HeapType) -> bool {
+        self == other
+            || matches!((self, other), (HeapType::ConcreteFunc(_), HeapType::Func) | (HeapType::NoExn, HeapType::Exn))
+    }
+
+    /// Whether references to this heap type are function references.
+    pub fn is_func(&self) -> bool {
+        matches!(self, HeapType::Func | HeapType::ConcreteFunc(_))
+    }
 }
 
 /// A reference type: a heap type and whether `null` is allowed.
@@ -104,19 +132,27 @@ impl RefType {
 
     /// Whether a value of type `self` may be used where `other` is expected.
     pub fn matches(&self, other: &RefType) -> bool {
-        let heap_matches = self.heap_type == other.heap_type
-            || (self.heap_type == HeapType::NoExn && other.heap_type == HeapType::Exn);
-        heap_matches && (!self.nullable || other.nullable)
+        self.heap_type.matches(&other.heap_type) && (!self.nullable || other.nullable)
     }
 
-    pub(crate) fn from_wasmparser(r: wasmparser::RefType) -> anyhow::Result<RefType> {
-        use wasmparser::{AbstractHeapType, HeapType as H};
+    /// Converts a reference type of a module whose function types, as far
+    /// as they are known, are `types`.
+    pub(crate) fn from_wasmparser(r: wasmparser::RefType, types: &[FuncType]) -> anyhow::Result<RefType> {
+        use wasmparser::{AbstractHeapType, HeapType as H, UnpackedIndex};
         let heap_type = match r.heap_type() {
             H::Abstract { shared: false, ty: AbstractHeapType::Func } => HeapType::Func,
             H::Abstract { shared: false, ty: AbstractHeapType::Extern } => HeapType::Extern,
             H::Abstract { shared: false, ty: AbstractHeapType::Exn } => HeapType::Exn,
             H::Abstract { shared: false, ty: AbstractHeapType::NoExn } => HeapType::NoExn,
-            other => anyhow::bail!("reference type `{other:?}` is not supported yet"),
+            H::Concrete(UnpackedIndex::Module(index)) | H::Exact(UnpackedIndex::Module(index)) => {
+                match types.get(index as usize) {
+                    Some(ty) => HeapType::ConcreteFunc(ty.clone()),
+                    // Validation allows a type to name itself or a later
+                    // type only with GC's recursive types.
+                    None => anyhow::bail!("recursive types (GC) are not supported yet"),
+                }
+            }
+            other => anyhow::bail!("reference type `{other:?}` (GC) is not supported yet"),
         };
         Ok(RefType { nullable: r.is_nullable(), heap_type })
     }
@@ -124,7 +160,7 @@ impl RefType {
 
 impl fmt::Display for RefType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.nullable, self.heap_type) {
+        match (self.nullable, &self.heap_type) {
             (true, HeapType::Func) => f.write_str("funcref"),
             (true, HeapType::Extern) => f.write_str("externref"),
             (false, HeapType::Func) => f.write_str("(ref func)"),
@@ -133,6 +169,8 @@ impl fmt::Display for RefType {
             (false, HeapType::Exn) => f.write_str("(ref exn)"),
             (true, HeapType::NoExn) => f.write_str("nullexnref"),
             (false, HeapType::NoExn) => f.write_str("(ref noexn)"),
+            (true, HeapType::ConcreteFunc(ty)) => write!(f, "(ref null {ty})"),
+            (false, HeapType::ConcreteFunc(ty)) => write!(f, "(ref {ty})"),
         }
     }
 }
@@ -196,9 +234,10 @@ impl FuncType {
         &self.inner.results
     }
 
-    pub(crate) fn from_wasmparser(ty: &wasmparser::FuncType) -> anyhow::Result<FuncType> {
-        let params = ty.params().iter().map(|t| ValType::from_wasmparser(*t)).collect::<anyhow::Result<Vec<_>>>()?;
-        let results = ty.results().iter().map(|t| ValType::from_wasmparser(*t)).collect::<anyhow::Result<Vec<_>>>()?;
+    pub(crate) fn from_wasmparser(ty: &wasmparser::FuncType, types: &[FuncType]) -> anyhow::Result<FuncType> {
+        let convert = |t: &wasmparser::ValType| ValType::from_wasmparser(*t, types);
+        let params = ty.params().iter().map(convert).collect::<anyhow::Result<Vec<_>>>()?;
+        let results = ty.results().iter().map(convert).collect::<anyhow::Result<Vec<_>>>()?;
         Ok(FuncType::from_parts(params, results))
     }
 }
@@ -288,9 +327,12 @@ impl TableType {
         self.table64
     }
 
-    pub(crate) fn from_wasmparser(ty: &wasmparser::TableType) -> anyhow::Result<TableType> {
+    pub(crate) fn from_wasmparser(ty: &wasmparser::TableType, types: &[FuncType]) -> anyhow::Result<TableType> {
+        if ty.table64 {
+            anyhow::bail!("tables with 64-bit indices (memory64) are not supported yet");
+        }
         Ok(TableType {
-            element: RefType::from_wasmparser(ty.element_type)?,
+            element: RefType::from_wasmparser(ty.element_type, types)?,
             min: ty.initial,
             max: ty.maximum,
             table64: ty.table64,
@@ -344,6 +386,12 @@ impl MemoryType {
     pub(crate) fn from_wasmparser(ty: &wasmparser::MemoryType) -> anyhow::Result<MemoryType> {
         if ty.shared {
             anyhow::bail!("shared memories (threads) are not supported yet");
+        }
+        // The interpreter computes addresses assuming 32-bit ones (their sum
+        // with an offset cannot overflow), so 64-bit memories are refused
+        // until memory accesses carry the checks memory64 needs.
+        if ty.memory64 {
+            anyhow::bail!("64-bit memories (memory64) are not supported yet");
         }
         let page_size_log2 = match ty.page_size_log2 {
             None | Some(16) => 16,

@@ -11,7 +11,7 @@
 //!   is the store's function, externref or exception table.
 
 use crate::exception::ExnRef;
-use crate::store::{AsContext, AsContextMut, StoreId};
+use crate::store::{AsContext, AsContextMut, FuncEntity, StoreId, StoreOpaque};
 use crate::types::{HeapType, RefType, ValType};
 use crate::{Func, anyhow};
 use std::any::Any;
@@ -51,7 +51,7 @@ impl Val {
             ValType::V128 => Val::V128(0),
             ValType::Ref(r) if !r.is_nullable() => return None,
             ValType::Ref(r) => match r.heap_type() {
-                HeapType::Func => Val::FuncRef(None),
+                HeapType::Func | HeapType::ConcreteFunc(_) => Val::FuncRef(None),
                 HeapType::Extern => Val::ExternRef(None),
                 HeapType::Exn | HeapType::NoExn => Val::ExnRef(None),
             },
@@ -73,7 +73,28 @@ impl Val {
         }
     }
 
-    /// Whether this value may be stored where `ty` is expected.
+    /// Whether this value may be stored where `ty` is expected in `store`:
+    /// as [`Val::matches_ty`], and a non-null function reference meant for a
+    /// concrete function type must name a function of `store` of exactly
+    /// that type (compiled code calls through it without a check).
+    pub(crate) fn matches_ty_in(&self, store: &StoreOpaque, ty: &ValType) -> bool {
+        if let (Val::FuncRef(Some(f)), ValType::Ref(r)) = (self, ty)
+            && let HeapType::ConcreteFunc(expected) = r.heap_type()
+        {
+            return f.store_id() == store.id()
+                && match store.funcs.get(f.index() as usize) {
+                    Some(FuncEntity::Wasm { index, module, .. }) => module.func_type(*index) == expected,
+                    Some(FuncEntity::Host { ty, .. }) => ty == expected,
+                    None => false,
+                };
+        }
+        self.matches_ty(ty)
+    }
+
+    /// Whether this value may be stored where `ty` is expected. A non-null
+    /// function reference's type is in its store, so where `ty` names a
+    /// concrete function type this answers `false`; the embedding API checks
+    /// such values against the store instead.
     pub fn matches_ty(&self, ty: &ValType) -> bool {
         match (self, ty) {
             (Val::I32(_), ValType::I32)
@@ -81,7 +102,8 @@ impl Val {
             | (Val::F32(_), ValType::F32)
             | (Val::F64(_), ValType::F64)
             | (Val::V128(_), ValType::V128) => true,
-            (Val::FuncRef(f), ValType::Ref(r)) => *r.heap_type() == HeapType::Func && (f.is_some() || r.is_nullable()),
+            (Val::FuncRef(None), ValType::Ref(r)) => r.heap_type().is_func() && r.is_nullable(),
+            (Val::FuncRef(Some(_)), ValType::Ref(r)) => *r.heap_type() == HeapType::Func,
             (Val::ExternRef(e), ValType::Ref(r)) => {
                 *r.heap_type() == HeapType::Extern && (e.is_some() || r.is_nullable())
             }
@@ -166,7 +188,7 @@ impl Val {
     pub(crate) fn from_raw_ref(store: StoreId, raw: u64, ty: &RefType) -> Val {
         let index = if raw == 0 { None } else { Some((raw - 1) as u32) };
         match ty.heap_type() {
-            HeapType::Func => Val::FuncRef(index.map(|i| Func::from_index(store, i))),
+            HeapType::Func | HeapType::ConcreteFunc(_) => Val::FuncRef(index.map(|i| Func::from_index(store, i))),
             HeapType::Extern => Val::ExternRef(index.map(|index| ExternRef { store, index })),
             HeapType::Exn | HeapType::NoExn => Val::ExnRef(index.map(|index| ExnRef::from_index(store, index))),
         }

@@ -94,8 +94,6 @@ fn lazy_code_is_the_eager_code() {
 /// Bodies that validate (with the features switched on here) but use what
 /// the translator does not implement.
 fn unsupported_bodies() -> Vec<(&'static str, Config)> {
-    let mut tail_calls = Config::new();
-    tail_calls.wasm_tail_call(true);
     let mut multi_memory = Config::new();
     multi_memory.wasm_multi_memory(true);
     let mut threads = Config::new();
@@ -108,7 +106,6 @@ fn unsupported_bodies() -> Vec<(&'static str, Config)> {
             Config::new(),
         ),
         ("(module (func (drop (block (result v128) (v128.const i64x2 0 0)))))", Config::new()),
-        ("(module (func (return_call 0)))", tail_calls),
         ("(module (memory 1) (memory 1) (func (drop (i32.load 1 (i32.const 0)))))", multi_memory.clone()),
         (
             "(module (memory 1) (memory 1) (func (memory.fill 1 (i32.const 0) (i32.const 0) (i32.const 0))))",

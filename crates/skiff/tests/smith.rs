@@ -925,7 +925,7 @@ fn arguments(params: &[skiff::ValType], round: usize, rng: &mut Rng) -> Vec<Valu
             (skiff::ValType::F64, _) => Value::F64(interesting_f64(rng)),
             (skiff::ValType::V128, _) => Value::V128(0),
             (skiff::ValType::Ref(r), _) => match r.heap_type() {
-                skiff::HeapType::Func => Value::FuncRef { null: true },
+                skiff::HeapType::Func | skiff::HeapType::ConcreteFunc(_) => Value::FuncRef { null: true },
                 skiff::HeapType::Extern => Value::ExternRef { null: true },
                 skiff::HeapType::Exn | skiff::HeapType::NoExn => unreachable!("smith modules have no exceptions"),
             },

@@ -17,6 +17,7 @@ mod dispatch;
 mod num;
 mod numeric;
 
+use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught};
 use crate::ir::{Instr, Slot, Store};
 use crate::store::{FuncEntity, StoreInner};
@@ -386,15 +387,7 @@ impl<T> Executor<'_, T> {
         // Pops the caller's frame (or finishes) after the results were placed.
         macro_rules! return_to_caller {
             () => {{
-                let Some(frame) = self.frames.pop() else { return Ok(Step::Done) };
-                self.fp_index = frame.fp;
-                self.func = frame.func;
-                if frame.instance != self.instance {
-                    self.switch_instance(frame.instance);
-                    self.ip = frame.ret_ip;
-                    return Ok(Step::Reload);
-                }
-                return Ok(Step::Enter(frame.ret_ip, self.fp_at(frame.fp)));
+                return Ok(self.return_to_caller());
             }};
         }
         // SAFETY: the translator ends every code path with a return, branch
@@ -497,21 +490,53 @@ impl<T> Executor<'_, T> {
                 let Instr::CallIndirectSig { sig } = (unsafe { *ip.add(1) }) else {
                     unreachable!("CallIndirect without its signature word")
                 };
-                let store = &self.store.opaque;
-                let table = store.instances[instance as usize].tables[table as usize];
-                let elems = &store.tables[table as usize].elems;
-                let cell = *elems.get(fp.u32(index) as usize).ok_or(Trap::TableOutOfBounds)?;
-                if cell == 0 {
-                    return Err(Trap::IndirectCallToNull.into());
-                }
-                let callee = (cell - 1) as u32;
-                if store.funcs[callee as usize].sig() != sig {
-                    return Err(Trap::BadSignature.into());
-                }
+                let callee = self.indirect_callee(table, fp.u32(index), sig)?;
                 // SAFETY: the call and its parameter word are two instructions.
                 let ret_ip = unsafe { ip.add(2) };
                 return self.call(callee, ip, ret_ip, base);
             }
+            Instr::ReturnCallInternal { func, base } => {
+                // SAFETY: as for `CallInternal`.
+                let slot = unsafe { &*self.code_base.add(func as usize) };
+                let callee = self.first_defined_func + func;
+                let Some(code) = slot.get() else {
+                    self.translate_and_retry(ip, callee)?;
+                    return Ok(Step::Reload);
+                };
+                return Ok(match self.replace_frame(code, callee, ip, base)? {
+                    Some(fp) => Step::Enter(self.ip, fp),
+                    None => Step::Reload,
+                });
+            }
+            Instr::ReturnCall { func, base } => {
+                let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
+                return self.tail_call(callee, ip, base);
+            }
+            Instr::ReturnCallIndirect { table, index, base } => {
+                // SAFETY: `CallIndirectSig` always follows `ReturnCallIndirect`.
+                let Instr::CallIndirectSig { sig } = (unsafe { *ip.add(1) }) else {
+                    unreachable!("ReturnCallIndirect without its signature word")
+                };
+                let callee = self.indirect_callee(table, fp.u32(index), sig)?;
+                return self.tail_call(callee, ip, base);
+            }
+            Instr::CallRef { func, base } => {
+                let callee = func_ref_callee(fp.get(func))?;
+                // SAFETY: `ip + 1` is the instruction after the call.
+                let ret_ip = unsafe { ip.add(1) };
+                return self.call(callee, ip, ret_ip, base);
+            }
+            Instr::ReturnCallRef { func, base } => {
+                let callee = func_ref_callee(fp.get(func))?;
+                return self.tail_call(callee, ip, base);
+            }
+            Instr::RefAsNonNull { src } => {
+                if fp.get(src) == 0 {
+                    return Err(Trap::NullReference.into());
+                }
+            }
+            Instr::BrIfNull { cond, offset } => branch_if!(fp.get(cond) == 0, offset),
+            Instr::BrIfNonNull { cond, offset } => branch_if!(fp.get(cond) != 0, offset),
             Instr::CallIndirectSig { .. } | Instr::TableCopyParams { .. } | Instr::TableInitParams { .. } => {
                 unreachable!("parameter words are consumed by their instruction")
             }
@@ -768,6 +793,105 @@ impl<T> Executor<'_, T> {
         Ok(())
     }
 
+    /// Pops the caller's frame after the results were placed at the running
+    /// frame's base, or says that the entry function returned.
+    #[inline(always)]
+    fn return_to_caller(&mut self) -> Step {
+        let Some(frame) = self.frames.pop() else { return Step::Done };
+        self.fp_index = frame.fp;
+        self.func = frame.func;
+        if frame.instance != self.instance {
+            self.switch_instance(frame.instance);
+            self.ip = frame.ret_ip;
+            return Step::Reload;
+        }
+        Step::Enter(frame.ret_ip, self.fp_at(frame.fp))
+    }
+
+    /// The store function at `index` of the running instance's `table`,
+    /// checked to be a function of signature `sig`.
+    #[inline(always)]
+    fn indirect_callee(&self, table: u32, index: u32, sig: SigId) -> Result<u32, Trap> {
+        let store = &self.store.opaque;
+        let table = store.instances[self.instance as usize].tables[table as usize];
+        let elems = &store.tables[table as usize].elems;
+        let cell = *elems.get(index as usize).ok_or(Trap::TableOutOfBounds)?;
+        if cell == 0 {
+            return Err(Trap::IndirectCallToNull);
+        }
+        let callee = (cell - 1) as u32;
+        if store.funcs[callee as usize].sig() != sig {
+            return Err(Trap::BadSignature);
+        }
+        Ok(callee)
+    }
+
+    /// The tail call at `ip` to store function `callee` whose arguments start
+    /// at slot `base` of the running frame: the callee takes over the running
+    /// frame (no `Frame` is pushed), so its results go straight to our caller.
+    #[inline(always)]
+    fn tail_call(&mut self, callee: u32, ip: *const Instr, base: Slot) -> Result<Step, Stop> {
+        let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque.funcs[callee as usize] else {
+            return self.tail_call_host(callee, base);
+        };
+        let callee_instance = *callee_instance;
+        // SAFETY: `code` points into a module kept alive by the entity.
+        let Some(code) = (unsafe { &**code }).get() else {
+            self.translate_and_retry(ip, callee)?;
+            return Ok(Step::Reload);
+        };
+        let Some(fp) = self.replace_frame(code, callee, ip, base)? else {
+            return Ok(Step::Reload);
+        };
+        if callee_instance != self.instance {
+            self.switch_instance(callee_instance);
+            return Ok(Step::Reload);
+        }
+        Ok(Step::Enter(self.ip, fp))
+    }
+
+    /// Replaces the running function by wasm function `func` (store index),
+    /// whose code is `code`: its arguments move from slot `base` down to the
+    /// frame base, and its frame is set up there. Returns the frame's
+    /// pointer; `self.ip` is the callee's first instruction.
+    ///
+    /// Returns `None`, changing nothing but the stack's length, when the
+    /// value stack had to grow first: `self.ip` is then the tail call at
+    /// `ip`, to run again (`Step::Reload`), as calls do.
+    #[inline(always)]
+    fn replace_frame(
+        &mut self,
+        code: &CompiledFunc,
+        func: u32,
+        ip: *const Instr,
+        base: Slot,
+    ) -> Result<Option<Fp>, Trap> {
+        if self.fp_index + code.frame_size as usize > self.stack.len() {
+            self.grow_stack_and_retry(ip, self.fp_index + code.frame_size as usize)?;
+            return Ok(None);
+        }
+        let args = self.fp_index + base.index();
+        // The arguments are moved before the callee's locals and constants
+        // are written, which may overlap where they were.
+        self.stack.copy_within(args..args + code.num_params as usize, self.fp_index);
+        self.func = func;
+        self.ip = code.code.as_ptr();
+        let fp = self.fp_at(self.fp_index);
+        Self::init_frame(fp, code);
+        Ok(Some(fp))
+    }
+
+    /// The slow path of a tail call at `ip` whose frame does not fit the
+    /// value stack: grows it to `needed` cells (or traps at the limit) and
+    /// sets the call up to run again.
+    #[cold]
+    #[inline(never)]
+    fn grow_stack_and_retry(&mut self, ip: *const Instr, needed: usize) -> Result<(), Trap> {
+        self.grow_stack(needed)?;
+        self.ip = ip;
+        Ok(())
+    }
+
     /// The code of wasm function `func` (store index) on its first call,
     /// after translating it (lazy compilation). Out of line and cold: once
     /// a function is translated, callers find its code in its slot.
@@ -781,6 +905,21 @@ impl<T> Executor<'_, T> {
             Ok(code) => Ok(code),
             Err(error) => Err(Stop::Host(error)),
         }
+    }
+
+    /// A tail call to host function `callee`: it runs to completion with its
+    /// arguments where they are, its results move to the running frame's
+    /// base, and the running function returns them.
+    #[inline(never)]
+    fn tail_call_host(&mut self, callee: u32, base: Slot) -> Result<Step, Stop> {
+        let args = self.fp_index + base.index();
+        self.call_host(callee, std::ptr::null(), args)?;
+        let FuncEntity::Host { ty, .. } = &self.store.opaque.funcs[callee as usize] else {
+            unreachable!("`tail_call` handles wasm functions")
+        };
+        let results = ty.result_slice().len();
+        self.stack.copy_within(args..args + results, self.fp_index);
+        Ok(self.return_to_caller())
     }
 
     /// Calls host function `callee` with its parameters at stack index
@@ -921,6 +1060,15 @@ impl<T> Executor<'_, T> {
             return Ok(None);
         }
         Ok(self.store.opaque.tables[table as usize].grow(delta, init))
+    }
+}
+
+/// The store function a function reference cell names, or the trap for null.
+#[inline(always)]
+fn func_ref_callee(cell: u64) -> Result<u32, Trap> {
+    match cell {
+        0 => Err(Trap::NullFunctionReference),
+        cell => Ok((cell - 1) as u32),
     }
 }
 

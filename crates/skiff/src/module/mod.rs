@@ -392,7 +392,7 @@ impl ModuleBuilder {
         match payload {
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
-                    let ty = FuncType::from_wasmparser(&ty?)?;
+                    let ty = FuncType::from_wasmparser(&ty?, &m.types)?;
                     if ty.param_slice().iter().chain(ty.result_slice()).any(|t| *t == ValType::V128) {
                         bail!("SIMD is not supported yet: a function type uses `v128`");
                     }
@@ -410,7 +410,7 @@ impl ModuleBuilder {
                             ImportKind::Func(ty)
                         }
                         TypeRef::Table(ty) => {
-                            let ty = TableType::from_wasmparser(&ty)?;
+                            let ty = TableType::from_wasmparser(&ty, &m.types)?;
                             m.tables.push(ty.clone());
                             m.num_imported_tables += 1;
                             ImportKind::Table(ty)
@@ -422,7 +422,7 @@ impl ModuleBuilder {
                             ImportKind::Memory(ty)
                         }
                         TypeRef::Global(ty) => {
-                            let ty = global_type(&ty)?;
+                            let ty = global_type(&ty, &m.types)?;
                             m.globals.push(ty.clone());
                             m.num_imported_globals += 1;
                             ImportKind::Global(ty)
@@ -444,7 +444,7 @@ impl ModuleBuilder {
             Payload::TableSection(reader) => {
                 for table in reader {
                     let table = table?;
-                    m.tables.push(TableType::from_wasmparser(&table.ty)?);
+                    m.tables.push(TableType::from_wasmparser(&table.ty, &m.types)?);
                     m.table_inits.push(match table.init {
                         wasmparser::TableInit::RefNull => None,
                         wasmparser::TableInit::Expr(expr) => Some(ConstExpr::parse(&expr)?),
@@ -464,7 +464,7 @@ impl ModuleBuilder {
             Payload::GlobalSection(reader) => {
                 for global in reader {
                     let global = global?;
-                    m.globals.push(global_type(&global.ty)?);
+                    m.globals.push(global_type(&global.ty, &m.types)?);
                     m.global_inits.push(ConstExpr::parse(&global.init_expr)?);
                 }
             }
@@ -504,7 +504,7 @@ impl ModuleBuilder {
                             funcs.into_iter().map(|f| Ok(ConstExpr::ref_func(f?))).collect::<Result<Vec<_>>>()?
                         }
                         ElementItems::Expressions(ty, exprs) => {
-                            RefType::from_wasmparser(ty)?;
+                            RefType::from_wasmparser(ty, &m.types)?;
                             exprs.into_iter().map(|e| ConstExpr::parse(&e?)).collect::<Result<Vec<_>>>()?
                         }
                     };
@@ -593,11 +593,11 @@ impl ModuleBuilder {
     }
 }
 
-fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
+fn global_type(ty: &wasmparser::GlobalType, types: &[FuncType]) -> Result<GlobalType> {
     if ty.shared {
         bail!("shared globals (threads) are not supported yet");
     }
-    let content = ValType::from_wasmparser(ty.content_type)?;
+    let content = ValType::from_wasmparser(ty.content_type, types)?;
     if content == ValType::V128 {
         bail!("SIMD is not supported yet");
     }

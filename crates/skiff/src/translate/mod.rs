@@ -824,6 +824,48 @@ impl<'a> FuncTranslator<'a> {
         }
     }
 
+    /// Places the top `params` operands, a tail call's arguments, in
+    /// consecutive temporaries and returns the first one's slot. The frame
+    /// keeps room for `results` cells there too: a host callee writes its
+    /// results over its arguments before they move to the frame base.
+    fn tail_call_arguments(&mut self, params: usize, results: usize) -> Result<Slot> {
+        self.materialize_top(params);
+        let height = self.stack.len() - params;
+        let needed = height + params.max(results);
+        if self.temps_base as usize + needed >= u16::MAX as usize {
+            bail!("function too large: operand stack exceeds the frame limit");
+        }
+        self.truncate_stack(height);
+        self.max_height = self.max_height.max(needed);
+        Ok(self.temp_slot(height))
+    }
+
+    /// `br_on_null` (`on_null`) or `br_on_non_null` to the frame `depth`
+    /// levels out, testing the reference in `cond`: the branch carries the
+    /// top operands the target expects, as `br_if` does.
+    fn branch_on_ref(&mut self, depth: usize, cond: Slot, on_null: bool) {
+        let (taken, not_taken) = if on_null {
+            (Instr::BrIfNull { cond, offset: 0 }, Instr::BrIfNonNull { cond, offset: 0 })
+        } else {
+            (Instr::BrIfNonNull { cond, offset: 0 }, Instr::BrIfNull { cond, offset: 0 })
+        };
+        let copies = if depth == self.control.len() - 1 { Vec::new() } else { self.branch_copies(depth) };
+        if depth != self.control.len() - 1 && copies.is_empty() {
+            self.emit_branch_to(depth, taken);
+            return;
+        }
+        let skip = self.emit(not_taken);
+        if depth == self.control.len() - 1 {
+            self.emit_return();
+        } else {
+            self.emit_copies(&copies);
+            self.emit_branch_to(depth, Instr::Br { offset: 0 });
+        }
+        let here = self.code.len();
+        self.patch_branch(skip, here);
+        self.last_result = None;
+    }
+
     fn block_arity(&self, ty: BlockType) -> Result<(usize, usize)> {
         Ok(match ty {
             BlockType::Empty => (0, 0),
@@ -1011,6 +1053,63 @@ impl<'a> FuncTranslator<'a> {
                 for _ in 0..results {
                     self.push(Operand::Temp)?;
                 }
+            }
+            O::ReturnCall { function_index } => {
+                let ty = &self.env.types[self.env.func_types[function_index as usize] as usize];
+                let base = self.tail_call_arguments(ty.param_slice().len(), ty.result_slice().len())?;
+                match function_index.checked_sub(self.env.num_imported_funcs) {
+                    Some(func) => self.emit(Instr::ReturnCallInternal { func, base }),
+                    None => self.emit(Instr::ReturnCall { func: function_index, base }),
+                };
+                self.enter_dead_code();
+            }
+            O::ReturnCallIndirect { type_index, table_index } => {
+                let ty = &self.env.types[type_index as usize];
+                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
+                let index = self.pop();
+                let base = self.tail_call_arguments(params, results)?;
+                self.emit(Instr::ReturnCallIndirect { table: table_index, index, base });
+                self.emit(Instr::CallIndirectSig { sig: self.env.type_sigs[type_index as usize] });
+                self.enter_dead_code();
+            }
+            O::CallRef { type_index } => {
+                let ty = &self.env.types[type_index as usize];
+                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
+                let func = self.pop();
+                self.materialize_top(params);
+                let base = self.temp_slot(self.stack.len() - params);
+                self.truncate_stack(self.stack.len() - params);
+                self.emit(Instr::CallRef { func, base });
+                for _ in 0..results {
+                    self.push(Operand::Temp)?;
+                }
+            }
+            O::ReturnCallRef { type_index } => {
+                let ty = &self.env.types[type_index as usize];
+                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
+                let func = self.pop();
+                let base = self.tail_call_arguments(params, results)?;
+                self.emit(Instr::ReturnCallRef { func, base });
+                self.enter_dead_code();
+            }
+            O::RefAsNonNull => {
+                let src = self.operand_slot(self.stack.len() - 1);
+                self.emit(Instr::RefAsNonNull { src });
+            }
+            O::BrOnNull { relative_depth } => {
+                // The reference is not part of what the branch carries; on
+                // the path that does not branch it stays, as non-null.
+                let cond = self.operand_slot(self.stack.len() - 1);
+                let reference = self.pop_operand();
+                self.branch_on_ref(relative_depth as usize, cond, true);
+                self.push(reference)?;
+            }
+            O::BrOnNonNull { relative_depth } => {
+                // The branch carries the reference as its last value; the
+                // path that does not branch drops it.
+                let cond = self.operand_slot(self.stack.len() - 1);
+                self.branch_on_ref(relative_depth as usize, cond, false);
+                self.pop_operand();
             }
             O::Drop => {
                 self.pop_operand();

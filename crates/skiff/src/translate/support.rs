@@ -10,7 +10,8 @@
 //! The translator implements the operators of WebAssembly 2.0 minus SIMD:
 //! the proposals `mvp`, `sign_extension`, `saturating_float_to_int`,
 //! `bulk_memory` and `reference_types` as wasmparser groups them, and
-//! `exceptions` (`throw`, `throw_ref`, `try_table`), with a
+//! `exceptions` (`throw`, `throw_ref`, `try_table`), `tail_call` and
+//! `function_references`, with a
 //! few operand restrictions (memory 0 only, 32-bit offsets, no `v128`).
 //! `tests/lazy.rs` checks on wasm-smith modules that both modes refuse the
 //! same modules with the same messages.
@@ -171,16 +172,22 @@ impl SupportCheck {
                 self.branch_to(*relative_depth);
                 self.reachable = false;
             }
-            Operator::BrIf { relative_depth } => self.branch_to(*relative_depth),
+            Operator::BrIf { relative_depth }
+            | Operator::BrOnNull { relative_depth }
+            | Operator::BrOnNonNull { relative_depth } => self.branch_to(*relative_depth),
             Operator::BrTable { targets } => {
                 for depth in targets.targets().flatten().chain([targets.default()]) {
                     self.branch_to(depth);
                 }
                 self.reachable = false;
             }
-            Operator::Unreachable | Operator::Return | Operator::Throw { .. } | Operator::ThrowRef => {
-                self.reachable = false
-            }
+            Operator::Unreachable
+            | Operator::Return
+            | Operator::Throw { .. }
+            | Operator::ThrowRef
+            | Operator::ReturnCall { .. }
+            | Operator::ReturnCallIndirect { .. }
+            | Operator::ReturnCallRef { .. } => self.reachable = false,
             _ => {}
         }
     }
@@ -278,6 +285,12 @@ macro_rules! supported_proposal {
     (exceptions) => {
         true
     };
+    (tail_call) => {
+        true
+    };
+    (function_references) => {
+        true
+    };
     ($other:ident) => {
         false
     };
@@ -288,6 +301,21 @@ macro_rules! supported_proposal {
 /// size) and operators with operands the translator restricts. Every other
 /// operator of a supported proposal needs no look at all.
 macro_rules! needs_check {
+    (ReturnCall) => {
+        true
+    };
+    (ReturnCallIndirect) => {
+        true
+    };
+    (ReturnCallRef) => {
+        true
+    };
+    (BrOnNull) => {
+        true
+    };
+    (BrOnNonNull) => {
+        true
+    };
     (TryTable) => {
         true
     };
