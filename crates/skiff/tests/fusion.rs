@@ -98,6 +98,10 @@ const WAT: &str = r#"(module
       (local.set 2 (i32.add (local.get 2) (i32.const -5)))
       (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
     (i32.add (i32.mul (local.get 1) (i32.const 1000)) (local.get 2)))
+  ;; an i32 immediate with bit 31 set must leave the cell zero-extended
+  ;; (i64.extend_i32_u is free: it trusts the upper half to be zero)
+  (func (export "imm_high_bit") (param i32) (result i64)
+    (i64.extend_i32_u (i32.xor (local.get 0) (i32.const 0xedb88320))))
   ;; and the branch must still go the right way
   (func (export "tee_br_if_taken") (param i32) (result i32) (local i32)
     (block (br_if 0 (local.tee 1 (i32.eq (local.get 0) (i32.const 46)))) (return (i32.const 100)))
@@ -125,6 +129,17 @@ fn scaled_loads_bounds_check_the_final_address() {
     let add_imm = instance.get_typed_func::<i32, i32>(&mut store, "add_imm_load").unwrap();
     let err = add_imm.call(&mut store, 65531).unwrap_err();
     assert_eq!(err.downcast_ref::<skiff::Trap>(), Some(&skiff::Trap::MemoryOutOfBounds));
+}
+
+#[test]
+fn i32_immediates_keep_cells_zero_extended() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, WAT).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let f = instance.get_typed_func::<i32, i64>(&mut store, "imm_high_bit").unwrap();
+    assert_eq!(f.call(&mut store, 1).unwrap(), 0xedb8_8321);
+    assert_eq!(f.call(&mut store, -1).unwrap(), 0x1247_7cdf);
 }
 
 #[test]

@@ -10,6 +10,19 @@ use super::{Fp, Mem};
 use crate::ir::{AddImmLoad, BranchOffset, Instr, OperandWord, ScaledLoad, for_each_numeric};
 use crate::trap::Trap;
 
+/// The cell of an instruction's `i32` immediate for an operator of the
+/// given width: zero-extended for i32 operators (the cell encoding: the
+/// bitwise operators work on whole cells and must not see sign bits above
+/// bit 31), sign-extended for i64 ones.
+macro_rules! imm_cell {
+    (i32, $imm:expr) => {
+        u64::from($imm as u32)
+    };
+    (i64, $imm:expr) => {
+        $imm as i64 as u64
+    };
+}
+
 macro_rules! define_numeric_eval {
     (
         binary: [$(($bin:ident, $bin_acc:ident, $bin_f:ident)),* $(,)?],
@@ -53,22 +66,22 @@ macro_rules! define_numeric_eval {
                     v
                 })*
                 $(Instr::$bi(op) => {
-                    let v = sem::$bi_f(fp.get(op.lhs), op.imm as i64 as u64)?;
+                    let v = sem::$bi_f(fp.get(op.lhs), imm_cell!($bi_w, op.imm))?;
                     fp.set(op.dst, v);
                     v
                 })*
                 $(Instr::$bi_acc(op) => {
-                    let v = sem::$bi_f(acc, op.imm as i64 as u64)?;
+                    let v = sem::$bi_f(acc, imm_cell!($bi_w, op.imm))?;
                     fp.set(op.dst, v);
                     v
                 })*
                 $(Instr::$ci(op) => {
-                    let v = sem::$ci_f(fp.get(op.lhs), op.imm as i64 as u64)?;
+                    let v = sem::$ci_f(fp.get(op.lhs), imm_cell!($ci_w, op.imm))?;
                     fp.set(op.dst, v);
                     v
                 })*
                 $(Instr::$ci_acc(op) => {
-                    let v = sem::$ci_f(acc, op.imm as i64 as u64)?;
+                    let v = sem::$ci_f(acc, imm_cell!($ci_w, op.imm))?;
                     fp.set(op.dst, v);
                     v
                 })*
@@ -105,8 +118,8 @@ macro_rules! define_numeric_eval {
             match instr {
                 $(Instr::$br(b) => Some((sem::$cmp_f(fp.get(b.lhs), fp.get(b.rhs)) == Ok(1), b.offset)),)*
                 $(Instr::$br_acc(b) => Some((sem::$cmp_f(acc, fp.get(b.rhs)) == Ok(1), b.offset)),)*
-                $(Instr::$ci_br(b) => Some((sem::$ci_f(fp.get(b.lhs), b.imm as i64 as u64) == Ok(1), b.offset)),)*
-                $(Instr::$ci_br_acc(b) => Some((sem::$ci_f(acc, b.imm as i64 as u64) == Ok(1), b.offset)),)*
+                $(Instr::$ci_br(b) => Some((sem::$ci_f(fp.get(b.lhs), imm_cell!($ci_w, i32::from(b.imm))) == Ok(1), b.offset)),)*
+                $(Instr::$ci_br_acc(b) => Some((sem::$ci_f(acc, imm_cell!($ci_w, i32::from(b.imm))) == Ok(1), b.offset)),)*
                 $(Instr::$tb_nez(b) => Some(((fp.get(b.lhs) & fp.get(b.rhs)) as u32 != 0, b.offset)),)*
                 $(Instr::$tb_nez_acc(b) => Some(((acc & fp.get(b.rhs)) as u32 != 0, b.offset)),)*
                 $(Instr::$tb_eqz(b) => Some(((fp.get(b.lhs) & fp.get(b.rhs)) as u32 == 0, b.offset)),)*
