@@ -384,12 +384,6 @@ impl<T> Executor<'_, T> {
                 }
             };
         }
-        // Pops the caller's frame (or finishes) after the results were placed.
-        macro_rules! return_to_caller {
-            () => {{
-                return Ok(self.return_to_caller());
-            }};
-        }
         // SAFETY: the translator ends every code path with a return, branch
         // or trap, and branch offsets stay inside the function, so `ip`
         // always points at an instruction of the running function.
@@ -448,15 +442,15 @@ impl<T> Executor<'_, T> {
                     return Err(Trap::Interrupt.into());
                 }
             }
-            Instr::Return0 => return_to_caller!(),
+            Instr::Return0 => return Ok(self.return_to_caller()),
             Instr::Return1 { src } => {
                 fp.set(Slot(0), fp.get(src));
-                return_to_caller!()
+                return Ok(self.return_to_caller());
             }
             Instr::ReturnSpan { src, len } => {
                 let start = self.fp_index + src.index();
                 self.stack.copy_within(start..start + len as usize, self.fp_index);
-                return_to_caller!()
+                return Ok(self.return_to_caller());
             }
             Instr::CallInternal { func, base } => {
                 // SAFETY: the translator emits `CallInternal` only with the
