@@ -90,7 +90,9 @@ pub(super) mod profile {
             singles.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
             eprintln!("skiff profile: {total} instructions executed");
             for (t, n) in singles.iter().take(30) {
-                eprintln!("  {:5.2}%  {}", *n as f64 * 100.0 / total as f64, name(t));
+                // The tag (hex) names the handler's symbol in a build with
+                // `-C symbol-mangling-version=v0` (`handler::<TAG>`), for reading its code.
+                eprintln!("  {:5.2}%  {} (tag {t:#x})", *n as f64 * 100.0 / total as f64, name(t));
             }
             let mut sorted: Vec<_> = pairs.iter().collect();
             sorted.sort_by_key(|&(_, n)| std::cmp::Reverse(*n));
@@ -187,7 +189,7 @@ impl<'s, T> Executor<'s, T> {
                 Self::dispatch(this, ip, fp.0, mem.base, mem.len, 0)
             }
             Ok(Step::Done) => {}
-            Err(stop) => this.stop = Some(stop),
+            Err(stop) => this.set_stop(stop),
         }
     }
 }

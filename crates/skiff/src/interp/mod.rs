@@ -184,12 +184,15 @@ impl Mem {
         // The address is a zero-extended i32 (the cell encoding) and the
         // offset a u32, so this sum cannot overflow. memory64 accesses will
         // need instructions of their own with an overflow check.
-        let start = addr + u64::from(offset);
-        if start + N as u64 > self.len {
+        // Only the end is kept in a register: the access goes to `end - N`,
+        // which the compiler folds into the address displacement (one
+        // register fewer keeps store handlers free of spills).
+        let end = addr + u64::from(offset) + N as u64;
+        if end > self.len {
             return Err(Trap::MemoryOutOfBounds);
         }
-        // SAFETY: `start + N <= len` and `len` bytes from `base` are mapped.
-        Ok(unsafe { self.base.add(start as usize) })
+        // SAFETY: `N <= end <= len` and `len` bytes from `base` are mapped.
+        Ok(unsafe { self.base.add(end as usize).sub(N) })
     }
 
     /// The `N` bytes at `addr + offset`, or a trap if out of bounds.
@@ -200,11 +203,14 @@ impl Mem {
         Ok(unsafe { p.cast::<[u8; N]>().read_unaligned() })
     }
 
+    /// Stores `bytes(value)` at the instruction's address. The value is
+    /// read from its slot after the bounds check, so that it does not hold
+    /// a register across it.
     #[inline(always)]
-    fn store<const N: usize>(self, fp: Fp, op: Store, bytes: [u8; N]) -> Result<(), Trap> {
+    fn store<const N: usize>(self, fp: Fp, op: Store, bytes: impl FnOnce(u64) -> [u8; N]) -> Result<(), Trap> {
         let p = self.addr::<N>(fp.get(op.addr), op.offset)?;
         // SAFETY: `addr` checked that the N bytes are inside the memory.
-        unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) };
+        unsafe { p.cast::<[u8; N]>().write_unaligned(bytes(fp.get(op.value))) };
         Ok(())
     }
 
@@ -384,6 +390,14 @@ impl<T> Executor<'_, T> {
                 }
             };
         }
+        // Goes on to the next instruction with an empty accumulator.
+        macro_rules! next_clearing_acc {
+            () => {
+                // SAFETY: as at the end of `step`: an instruction that falls
+                // through has a successor.
+                return Ok(Step::Next(unsafe { ip.add(1) }, 0))
+            };
+        }
         // SAFETY: the translator ends every code path with a return, branch
         // or trap, and branch offsets stay inside the function, so `ip`
         // always points at an instruction of the running function.
@@ -549,7 +563,11 @@ impl<T> Executor<'_, T> {
                 self.stack.copy_within(src..src + len as usize, self.fp_index + dst.index());
             }
             Instr::Select { dst, cond, if_true, if_false } => {
-                fp.set(dst, if fp.u32(cond) != 0 { fp.get(if_true) } else { fp.get(if_false) })
+                // Both operands are read and the choice is a conditional move:
+                // a branch here mispredicts on data-dependent selects (a
+                // branchless merge's `a < b ? a : b` is 50/50 on random data).
+                let (t, f) = (fp.get(if_true), fp.get(if_false));
+                fp.set(dst, std::hint::select_unpredictable(fp.u32(cond) != 0, t, f))
             }
             Instr::RefIsNull { dst, src } => fp.set_bool(dst, fp.get(src) == 0),
             Instr::RefFunc { dst, func } => {
@@ -678,13 +696,30 @@ impl<T> Executor<'_, T> {
                 return self.unwind((cell - 1) as u32, ip);
             }
 
-            Instr::I32Store(op) | Instr::F32Store(op) => mem.store(fp, op, fp.u32(op.value).to_le_bytes())?,
-            Instr::I64Store(op) | Instr::F64Store(op) => mem.store(fp, op, fp.get(op.value).to_le_bytes())?,
-            Instr::I32Store8(op) | Instr::I64Store8(op) => mem.store(fp, op, [fp.get(op.value) as u8])?,
-            Instr::I32Store16(op) | Instr::I64Store16(op) => {
-                mem.store(fp, op, (fp.get(op.value) as u16).to_le_bytes())?
+            // A store leaves nothing in the accumulator (`Instr::sets_acc`),
+            // so it clears it instead of passing it on: that frees the
+            // accumulator's register for the address arithmetic, which
+            // would otherwise spill in the store handlers.
+            Instr::I32Store(op) | Instr::F32Store(op) => {
+                mem.store(fp, op, |v| (v as u32).to_le_bytes())?;
+                next_clearing_acc!();
             }
-            Instr::I64Store32(op) => mem.store(fp, op, (fp.get(op.value) as u32).to_le_bytes())?,
+            Instr::I64Store(op) | Instr::F64Store(op) => {
+                mem.store(fp, op, u64::to_le_bytes)?;
+                next_clearing_acc!();
+            }
+            Instr::I32Store8(op) | Instr::I64Store8(op) => {
+                mem.store(fp, op, |v| [v as u8])?;
+                next_clearing_acc!();
+            }
+            Instr::I32Store16(op) | Instr::I64Store16(op) => {
+                mem.store(fp, op, |v| (v as u16).to_le_bytes())?;
+                next_clearing_acc!();
+            }
+            Instr::I64Store32(op) => {
+                mem.store(fp, op, |v| (v as u32).to_le_bytes())?;
+                next_clearing_acc!();
+            }
             _ => unreachable!("numeric instructions are executed by `numeric::eval`"),
         }
         // SAFETY: every instruction that falls through has a successor:
@@ -766,6 +801,15 @@ impl<T> Executor<'_, T> {
     /// call instruction again: the caller continues with `Step::Reload`.
     /// Only the executor itself is live across this out-of-line call, which
     /// keeps the handlers' hot paths free of register saves.
+    /// Records why execution stops. Out of line and cold so that the
+    /// handlers' hot paths, which end here on a trap, do not keep the
+    /// executor in a callee-saved register to drop the previous value.
+    #[cold]
+    #[inline(never)]
+    fn set_stop(&mut self, stop: Stop) {
+        self.stop = Some(stop);
+    }
+
     #[cold]
     #[inline(never)]
     fn make_room_and_retry(&mut self, ip: *const Instr, new_fp: usize, frame_size: u16) -> Result<(), Trap> {

@@ -1522,8 +1522,10 @@ impl<'a> FuncTranslator<'a> {
     }
 }
 
-/// Integer operators whose operands may be swapped. (Float ones are left
-/// alone: which NaN payload propagates depends on the operand order.)
+/// Operators whose operands may be swapped (to read a fresh result from the
+/// accumulator). Float `add`/`mul` qualify because the spec leaves the
+/// payload of a NaN result open (any arithmetic NaN when an input is a
+/// NaN), so the operand order that picks the hardware's payload is free.
 fn is_commutative(instr: &Instr) -> bool {
     matches!(
         instr,
@@ -1541,6 +1543,16 @@ fn is_commutative(instr: &Instr) -> bool {
             | Instr::I64And(_)
             | Instr::I64Or(_)
             | Instr::I64Xor(_)
+            // Exact for numbers; with NaN operands the spec lets the result
+            // be any NaN, so which operand's payload survives is free.
+            | Instr::F32Eq(_)
+            | Instr::F32Ne(_)
+            | Instr::F32Add(_)
+            | Instr::F32Mul(_)
+            | Instr::F64Eq(_)
+            | Instr::F64Ne(_)
+            | Instr::F64Add(_)
+            | Instr::F64Mul(_)
     )
 }
 
