@@ -100,7 +100,9 @@ fn accesses_near_two_to_the_64_trap_cleanly() -> anyhow::Result<()> {
         let fill = instance.get_typed_func::<(i64, i32, i64), ()>(&mut store, "fill")?;
         fill.call(&mut store, (100, 7, 4))?;
         assert_eq!(&memory.data(&store)[100..104], &[7; 4]);
-        for (addr, len) in [(-1i64, 2i64), (1, -1), (PAGE as i64, 1), (0, PAGE as i64 + 1), (-(PAGE as i64), PAGE as i64)] {
+        for (addr, len) in
+            [(-1i64, 2i64), (1, -1), (PAGE as i64, 1), (0, PAGE as i64 + 1), (-(PAGE as i64), PAGE as i64)]
+        {
             let err = fill.call(&mut store, (addr, 1, len)).unwrap_err();
             assert_eq!(trap_of(&err), Trap::MemoryOutOfBounds, "fill at {addr:#x} of {len:#x}");
         }

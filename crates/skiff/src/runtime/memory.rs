@@ -59,7 +59,8 @@ impl LinearMemory {
     pub fn new(ty: MemoryType) -> Result<LinearMemory> {
         let page = ty.page_size();
         let index_max_bytes = if ty.is_64() { u64::MAX } else { MAX_32BIT_BYTES };
-        let type_max_bytes = ty.maximum().map_or(index_max_bytes, |pages| pages.saturating_mul(page)).min(index_max_bytes);
+        let type_max_bytes =
+            ty.maximum().map_or(index_max_bytes, |pages| pages.saturating_mul(page)).min(index_max_bytes);
         let (reserve_bytes, guard) = if ty.is_64() {
             (type_max_bytes.min(MAX_64BIT_RESERVATION), GUARD_SIZE_64)
         } else {
