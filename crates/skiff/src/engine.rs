@@ -93,7 +93,8 @@ impl Config {
     /// The default configuration: every WebAssembly 2.0 feature on, and
     /// the Wasm 3.0 features skiff implements and passes the spec scripts
     /// of (tail calls, extended constant expressions, typed function
-    /// references, exception handling), as in Wasmtime; no fuel.
+    /// references, exception handling, multiple memories, 64-bit memories
+    /// and tables), as in Wasmtime; no fuel.
     pub fn new() -> Config {
         Config {
             features: WasmVersion::V2
@@ -101,7 +102,9 @@ impl Config {
                 .union(WasmFeatures::TAIL_CALL)
                 .union(WasmFeatures::EXTENDED_CONST)
                 .union(WasmFeatures::FUNCTION_REFERENCES)
-                .union(WasmFeatures::EXCEPTIONS),
+                .union(WasmFeatures::EXCEPTIONS)
+                .union(WasmFeatures::MULTI_MEMORY)
+                .union(WasmFeatures::MEMORY64),
             compilation_mode: CompilationMode::default(),
             consume_fuel: false,
             epoch_interruption: false,

@@ -159,7 +159,8 @@ impl Memory {
         check_store(self.store, store.opaque.id(), "memory");
         let memory = &store.opaque.memories[self.index as usize];
         let (old, current) = (memory.pages(), memory.len());
-        let max = memory.ty().maximum().map(|p| (p * memory.ty().page_size()) as usize);
+        let page_size = memory.ty().page_size();
+        let max = memory.ty().maximum().map(|p| usize::try_from(p.saturating_mul(page_size)).unwrap_or(usize::MAX));
         let Some(new_len) = memory.grow_target(delta) else {
             bail!("failed to grow memory by {delta} pages: past its maximum")
         };

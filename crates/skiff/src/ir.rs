@@ -42,12 +42,20 @@
 //!   immediates than fit in one 12-byte instruction are followed by a
 //!   parameter word (`Call*`/`Table*Params`) that is never executed on its own.
 //!
-//! # Room to grow
+//! # Memories and tables
 //!
-//! Memory instructions act on memory 0 with a 32-bit static offset; addresses
-//! are read as `u64` cells (i32 values are zero-extended, see `values.rs`), so
-//! memory64 and multi-memory add variants carrying a memory index or a
-//! 64-bit offset without changing the existing ones.
+//! The `I32Load`/`I32Store` families, `MemoryFill`, `MemoryCopy` and
+//! `MemoryInit` act on memory 0 when it is a 32-bit memory: the executor
+//! keeps that memory's base and length in registers, and a 32-bit address
+//! (a zero-extended cell, see `values.rs`) plus a 32-bit offset cannot
+//! overflow. Every access to another memory, or to a 64-bit one, is a
+//! `LoadMem`/`StoreMem` (or `MemoryFillMem`, `MemoryCopyMem`,
+//! `MemoryInitMem`), which names its memory, finds it through the instance
+//! and checks `addr + offset + width` without wrapping; a static offset
+//! beyond 32 bits has its high half added first by `AddrAddOffset`. Table instructions read
+//! indices as whole cells, so they serve tables of both index types (an i32
+//! index is zero-extended); only `TableGrow64` and `MemoryGrow64` differ,
+//! in the width of their -1.
 
 use crate::engine::SigId;
 use crate::trap::Trap;
@@ -243,6 +251,58 @@ pub struct Store {
     pub addr: Slot,
     pub value: Slot,
     pub offset: u32,
+}
+
+/// What a [`Instr::LoadMem`] reads: how many bytes, and how they become a
+/// cell (zero- or sign-extended, to 32 or 64 bits). `i32.load` and
+/// `f32.load` are both `U32`, as their cells are the same bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum LoadKind {
+    U8,
+    I32S8,
+    I64S8,
+    U16,
+    I32S16,
+    I64S16,
+    U32,
+    I64S32,
+    U64,
+}
+
+impl LoadKind {
+    /// The bytes read.
+    pub fn width(self) -> u64 {
+        match self {
+            LoadKind::U8 | LoadKind::I32S8 | LoadKind::I64S8 => 1,
+            LoadKind::U16 | LoadKind::I32S16 | LoadKind::I64S16 => 2,
+            LoadKind::U32 | LoadKind::I64S32 => 4,
+            LoadKind::U64 => 8,
+        }
+    }
+}
+
+/// What a [`Instr::StoreMem`] writes: the low 1, 2, 4 or 8 bytes of its
+/// value's cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum StoreKind {
+    B8,
+    B16,
+    B32,
+    B64,
+}
+
+impl StoreKind {
+    /// The bytes written.
+    pub fn width(self) -> u64 {
+        match self {
+            StoreKind::B8 => 1,
+            StoreKind::B16 => 2,
+            StoreKind::B32 => 4,
+            StoreKind::B64 => 8,
+        }
+    }
 }
 
 /// The numeric instructions, as `(Variant, AccVariant, semantics)` for
@@ -697,7 +757,8 @@ macro_rules! define_instrs {
                     | Instr::RefFunc { dst, .. }
                     | Instr::TableGet { dst, .. }
                     | Instr::TableSize { dst, .. }
-                    | Instr::MemorySize { dst, .. } => Some(dst),
+                    | Instr::MemorySize { dst, .. }
+                    | Instr::LoadMem { dst, .. } => Some(dst),
                     _ => None,
                 }
             }
@@ -816,6 +877,38 @@ for_each_numeric!(define_instrs {
         MemoryInit { dst: Slot, src: Slot, len: Slot, data: u32 },
         /// Drops data segment `data`.
         DataDrop { data: u32 },
+        /// `dst = memory[addr + offset]` for any memory but a 32-bit memory
+        /// 0 (whose loads are the `I32Load` family): the address is a cell
+        /// of either index type and `addr + offset + width` is computed
+        /// without wrapping, so an overflow traps as out of bounds.
+        LoadMem { dst: Slot, addr: Slot, memory: u8, kind: LoadKind, offset: u32 },
+        /// `memory[addr + offset] = value`, the store counterpart of `LoadMem`.
+        StoreMem { addr: Slot, value: Slot, memory: u8, kind: StoreKind, offset: u32 },
+        /// `dst = addr + (high << 32)`, trapping as an out-of-bounds access
+        /// if the sum overflows: the high half of a memory64 access's static
+        /// offset, added before the `LoadMem`/`StoreMem` that carries the low
+        /// half (an address past 2^64 is out of bounds of any memory, so
+        /// the trap is the access's).
+        AddrAddOffset { dst: Slot, addr: Slot, high: u32 },
+        /// `dst = memory.grow(delta)` on a 64-bit memory (old size in pages,
+        /// or -1 as an i64).
+        MemoryGrow64 { dst: Slot, delta: Slot, memory: u32 },
+        /// `memory.fill` on any memory but a 32-bit memory 0.
+        MemoryFillMem { dst: Slot, value: Slot, len: Slot, memory: u16 },
+        /// `memory.copy` when either memory is not a 32-bit memory 0
+        /// (between two memories, or on a 64-bit one), followed by
+        /// [`Instr::MemoryCopyParams`].
+        MemoryCopyMem { dst: Slot, src: Slot, len: Slot },
+        /// Parameter word of `MemoryCopyMem`.
+        MemoryCopyParams { dst_memory: u32, src_memory: u32 },
+        /// `memory.init` into any memory but a 32-bit memory 0, followed by
+        /// [`Instr::MemoryInitParams`].
+        MemoryInitMem { dst: Slot, src: Slot, len: Slot },
+        /// Parameter word of `MemoryInitMem`.
+        MemoryInitParams { memory: u32, data: u32 },
+        /// `dst = table.grow(init, delta)` on a 64-bit table (old size, or
+        /// -1 as an i64).
+        TableGrow64 { dst: Slot, delta: Slot, init: Slot, table: u32 },
         /// Throws a new exception of the module's tag `tag`, whose payload
         /// is in the slots from `base` on. Where it goes is decided by the
         /// functions' handler tables (`CompiledFunc::handlers`), searched

@@ -79,7 +79,8 @@ impl TableEntity {
     pub fn grow(&mut self, delta: u64, init: u64) -> Option<u64> {
         let old = self.elems.len() as u64;
         let new = old.checked_add(delta)?;
-        let max = self.ty.maximum().unwrap_or(u32::MAX as u64).min(MAX_TABLE_ELEMENTS);
+        let index_max = if self.ty.is_64() { u64::MAX } else { u64::from(u32::MAX) };
+        let max = self.ty.maximum().unwrap_or(index_max).min(MAX_TABLE_ELEMENTS);
         if new > max {
             return None;
         }

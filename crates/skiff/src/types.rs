@@ -311,6 +311,11 @@ impl TableType {
         TableType { element, min: min.into(), max: max.map(Into::into), table64: false }
     }
 
+    /// A table with 64-bit indices (memory64's table64).
+    pub fn new64(element: RefType, min: u64, max: Option<u64>) -> TableType {
+        TableType { element, min, max, table64: true }
+    }
+
     pub fn element(&self) -> &RefType {
         &self.element
     }
@@ -328,9 +333,6 @@ impl TableType {
     }
 
     pub(crate) fn from_wasmparser(ty: &wasmparser::TableType, types: &[FuncType]) -> anyhow::Result<TableType> {
-        if ty.table64 {
-            anyhow::bail!("tables with 64-bit indices (memory64) are not supported yet");
-        }
         Ok(TableType {
             element: RefType::from_wasmparser(ty.element_type, types)?,
             min: ty.initial,
@@ -386,12 +388,6 @@ impl MemoryType {
     pub(crate) fn from_wasmparser(ty: &wasmparser::MemoryType) -> anyhow::Result<MemoryType> {
         if ty.shared {
             anyhow::bail!("shared memories (threads) are not supported yet");
-        }
-        // The interpreter computes addresses assuming 32-bit ones (their sum
-        // with an offset cannot overflow), so 64-bit memories are refused
-        // until memory accesses carry the checks memory64 needs.
-        if ty.memory64 {
-            anyhow::bail!("64-bit memories (memory64) are not supported yet");
         }
         let page_size_log2 = match ty.page_size_log2 {
             None | Some(16) => 16,

@@ -94,8 +94,6 @@ fn lazy_code_is_the_eager_code() {
 /// Bodies that validate (with the features switched on here) but use what
 /// the translator does not implement.
 fn unsupported_bodies() -> Vec<(&'static str, Config)> {
-    let mut multi_memory = Config::new();
-    multi_memory.wasm_multi_memory(true);
     let mut threads = Config::new();
     threads.wasm_threads(true);
     vec![
@@ -106,11 +104,6 @@ fn unsupported_bodies() -> Vec<(&'static str, Config)> {
             Config::new(),
         ),
         ("(module (func (drop (block (result v128) (v128.const i64x2 0 0)))))", Config::new()),
-        ("(module (memory 1) (memory 1) (func (drop (i32.load 1 (i32.const 0)))))", multi_memory.clone()),
-        (
-            "(module (memory 1) (memory 1) (func (memory.fill 1 (i32.const 0) (i32.const 0) (i32.const 0))))",
-            multi_memory,
-        ),
         ("(module (memory 1 1) (func (drop (i32.atomic.load (i32.const 0)))))", threads),
     ]
 }
@@ -313,7 +306,7 @@ fn lazy_translation_refuses_what_eager_translation_refuses() {
         smith.wide_arithmetic_enabled = flags & 32 != 0;
         smith.gc_enabled = false;
         smith.exceptions_enabled = false;
-        smith.memory64_enabled = false;
+        smith.memory64_enabled = flags & 64 != 0;
         smith.custom_descriptors_enabled = false;
         smith.shared_everything_threads_enabled = false;
         let Ok(module) = wasm_smith::Module::new(smith, &mut arbitrary::Unstructured::new(&bytes)) else { continue };

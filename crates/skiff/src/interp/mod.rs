@@ -19,7 +19,7 @@ mod numeric;
 
 use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught};
-use crate::ir::{Instr, Slot, Store};
+use crate::ir::{Instr, LoadKind, Slot, Store, StoreKind};
 use crate::store::{FuncEntity, StoreInner};
 use crate::translate::CompiledFunc;
 use crate::trap::{FrameInfo, Trap, WasmBacktrace};
@@ -222,6 +222,24 @@ impl Mem {
             _ => Err(Trap::MemoryOutOfBounds),
         }
     }
+
+    /// The address of `width` bytes at `addr + offset` for an address of
+    /// either index type: every sum is checked, so an access whose end lies
+    /// past 2^64 traps instead of wrapping around.
+    #[inline]
+    fn checked_addr(self, addr: u64, offset: u64, width: u64) -> Result<*mut u8, Trap> {
+        let start = addr.checked_add(offset).ok_or(Trap::MemoryOutOfBounds)?;
+        let start = self.range(start, width)?;
+        // SAFETY: `range` checked that `width` bytes from `start` are inside the memory.
+        Ok(unsafe { self.base.add(start) })
+    }
+}
+
+/// A table index or length cell as a `usize` (saturating: a value past the
+/// host's address space is out of bounds anyway).
+#[inline(always)]
+fn cell_index(cell: u64) -> usize {
+    usize::try_from(cell).unwrap_or(usize::MAX)
 }
 
 struct Executor<'s, T> {
@@ -331,6 +349,16 @@ impl<T> Executor<'_, T> {
             Some(memory) => Mem { base: memory.base(), len: memory.len() as u64 },
             None => Mem::NONE,
         }
+    }
+
+    /// Memory `memory` of the running instance, looked up through the
+    /// store (the handlers of memory 0's own instructions use the cached one).
+    #[inline]
+    fn memory_at(&self, memory: u32) -> Mem {
+        let store = &self.store.opaque;
+        let m = store.instances[self.instance as usize].memories[memory as usize];
+        let memory = &store.memories[m as usize];
+        Mem { base: memory.base(), len: memory.len() as u64 }
     }
 
     fn fp_at(&mut self, index: usize) -> Fp {
@@ -498,7 +526,7 @@ impl<T> Executor<'_, T> {
                 let Instr::CallIndirectSig { sig } = (unsafe { *ip.add(1) }) else {
                     unreachable!("CallIndirect without its signature word")
                 };
-                let callee = self.indirect_callee(table, fp.u32(index), sig)?;
+                let callee = self.indirect_callee(table, fp.get(index), sig)?;
                 // SAFETY: the call and its parameter word are two instructions.
                 let ret_ip = unsafe { ip.add(2) };
                 return self.call(callee, ip, ret_ip, base);
@@ -525,7 +553,7 @@ impl<T> Executor<'_, T> {
                 let Instr::CallIndirectSig { sig } = (unsafe { *ip.add(1) }) else {
                     unreachable!("ReturnCallIndirect without its signature word")
                 };
-                let callee = self.indirect_callee(table, fp.u32(index), sig)?;
+                let callee = self.indirect_callee(table, fp.get(index), sig)?;
                 return self.tail_call(callee, ip, base);
             }
             Instr::CallRef { func, base } => {
@@ -545,7 +573,11 @@ impl<T> Executor<'_, T> {
             }
             Instr::BrIfNull { cond, offset } => branch_if!(fp.get(cond) == 0, offset),
             Instr::BrIfNonNull { cond, offset } => branch_if!(fp.get(cond) != 0, offset),
-            Instr::CallIndirectSig { .. } | Instr::TableCopyParams { .. } | Instr::TableInitParams { .. } => {
+            Instr::CallIndirectSig { .. }
+            | Instr::TableCopyParams { .. }
+            | Instr::TableInitParams { .. }
+            | Instr::MemoryCopyParams { .. }
+            | Instr::MemoryInitParams { .. } => {
                 unreachable!("parameter words are consumed by their instruction")
             }
             Instr::Copy { dst, src } => fp.set(dst, fp.get(src)),
@@ -587,13 +619,13 @@ impl<T> Executor<'_, T> {
             Instr::TableGet { dst, index, table } => {
                 let store = &self.store.opaque;
                 let t = store.instances[instance as usize].tables[table as usize];
-                let cell = store.tables[t as usize].elems.get(fp.u32(index) as usize);
+                let cell = store.tables[t as usize].elems.get(cell_index(fp.get(index)));
                 fp.set(dst, *cell.ok_or(Trap::TableOutOfBounds)?);
             }
             Instr::TableSet { index, value, table } => {
                 let store = &mut self.store.opaque;
                 let t = store.instances[instance as usize].tables[table as usize];
-                let cell = store.tables[t as usize].elems.get_mut(fp.u32(index) as usize);
+                let cell = store.tables[t as usize].elems.get_mut(cell_index(fp.get(index)));
                 *cell.ok_or(Trap::TableOutOfBounds)? = fp.get(value);
             }
             Instr::TableSize { dst, table } => {
@@ -610,7 +642,7 @@ impl<T> Executor<'_, T> {
                 let store = &mut self.store.opaque;
                 let t = store.instances[instance as usize].tables[table as usize];
                 let elems = &mut store.tables[t as usize].elems;
-                let range = table_range(elems.len(), fp.u32(dst), fp.u32(len))?;
+                let range = table_range(elems.len(), fp.get(dst), fp.get(len))?;
                 elems[range].fill(fp.get(value));
             }
             Instr::TableCopy { dst, src, len } => {
@@ -621,7 +653,7 @@ impl<T> Executor<'_, T> {
                 let store = &mut self.store.opaque;
                 let tables = &store.instances[instance as usize].tables;
                 let (dt, st) = (tables[dst_table as usize] as usize, tables[src_table as usize] as usize);
-                let (d, s, n) = (fp.u32(dst), fp.u32(src), fp.u32(len));
+                let (d, s, n) = (fp.get(dst), fp.get(src), fp.get(len));
                 let src_range = table_range(store.tables[st].elems.len(), s, n)?;
                 let dst_range = table_range(store.tables[dt].elems.len(), d, n)?;
                 if dt == st {
@@ -638,7 +670,7 @@ impl<T> Executor<'_, T> {
                 let Instr::TableInitParams { table, elem } = (unsafe { *ip.add(1) }) else {
                     unreachable!("TableInit without its parameter word")
                 };
-                self.table_init(table, elem, fp.u32(dst), fp.u32(src), fp.u32(len))?;
+                self.table_init(table, elem, fp.get(dst), fp.get(src), fp.get(len))?;
                 // SAFETY: skip the parameter word.
                 return Ok(Step::Next(unsafe { ip.add(2) }, acc));
             }
@@ -686,6 +718,75 @@ impl<T> Executor<'_, T> {
             }
             Instr::DataDrop { data } => {
                 self.store.opaque.instances[instance as usize].datas[data as usize] = Default::default();
+            }
+            Instr::LoadMem { dst, addr, memory, kind, offset } => {
+                let value = self.load_mem(u32::from(memory), kind, fp.get(addr), offset)?;
+                fp.set(dst, value);
+            }
+            Instr::StoreMem { addr, value, memory, kind, offset } => {
+                self.store_mem(u32::from(memory), kind, fp.get(addr), offset, fp.get(value))?;
+            }
+            Instr::AddrAddOffset { dst, addr, high } => {
+                let sum = fp.get(addr).checked_add(u64::from(high) << 32).ok_or(Trap::MemoryOutOfBounds)?;
+                fp.set(dst, sum);
+            }
+            Instr::MemoryGrow64 { dst, delta, memory } => {
+                let m = self.store.opaque.instances[instance as usize].memories[memory as usize];
+                let result = self.memory_grow(m, fp.get(delta)).map_err(Stop::Host)?;
+                fp.set(dst, result.unwrap_or(u64::MAX));
+                // Memory 0's length may have changed: reload it.
+                // SAFETY: `MemoryGrow64` is never the last instruction.
+                self.ip = unsafe { ip.add(1) };
+                return Ok(Step::Reload);
+            }
+            Instr::MemoryFillMem { dst, value, len, memory } => {
+                let target = self.memory_at(u32::from(memory));
+                let n = fp.get(len);
+                let start = target.range(fp.get(dst), n)?;
+                // SAFETY: `range` checked the bytes are inside the memory.
+                unsafe { std::ptr::write_bytes(target.base.add(start), fp.u32(value) as u8, n as usize) };
+            }
+            Instr::MemoryCopyMem { dst, src, len } => {
+                // SAFETY: `MemoryCopyParams` always follows `MemoryCopyMem`.
+                let Instr::MemoryCopyParams { dst_memory, src_memory } = (unsafe { *ip.add(1) }) else {
+                    unreachable!("MemoryCopyMem without its parameter word")
+                };
+                let (to, from) = (self.memory_at(dst_memory), self.memory_at(src_memory));
+                // Both addresses and the length are cells of their index
+                // types (the length's is the smaller one): all read as u64.
+                let n = fp.get(len);
+                let s = from.range(fp.get(src), n)?;
+                let d = to.range(fp.get(dst), n)?;
+                // SAFETY: both ranges are inside their memories; `copy`
+                // allows overlap (the two may be one memory).
+                unsafe { std::ptr::copy(from.base.add(s), to.base.add(d), n as usize) };
+                // SAFETY: skip the parameter word.
+                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
+            }
+            Instr::MemoryInitMem { dst, src, len } => {
+                // SAFETY: `MemoryInitParams` always follows `MemoryInitMem`.
+                let Instr::MemoryInitParams { memory, data } = (unsafe { *ip.add(1) }) else {
+                    unreachable!("MemoryInitMem without its parameter word")
+                };
+                let target = self.memory_at(memory);
+                let segment = &self.store.opaque.instances[instance as usize].datas[data as usize];
+                let (n, s) = (fp.get(len), fp.get(src));
+                if s + n > segment.len() as u64 {
+                    return Err(Trap::MemoryOutOfBounds.into());
+                }
+                let d = target.range(fp.get(dst), n)?;
+                // SAFETY: the source range is inside the segment and the
+                // destination inside the memory; they cannot overlap.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(segment.as_ptr().add(s as usize), target.base.add(d), n as usize)
+                };
+                // SAFETY: skip the parameter word.
+                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
+            }
+            Instr::TableGrow64 { dst, delta, init, table } => {
+                let t = self.store.opaque.instances[instance as usize].tables[table as usize];
+                let result = self.table_grow(t, fp.get(delta), fp.get(init)).map_err(Stop::Host)?;
+                fp.set(dst, result.unwrap_or(u64::MAX));
             }
             Instr::Throw { tag, base } => return self.throw_new(tag, base, ip),
             Instr::ThrowRef { exn } => {
@@ -849,11 +950,12 @@ impl<T> Executor<'_, T> {
     /// The store function at `index` of the running instance's `table`,
     /// checked to be a function of signature `sig`.
     #[inline(always)]
-    fn indirect_callee(&self, table: u32, index: u32, sig: SigId) -> Result<u32, Trap> {
+    fn indirect_callee(&self, table: u32, index: u64, sig: SigId) -> Result<u32, Trap> {
         let store = &self.store.opaque;
         let table = store.instances[self.instance as usize].tables[table as usize];
         let elems = &store.tables[table as usize].elems;
-        let cell = *elems.get(index as usize).ok_or(Trap::TableOutOfBounds)?;
+        // The index is an i32 (zero-extended) or an i64 cell: one read serves both.
+        let cell = *elems.get(cell_index(index)).ok_or(Trap::TableOutOfBounds)?;
         if cell == 0 {
             return Err(Trap::IndirectCallToNull);
         }
@@ -1065,7 +1167,7 @@ impl<T> Executor<'_, T> {
     /// `table.init`. Out of line: the segment handle it holds would stop the
     /// threaded handler from ending in a jump.
     #[inline(never)]
-    fn table_init(&mut self, table: u32, elem: u32, dst: u32, src: u32, len: u32) -> Result<(), Trap> {
+    fn table_init(&mut self, table: u32, elem: u32, dst: u64, src: u64, len: u64) -> Result<(), Trap> {
         let store = &mut self.store.opaque;
         let inst = &store.instances[self.instance as usize];
         let t = inst.tables[table as usize] as usize;
@@ -1077,11 +1179,47 @@ impl<T> Executor<'_, T> {
         Ok(())
     }
 
+    /// `LoadMem`: the cell that `kind` makes of the bytes at `addr + offset`
+    /// of the instance's memory `memory`. Out of line: it serves every
+    /// memory but a 32-bit memory 0, which has handlers of its own.
+    #[inline(never)]
+    fn load_mem(&self, memory: u32, kind: LoadKind, addr: u64, offset: u32) -> Result<u64, Trap> {
+        let p = self.memory_at(memory).checked_addr(addr, u64::from(offset), kind.width())?.cast_const();
+        // SAFETY: `checked_addr` checked that `kind.width()` bytes at `p`
+        // are inside the memory; reads are unaligned.
+        let value = unsafe {
+            match kind {
+                LoadKind::U8 => u64::from(p.read()),
+                LoadKind::I32S8 => u64::from(p.read() as i8 as i32 as u32),
+                LoadKind::I64S8 => p.read() as i8 as i64 as u64,
+                LoadKind::U16 => u64::from(u16::from_le(p.cast::<u16>().read_unaligned())),
+                LoadKind::I32S16 => u64::from(u16::from_le(p.cast::<u16>().read_unaligned()) as i16 as i32 as u32),
+                LoadKind::I64S16 => u16::from_le(p.cast::<u16>().read_unaligned()) as i16 as i64 as u64,
+                LoadKind::U32 => u64::from(u32::from_le(p.cast::<u32>().read_unaligned())),
+                LoadKind::I64S32 => u32::from_le(p.cast::<u32>().read_unaligned()) as i32 as i64 as u64,
+                LoadKind::U64 => u64::from_le(p.cast::<u64>().read_unaligned()),
+            }
+        };
+        Ok(value)
+    }
+
+    /// `StoreMem`: writes the low `kind.width()` bytes of `value` at
+    /// `addr + offset` of the instance's memory `memory`.
+    #[inline(never)]
+    fn store_mem(&self, memory: u32, kind: StoreKind, addr: u64, offset: u32, value: u64) -> Result<(), Trap> {
+        let p = self.memory_at(memory).checked_addr(addr, u64::from(offset), kind.width())?;
+        let bytes = value.to_le_bytes();
+        // SAFETY: `checked_addr` checked that `kind.width()` bytes at `p`
+        // are inside the memory; `bytes` is a separate local.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, kind.width() as usize) };
+        Ok(())
+    }
+
     fn memory_grow(&mut self, memory: u32, delta: u64) -> anyhow::Result<Option<u64>> {
         let m = &self.store.opaque.memories[memory as usize];
         let old_pages = m.pages();
         let current = m.len();
-        let max = m.ty().maximum().map(|p| (p * m.ty().page_size()) as usize);
+        let max = m.ty().maximum().map(|p| usize::try_from(p.saturating_mul(m.ty().page_size())).unwrap_or(usize::MAX));
         let Some(new_len) = m.grow_target(delta) else { return Ok(None) };
         if !self.store.memory_may_grow(current, new_len, max)? {
             return Ok(None);
@@ -1112,12 +1250,11 @@ fn func_ref_callee(cell: u64) -> Result<u32, Trap> {
 
 /// The index range `start..start + len` of a table or segment of `size`
 /// entries, or a table bounds trap.
-fn table_range(size: usize, start: u32, len: u32) -> Result<std::ops::Range<usize>, Trap> {
-    let end = u64::from(start) + u64::from(len);
-    if end > size as u64 {
-        return Err(Trap::TableOutOfBounds);
+fn table_range(size: usize, start: u64, len: u64) -> Result<std::ops::Range<usize>, Trap> {
+    match start.checked_add(len) {
+        Some(end) if end <= size as u64 => Ok(start as usize..end as usize),
+        _ => Err(Trap::TableOutOfBounds),
     }
-    Ok(start as usize..end as usize)
 }
 
 /// Copies `n` cells from `src` to `dst` (non-overlapping) for a new frame.

@@ -273,6 +273,8 @@ impl ModuleInner {
             func_types: &self.func_types,
             tag_types: &self.tags,
             num_imported_funcs: self.num_imported_funcs,
+            memories: &self.memories,
+            tables: &self.tables,
             fuel: self.engine.config().consume_fuel,
             interruptible: self.engine.config().epoch_interruption,
         }

@@ -1,11 +1,19 @@
 //! Linear memory on a virtual-memory reservation.
 //!
-//! A 32-bit memory reserves its whole 4 GiB address range plus a guard
-//! region up front, inaccessible, and makes pages accessible as it grows. Its
-//! base address therefore never moves: growth copies nothing, and a compiled
-//! tier can rely on the guard pages instead of explicit bounds checks for
-//! 32-bit addresses with small offsets. The interpreter checks bounds
-//! explicitly against `len`.
+//! A 32-bit memory reserves its whole range up front (4 GiB, or less if its
+//! type's maximum is smaller) plus a 2 GiB guard region, inaccessible, and
+//! makes pages accessible as it grows. Its base address therefore never
+//! moves: growth copies nothing, and a compiled tier can rely on the guard
+//! pages instead of explicit bounds checks for 32-bit addresses with small
+//! offsets.
+//!
+//! A 64-bit memory cannot reserve its address space, so it reserves up to
+//! its type's maximum but at most [`MAX_64BIT_RESERVATION`], and grows in
+//! place inside that reservation like a 32-bit one; growing past it fails
+//! (`memory.grow` returns -1, which the spec allows). It has no guard
+//! region worth the name: every access to it is bounds-checked explicitly
+//! with overflow-checked arithmetic (`interp::Mem::checked_addr`), as the
+//! interpreter checks every access anyway.
 //!
 //! This is one of the few modules with `unsafe`: all of it is here.
 
@@ -14,10 +22,18 @@ use anyhow::{Context, Result, bail};
 use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
 use std::ptr::NonNull;
 
-/// Inaccessible bytes after the 4 GiB range of a 32-bit memory.
-const GUARD_SIZE: usize = 2 << 30;
+/// Inaccessible bytes after the range of a 32-bit memory.
+const GUARD_SIZE_32: usize = 2 << 30;
+/// Inaccessible bytes after the reservation of a 64-bit memory: one wasm
+/// page, so that even a memory of maximum 0 reserves something.
+const GUARD_SIZE_64: usize = 64 << 10;
 /// The most a 32-bit memory can address.
 const MAX_32BIT_BYTES: u64 = 1 << 32;
+/// The most address space a 64-bit memory reserves, and so the most it can
+/// grow to: 16 GiB, four times what a 32-bit memory can address.
+/// Reservations are `NORESERVE` and inaccessible until used, so they cost
+/// address space (128 TiB on x86-64 Linux), not memory.
+pub(crate) const MAX_64BIT_RESERVATION: u64 = 16 << 30;
 
 pub(crate) struct LinearMemory {
     /// Start of the reservation; stays fixed for the memory's lifetime.
@@ -26,7 +42,8 @@ pub(crate) struct LinearMemory {
     reserved: usize,
     /// Bytes accessible from `base` on: the memory's current size.
     len: usize,
-    /// The most bytes this memory may grow to (type maximum and engine limits).
+    /// The most bytes this memory may grow to: its type's maximum, capped
+    /// by its index type and its reservation.
     max_bytes: u64,
     ty: MemoryType,
 }
@@ -41,19 +58,19 @@ unsafe impl Sync for LinearMemory {}
 impl LinearMemory {
     pub fn new(ty: MemoryType) -> Result<LinearMemory> {
         let page = ty.page_size();
-        let type_max = ty.maximum().unwrap_or(if ty.is_64() { u64::MAX / page } else { MAX_32BIT_BYTES / page });
-        let max_bytes = type_max.saturating_mul(page).min(if ty.is_64() { u64::MAX } else { MAX_32BIT_BYTES });
-        let initial = match ty.minimum().checked_mul(page) {
-            Some(bytes) => bytes,
-            None => bail!("memory minimum size of {} pages is too large", ty.minimum()),
+        let index_max_bytes = if ty.is_64() { u64::MAX } else { MAX_32BIT_BYTES };
+        let type_max_bytes =
+            ty.maximum().map_or(index_max_bytes, |pages| pages.saturating_mul(page)).min(index_max_bytes);
+        let (reserve_bytes, guard) = if ty.is_64() {
+            (type_max_bytes.min(MAX_64BIT_RESERVATION), GUARD_SIZE_64)
+        } else {
+            (type_max_bytes, GUARD_SIZE_32)
         };
-        // memory64 reservations are capped at what this host can map; 4 GiB
-        // covers the common case and growth beyond it is refused for now.
-        let reserve_bytes = max_bytes.min(MAX_32BIT_BYTES);
-        if initial > reserve_bytes {
-            bail!("memory minimum size of {} pages is too large", ty.minimum());
-        }
-        let reserved = reserve_bytes as usize + GUARD_SIZE;
+        let initial = match ty.minimum().checked_mul(page) {
+            Some(bytes) if bytes <= reserve_bytes => bytes,
+            _ => bail!("memory minimum size of {} pages is too large", ty.minimum()),
+        };
+        let reserved = reserve_bytes as usize + guard;
         // SAFETY: a fresh anonymous mapping at an address the kernel picks;
         // it overlaps nothing we own. NORESERVE: untouched pages cost nothing.
         let ptr = unsafe {
@@ -120,7 +137,7 @@ impl LinearMemory {
         if new_len <= self.len {
             return Ok(());
         }
-        assert!(new_len <= self.reserved - GUARD_SIZE);
+        assert!(new_len as u64 <= self.max_bytes);
         // SAFETY: the range lies inside our reservation (checked above), and
         // making reserved pages read-write does not affect any Rust object.
         unsafe {

@@ -17,9 +17,11 @@ mod support;
 pub(crate) use support::{CheckingVisitor, SupportCheck};
 
 use crate::engine::SigId;
-use crate::ir::{AccBinOp, BinOp, BranchOffset, CatchClause, Handler, Instr, Load, Slot, Store, UnOp};
+use crate::ir::{
+    AccBinOp, BinOp, BranchOffset, CatchClause, Handler, Instr, Load, LoadKind, Slot, Store, StoreKind, UnOp,
+};
 use crate::trap::Trap;
-use crate::types::FuncType;
+use crate::types::{FuncType, MemoryType, TableType};
 use anyhow::{Context, Result, bail};
 use control::{ControlFrame, FrameKind, Label};
 use std::collections::HashMap;
@@ -53,6 +55,10 @@ pub(crate) struct ModuleEnv<'a> {
     pub tag_types: &'a [u32],
     /// How many of those are imported.
     pub num_imported_funcs: u32,
+    /// Every memory's and table's type, imported ones first: their index
+    /// types pick the instructions that access them.
+    pub memories: &'a [MemoryType],
+    pub tables: &'a [TableType],
     pub fuel: bool,
     /// Whether to emit [`Instr::CheckInterrupt`] where fuel would be charged.
     pub interruptible: bool,
@@ -556,8 +562,19 @@ impl<'a> FuncTranslator<'a> {
         self.emit_result(instr)
     }
 
-    fn load(&mut self, memarg: &MemArg, make: fn(Load) -> Instr) -> Result<()> {
-        let offset = self.memory0_offset(memarg)?;
+    /// Whether memory `memory` is the one the `I32Load` family and
+    /// `MemoryFill`/`Copy`/`Init` serve: memory 0, with 32-bit addresses.
+    fn is_default_memory(&self, memory: u32) -> bool {
+        memory == 0 && self.env.memories.first().is_some_and(|m| !m.is_64())
+    }
+
+    fn load(&mut self, memarg: &MemArg, make: fn(Load) -> Instr, kind: LoadKind) -> Result<()> {
+        let memory = memarg_memory(memarg)?;
+        if !self.is_default_memory(memory) {
+            return self.load_mem(memory, memarg.offset, kind);
+        }
+        // A 32-bit memory's offsets are below 2^32 (validation checks).
+        let offset = u32::try_from(memarg.offset).context("memory offset too large for a 32-bit memory")?;
         let addr = self.pop();
         let dst = self.next_temp();
         let load = make(Load { dst, addr, offset });
@@ -617,16 +634,50 @@ impl<'a> FuncTranslator<'a> {
         Some((base, shl.lhs, (shl.imm & 31) as u8))
     }
 
-    fn store(&mut self, memarg: &MemArg, make: fn(Store) -> Instr) -> Result<()> {
-        let offset = self.memory0_offset(memarg)?;
+    fn store(&mut self, memarg: &MemArg, make: fn(Store) -> Instr, kind: StoreKind) -> Result<()> {
+        let memory = memarg_memory(memarg)?;
+        if !self.is_default_memory(memory) {
+            return self.store_mem(memory, memarg.offset, kind);
+        }
+        let offset = u32::try_from(memarg.offset).context("memory offset too large for a 32-bit memory")?;
         let value = self.pop();
         let addr = self.pop();
         self.emit(make(Store { addr, value, offset }));
         Ok(())
     }
 
-    fn memory0_offset(&self, memarg: &MemArg) -> Result<u32> {
-        memarg_offset(memarg)
+    /// A load from a memory other than a 32-bit memory 0 (`LoadMem`).
+    fn load_mem(&mut self, memory: u32, offset: u64, kind: LoadKind) -> Result<()> {
+        let memory = memory_operand(memory)?;
+        let addr = self.pop();
+        let (addr, offset) = self.split_offset(addr, offset);
+        let dst = self.next_temp();
+        self.emit_result(Instr::LoadMem { dst, addr, memory, kind, offset })
+    }
+
+    /// A store to a memory other than a 32-bit memory 0 (`StoreMem`).
+    fn store_mem(&mut self, memory: u32, offset: u64, kind: StoreKind) -> Result<()> {
+        let memory = memory_operand(memory)?;
+        let value = self.pop();
+        let addr = self.pop();
+        let (addr, offset) = self.split_offset(addr, offset);
+        self.emit(Instr::StoreMem { addr, value, memory, kind, offset });
+        Ok(())
+    }
+
+    /// The address slot and 32-bit static offset of an access whose
+    /// address operand (just popped) is in `addr`: the high half of a
+    /// larger offset is added first, with an overflow check
+    /// (`AddrAddOffset`), into the popped operand's temporary, which no live
+    /// operand uses.
+    fn split_offset(&mut self, addr: Slot, offset: u64) -> (Slot, u32) {
+        let (high, low) = ((offset >> 32) as u32, offset as u32);
+        if high == 0 {
+            return (addr, low);
+        }
+        let dst = self.temp_slot(self.stack.len());
+        self.emit(Instr::AddrAddOffset { dst, addr, high });
+        (dst, low)
     }
 
     /// The current position as a branch target.
@@ -1143,29 +1194,29 @@ impl<'a> FuncTranslator<'a> {
                 let src = self.pop();
                 self.emit(Instr::GlobalSet { src, global: global_index });
             }
-            O::I32Load { memarg } => self.load(&memarg, Instr::I32Load)?,
-            O::I64Load { memarg } => self.load(&memarg, Instr::I64Load)?,
-            O::F32Load { memarg } => self.load(&memarg, Instr::F32Load)?,
-            O::F64Load { memarg } => self.load(&memarg, Instr::F64Load)?,
-            O::I32Load8S { memarg } => self.load(&memarg, Instr::I32Load8S)?,
-            O::I32Load8U { memarg } => self.load(&memarg, Instr::I32Load8U)?,
-            O::I32Load16S { memarg } => self.load(&memarg, Instr::I32Load16S)?,
-            O::I32Load16U { memarg } => self.load(&memarg, Instr::I32Load16U)?,
-            O::I64Load8S { memarg } => self.load(&memarg, Instr::I64Load8S)?,
-            O::I64Load8U { memarg } => self.load(&memarg, Instr::I64Load8U)?,
-            O::I64Load16S { memarg } => self.load(&memarg, Instr::I64Load16S)?,
-            O::I64Load16U { memarg } => self.load(&memarg, Instr::I64Load16U)?,
-            O::I64Load32S { memarg } => self.load(&memarg, Instr::I64Load32S)?,
-            O::I64Load32U { memarg } => self.load(&memarg, Instr::I64Load32U)?,
-            O::I32Store { memarg } => self.store(&memarg, Instr::I32Store)?,
-            O::I64Store { memarg } => self.store(&memarg, Instr::I64Store)?,
-            O::F32Store { memarg } => self.store(&memarg, Instr::F32Store)?,
-            O::F64Store { memarg } => self.store(&memarg, Instr::F64Store)?,
-            O::I32Store8 { memarg } => self.store(&memarg, Instr::I32Store8)?,
-            O::I32Store16 { memarg } => self.store(&memarg, Instr::I32Store16)?,
-            O::I64Store8 { memarg } => self.store(&memarg, Instr::I64Store8)?,
-            O::I64Store16 { memarg } => self.store(&memarg, Instr::I64Store16)?,
-            O::I64Store32 { memarg } => self.store(&memarg, Instr::I64Store32)?,
+            O::I32Load { memarg } => self.load(&memarg, Instr::I32Load, LoadKind::U32)?,
+            O::I64Load { memarg } => self.load(&memarg, Instr::I64Load, LoadKind::U64)?,
+            O::F32Load { memarg } => self.load(&memarg, Instr::F32Load, LoadKind::U32)?,
+            O::F64Load { memarg } => self.load(&memarg, Instr::F64Load, LoadKind::U64)?,
+            O::I32Load8S { memarg } => self.load(&memarg, Instr::I32Load8S, LoadKind::I32S8)?,
+            O::I32Load8U { memarg } => self.load(&memarg, Instr::I32Load8U, LoadKind::U8)?,
+            O::I32Load16S { memarg } => self.load(&memarg, Instr::I32Load16S, LoadKind::I32S16)?,
+            O::I32Load16U { memarg } => self.load(&memarg, Instr::I32Load16U, LoadKind::U16)?,
+            O::I64Load8S { memarg } => self.load(&memarg, Instr::I64Load8S, LoadKind::I64S8)?,
+            O::I64Load8U { memarg } => self.load(&memarg, Instr::I64Load8U, LoadKind::U8)?,
+            O::I64Load16S { memarg } => self.load(&memarg, Instr::I64Load16S, LoadKind::I64S16)?,
+            O::I64Load16U { memarg } => self.load(&memarg, Instr::I64Load16U, LoadKind::U16)?,
+            O::I64Load32S { memarg } => self.load(&memarg, Instr::I64Load32S, LoadKind::I64S32)?,
+            O::I64Load32U { memarg } => self.load(&memarg, Instr::I64Load32U, LoadKind::U32)?,
+            O::I32Store { memarg } => self.store(&memarg, Instr::I32Store, StoreKind::B32)?,
+            O::I64Store { memarg } => self.store(&memarg, Instr::I64Store, StoreKind::B64)?,
+            O::F32Store { memarg } => self.store(&memarg, Instr::F32Store, StoreKind::B32)?,
+            O::F64Store { memarg } => self.store(&memarg, Instr::F64Store, StoreKind::B64)?,
+            O::I32Store8 { memarg } => self.store(&memarg, Instr::I32Store8, StoreKind::B8)?,
+            O::I32Store16 { memarg } => self.store(&memarg, Instr::I32Store16, StoreKind::B16)?,
+            O::I64Store8 { memarg } => self.store(&memarg, Instr::I64Store8, StoreKind::B8)?,
+            O::I64Store16 { memarg } => self.store(&memarg, Instr::I64Store16, StoreKind::B16)?,
+            O::I64Store32 { memarg } => self.store(&memarg, Instr::I64Store32, StoreKind::B32)?,
             O::MemorySize { mem } => {
                 let dst = self.next_temp();
                 self.emit_result(Instr::MemorySize { dst, memory: mem })?;
@@ -1173,30 +1224,45 @@ impl<'a> FuncTranslator<'a> {
             O::MemoryGrow { mem } => {
                 let delta = self.pop();
                 let dst = self.next_temp();
-                self.emit(Instr::MemoryGrow { dst, delta, memory: mem });
+                if self.env.memories[mem as usize].is_64() {
+                    self.emit(Instr::MemoryGrow64 { dst, delta, memory: mem });
+                } else {
+                    self.emit(Instr::MemoryGrow { dst, delta, memory: mem });
+                }
                 self.push(Operand::Temp)?;
             }
             O::MemoryFill { mem } => {
-                check_memory0(mem)?;
                 let len = self.pop();
                 let value = self.pop();
                 let dst = self.pop();
-                self.emit(Instr::MemoryFill { dst, value, len });
+                if self.is_default_memory(mem) {
+                    self.emit(Instr::MemoryFill { dst, value, len });
+                } else {
+                    let memory = u16::from(memory_operand(mem)?);
+                    self.emit(Instr::MemoryFillMem { dst, value, len, memory });
+                }
             }
             O::MemoryCopy { dst_mem, src_mem } => {
-                check_memory0(dst_mem)?;
-                check_memory0(src_mem)?;
                 let len = self.pop();
                 let src = self.pop();
                 let dst = self.pop();
-                self.emit(Instr::MemoryCopy { dst, src, len });
+                if self.is_default_memory(dst_mem) && self.is_default_memory(src_mem) {
+                    self.emit(Instr::MemoryCopy { dst, src, len });
+                } else {
+                    self.emit(Instr::MemoryCopyMem { dst, src, len });
+                    self.emit(Instr::MemoryCopyParams { dst_memory: dst_mem, src_memory: src_mem });
+                }
             }
             O::MemoryInit { data_index, mem } => {
-                check_memory0(mem)?;
                 let len = self.pop();
                 let src = self.pop();
                 let dst = self.pop();
-                self.emit(Instr::MemoryInit { dst, src, len, data: data_index });
+                if self.is_default_memory(mem) {
+                    self.emit(Instr::MemoryInit { dst, src, len, data: data_index });
+                } else {
+                    self.emit(Instr::MemoryInitMem { dst, src, len });
+                    self.emit(Instr::MemoryInitParams { memory: mem, data: data_index });
+                }
             }
             O::DataDrop { data_index } => {
                 self.emit(Instr::DataDrop { data: data_index });
@@ -1229,7 +1295,11 @@ impl<'a> FuncTranslator<'a> {
                 let delta = self.pop();
                 let init = self.pop();
                 let dst = self.next_temp();
-                self.emit(Instr::TableGrow { dst, delta, init, table });
+                if self.env.tables[table as usize].is_64() {
+                    self.emit(Instr::TableGrow64 { dst, delta, init, table });
+                } else {
+                    self.emit(Instr::TableGrow { dst, delta, init, table });
+                }
                 self.push(Operand::Temp)?;
             }
             O::TableFill { table } => {
@@ -1556,21 +1626,18 @@ fn is_commutative(instr: &Instr) -> bool {
     )
 }
 
-/// The offset of an access to memory 0; other memories and 64-bit offsets
-/// are refused.
-fn memarg_offset(memarg: &MemArg) -> Result<u32> {
-    check_memory0(match memarg.target {
-        MemArgTarget::Memory(m) => m,
+/// The memory a `memarg` names (GC arrays are refused).
+fn memarg_memory(memarg: &MemArg) -> Result<u32> {
+    match memarg.target {
+        MemArgTarget::Memory(m) => Ok(m),
         MemArgTarget::Array(_) => bail!("GC arrays are not supported yet"),
-    })?;
-    u32::try_from(memarg.offset).context("64-bit memory offsets (memory64) are not supported yet")
+    }
 }
 
-fn check_memory0(index: u32) -> Result<()> {
-    if index != 0 {
-        bail!("multiple memories are not supported yet");
-    }
-    Ok(())
+/// A memory index as `LoadMem`/`StoreMem` carry it: wasmparser allows at
+/// most 100 memories per module, so it always fits.
+fn memory_operand(memory: u32) -> Result<u8> {
+    u8::try_from(memory).with_context(|| format!("memory index {memory} is too large"))
 }
 
 fn unsupported_message(op: &Operator<'_>) -> String {

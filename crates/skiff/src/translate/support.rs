@@ -10,13 +10,15 @@
 //! The translator implements the operators of WebAssembly 2.0 minus SIMD:
 //! the proposals `mvp`, `sign_extension`, `saturating_float_to_int`,
 //! `bulk_memory` and `reference_types` as wasmparser groups them, and
-//! `exceptions` (`throw`, `throw_ref`, `try_table`), `tail_call` and
-//! `function_references`, with a
-//! few operand restrictions (memory 0 only, 32-bit offsets, no `v128`).
+//! `exceptions` (`throw`, `throw_ref`, `try_table`), `tail_call`,
+//! `function_references`,
+//! `multi_memory` and `memory64` (which add no operators, only operands:
+//! any memory index, 64-bit addresses, offsets and table indices), with a
+//! few operand restrictions (no `v128`, no GC arrays).
 //! `tests/lazy.rs` checks on wasm-smith modules that both modes refuse the
 //! same modules with the same messages.
 
-use super::{check_memory0, memarg_offset, unsupported_message};
+use super::{memarg_memory, memory_operand, unsupported_message};
 use anyhow::{Result, bail};
 use wasmparser::{
     BlockType, FrameKind as ParserFrame, FrameStack, Operator, ValType, VisitOperator, VisitSimdOperator,
@@ -49,12 +51,7 @@ fn check_operator(op: &Operator<'_>, in_supported_proposal: bool) -> Result<()> 
         | Operator::I32Store16 { memarg }
         | Operator::I64Store8 { memarg }
         | Operator::I64Store16 { memarg }
-        | Operator::I64Store32 { memarg } => memarg_offset(memarg).map(drop),
-        Operator::MemoryFill { mem } | Operator::MemoryInit { mem, .. } => check_memory0(*mem),
-        Operator::MemoryCopy { dst_mem, src_mem } => {
-            check_memory0(*dst_mem)?;
-            check_memory0(*src_mem)
-        }
+        | Operator::I64Store32 { memarg } => memory_operand(memarg_memory(memarg)?).map(drop),
         Operator::TypedSelect { ty: ValType::V128 }
         | Operator::Block { blockty: BlockType::Type(ValType::V128) }
         | Operator::Loop { blockty: BlockType::Type(ValType::V128) }
@@ -368,15 +365,6 @@ macro_rules! needs_check {
         true
     };
     (RefNull) => {
-        true
-    };
-    (MemoryFill) => {
-        true
-    };
-    (MemoryInit) => {
-        true
-    };
-    (MemoryCopy) => {
         true
     };
     (TypedSelect) => {
