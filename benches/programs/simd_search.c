@@ -7,7 +7,7 @@
  *     their positions (eq + bitmask, then one bit per hit);
  *   - memchr: the position of the first occurrence of a byte from a start
  *     offset, for 64 pseudo-random (byte, start) queries;
- *   - find: every occurrence of 8 short patterns (2 to 9 bytes), using the
+ *   - find: every occurrence of 8 short patterns (2 to 7 bytes), using the
  *     first-and-last-byte filter (compare 16 positions against the first
  *     byte and, m-1 bytes further, against the last byte; AND; then verify
  *     each candidate with memcmp);
