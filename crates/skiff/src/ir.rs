@@ -692,6 +692,9 @@ macro_rules! define_instrs {
                     Instr::Copy { dst, .. }
                     | Instr::CopyImm32 { dst, .. }
                     | Instr::Select { dst, .. }
+                    | Instr::Copy128 { dst, .. }
+                    | Instr::Select128 { dst, .. }
+                    | Instr::GlobalGet128 { dst, .. }
                     | Instr::GlobalGet { dst, .. }
                     | Instr::RefIsNull { dst, .. }
                     | Instr::RefFunc { dst, .. }
@@ -849,6 +852,15 @@ for_each_numeric!(define_instrs {
         BrIfNull { cond: Slot, offset: BranchOffset },
         /// Branches if the reference in `cond` is not null.
         BrIfNonNull { cond: Slot, offset: BranchOffset },
+        /// `dst = src` for a `v128`: the two cells from `src` to the two
+        /// from `dst` (both read before either is written).
+        Copy128 { dst: Slot, src: Slot },
+        /// `select` of two `v128`s: `dst = if cond != 0 { if_true } else { if_false }`.
+        Select128 { dst: Slot, cond: Slot, if_true: Slot, if_false: Slot },
+        /// `dst = global` for a `v128` global (two cells).
+        GlobalGet128 { dst: Slot, global: u32 },
+        /// `global = src` for a `v128` global.
+        GlobalSet128 { src: Slot, global: u32 },
     }
 });
 

@@ -153,6 +153,22 @@ impl Fp {
         // SAFETY: see the type's invariant.
         unsafe { *self.0.add(slot.index()) = value }
     }
+    /// The `v128` in the two cells from `slot` (low half first).
+    #[inline(always)]
+    fn get128(self, slot: Slot) -> u128 {
+        // SAFETY: see the type's invariant; the translator gives a `v128`
+        // two cells, both below the frame size.
+        let (lo, hi) = unsafe { (*self.0.add(slot.index()), *self.0.add(slot.index() + 1)) };
+        u128::from(lo) | u128::from(hi) << 64
+    }
+    #[inline(always)]
+    fn set128(self, slot: Slot, value: u128) {
+        // SAFETY: as for `get128`.
+        unsafe {
+            *self.0.add(slot.index()) = value as u64;
+            *self.0.add(slot.index() + 1) = (value >> 64) as u64;
+        }
+    }
     #[inline(always)]
     fn u32(self, slot: Slot) -> u32 {
         self.get(slot) as u32
@@ -685,6 +701,20 @@ impl<T> Executor<'_, T> {
                 mem.store(fp, op, (fp.get(op.value) as u16).to_le_bytes())?
             }
             Instr::I64Store32(op) => mem.store(fp, op, (fp.get(op.value) as u32).to_le_bytes())?,
+            Instr::Copy128 { dst, src } => fp.set128(dst, fp.get128(src)),
+            Instr::Select128 { dst, cond, if_true, if_false } => {
+                fp.set128(dst, if fp.u32(cond) != 0 { fp.get128(if_true) } else { fp.get128(if_false) })
+            }
+            Instr::GlobalGet128 { dst, global } => {
+                let store = &self.store.opaque;
+                let g = store.instances[instance as usize].globals[global as usize];
+                fp.set128(dst, store.globals[g as usize].bits());
+            }
+            Instr::GlobalSet128 { src, global } => {
+                let store = &mut self.store.opaque;
+                let g = store.instances[instance as usize].globals[global as usize];
+                store.globals[g as usize].set_bits(fp.get128(src));
+            }
             _ => unreachable!("numeric instructions are executed by `numeric::eval`"),
         }
         // SAFETY: every instruction that falls through has a successor:
@@ -911,7 +941,7 @@ impl<T> Executor<'_, T> {
         let FuncEntity::Host { ty, .. } = &self.store.opaque.funcs[callee as usize] else {
             unreachable!("`tail_call` handles wasm functions")
         };
-        let results = ty.result_slice().len();
+        let results = ty.result_cells();
         self.stack.copy_within(args..args + results, self.fp_index);
         Ok(self.return_to_caller())
     }
@@ -924,7 +954,7 @@ impl<T> Executor<'_, T> {
             unreachable!("`call` handles wasm functions")
         };
         let host = self.store.host_funcs[*host as usize].clone();
-        let n = ty.param_slice().len().max(ty.result_slice().len());
+        let n = ty.param_cells().max(ty.result_cells());
         let cells = &mut self.stack[new_fp..new_fp + n];
         if let Err(error) = host(Caller::new(self.store, Some(self.instance)), cells) {
             // An exception thrown by the host function, or passing through
@@ -947,7 +977,7 @@ impl<T> Executor<'_, T> {
     fn throw_new(&mut self, tag: u32, base: Slot, ip: *const Instr) -> Result<Step, Stop> {
         let store = &mut self.store.opaque;
         let tag = store.instances[self.instance as usize].tags[tag as usize];
-        let len = store.tags[tag as usize].ty.payload().len();
+        let len = store.tags[tag as usize].ty.payload_cells();
         let start = self.fp_index + base.index();
         let exn = store.exns.alloc(tag, &self.stack[start..start + len]);
         self.unwind(exn, ip)

@@ -269,6 +269,7 @@ impl ModuleInner {
     pub(crate) fn translation_env(&self) -> ModuleEnv<'_> {
         ModuleEnv {
             types: &self.types,
+            globals: &self.globals,
             type_sigs: &self.type_sigs,
             func_types: &self.func_types,
             tag_types: &self.tags,
@@ -554,7 +555,7 @@ impl ModuleBuilder {
         body: &wasmparser::FunctionBody<'_>,
     ) -> Result<()> {
         let func_index = self.module.num_imported_funcs + self.next_defined_func;
-        let num_params = self.module.func_type(func_index).param_slice().len();
+        let num_params = self.module.func_type(func_index).param_cells();
         let mut validator = to_validate.into_validator(std::mem::take(&mut self.allocs));
         let mut check = SupportCheck::new(num_params);
         let mut locals = body.get_locals_reader()?;
