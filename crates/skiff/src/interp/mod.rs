@@ -16,6 +16,7 @@
 mod dispatch;
 mod num;
 mod numeric;
+pub(crate) mod simd;
 
 use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught};
