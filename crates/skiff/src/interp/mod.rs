@@ -17,6 +17,7 @@ mod dispatch;
 mod num;
 mod numeric;
 pub(crate) mod simd;
+mod vector;
 
 use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught};
@@ -716,7 +717,13 @@ impl<T> Executor<'_, T> {
                 let g = store.instances[instance as usize].globals[global as usize];
                 store.globals[g as usize].set_bits(fp.get128(src));
             }
-            _ => unreachable!("numeric instructions are executed by `numeric::eval`"),
+            // SIMD instructions: one arm each in `vector::eval`. Last, so
+            // that no other instruction's handler looks at them.
+            _ => {
+                if !vector::eval(instr, fp, mem)? {
+                    unreachable!("numeric instructions are executed by `numeric::eval`")
+                }
+            }
         }
         // SAFETY: every instruction that falls through has a successor:
         // the translator never ends a function with one.

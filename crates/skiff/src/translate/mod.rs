@@ -13,6 +13,7 @@
 
 mod control;
 mod support;
+mod vector;
 
 pub(crate) use support::{CheckingVisitor, SupportCheck};
 
@@ -1562,7 +1563,11 @@ impl<'a> FuncTranslator<'a> {
             O::I64TruncSatF32U => self.unary(Instr::I64TruncSatF32U)?,
             O::I64TruncSatF64S => self.unary(Instr::I64TruncSatF64S)?,
             O::I64TruncSatF64U => self.unary(Instr::I64TruncSatF64U)?,
-            other => bail!("{}", unsupported_message(&other)),
+            other => {
+                if !self.translate_simd(&other)? {
+                    bail!("{}", unsupported_message(&other))
+                }
+            }
         }
         Ok(())
     }
@@ -1736,18 +1741,7 @@ fn check_memory0(index: u32) -> Result<()> {
 fn unsupported_message(op: &Operator<'_>) -> String {
     let name = format!("{op:?}");
     let name = name.split([' ', '{', '(']).next().unwrap_or("").to_string();
-    if name.starts_with("V128")
-        || name.starts_with("I8x16")
-        || name.starts_with("I16x8")
-        || name.starts_with("I32x4")
-        || name.starts_with("I64x2")
-        || name.starts_with("F32x4")
-        || name.starts_with("F64x2")
-    {
-        "SIMD is not supported yet".to_string()
-    } else {
-        format!("the `{name}` instruction is not supported yet")
-    }
+    format!("the `{name}` instruction is not supported yet")
 }
 
 /// An upper bound on the distinct constants a body can need: one per
