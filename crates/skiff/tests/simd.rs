@@ -63,6 +63,7 @@ const FLOW: &str = r#"(module
     (block (param v128 i32) (result v128 i32)
       (br_if 0 (local.get $c))
       (drop)
+      (drop)
       (i32x4.add (local.get $x) (local.get $x))
       (i32.const 99)))
   ;; `br_table` to three labels carrying a vector.
@@ -238,7 +239,7 @@ fn exceptions_carry_vectors() {
       (func (export "catch") (param v128) (result i32 v128 i64)
         (block $h (result i32 v128 i64)
           (try_table (catch $t $h)
-            (throw $t (i32.const 3) (local.get 0) (i64.const 4))))
+            (throw $t (i32.const 3) (local.get 0) (i64.const 4)))
           (unreachable))))"#;
     for engine in engines() {
         let module = Module::new(&engine, wat).unwrap();
