@@ -278,16 +278,11 @@ fn v128_matches(bits: u128, pattern: &V128Pattern) -> bool {
     let bytes = bits.to_le_bytes();
     match pattern {
         V128Pattern::I8x16(lanes) => lanes.iter().enumerate().all(|(i, &l)| bytes[i] as i8 == l),
-        V128Pattern::I16x8(lanes) => lanes
-            .iter()
-            .enumerate()
-            .all(|(i, &l)| i16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]]) == l),
-        V128Pattern::I32x4(lanes) => {
-            lanes.iter().enumerate().all(|(i, &l)| (bits >> (32 * i)) as u32 as i32 == l)
+        V128Pattern::I16x8(lanes) => {
+            lanes.iter().enumerate().all(|(i, &l)| i16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]]) == l)
         }
-        V128Pattern::I64x2(lanes) => {
-            lanes.iter().enumerate().all(|(i, &l)| (bits >> (64 * i)) as u64 as i64 == l)
-        }
+        V128Pattern::I32x4(lanes) => lanes.iter().enumerate().all(|(i, &l)| (bits >> (32 * i)) as u32 as i32 == l),
+        V128Pattern::I64x2(lanes) => lanes.iter().enumerate().all(|(i, &l)| (bits >> (64 * i)) as u64 as i64 == l),
         V128Pattern::F32x4(lanes) => lanes.iter().enumerate().all(|(i, l)| f32_matches((bits >> (32 * i)) as u32, l)),
         V128Pattern::F64x2(lanes) => lanes.iter().enumerate().all(|(i, l)| f64_matches((bits >> (64 * i)) as u64, l)),
     }

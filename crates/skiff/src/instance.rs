@@ -211,16 +211,20 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
 
     let mut new_tables = Vec::new();
     for (i, ty) in m.tables.iter().enumerate().skip(m.num_imported_tables as usize) {
-        let init =
-            m.table_inits[i - m.num_imported_tables as usize].as_ref().map_or(0, |e| e.eval_cell(global_value, func_ref));
+        let init = m.table_inits[i - m.num_imported_tables as usize]
+            .as_ref()
+            .map_or(0, |e| e.eval_cell(global_value, func_ref));
         if ty.minimum() > crate::store::MAX_TABLE_ELEMENTS {
             bail!("table {i} minimum size of {} entries is too large", ty.minimum());
         }
         new_tables.push(TableEntity { ty: ty.clone(), elems: vec![init; ty.minimum() as usize] });
     }
 
-    let elems: Vec<Arc<[u64]>> =
-        m.elems.iter().map(|seg| seg.items.iter().map(|item| item.eval_cell(global_value, func_ref)).collect()).collect();
+    let elems: Vec<Arc<[u64]>> = m
+        .elems
+        .iter()
+        .map(|seg| seg.items.iter().map(|item| item.eval_cell(global_value, func_ref)).collect())
+        .collect();
     // Where each active segment goes: (table or memory index, offset).
     let active = |mode: &SegmentMode| match mode {
         SegmentMode::Active { index, offset } => Some((*index, offset.eval_cell(global_value, func_ref))),

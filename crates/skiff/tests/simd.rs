@@ -125,7 +125,7 @@ fn vectors_move_through_calls_blocks_and_branches() {
         let r = call(&mut store, &instance, "mixed", &[v(A), Val::I32(41), v(B), Val::I64(-5)]);
         assert_eq!((r[0].unwrap_i64(), bits(&r[1]), r[2].unwrap_i32()), (-5, i32x4_add(A, B), 42));
 
-        let swapped = (A >> 64) | (A << 64);
+        let swapped = A.rotate_left(64);
         assert_eq!(bits(&call(&mut store, &instance, "call", &[v(A)])[0]), swapped);
 
         let r = call(&mut store, &instance, "block", &[v(A), Val::I32(1)]);
@@ -157,8 +157,7 @@ fn vectors_move_through_calls_blocks_and_branches() {
 fn typed_funcs_take_and_return_vectors() {
     for engine in engines() {
         let (mut store, instance) = instantiate(&engine, FLOW);
-        let mixed =
-            instance.get_typed_func::<(V128, i32, V128, i64), (i64, V128, i32)>(&mut store, "mixed").unwrap();
+        let mixed = instance.get_typed_func::<(V128, i32, V128, i64), (i64, V128, i32)>(&mut store, "mixed").unwrap();
         let (z, t, u) = mixed.call(&mut store, (A.into(), 1, B.into(), 7)).unwrap();
         assert_eq!((z, t.as_u128(), u), (7, i32x4_add(A, B), 2));
         let tail = instance.get_typed_func::<(V128, i32), V128>(&mut store, "tail").unwrap();
