@@ -192,7 +192,7 @@ impl<'a> FuncTranslator<'a> {
         let add_locals = |this: &mut Self, count: u32, wide: bool| -> Result<()> {
             for _ in 0..count {
                 let slot = this.wide_local_slots.len() as u64;
-                if slot + 2 > frame_limit {
+                if slot + 1 + u64::from(wide) > frame_limit {
                     bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
                 }
                 this.local_slots.push(slot as u16);
