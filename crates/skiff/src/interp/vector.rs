@@ -9,7 +9,7 @@
 //! emits an `…Acc` instruction after one.
 
 use super::{Fp, Mem, simd};
-use crate::ir::{Instr, Slot, Store};
+use crate::ir::{BinOp, Instr, LaneOp, Load, ReplaceLaneOp, Slot, Store, TernOp, UnOp};
 use crate::trap::Trap;
 
 /// The `N` bytes at `addr + offset`, zero-extended to a `u64` (N <= 8).
@@ -27,6 +27,66 @@ fn write_le<const N: usize>(mem: Mem, fp: Fp, addr: Slot, offset: u32, bits: u64
     let mut bytes = [0; N];
     bytes.copy_from_slice(&bits.to_le_bytes()[..N]);
     mem.store(fp, Store { addr, value: addr, offset }, bytes)
+}
+
+// Each operator's work is a function of its own, out of line, which the
+// handler calls directly: the lane semantics are inlined there once, not
+// into the `step` that every one of the interpreter's handlers starts from
+// (inlining them all there made compiling the executor take tens of GiB).
+// The SIMD handler still makes one dispatch; the call costs a `call`/`ret`.
+
+#[inline(never)]
+fn unary(f: impl Fn(simd::V128) -> simd::V128, op: UnOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get128(op.src)))
+}
+
+#[inline(never)]
+fn binary(f: impl Fn(simd::V128, simd::V128) -> simd::V128, op: BinOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get128(op.lhs), fp.get128(op.rhs)))
+}
+
+#[inline(never)]
+fn ternary(f: impl Fn(simd::V128, simd::V128, simd::V128) -> simd::V128, op: TernOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get128(op.a), fp.get128(op.b), fp.get128(op.c)))
+}
+
+#[inline(never)]
+fn shift(f: impl Fn(simd::V128, u32) -> simd::V128, op: BinOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get128(op.lhs), fp.u32(op.rhs)))
+}
+
+#[inline(never)]
+fn test(f: impl Fn(simd::V128) -> u32, op: UnOp, fp: Fp) {
+    fp.set(op.dst, u64::from(f(fp.get128(op.src))))
+}
+
+#[inline(never)]
+fn splat(f: impl Fn(u64) -> simd::V128, op: UnOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get(op.src)))
+}
+
+#[inline(never)]
+fn extract_lane(f: impl Fn(simd::V128, u8) -> u64, op: LaneOp, fp: Fp) {
+    fp.set(op.dst, f(fp.get128(op.src), op.lane))
+}
+
+#[inline(never)]
+fn replace_lane(f: impl Fn(simd::V128, u8, u64) -> simd::V128, op: ReplaceLaneOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get128(op.src), op.lane, fp.get(op.value)))
+}
+
+/// A load of `N` bytes reshaped into a `v128` (extending, splatting or
+/// zero-filling).
+#[inline(never)]
+fn load<const N: usize>(f: impl Fn(u64) -> simd::V128, op: Load, fp: Fp, mem: Mem) -> Result<(), Trap> {
+    fp.set128(op.dst, f(read_le::<N>(mem, fp.get(op.addr), op.offset)?));
+    Ok(())
+}
+
+#[inline(never)]
+fn shuffle(fp: Fp, dst: Slot, a: Slot, b: Slot, lanes: Slot) {
+    let lanes = fp.get128(lanes).to_le_bytes();
+    fp.set128(dst, simd::i8x16_shuffle(fp.get128(a), fp.get128(b), lanes))
 }
 
 macro_rules! define_vector_eval {
@@ -48,25 +108,17 @@ macro_rules! define_vector_eval {
         #[inline(always)]
         pub(super) fn eval(instr: Instr, fp: Fp, mem: Mem) -> Result<bool, Trap> {
             match instr {
-                $(Instr::$un(op) => fp.set128(op.dst, simd::$un_f(fp.get128(op.src))),)*
-                $(Instr::$bin(op) => fp.set128(op.dst, simd::$bin_f(fp.get128(op.lhs), fp.get128(op.rhs))),)*
-                $(Instr::$tern(op) => {
-                    fp.set128(op.dst, simd::$tern_f(fp.get128(op.a), fp.get128(op.b), fp.get128(op.c)))
-                })*
-                $(Instr::$shift(op) => fp.set128(op.dst, simd::$shift_f(fp.get128(op.lhs), fp.u32(op.rhs))),)*
-                $(Instr::$test(op) => fp.set(op.dst, u64::from(simd::$test_f(fp.get128(op.src)))),)*
-                $(Instr::$splat(op) => fp.set128(op.dst, simd::$splat_f(fp.get(op.src))),)*
-                $(Instr::$extract(op) => fp.set(op.dst, simd::$extract_f(fp.get128(op.src), op.lane)),)*
-                $(Instr::$replace(op) => {
-                    fp.set128(op.dst, simd::$replace_f(fp.get128(op.src), op.lane, fp.get(op.value)))
-                })*
-                $(Instr::$le(op) => fp.set128(op.dst, simd::$le_f(read_le::<8>(mem, fp.get(op.addr), op.offset)?)),)*
-                $(Instr::$ls(op) => {
-                    fp.set128(op.dst, simd::$ls_f(read_le::<$ls_n>(mem, fp.get(op.addr), op.offset)?))
-                })*
-                $(Instr::$lz(op) => {
-                    fp.set128(op.dst, simd::$lz_f(read_le::<$lz_n>(mem, fp.get(op.addr), op.offset)?))
-                })*
+                $(Instr::$un(op) => unary(simd::$un_f, op, fp),)*
+                $(Instr::$bin(op) => binary(simd::$bin_f, op, fp),)*
+                $(Instr::$tern(op) => ternary(simd::$tern_f, op, fp),)*
+                $(Instr::$shift(op) => shift(simd::$shift_f, op, fp),)*
+                $(Instr::$test(op) => test(simd::$test_f, op, fp),)*
+                $(Instr::$splat(op) => splat(simd::$splat_f, op, fp),)*
+                $(Instr::$extract(op) => extract_lane(simd::$extract_f, op, fp),)*
+                $(Instr::$replace(op) => replace_lane(simd::$replace_f, op, fp),)*
+                $(Instr::$le(op) => load::<8>(simd::$le_f, op, fp, mem)?,)*
+                $(Instr::$ls(op) => load::<$ls_n>(simd::$ls_f, op, fp, mem)?,)*
+                $(Instr::$lz(op) => load::<$lz_n>(simd::$lz_f, op, fp, mem)?,)*
                 Instr::V128Load { dst, addr, offset } => {
                     fp.set128(dst, u128::from_le_bytes(mem.read(fp.get(addr), offset)?))
                 }
@@ -117,10 +169,7 @@ macro_rules! define_vector_eval {
                 Instr::V128Store64Lane { addr, value, lane, offset } => {
                     write_le::<8>(mem, fp, addr, offset, simd::extract_bytes(fp.get128(value), lane, 8))?
                 }
-                Instr::I8x16Shuffle { dst, a, b, lanes } => {
-                    let lanes = fp.get128(lanes).to_le_bytes();
-                    fp.set128(dst, simd::i8x16_shuffle(fp.get128(a), fp.get128(b), lanes))
-                }
+                Instr::I8x16Shuffle { dst, a, b, lanes } => shuffle(fp, dst, a, b, lanes),
                 _ => return Ok(false),
             }
             Ok(true)
