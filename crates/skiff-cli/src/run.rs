@@ -345,7 +345,8 @@ fn parse_val(arg: &str, ty: &ValType) -> Result<Val> {
         ValType::I64 => Val::I64(parse_int(arg, i64::MIN.into(), u64::MAX.into())? as i64),
         ValType::F32 => Val::F32(parse_float::<f32>(arg)?.to_bits()),
         ValType::F64 => Val::F64(parse_float::<f64>(arg)?.to_bits()),
-        ValType::V128 => bail!("v128 arguments are not supported"),
+        // The vector's 128 bits as one integer (lane 0 in the low bits).
+        ValType::V128 => Val::V128(parse_u128(arg)?.into()),
         ValType::Ref(r) => {
             if arg != "null" {
                 bail!("only `null` can be passed for a reference");
@@ -385,6 +386,19 @@ fn parse_int(arg: &str, min: i128, max: i128) -> Result<i128> {
     Ok(value)
 }
 
+/// A `v128` argument: its bits as an unsigned decimal or `0x` hexadecimal integer.
+fn parse_u128(arg: &str) -> Result<u128> {
+    let (radix, digits) = match arg.strip_prefix("0x").or_else(|| arg.strip_prefix("0X")) {
+        Some(hex) => (16, hex),
+        None => (10, arg),
+    };
+    let digits = digits.replace('_', "");
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        bail!("expected the vector's bits as a decimal or 0x-prefixed hexadecimal integer");
+    }
+    u128::from_str_radix(&digits, radix).map_err(|_| anyhow::anyhow!("out of range (more than 128 bits)"))
+}
+
 fn parse_u64(arg: &str) -> Result<u64> {
     Ok(parse_int(arg, 0, u64::MAX.into())? as u64)
 }
@@ -399,7 +413,7 @@ fn format_val(val: &Val) -> String {
         Val::I64(v) => v.to_string(),
         Val::F32(bits) => f32::from_bits(*bits).to_string(),
         Val::F64(bits) => f64::from_bits(*bits).to_string(),
-        Val::V128(bits) => format!("0x{bits:032x}"),
+        Val::V128(v) => format!("0x{:032x}", v.as_u128()),
         Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => "null".to_string(),
         Val::ExnRef(Some(_)) => "ref.exn".to_string(),
         Val::FuncRef(Some(_)) => "ref.func".to_string(),

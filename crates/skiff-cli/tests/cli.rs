@@ -201,8 +201,13 @@ fn invalid_module() {
 }
 
 #[test]
-fn simd_is_refused() {
-    assert_error(&run("simd.wat", &[]), "SIMD is not supported yet");
+fn simd_runs() {
+    let out =
+        run("simd.wat", &["--invoke", "add", "0x00000004000000030000000200000001", "0x10000000100000001000000010"]);
+    assert_ok(&out, "0x00000014000000130000001200000011\n");
+    assert_ok(&run("simd.wat", &["--invoke", "sum", "0x00000004000000030000000200000001"]), "5\n");
+    assert_error(&run("simd.wat", &["--invoke", "sum", "0x1_00000000_00000000_00000000_00000000"]), "out of range");
+    assert_error(&run("simd.wat", &["-W", "simd=n", "--invoke", "sum", "1"]), "SIMD support is not enabled");
 }
 
 /// `fixtures/simd/simd_tour.wasm` is C using every SIMD-128 instruction (zig cc -msimd128);
@@ -366,7 +371,8 @@ fn compilation_modes() {
     for mode in ["eager", "lazy-translation"] {
         let flag = format!("compilation-mode={mode}");
         assert_error(&run("invalid.wat", &["-C", &flag]), "type mismatch");
-        assert_error(&run("simd.wat", &["-C", &flag]), "SIMD is not supported yet");
+        let unsupported = run("multi_memory_access.wat", &["-C", &flag, "-W", "multi-memory"]);
+        assert_error(&unsupported, "multiple memories are not supported yet");
     }
     assert_error(&run("add.wat", &["-C", "compilation-mode=sloppy"]), "unknown compilation mode `sloppy`");
     assert_error(&run("add.wat", &["-C", "turbo=y"]), "unknown -C option `turbo`");

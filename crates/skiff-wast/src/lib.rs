@@ -13,7 +13,7 @@ mod spectest;
 use anyhow::{Context, Result, anyhow, bail};
 use skiff::{Config, Engine, Extern, Instance, Linker, Module, Store, ThrownException, Trap, Val};
 use std::collections::HashMap;
-use wast::core::{NanPattern, WastArgCore, WastRetCore};
+use wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
 
@@ -214,6 +214,7 @@ impl Runner {
             WastArgCore::I64(v) => Val::I64(*v),
             WastArgCore::F32(v) => Val::F32(v.bits),
             WastArgCore::F64(v) => Val::F64(v.bits),
+            WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes()).into()),
             WastArgCore::RefNull(wast::core::HeapType::Abstract {
                 ty: wast::core::AbstractHeapType::Extern, ..
             }) => Val::ExternRef(None),
@@ -231,16 +232,9 @@ impl Runner {
         Ok(match (got, want) {
             (Val::I32(a), WastRetCore::I32(b)) => a == b,
             (Val::I64(a), WastRetCore::I64(b)) => a == b,
-            (Val::F32(a), WastRetCore::F32(p)) => match p {
-                NanPattern::CanonicalNan => a & 0x7fff_ffff == 0x7fc0_0000,
-                NanPattern::ArithmeticNan => a & 0x7fc0_0000 == 0x7fc0_0000,
-                NanPattern::Value(v) => *a == v.bits,
-            },
-            (Val::F64(a), WastRetCore::F64(p)) => match p {
-                NanPattern::CanonicalNan => a & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-                NanPattern::ArithmeticNan => a & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
-                NanPattern::Value(v) => *a == v.bits,
-            },
+            (Val::F32(a), WastRetCore::F32(p)) => f32_matches(*a, p),
+            (Val::F64(a), WastRetCore::F64(p)) => f64_matches(*a, p),
+            (Val::V128(v), WastRetCore::V128(pattern)) => v128_matches(v.as_u128(), pattern),
             (Val::FuncRef(f), WastRetCore::RefNull(_)) => f.is_none(),
             (Val::ExternRef(e), WastRetCore::RefNull(_)) => e.is_none(),
             (Val::ExnRef(e), WastRetCore::RefNull(_)) => e.is_none(),
@@ -259,6 +253,38 @@ impl Runner {
             }
             _ => false,
         })
+    }
+}
+
+fn f32_matches(bits: u32, pattern: &NanPattern<wast::token::F32>) -> bool {
+    match pattern {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(v) => bits == v.bits,
+    }
+}
+
+fn f64_matches(bits: u64, pattern: &NanPattern<wast::token::F64>) -> bool {
+    match pattern {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(v) => bits == v.bits,
+    }
+}
+
+/// Whether the `v128` `bits` (lane 0 in the low bits) matches a lane
+/// pattern: exact integer lanes, float lanes with per-lane NaN patterns.
+fn v128_matches(bits: u128, pattern: &V128Pattern) -> bool {
+    let bytes = bits.to_le_bytes();
+    match pattern {
+        V128Pattern::I8x16(lanes) => lanes.iter().enumerate().all(|(i, &l)| bytes[i] as i8 == l),
+        V128Pattern::I16x8(lanes) => {
+            lanes.iter().enumerate().all(|(i, &l)| i16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]]) == l)
+        }
+        V128Pattern::I32x4(lanes) => lanes.iter().enumerate().all(|(i, &l)| (bits >> (32 * i)) as u32 as i32 == l),
+        V128Pattern::I64x2(lanes) => lanes.iter().enumerate().all(|(i, &l)| (bits >> (64 * i)) as u64 as i64 == l),
+        V128Pattern::F32x4(lanes) => lanes.iter().enumerate().all(|(i, l)| f32_matches((bits >> (32 * i)) as u32, l)),
+        V128Pattern::F64x2(lanes) => lanes.iter().enumerate().all(|(i, l)| f64_matches((bits >> (64 * i)) as u64, l)),
     }
 }
 

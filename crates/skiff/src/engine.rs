@@ -90,15 +90,17 @@ macro_rules! feature_setters {
 }
 
 impl Config {
-    /// The default configuration: every WebAssembly 2.0 feature on, and
-    /// the Wasm 3.0 features skiff implements and passes the spec scripts
-    /// of (tail calls, extended constant expressions, typed function
-    /// references, exception handling, multiple memories, 64-bit memories
-    /// and tables), as in Wasmtime; no fuel.
+    /// The default configuration: every WebAssembly 2.0 feature on (SIMD
+    /// among them), and the Wasm 3.0 features skiff implements and passes
+    /// the spec scripts of (relaxed SIMD, tail calls, extended constant
+    /// expressions, typed function references, exception handling,
+    /// multiple memories, 64-bit memories and tables), as in Wasmtime; no
+    /// fuel.
     pub fn new() -> Config {
         Config {
             features: WasmVersion::V2
                 .features()
+                .union(WasmFeatures::RELAXED_SIMD)
                 .union(WasmFeatures::TAIL_CALL)
                 .union(WasmFeatures::EXTENDED_CONST)
                 .union(WasmFeatures::FUNCTION_REFERENCES)
@@ -126,8 +128,10 @@ impl Config {
         wasm_multi_value => MULTI_VALUE,
         wasm_bulk_memory => BULK_MEMORY,
         wasm_reference_types => REFERENCE_TYPES,
-        /// Validates SIMD; the engine still refuses `v128` until its tier lands.
+        /// SIMD-128 (`v128` and its operators), part of Wasm 2.0.
         wasm_simd => SIMD,
+        /// Relaxed SIMD (Wasm 3.0), with the deterministic behaviour
+        /// documented in `interp/simd.rs`.
         wasm_relaxed_simd => RELAXED_SIMD,
         wasm_multi_memory => MULTI_MEMORY,
         wasm_memory64 => MEMORY64,

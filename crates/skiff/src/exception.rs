@@ -21,7 +21,7 @@
 //! [`Caller::throw`]: crate::Caller::throw
 
 use crate::store::{AsContext, AsContextMut, StoreId, StoreOpaque};
-use crate::types::TagType;
+use crate::types::{TagType, ValType};
 use crate::values::Val;
 use anyhow::{Result, bail};
 use std::fmt;
@@ -175,12 +175,14 @@ impl ExnRef {
         if fields.len() != payload.len() {
             bail!("the tag's payload has {} values, {} were given", payload.len(), fields.len());
         }
-        let mut cells = Vec::with_capacity(fields.len());
+        let mut cells = vec![0; ty.payload_cells()];
+        let mut at = 0;
         for (i, (field, expected)) in fields.iter().zip(payload).enumerate() {
             if !field.matches_ty(expected) {
                 bail!("payload value {i} has type {}, but the tag expects {expected}", field.ty());
             }
-            cells.push(field.to_raw(id)?);
+            field.write_cells(id, &mut cells[at..])?;
+            at += expected.cells();
         }
         let index = store.exns.alloc(tag.index, &cells);
         store.exns.mark_escaped(index);
@@ -206,8 +208,7 @@ impl ExnRef {
         let exn = self.entity(store)?;
         let ty = store.tags[exn.tag as usize].ty.clone();
         let id = self.store;
-        let values: Vec<Val> =
-            exn.fields.iter().zip(ty.payload()).map(|(cell, ty)| Val::from_raw(id, *cell, ty)).collect();
+        let values = payload_values(id, &exn.fields, ty.payload());
         Ok(values.into_iter())
     }
 
@@ -238,6 +239,19 @@ impl fmt::Display for ThrownException {
 
 impl std::error::Error for ThrownException {}
 
+/// The payload values of an exception from its cells (a `v128` takes two).
+fn payload_values(store: StoreId, cells: &[u64], types: &[ValType]) -> Vec<Val> {
+    let mut at = 0;
+    types
+        .iter()
+        .map(|ty| {
+            let value = Val::read_cells(store, &cells[at..], ty);
+            at += ty.cells();
+            value
+        })
+        .collect()
+}
+
 /// "uncaught exception of tag …, payload (…)": what the embedder reads when
 /// exception `exn` leaves the outermost wasm call.
 pub(crate) fn describe_uncaught(store: &StoreOpaque, exn: u32) -> String {
@@ -248,17 +262,17 @@ pub(crate) fn describe_uncaught(store: &StoreOpaque, exn: u32) -> String {
         Some((None, index)) => format!("tag {index} of an unnamed module"),
         None => format!("host tag #{}", entity.tag),
     };
-    let payload: Vec<String> = entity
-        .fields
-        .iter()
+    let payload: Vec<String> = payload_values(store.id(), &entity.fields, tag.ty.payload())
+        .into_iter()
         .zip(tag.ty.payload())
-        .map(|(cell, ty)| match Val::from_raw(store.id(), *cell, ty) {
+        .map(|(value, ty)| match value {
             Val::I32(v) => format!("i32 {v}"),
             Val::I64(v) => format!("i64 {v}"),
             Val::F32(bits) => format!("f32 {}", f32::from_bits(bits)),
             Val::F64(bits) => format!("f64 {}", f64::from_bits(bits)),
             Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => format!("{ty} null"),
-            other => format!("{ty} {}", if matches!(other, Val::V128(_)) { "v128" } else { "non-null" }),
+            Val::V128(v) => format!("v128 {:#034x}", v.as_u128()),
+            _ => format!("{ty} non-null"),
         })
         .collect();
     format!("uncaught exception of {name}, payload ({})", payload.join(", "))

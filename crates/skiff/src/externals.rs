@@ -321,8 +321,8 @@ impl Global {
         if !value.matches_ty_in(&store.opaque, ty.content()) {
             bail!("value of type {} does not fit a global of type {}", value.ty(), ty.content());
         }
-        let value = value.to_raw(id)?;
-        store.opaque.globals.push(GlobalEntity { ty, value });
+        let bits = val_bits(&value, id)?;
+        store.opaque.globals.push(GlobalEntity::new(ty, bits));
         Ok(Global { store: id, index: store.opaque.globals.len() as u32 - 1 })
     }
 
@@ -338,7 +338,7 @@ impl Global {
 
     pub fn get(&self, store: impl AsContext) -> Val {
         let global = self.entity(&store);
-        Val::from_raw(self.store, global.value, global.ty.content())
+        Val::read_cells(self.store, &[global.value, global.high], global.ty.content())
     }
 
     pub fn set(&self, mut store: impl AsContextMut, value: Val) -> Result<()> {
@@ -351,7 +351,15 @@ impl Global {
         if !value.matches_ty_in(&store.opaque, ty.content()) {
             bail!("value of type {} does not fit a global of type {}", value.ty(), ty.content());
         }
-        store.opaque.globals[self.index as usize].value = value.to_raw(self.store)?;
+        let bits = val_bits(&value, self.store)?;
+        store.opaque.globals[self.index as usize].set_bits(bits);
         Ok(())
     }
+}
+
+/// A global's bits for `value`: its cell, or both halves of a `v128`.
+fn val_bits(value: &Val, store: StoreId) -> Result<u128> {
+    let mut cells = [0; 2];
+    value.write_cells(store, &mut cells)?;
+    Ok(u128::from(cells[0]) | u128::from(cells[1]) << 64)
 }

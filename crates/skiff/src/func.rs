@@ -6,7 +6,7 @@ use crate::exception::{ExnRef, ThrownException};
 use crate::externals::Extern;
 use crate::store::{AsContext, AsContextMut, FuncEntity, StoreContext, StoreContextMut, StoreId, StoreInner};
 use crate::types::{FuncType, ValType};
-use crate::values::{ExternRef, Val};
+use crate::values::{ExternRef, V128, Val};
 use crate::{Engine, interp};
 use anyhow::{Result, bail};
 use std::marker::PhantomData;
@@ -91,16 +91,20 @@ impl Func {
             bail!("expected {} results, got {}", ty.result_slice().len(), results.len());
         }
         let id = store.opaque.id();
-        let mut cells = vec![0u64; params.len().max(results.len())];
+        let mut cells = vec![0u64; ty.param_cells().max(ty.result_cells())];
+        let mut at = 0;
         for (i, (param, expected)) in params.iter().zip(ty.param_slice()).enumerate() {
             if !param.matches_ty_in(&store.opaque, expected) {
                 bail!("argument {i} has type {}, but the function expects {expected}", param.ty());
             }
-            cells[i] = param.to_raw(id)?;
+            param.write_cells(id, &mut cells[at..])?;
+            at += expected.cells();
         }
         interp::call_func(store, self.index, &mut cells)?;
-        for ((result, ty), cell) in results.iter_mut().zip(ty.result_slice()).zip(&cells) {
-            *result = Val::from_raw(id, *cell, ty);
+        let mut at = 0;
+        for (result, ty) in results.iter_mut().zip(ty.result_slice()) {
+            *result = Val::read_cells(id, &cells[at..], ty);
+            at += ty.cells();
         }
         Ok(())
     }
@@ -130,15 +134,25 @@ pub(crate) fn dynamic_host<T: 'static>(
     let results: Vec<ValType> = ty.results().collect();
     Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
         let id = caller.store.opaque.id();
-        let args: Vec<Val> = params.iter().zip(cells.iter()).map(|(t, c)| Val::from_raw(id, *c, t)).collect();
+        let mut at = 0;
+        let args: Vec<Val> = params
+            .iter()
+            .map(|t| {
+                let value = Val::read_cells(id, &cells[at..], t);
+                at += t.cells();
+                value
+            })
+            .collect();
         let mut outs: Vec<Val> = results.iter().map(|t| Val::default_for_ty(t).unwrap_or(Val::I32(0))).collect();
         let Caller { store, instance } = caller;
         func(Caller::new(&mut *store, instance), &args, &mut outs)?;
-        for ((out, ty), cell) in outs.iter().zip(&results).zip(cells.iter_mut()) {
+        let mut at = 0;
+        for (out, ty) in outs.iter().zip(&results) {
             if !out.matches_ty_in(&store.opaque, ty) {
                 bail!("host function returned a {} where a {ty} was expected", out.ty());
             }
-            *cell = out.to_raw(id)?;
+            out.write_cells(id, &mut cells[at..])?;
+            at += ty.cells();
         }
         Ok(())
     })
@@ -183,12 +197,49 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
 
 /// A Rust type that stands for one wasm value type.
 pub trait WasmTy: Sized + Send + 'static {
+    /// The engine cells a value takes (two for `v128`).
+    #[doc(hidden)]
+    const CELLS: usize = 1;
     #[doc(hidden)]
     fn valtype() -> ValType;
     #[doc(hidden)]
     fn into_cell(self, store: StoreId) -> Result<u64>;
     #[doc(hidden)]
     fn from_cell(cell: u64, store: StoreId) -> Self;
+    /// Writes the value's `CELLS` cells.
+    #[doc(hidden)]
+    fn into_cells(self, cells: &mut [u64], store: StoreId) -> Result<()> {
+        cells[0] = self.into_cell(store)?;
+        Ok(())
+    }
+    /// Reads the value from its `CELLS` cells.
+    #[doc(hidden)]
+    fn from_cells(cells: &[u64], store: StoreId) -> Self {
+        Self::from_cell(cells[0], store)
+    }
+}
+
+/// A `v128` takes two cells, low half first.
+impl WasmTy for V128 {
+    const CELLS: usize = 2;
+    fn valtype() -> ValType {
+        ValType::V128
+    }
+    fn into_cell(self, _: StoreId) -> Result<u64> {
+        bail!("a v128 takes two cells")
+    }
+    fn from_cell(cell: u64, _: StoreId) -> Self {
+        V128::from(u128::from(cell))
+    }
+    fn into_cells(self, cells: &mut [u64], _: StoreId) -> Result<()> {
+        let bits = self.as_u128();
+        cells[0] = bits as u64;
+        cells[1] = (bits >> 64) as u64;
+        Ok(())
+    }
+    fn from_cells(cells: &[u64], _: StoreId) -> Self {
+        V128::from(u128::from(cells[0]) | u128::from(cells[1]) << 64)
+    }
 }
 
 macro_rules! wasm_ty_num {
@@ -251,6 +302,7 @@ impl WasmTy for Option<ExnRef> {
 
 /// A list of wasm values as Rust types: `()`, one [`WasmTy`], or a tuple.
 pub trait WasmTyList: Sized + Send + 'static {
+    /// The engine cells the values take.
     #[doc(hidden)]
     const COUNT: usize;
     #[doc(hidden)]
@@ -269,16 +321,15 @@ pub trait WasmResults: WasmTyList {}
 impl<L: WasmTyList> WasmResults for L {}
 
 impl<A: WasmTy> WasmTyList for A {
-    const COUNT: usize = 1;
+    const COUNT: usize = A::CELLS;
     fn valtypes() -> Vec<ValType> {
         vec![A::valtype()]
     }
     fn store_cells(self, cells: &mut [u64], store: StoreId) -> Result<()> {
-        cells[0] = self.into_cell(store)?;
-        Ok(())
+        self.into_cells(cells, store)
     }
     fn load_cells(cells: &[u64], store: StoreId) -> Self {
-        A::from_cell(cells[0], store)
+        A::from_cells(cells, store)
     }
 }
 
@@ -286,20 +337,20 @@ macro_rules! wasm_ty_list_tuple {
     ($($name:ident)*) => {
         #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments)]
         impl<$($name: WasmTy),*> WasmTyList for ($($name,)*) {
-            const COUNT: usize = 0 $(+ { let _ = stringify!($name); 1 })*;
+            const COUNT: usize = 0 $(+ $name::CELLS)*;
             fn valtypes() -> Vec<ValType> {
                 vec![$($name::valtype()),*]
             }
             fn store_cells(self, cells: &mut [u64], store: StoreId) -> Result<()> {
                 let ($($name,)*) = self;
                 let mut i = 0;
-                $(cells[i] = $name.into_cell(store)?; i += 1;)*
+                $($name.into_cells(&mut cells[i..], store)?; i += $name::CELLS;)*
                 Ok(())
             }
             #[allow(clippy::unused_unit)]
             fn load_cells(cells: &[u64], store: StoreId) -> Self {
                 let mut i = 0;
-                ($({ let v = $name::from_cell(cells[i], store); i += 1; v },)*)
+                ($({ let v = $name::from_cells(&cells[i..], store); i += $name::CELLS; v },)*)
             }
         }
     };
@@ -348,7 +399,7 @@ macro_rules! into_func {
                 let host = Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
                     let store = caller.store.opaque.id();
                     let mut i = 0;
-                    $(let $name = $name::from_cell(cells[i], store); i += 1;)*
+                    $(let $name = $name::from_cells(&cells[i..], store); i += $name::CELLS;)*
                     let results = self($($name),*).into_list()?;
                     results.store_cells(cells, store)
                 });
@@ -367,7 +418,7 @@ macro_rules! into_func {
                 let host = Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
                     let store = caller.store.opaque.id();
                     let mut i = 0;
-                    $(let $name = $name::from_cell(cells[i], store); i += 1;)*
+                    $(let $name = $name::from_cells(&cells[i..], store); i += $name::CELLS;)*
                     let results = self(caller, $($name),*).into_list()?;
                     results.store_cells(cells, store)
                 });

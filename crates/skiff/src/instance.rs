@@ -203,27 +203,31 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
     // Globals before tables: table initializers may read globals.
     for (i, init) in m.global_inits.iter().enumerate() {
         let ty = m.globals[m.num_imported_globals as usize + i].clone();
-        let value = init.eval(|g| opaque.globals[entity.globals[g as usize] as usize].value, func_ref);
+        let value = init.eval(|g| opaque.globals[entity.globals[g as usize] as usize].bits(), func_ref);
         entity.globals.push(opaque.globals.len() as u32);
-        opaque.globals.push(GlobalEntity { ty, value });
+        opaque.globals.push(GlobalEntity::new(ty, value));
     }
-    let global_value = |g: u32| opaque.globals[entity.globals[g as usize] as usize].value;
+    let global_value = |g: u32| opaque.globals[entity.globals[g as usize] as usize].bits();
 
     let mut new_tables = Vec::new();
     for (i, ty) in m.tables.iter().enumerate().skip(m.num_imported_tables as usize) {
-        let init =
-            m.table_inits[i - m.num_imported_tables as usize].as_ref().map_or(0, |e| e.eval(global_value, func_ref));
+        let init = m.table_inits[i - m.num_imported_tables as usize]
+            .as_ref()
+            .map_or(0, |e| e.eval_cell(global_value, func_ref));
         if ty.minimum() > crate::store::MAX_TABLE_ELEMENTS {
             bail!("table {i} minimum size of {} entries is too large", ty.minimum());
         }
         new_tables.push(TableEntity { ty: ty.clone(), elems: vec![init; ty.minimum() as usize] });
     }
 
-    let elems: Vec<Arc<[u64]>> =
-        m.elems.iter().map(|seg| seg.items.iter().map(|item| item.eval(global_value, func_ref)).collect()).collect();
+    let elems: Vec<Arc<[u64]>> = m
+        .elems
+        .iter()
+        .map(|seg| seg.items.iter().map(|item| item.eval_cell(global_value, func_ref)).collect())
+        .collect();
     // Where each active segment goes: (table or memory index, offset).
     let active = |mode: &SegmentMode| match mode {
-        SegmentMode::Active { index, offset } => Some((*index, offset.eval(global_value, func_ref))),
+        SegmentMode::Active { index, offset } => Some((*index, offset.eval_cell(global_value, func_ref))),
         _ => None,
     };
     let elem_offsets: Vec<Option<(u32, u64)>> = m.elems.iter().map(|seg| active(&seg.mode)).collect();

@@ -245,6 +245,36 @@ impl AddImmLoad {
     }
 }
 
+/// `dst = op(a, b, c)`: a ternary SIMD operator (`v128.bitselect`,
+/// `relaxed_madd`, …), operands in wasm order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct TernOp {
+    pub dst: Slot,
+    pub a: Slot,
+    pub b: Slot,
+    pub c: Slot,
+}
+
+/// `dst = op(src, lane)`: a SIMD `extract_lane`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct LaneOp {
+    pub dst: Slot,
+    pub src: Slot,
+    pub lane: u8,
+}
+
+/// `dst = op(src, lane, value)`: a SIMD `replace_lane`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct ReplaceLaneOp {
+    pub dst: Slot,
+    pub src: Slot,
+    pub value: Slot,
+    pub lane: u8,
+}
+
 /// `memory0[addr + offset] = value`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Store {
@@ -580,6 +610,17 @@ macro_rules! define_instrs {
         test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
             $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
         load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_ai:ident, $ld_f:ident)),* $(,)?],
+        simd: {
+            unary: [$($v_un:ident),* $(,)?],
+            binary: [$($v_bin:ident),* $(,)?],
+            ternary: [$($v_tern:ident),* $(,)?],
+            shift: [$($v_shift:ident),* $(,)?],
+            test: [$($v_test:ident),* $(,)?],
+            splat: [$($v_splat:ident),* $(,)?],
+            extract_lane: [$($v_extract:ident),* $(,)?],
+            replace_lane: [$($v_replace:ident),* $(,)?],
+            load: [$($v_load:ident),* $(,)?],
+        },
         store: [$($st:ident),* $(,)?],
         other: { $($(#[$doc:meta])* $other:ident $({ $($field:ident : $fty:ty),* $(,)? })?, )* }
     ) => {
@@ -605,6 +646,15 @@ macro_rules! define_instrs {
             $($ci(BinOpImm), $ci_acc(AccBinOpImm), $ci_br(CmpBranchImm), $ci_br_acc(AccCmpBranchImm),)*
             $($tb_nez(CmpBranch), $tb_nez_acc(AccCmpBranch), $tb_eqz(CmpBranch), $tb_eqz_acc(AccCmpBranch),)*
             $($st(Store),)*
+            $($v_un(UnOp),)*
+            $($v_bin(BinOp),)*
+            $($v_tern(TernOp),)*
+            $($v_shift(BinOp),)*
+            $($v_test(UnOp),)*
+            $($v_splat(UnOp),)*
+            $($v_extract(LaneOp),)*
+            $($v_replace(ReplaceLaneOp),)*
+            $($v_load(Load),)*
             $($(#[$doc])* $other $({ $($field: $fty),* })?,)*
         }
 
@@ -673,7 +723,11 @@ macro_rules! define_instrs {
                 $(, stringify!($bi), stringify!($bi_acc))*
                 $(, stringify!($ci), stringify!($ci_acc), stringify!($ci_br), stringify!($ci_br_acc))*
                 $(, stringify!($tb_nez), stringify!($tb_nez_acc), stringify!($tb_eqz), stringify!($tb_eqz_acc))*
-                $(, stringify!($st))* $(, stringify!($other))*].len();
+                $(, stringify!($st))*
+                $(, stringify!($v_un))* $(, stringify!($v_bin))* $(, stringify!($v_tern))* $(, stringify!($v_shift))*
+                $(, stringify!($v_test))* $(, stringify!($v_splat))* $(, stringify!($v_extract))*
+                $(, stringify!($v_replace))* $(, stringify!($v_load))*
+                $(, stringify!($other))*].len();
 
             /// Whether this instruction leaves its result in the accumulator
             /// (every numeric instruction does), so the next may use it.
@@ -749,9 +803,23 @@ macro_rules! define_instrs {
                     $(Instr::$ci(op) => Some(&mut op.dst),)*
                     $(Instr::$bi_acc(op) => Some(&mut op.dst),)*
                     $(Instr::$ci_acc(op) => Some(&mut op.dst),)*
+                    $(Instr::$v_un(op) => Some(&mut op.dst),)*
+                    $(Instr::$v_test(op) => Some(&mut op.dst),)*
+                    $(Instr::$v_splat(op) => Some(&mut op.dst),)*
+                    $(Instr::$v_bin(op) => Some(&mut op.dst),)*
+                    $(Instr::$v_shift(op) => Some(&mut op.dst),)*
+                    $(Instr::$v_tern(op) => Some(&mut op.dst),)*
+                    $(Instr::$v_extract(op) => Some(&mut op.dst),)*
+                    $(Instr::$v_replace(op) => Some(&mut op.dst),)*
+                    $(Instr::$v_load(op) => Some(&mut op.dst),)*
                     Instr::Copy { dst, .. }
                     | Instr::CopyImm32 { dst, .. }
                     | Instr::Select { dst, .. }
+                    | Instr::Copy128 { dst, .. }
+                    | Instr::Select128 { dst, .. }
+                    | Instr::GlobalGet128 { dst, .. }
+                    | Instr::V128Load { dst, .. }
+                    | Instr::I8x16Shuffle { dst, .. }
                     | Instr::GlobalGet { dst, .. }
                     | Instr::RefIsNull { dst, .. }
                     | Instr::RefFunc { dst, .. }
@@ -766,7 +834,35 @@ macro_rules! define_instrs {
     };
 }
 
+/// The `Instr` enum: the numeric instructions of `for_each_numeric!`, the
+/// SIMD operators of `interp::simd::for_each_simd!` (one variant each,
+/// named after the wasm operator), stores, and the rest.
+macro_rules! define_instrs_with_simd {
+    (
+        unary: [$(($v_un:ident, $v_un_f:ident)),* $(,)?]
+        binary: [$(($v_bin:ident, $v_bin_f:ident)),* $(,)?]
+        ternary: [$(($v_tern:ident, $v_tern_f:ident)),* $(,)?]
+        shift: [$(($v_shift:ident, $v_shift_f:ident)),* $(,)?]
+        test: [$(($v_test:ident, $v_test_f:ident)),* $(,)?]
+        splat: [$(($v_splat:ident, $v_splat_f:ident)),* $(,)?]
+        extract_lane: [$(($v_extract:ident, $v_extract_f:ident)),* $(,)?]
+        replace_lane: [$(($v_replace:ident, $v_replace_f:ident)),* $(,)?]
+        load_extend: [$(($v_le:ident, $v_le_f:ident)),* $(,)?]
+        load_splat: [$(($v_ls:ident, $v_ls_n:literal, $v_ls_f:ident)),* $(,)?]
+        load_zero: [$(($v_lz:ident, $v_lz_n:literal, $v_lz_f:ident)),* $(,)?]
+    ) => {
 for_each_numeric!(define_instrs {
+    simd: {
+        unary: [$($v_un),*],
+        binary: [$($v_bin),*],
+        ternary: [$($v_tern),*],
+        shift: [$($v_shift),*],
+        test: [$($v_test),*],
+        splat: [$($v_splat),*],
+        extract_lane: [$($v_extract),*],
+        replace_lane: [$($v_replace),*],
+        load: [$($v_le,)* $($v_ls,)* $($v_lz,)*],
+    },
     store: [
         I32Store, I64Store, F32Store, F64Store,
         I32Store8, I32Store16, I64Store8, I64Store16, I64Store32,
@@ -942,8 +1038,55 @@ for_each_numeric!(define_instrs {
         BrIfNull { cond: Slot, offset: BranchOffset },
         /// Branches if the reference in `cond` is not null.
         BrIfNonNull { cond: Slot, offset: BranchOffset },
+        /// `dst = src` for a `v128`: the two cells from `src` to the two
+        /// from `dst` (both read before either is written).
+        Copy128 { dst: Slot, src: Slot },
+        /// `select` of two `v128`s: `dst = if cond != 0 { if_true } else { if_false }`.
+        Select128 { dst: Slot, cond: Slot, if_true: Slot, if_false: Slot },
+        /// `dst = global` for a `v128` global (two cells).
+        GlobalGet128 { dst: Slot, global: u32 },
+        /// `global = src` for a `v128` global.
+        GlobalSet128 { src: Slot, global: u32 },
+        /// `dst = memory0[addr + offset]`, 16 bytes.
+        V128Load { dst: Slot, addr: Slot, offset: u32 },
+        /// `memory0[addr + offset] = value`, 16 bytes.
+        V128Store { addr: Slot, value: Slot, offset: u32 },
+        /// `v128.load8_lane`: `dst` is the `v128` in `src` with lane `lane`
+        /// replaced by the byte at `addr + offset`.
+        V128Load8Lane { dst: Slot, addr: Slot, src: Slot, lane: u8, offset: u16 },
+        /// `v128.load16_lane`, as `V128Load8Lane`.
+        V128Load16Lane { dst: Slot, addr: Slot, src: Slot, lane: u8, offset: u16 },
+        /// `v128.load32_lane`, as `V128Load8Lane`.
+        V128Load32Lane { dst: Slot, addr: Slot, src: Slot, lane: u8, offset: u16 },
+        /// `v128.load64_lane`, as `V128Load8Lane`.
+        V128Load64Lane { dst: Slot, addr: Slot, src: Slot, lane: u8, offset: u16 },
+        /// `v128.load8_lane` with an offset past 16 bits: replaces lane
+        /// `lane` of the `v128` in `vec` in place (the translator then
+        /// copies it to the result's slot).
+        V128Load8LaneInPlace { vec: Slot, addr: Slot, lane: u8, offset: u32 },
+        /// `v128.load16_lane` with a large offset, as `V128Load8LaneInPlace`.
+        V128Load16LaneInPlace { vec: Slot, addr: Slot, lane: u8, offset: u32 },
+        /// `v128.load32_lane` with a large offset, as `V128Load8LaneInPlace`.
+        V128Load32LaneInPlace { vec: Slot, addr: Slot, lane: u8, offset: u32 },
+        /// `v128.load64_lane` with a large offset, as `V128Load8LaneInPlace`.
+        V128Load64LaneInPlace { vec: Slot, addr: Slot, lane: u8, offset: u32 },
+        /// `v128.store8_lane`: stores lane `lane` of `value` at `addr + offset`.
+        V128Store8Lane { addr: Slot, value: Slot, lane: u8, offset: u32 },
+        /// `v128.store16_lane`.
+        V128Store16Lane { addr: Slot, value: Slot, lane: u8, offset: u32 },
+        /// `v128.store32_lane`.
+        V128Store32Lane { addr: Slot, value: Slot, lane: u8, offset: u32 },
+        /// `v128.store64_lane`.
+        V128Store64Lane { addr: Slot, value: Slot, lane: u8, offset: u32 },
+        /// `i8x16.shuffle` of `a` and `b`; its 16 lane indices are the
+        /// bytes of the `v128` constant in the slots from `lanes`.
+        I8x16Shuffle { dst: Slot, a: Slot, b: Slot, lanes: Slot },
     }
 });
+    };
+}
+
+crate::interp::simd::for_each_simd!(define_instrs_with_simd);
 
 /// One `try_table`: the instructions of its body and its catch clauses in
 /// order. A function's handlers are listed innermost first, so the first

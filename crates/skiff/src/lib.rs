@@ -59,4 +59,4 @@ pub use trap::{FrameInfo, Trap, WasmBacktrace};
 pub use types::{
     ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, TagType, ValType,
 };
-pub use values::{ExternRef, Val};
+pub use values::{ExternRef, V128, Val};

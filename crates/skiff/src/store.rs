@@ -95,7 +95,28 @@ pub(crate) const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
 
 pub(crate) struct GlobalEntity {
     pub ty: GlobalType,
+    /// The value's cell; for a `v128`, its low half.
     pub value: u64,
+    /// The high half of a `v128` value; 0 for other types. (A second field
+    /// rather than a `u128` keeps `value` an ordinary 8-byte load for the
+    /// scalar `global.get` handler.)
+    pub high: u64,
+}
+
+impl GlobalEntity {
+    pub fn new(ty: GlobalType, bits: u128) -> GlobalEntity {
+        GlobalEntity { ty, value: bits as u64, high: (bits >> 64) as u64 }
+    }
+
+    /// The value's bits: a cell, or a whole `v128`.
+    pub fn bits(&self) -> u128 {
+        u128::from(self.value) | u128::from(self.high) << 64
+    }
+
+    pub fn set_bits(&mut self, bits: u128) {
+        self.value = bits as u64;
+        self.high = (bits >> 64) as u64;
+    }
 }
 
 pub(crate) struct InstanceEntity {

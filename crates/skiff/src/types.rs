@@ -14,7 +14,7 @@ pub enum ValType {
     I64,
     F32,
     F64,
-    /// A 128-bit vector (SIMD). Modules that use it are refused until SIMD lands.
+    /// A 128-bit vector (SIMD).
     V128,
     Ref(RefType),
 }
@@ -33,6 +33,15 @@ impl ValType {
 
     pub fn is_ref(&self) -> bool {
         matches!(self, ValType::Ref(_))
+    }
+
+    /// How many 64-bit engine cells a value of this type takes: two for a
+    /// `v128`, one for everything else (see `values.rs`).
+    pub(crate) fn cells(&self) -> usize {
+        match self {
+            ValType::V128 => 2,
+            _ => 1,
+        }
     }
 
     pub fn as_ref(&self) -> Option<&RefType> {
@@ -185,6 +194,9 @@ pub struct FuncType {
 struct FuncTypeInner {
     params: Box<[ValType]>,
     results: Box<[ValType]>,
+    /// The cells the parameters and the results take (`ValType::cells`).
+    param_cells: u32,
+    result_cells: u32,
 }
 
 impl FuncType {
@@ -202,12 +214,11 @@ impl FuncType {
         params: impl IntoIterator<Item = ValType>,
         results: impl IntoIterator<Item = ValType>,
     ) -> FuncType {
-        FuncType {
-            inner: Arc::new(FuncTypeInner {
-                params: params.into_iter().collect(),
-                results: results.into_iter().collect(),
-            }),
-        }
+        let params: Box<[ValType]> = params.into_iter().collect();
+        let results: Box<[ValType]> = results.into_iter().collect();
+        let cells = |types: &[ValType]| types.iter().map(ValType::cells).sum::<usize>() as u32;
+        let (param_cells, result_cells) = (cells(&params), cells(&results));
+        FuncType { inner: Arc::new(FuncTypeInner { params, results, param_cells, result_cells }) }
     }
 
     pub fn params(&self) -> impl ExactSizeIterator<Item = ValType> + '_ {
@@ -232,6 +243,16 @@ impl FuncType {
 
     pub(crate) fn result_slice(&self) -> &[ValType] {
         &self.inner.results
+    }
+
+    /// The cells the parameters take (a `v128` takes two).
+    pub(crate) fn param_cells(&self) -> usize {
+        self.inner.param_cells as usize
+    }
+
+    /// The cells the results take.
+    pub(crate) fn result_cells(&self) -> usize {
+        self.inner.result_cells as usize
     }
 
     pub(crate) fn from_wasmparser(ty: &wasmparser::FuncType, types: &[FuncType]) -> anyhow::Result<FuncType> {
@@ -418,6 +439,11 @@ impl TagType {
     /// The payload's value types.
     pub(crate) fn payload(&self) -> &[ValType] {
         self.ty.param_slice()
+    }
+
+    /// The cells the payload takes.
+    pub(crate) fn payload_cells(&self) -> usize {
+        self.ty.param_cells()
     }
 }
 

@@ -8,7 +8,9 @@
 //!   32-bit memory address can be read as a `u64` without masking;
 //! * `i64` and `f64` are stored as their bits;
 //! * references are `0` for null and `index + 1` otherwise, where the index
-//!   is the store's function, externref or exception table.
+//!   is the store's function, externref or exception table;
+//! * a `v128` takes two consecutive cells, its low 64 bits first (lane 0 of
+//!   any shape is in the first cell).
 
 use crate::exception::ExnRef;
 use crate::store::{AsContext, AsContextMut, FuncEntity, StoreId, StoreOpaque};
@@ -25,7 +27,7 @@ pub enum Val {
     F32(u32),
     /// The bits of an `f64`.
     F64(u64),
-    V128(u128),
+    V128(V128),
     FuncRef(Option<Func>),
     ExternRef(Option<ExternRef>),
     /// An exception reference (`exnref`).
@@ -48,7 +50,7 @@ impl Val {
             ValType::I64 => Val::I64(0),
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
-            ValType::V128 => Val::V128(0),
+            ValType::V128 => Val::V128(V128::from(0u128)),
             ValType::Ref(r) if !r.is_nullable() => return None,
             ValType::Ref(r) => match r.heap_type() {
                 HeapType::Func | HeapType::ConcreteFunc(_) => Val::FuncRef(None),
@@ -128,6 +130,12 @@ impl Val {
     pub fn f64(&self) -> Option<f64> {
         if let Val::F64(v) = self { Some(f64::from_bits(*v)) } else { None }
     }
+    pub fn v128(&self) -> Option<V128> {
+        if let Val::V128(v) = self { Some(*v) } else { None }
+    }
+    pub fn unwrap_v128(&self) -> V128 {
+        self.v128().expect("expected a v128")
+    }
     pub fn unwrap_i32(&self) -> i32 {
         self.i32().expect("expected an i32")
     }
@@ -150,14 +158,39 @@ impl Val {
         if let Val::ExnRef(e) = self { Some(e.as_ref()) } else { None }
     }
 
-    /// Encodes the value into an engine cell, checking that references belong to `store`.
+    /// Encodes the value into `cells` (one cell, or two for a `v128`; see
+    /// [`ValType::cells`]), checking that references belong to `store`.
+    pub(crate) fn write_cells(&self, store: StoreId, cells: &mut [u64]) -> anyhow::Result<()> {
+        match self {
+            Val::V128(v) => {
+                let bits = v.as_u128();
+                cells[0] = bits as u64;
+                cells[1] = (bits >> 64) as u64;
+            }
+            other => cells[0] = other.to_raw(store)?,
+        }
+        Ok(())
+    }
+
+    /// Decodes the value of static type `ty` from `cells` (as many as
+    /// [`ValType::cells`] says).
+    pub(crate) fn read_cells(store: StoreId, cells: &[u64], ty: &ValType) -> Val {
+        match ty {
+            ValType::V128 => Val::V128(V128::from(u128::from(cells[0]) | u128::from(cells[1]) << 64)),
+            ty => Val::from_raw(store, cells[0], ty),
+        }
+    }
+
+    /// Encodes a value of a one-cell type into its engine cell, checking
+    /// that references belong to `store`. A `v128` needs two cells: see
+    /// [`Val::write_cells`].
     pub(crate) fn to_raw(&self, store: StoreId) -> anyhow::Result<u64> {
         Ok(match self {
             Val::I32(v) => *v as u32 as u64,
             Val::I64(v) => *v as u64,
             Val::F32(v) => *v as u64,
             Val::F64(v) => *v,
-            Val::V128(_) => anyhow::bail!("SIMD is not supported yet"),
+            Val::V128(_) => anyhow::bail!("a v128 takes two cells"),
             Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => 0,
             Val::ExnRef(Some(e)) => e.to_cell(store)?,
             Val::FuncRef(Some(f)) => {
@@ -173,14 +206,15 @@ impl Val {
         })
     }
 
-    /// Decodes an engine cell of static type `ty`.
+    /// Decodes an engine cell of static type `ty`; for a `v128`, only its
+    /// low half (use [`Val::read_cells`]).
     pub(crate) fn from_raw(store: StoreId, raw: u64, ty: &ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(raw as u32 as i32),
             ValType::I64 => Val::I64(raw as i64),
             ValType::F32 => Val::F32(raw as u32),
             ValType::F64 => Val::F64(raw),
-            ValType::V128 => Val::V128(raw as u128),
+            ValType::V128 => Val::V128(V128::from(u128::from(raw))),
             ValType::Ref(r) => Val::from_raw_ref(store, raw, r),
         }
     }
@@ -213,6 +247,11 @@ impl From<f32> for Val {
 impl From<f64> for Val {
     fn from(v: f64) -> Val {
         Val::F64(v.to_bits())
+    }
+}
+impl From<V128> for Val {
+    fn from(v: V128) -> Val {
+        Val::V128(v)
     }
 }
 impl From<Func> for Val {
@@ -270,5 +309,36 @@ impl ExternRef {
             anyhow::bail!("externref used with the wrong store");
         }
         Ok(&*store.externrefs[self.index as usize])
+    }
+}
+
+/// A 128-bit SIMD vector (`v128`), as Wasmtime's `V128`: its bits as a
+/// `u128` whose low byte is the vector's first byte in memory (lanes are
+/// little-endian: lane 0 of `i32x4` is bits 0..32).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct V128(u128);
+
+impl V128 {
+    /// The vector's bits.
+    pub fn as_u128(&self) -> u128 {
+        self.0
+    }
+}
+
+impl From<u128> for V128 {
+    fn from(bits: u128) -> V128 {
+        V128(bits)
+    }
+}
+
+impl From<V128> for u128 {
+    fn from(v: V128) -> u128 {
+        v.0
+    }
+}
+
+impl std::fmt::Debug for V128 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "V128({:#034x})", self.0)
     }
 }

@@ -16,6 +16,8 @@
 mod dispatch;
 mod num;
 mod numeric;
+pub(crate) mod simd;
+mod vector;
 
 use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught};
@@ -152,6 +154,22 @@ impl Fp {
     fn set(self, slot: Slot, value: u64) {
         // SAFETY: see the type's invariant.
         unsafe { *self.0.add(slot.index()) = value }
+    }
+    /// The `v128` in the two cells from `slot` (low half first).
+    #[inline(always)]
+    fn get128(self, slot: Slot) -> u128 {
+        // SAFETY: see the type's invariant; the translator gives a `v128`
+        // two cells, both below the frame size.
+        let (lo, hi) = unsafe { (*self.0.add(slot.index()), *self.0.add(slot.index() + 1)) };
+        u128::from(lo) | u128::from(hi) << 64
+    }
+    #[inline(always)]
+    fn set128(self, slot: Slot, value: u128) {
+        // SAFETY: as for `get128`.
+        unsafe {
+            *self.0.add(slot.index()) = value as u64;
+            *self.0.add(slot.index() + 1) = (value >> 64) as u64;
+        }
     }
     #[inline(always)]
     fn u32(self, slot: Slot) -> u32 {
@@ -821,7 +839,28 @@ impl<T> Executor<'_, T> {
                 mem.store(fp, op, |v| (v as u32).to_le_bytes())?;
                 next_clearing_acc!();
             }
-            _ => unreachable!("numeric instructions are executed by `numeric::eval`"),
+            Instr::Copy128 { dst, src } => fp.set128(dst, fp.get128(src)),
+            Instr::Select128 { dst, cond, if_true, if_false } => {
+                let (t, f) = (fp.get128(if_true), fp.get128(if_false));
+                fp.set128(dst, std::hint::select_unpredictable(fp.u32(cond) != 0, t, f))
+            }
+            Instr::GlobalGet128 { dst, global } => {
+                let store = &self.store.opaque;
+                let g = store.instances[instance as usize].globals[global as usize];
+                fp.set128(dst, store.globals[g as usize].bits());
+            }
+            Instr::GlobalSet128 { src, global } => {
+                let store = &mut self.store.opaque;
+                let g = store.instances[instance as usize].globals[global as usize];
+                store.globals[g as usize].set_bits(fp.get128(src));
+            }
+            // SIMD instructions: one arm each in `vector::eval`. Last, so
+            // that no other instruction's handler looks at them.
+            _ => {
+                if !vector::eval(instr, fp, mem)? {
+                    unreachable!("numeric instructions are executed by `numeric::eval`")
+                }
+            }
         }
         // SAFETY: every instruction that falls through has a successor:
         // the translator never ends a function with one.
@@ -1057,7 +1096,7 @@ impl<T> Executor<'_, T> {
         let FuncEntity::Host { ty, .. } = &self.store.opaque.funcs[callee as usize] else {
             unreachable!("`tail_call` handles wasm functions")
         };
-        let results = ty.result_slice().len();
+        let results = ty.result_cells();
         self.stack.copy_within(args..args + results, self.fp_index);
         Ok(self.return_to_caller())
     }
@@ -1070,7 +1109,7 @@ impl<T> Executor<'_, T> {
             unreachable!("`call` handles wasm functions")
         };
         let host = self.store.host_funcs[*host as usize].clone();
-        let n = ty.param_slice().len().max(ty.result_slice().len());
+        let n = ty.param_cells().max(ty.result_cells());
         let cells = &mut self.stack[new_fp..new_fp + n];
         if let Err(error) = host(Caller::new(self.store, Some(self.instance)), cells) {
             // An exception thrown by the host function, or passing through
@@ -1093,7 +1132,7 @@ impl<T> Executor<'_, T> {
     fn throw_new(&mut self, tag: u32, base: Slot, ip: *const Instr) -> Result<Step, Stop> {
         let store = &mut self.store.opaque;
         let tag = store.instances[self.instance as usize].tags[tag as usize];
-        let len = store.tags[tag as usize].ty.payload().len();
+        let len = store.tags[tag as usize].ty.payload_cells();
         let start = self.fp_index + base.index();
         let exn = store.exns.alloc(tag, &self.stack[start..start + len]);
         self.unwind(exn, ip)

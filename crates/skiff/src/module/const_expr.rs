@@ -9,6 +9,8 @@ use wasmparser::Operator;
 pub(crate) enum ConstOp {
     /// Pushes raw cell bits (an `i32`, `i64`, `f32` or `f64` constant).
     Const(u64),
+    /// Pushes a `v128` constant.
+    V128(u128),
     RefNull,
     RefFunc(u32),
     GlobalGet(u32),
@@ -46,7 +48,7 @@ impl ConstExpr {
                 Operator::I64Sub => ConstOp::I64Sub,
                 Operator::I64Mul => ConstOp::I64Mul,
                 Operator::End => break,
-                Operator::V128Const { .. } => bail!("SIMD is not supported yet"),
+                Operator::V128Const { value } => ConstOp::V128(u128::from_le_bytes(*value.bytes())),
                 other => bail!("constant expression operator {other:?} is not supported yet"),
             });
         }
@@ -57,20 +59,22 @@ impl ConstExpr {
         ConstExpr { ops: vec![ConstOp::RefFunc(index)] }
     }
 
-    /// Evaluates the expression to a cell; `global` reads a global of the
-    /// instance being built and `func_ref` makes a function reference cell.
-    pub fn eval(&self, global: impl Fn(u32) -> u64, func_ref: impl Fn(u32) -> u64) -> u64 {
-        let mut stack: Vec<u64> = Vec::with_capacity(2);
+    /// Evaluates the expression to its bits: a cell, or a whole `v128`;
+    /// `global` reads a global of the instance being built (its bits) and
+    /// `func_ref` makes a function reference cell.
+    pub fn eval(&self, global: impl Fn(u32) -> u128, func_ref: impl Fn(u32) -> u64) -> u128 {
+        let mut stack: Vec<u128> = Vec::with_capacity(2);
         for op in &self.ops {
             let value = match *op {
-                ConstOp::Const(bits) => bits,
+                ConstOp::Const(bits) => u128::from(bits),
+                ConstOp::V128(bits) => bits,
                 ConstOp::RefNull => 0,
-                ConstOp::RefFunc(f) => func_ref(f),
+                ConstOp::RefFunc(f) => u128::from(func_ref(f)),
                 ConstOp::GlobalGet(g) => global(g),
                 binop => {
-                    let b = stack.pop().expect("validated");
-                    let a = stack.pop().expect("validated");
-                    match binop {
+                    let b = stack.pop().expect("validated") as u64;
+                    let a = stack.pop().expect("validated") as u64;
+                    u128::from(match binop {
                         ConstOp::I32Add => (a as u32).wrapping_add(b as u32) as u64,
                         ConstOp::I32Sub => (a as u32).wrapping_sub(b as u32) as u64,
                         ConstOp::I32Mul => (a as u32).wrapping_mul(b as u32) as u64,
@@ -78,11 +82,16 @@ impl ConstExpr {
                         ConstOp::I64Sub => a.wrapping_sub(b),
                         ConstOp::I64Mul => a.wrapping_mul(b),
                         _ => unreachable!(),
-                    }
+                    })
                 }
             };
             stack.push(value);
         }
         stack.pop().expect("validated constant expressions produce a value")
+    }
+
+    /// Evaluates an expression of a one-cell type (an offset, a reference).
+    pub fn eval_cell(&self, global: impl Fn(u32) -> u128, func_ref: impl Fn(u32) -> u64) -> u64 {
+        self.eval(global, func_ref) as u64
     }
 }

@@ -269,6 +269,7 @@ impl ModuleInner {
     pub(crate) fn translation_env(&self) -> ModuleEnv<'_> {
         ModuleEnv {
             types: &self.types,
+            globals: &self.globals,
             type_sigs: &self.type_sigs,
             func_types: &self.func_types,
             tag_types: &self.tags,
@@ -395,9 +396,6 @@ impl ModuleBuilder {
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
                     let ty = FuncType::from_wasmparser(&ty?, &m.types)?;
-                    if ty.param_slice().iter().chain(ty.result_slice()).any(|t| *t == ValType::V128) {
-                        bail!("SIMD is not supported yet: a function type uses `v128`");
-                    }
                     m.type_sigs.push(m.engine.intern_sig(&ty));
                     m.types.push(ty);
                 }
@@ -556,9 +554,11 @@ impl ModuleBuilder {
         body: &wasmparser::FunctionBody<'_>,
     ) -> Result<()> {
         let func_index = self.module.num_imported_funcs + self.next_defined_func;
-        let num_params = self.module.func_type(func_index).param_slice().len();
+        let ty = self.module.func_type(func_index);
+        let has_v128_params = ty.param_slice().contains(&crate::types::ValType::V128);
+        let default_memory_is_32bit = self.module.memories.first().is_some_and(|m| !m.is_64());
+        let mut check = SupportCheck::new(ty.param_cells(), has_v128_params, default_memory_is_32bit);
         let mut validator = to_validate.into_validator(std::mem::take(&mut self.allocs));
-        let mut check = SupportCheck::new(num_params);
         let mut locals = body.get_locals_reader()?;
         for _ in 0..locals.get_count() {
             let offset = locals.original_position();
@@ -600,9 +600,6 @@ fn global_type(ty: &wasmparser::GlobalType, types: &[FuncType]) -> Result<Global
         bail!("shared globals (threads) are not supported yet");
     }
     let content = ValType::from_wasmparser(ty.content_type, types)?;
-    if content == ValType::V128 {
-        bail!("SIMD is not supported yet");
-    }
     Ok(GlobalType::new(content, if ty.mutable { Mutability::Var } else { Mutability::Const }))
 }
 

@@ -43,6 +43,18 @@ impl Label {
     }
 }
 
+/// The type of a block: what says which of its parameters and results
+/// are `v128`s (two cells each) without copying the types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum BlockSig {
+    /// No parameters, no results.
+    Empty,
+    /// No parameters and one result, a `v128` if `wide`.
+    Single { wide: bool },
+    /// The module's function type of this index.
+    Func(u32),
+}
+
 /// One enclosing block, loop, `if` or the function itself.
 #[derive(Debug)]
 pub(super) struct ControlFrame {
@@ -52,6 +64,8 @@ pub(super) struct ControlFrame {
     pub height: usize,
     pub params: usize,
     pub results: usize,
+    /// The block's type, for the widths of its values.
+    pub sig: BlockSig,
     /// Where branches to this frame go: the start of a loop, else the end.
     pub label: Label,
     /// For `if`: the conditional branch to the `else` arm, patched at `else`
@@ -70,12 +84,18 @@ pub(super) struct ControlFrame {
 }
 
 impl ControlFrame {
-    pub fn new(kind: FrameKind, height: usize, params: usize, results: usize, label: Label) -> ControlFrame {
+    pub fn new(
+        kind: FrameKind,
+        height: usize,
+        (params, results, sig): (usize, usize, BlockSig),
+        label: Label,
+    ) -> ControlFrame {
         ControlFrame {
             kind,
             height,
             params,
             results,
+            sig,
             label,
             else_branch: None,
             branched_to: false,

@@ -13,6 +13,7 @@
 
 mod control;
 mod support;
+mod vector;
 
 pub(crate) use support::{CheckingVisitor, SupportCheck};
 
@@ -23,7 +24,7 @@ use crate::ir::{
 use crate::trap::Trap;
 use crate::types::{FuncType, MemoryType, TableType};
 use anyhow::{Context, Result, bail};
-use control::{ControlFrame, FrameKind, Label};
+use control::{BlockSig, ControlFrame, FrameKind, Label};
 use std::collections::HashMap;
 use wasmparser::{BlockType, FunctionBody, MemArg, MemArgTarget, Operator};
 
@@ -31,8 +32,9 @@ use wasmparser::{BlockType, FunctionBody, MemArg, MemArgTarget, Operator};
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
     pub code: Box<[Instr]>,
+    /// The cells the parameters take (a `v128` takes two).
     pub num_params: u16,
-    /// Parameters plus declared locals.
+    /// The cells of the parameters plus the declared locals.
     pub num_locals: u16,
     /// The initial cells of the frame after the parameters: zeros for the
     /// declared locals, then the constants (whose first slot is `num_locals`).
@@ -48,6 +50,8 @@ pub(crate) struct CompiledFunc {
 /// What the translator needs to know about the module around the function.
 pub(crate) struct ModuleEnv<'a> {
     pub types: &'a [FuncType],
+    /// The type of every global, imported ones first.
+    pub globals: &'a [crate::types::GlobalType],
     pub type_sigs: &'a [SigId],
     /// The type index of every function, imported ones first.
     pub func_types: &'a [u32],
@@ -67,14 +71,18 @@ pub(crate) struct ModuleEnv<'a> {
 /// Where a simulated operand's value lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Operand {
-    /// In local `n`: nothing was emitted for the `local.get` yet. If local `n`
-    /// is written while this operand is live, the value is first copied to
-    /// the operand's temporary slot (see `materialize_local`).
+    /// In the local whose (first) slot is `n`: nothing was emitted for the
+    /// `local.get` yet. If the local is written while this operand is live,
+    /// the value is first copied to the operand's temporary slot (see
+    /// `materialize_local`).
     Local(u16),
     /// A constant (its cell bits). It gets a constant slot, filled at frame
     /// entry, only when an instruction reads it from one: operators with an
     /// immediate form carry it in the instruction instead.
     Const(u64),
+    /// A `v128` constant, which gets two consecutive constant slots when an
+    /// instruction reads it.
+    V128Const(u128),
     /// In the temporary slot of its stack height.
     Temp,
 }
@@ -94,10 +102,22 @@ pub(crate) struct FuncTranslator<'a> {
     code: Vec<Instr>,
     /// The simulated operand stack; entry `h` is the operand at height `h`.
     stack: Vec<Operand>,
+    /// For each operand on `stack`, the offset of its temporary from
+    /// `temps_base` in cells, and whether it is a `v128` (two cells).
+    /// Without `v128`s the offset is the height.
+    offsets: Vec<u16>,
+    wides: Vec<bool>,
+    /// The cells the operands on `stack` take: the offset of the next one.
+    top_cells: usize,
+    /// The first slot of each local (a `v128` local takes two), and for
+    /// each slot of a local whether it starts a `v128`.
+    local_slots: Vec<u16>,
+    wide_local_slots: Vec<bool>,
     /// The enclosing blocks, innermost last; entry 0 is the function body.
     control: Vec<ControlFrame>,
-    /// For each local, how many `Operand::Local` entries on `stack` name it,
-    /// so writing a local knows at once whether copies must be made.
+    /// For each local (by its first slot), how many `Operand::Local` entries
+    /// on `stack` name it, so writing a local knows at once whether copies
+    /// must be made.
     local_refs: Vec<u32>,
     /// Sum of `local_refs`: whether any lazy local reads are on the stack.
     lazy_locals: u32,
@@ -106,11 +126,13 @@ pub(crate) struct FuncTranslator<'a> {
     /// The deduplicated constants, by bit pattern, and their slots.
     consts: Vec<u64>,
     const_slots: HashMap<u64, Slot>,
+    /// The `v128` constants (two cells each) and their first slots.
+    const128_slots: HashMap<u128, Slot>,
     consts_base: u16,
     /// The slot of the operand at stack height 0.
     temps_base: u16,
-    /// The deepest stack seen, for the frame size.
-    max_height: usize,
+    /// The most cells the operand stack took, for the frame size.
+    max_cells: usize,
     /// Whether code at the current position can run. Operators in dead code
     /// are skipped; only their block structure is tracked, in `dead_depth`.
     reachable: bool,
@@ -137,6 +159,11 @@ impl<'a> FuncTranslator<'a> {
             env,
             code: Vec::new(),
             stack: Vec::new(),
+            offsets: Vec::new(),
+            wides: Vec::new(),
+            top_cells: 0,
+            local_slots: Vec::new(),
+            wide_local_slots: Vec::new(),
             control: Vec::new(),
             local_refs: Vec::new(),
             lazy_locals: 0,
@@ -144,9 +171,10 @@ impl<'a> FuncTranslator<'a> {
             num_locals: 0,
             consts: Vec::new(),
             const_slots: HashMap::new(),
+            const128_slots: HashMap::new(),
             consts_base: 0,
             temps_base: 0,
-            max_height: 0,
+            max_cells: 0,
             reachable: true,
             dead_depth: 0,
             last_result: None,
@@ -160,24 +188,45 @@ impl<'a> FuncTranslator<'a> {
     /// Translates the body of function `func_index` (in the module's function
     /// index space). The body must already be validated.
     pub fn translate(&mut self, func_index: u32, body: &FunctionBody<'_>) -> Result<CompiledFunc> {
-        let ty = &self.env.types[self.env.func_types[func_index as usize] as usize];
-        let num_params = ty.param_slice().len();
+        let type_index = self.env.func_types[func_index as usize];
+        let ty = &self.env.types[type_index as usize];
         let num_results = ty.result_slice().len();
-        let mut num_locals = num_params as u64;
+        let frame_limit = u64::from(u16::MAX);
+        // Each local's first slot: a `v128` takes two cells.
+        self.local_slots.clear();
+        self.wide_local_slots.clear();
+        let add_locals = |this: &mut Self, count: u32, wide: bool| -> Result<()> {
+            for _ in 0..count {
+                let slot = this.wide_local_slots.len() as u64;
+                if slot + 1 + u64::from(wide) > frame_limit {
+                    bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
+                }
+                this.local_slots.push(slot as u16);
+                this.wide_local_slots.push(wide);
+                if wide {
+                    this.wide_local_slots.push(false);
+                }
+            }
+            Ok(())
+        };
+        for param in ty.param_slice() {
+            add_locals(self, 1, *param == crate::types::ValType::V128)?;
+        }
+        let num_params = self.wide_local_slots.len();
         for local in body.get_locals_reader()? {
             let (count, ty) = local?;
-            if ty == wasmparser::ValType::V128 {
-                bail!("SIMD is not supported yet");
-            }
-            num_locals += u64::from(count);
+            add_locals(self, count, ty == wasmparser::ValType::V128)?;
         }
+        let num_locals = self.wide_local_slots.len() as u64;
         let max_consts = count_constants(body)?;
-        let frame_limit = u64::from(u16::MAX);
         if num_locals + max_consts as u64 > frame_limit {
             bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
         }
         self.code.clear();
         self.stack.clear();
+        self.offsets.clear();
+        self.wides.clear();
+        self.top_cells = 0;
         self.control.clear();
         self.local_refs.clear();
         self.local_refs.resize(num_locals as usize, 0);
@@ -186,9 +235,10 @@ impl<'a> FuncTranslator<'a> {
         self.num_locals = num_locals as u16;
         self.consts.clear();
         self.const_slots.clear();
+        self.const128_slots.clear();
         self.consts_base = num_locals as u16;
         self.temps_base = (num_locals + max_consts as u64) as u16;
-        self.max_height = 0;
+        self.max_cells = 0;
         self.reachable = true;
         self.dead_depth = 0;
         self.last_result = None;
@@ -204,7 +254,12 @@ impl<'a> FuncTranslator<'a> {
         if self.env.interruptible {
             self.code.push(Instr::CheckInterrupt);
         }
-        self.control.push(ControlFrame::new(FrameKind::Function, 0, 0, num_results, Label::new()));
+        self.control.push(ControlFrame::new(
+            FrameKind::Function,
+            0,
+            (0, num_results, BlockSig::Func(type_index)),
+            Label::new(),
+        ));
 
         let mut reader = body.get_operators_reader()?;
         while !reader.eof() {
@@ -216,7 +271,7 @@ impl<'a> FuncTranslator<'a> {
         // After jump threading, which rewrites branches in place and keeps
         // every instruction's index, so handler ranges and targets hold.
         let handlers = self.finish_handlers();
-        let frame_size = self.temps_base as usize + self.max_height;
+        let frame_size = self.temps_base as usize + self.max_cells;
         Ok(CompiledFunc {
             code: std::mem::take(&mut self.code).into_boxed_slice(),
             num_params: self.num_params,
@@ -252,10 +307,12 @@ impl<'a> FuncTranslator<'a> {
             };
             // The payload is written to the label's result slots, which must
             // exist in the frame even if no code path fills them otherwise.
-            if self.temps_base as usize + height + arity >= u16::MAX as usize {
+            let label_cells = (0..arity).map(|i| 1 + usize::from(self.label_value_is_wide(frame, i))).sum::<usize>();
+            let end = self.cell_offset(height) + label_cells;
+            if self.temps_base as usize + end >= u16::MAX as usize {
                 bail!("function too large: operand stack exceeds the frame limit");
             }
-            self.max_height = self.max_height.max(height + arity);
+            self.max_cells = self.max_cells.max(end);
             let mut target = 0;
             if frame == 0 {
                 self.return_catches.push((handler, i, arity));
@@ -280,10 +337,11 @@ impl<'a> FuncTranslator<'a> {
         for (handler, clause, arity) in std::mem::take(&mut self.return_catches) {
             let at = self.code.len() as u32;
             let src = self.handlers[handler].catches[clause].dst;
-            self.code.push(match arity {
-                0 => Instr::Return0,
-                1 => Instr::Return1 { src },
-                n => Instr::ReturnSpan { src, len: n as u16 },
+            let cells = (0..arity).map(|i| 1 + usize::from(self.label_value_is_wide(0, i))).sum::<usize>();
+            self.code.push(match (arity, cells) {
+                (0, _) => Instr::Return0,
+                (1, 1) => Instr::Return1 { src },
+                _ => Instr::ReturnSpan { src, len: cells as u16 },
             });
             self.handlers[handler].catches[clause].target = at;
         }
@@ -296,9 +354,45 @@ impl<'a> FuncTranslator<'a> {
 
     // ---- The simulated operand stack ----
 
-    /// The slot of the temporary at stack height `height`.
+    /// The offset from `temps_base`, in cells, of the temporary at stack
+    /// height `height` (at most the current height).
+    fn cell_offset(&self, height: usize) -> usize {
+        match self.offsets.get(height) {
+            Some(&offset) => offset as usize,
+            None => self.top_cells,
+        }
+    }
+
+    /// The slot of the temporary at stack height `height` (at most the
+    /// current height): its first cell, for a `v128`.
     fn temp_slot(&self, height: usize) -> Slot {
-        Slot(self.temps_base + height as u16)
+        Slot(self.temps_base + self.cell_offset(height) as u16)
+    }
+
+    /// Whether the operand at `height` is a `v128` (two cells).
+    fn is_wide(&self, height: usize) -> bool {
+        self.wides[height]
+    }
+
+    /// Whether value `i` carried by a branch to the frame at `frame` (an
+    /// index into `control`) is a `v128`.
+    fn label_value_is_wide(&self, frame: usize, i: usize) -> bool {
+        let frame = &self.control[frame];
+        let params = frame.kind == FrameKind::Loop;
+        self.block_value_is_wide(frame.sig, params, i)
+    }
+
+    /// Whether parameter (`params`) or result `i` of a block of type `sig` is a `v128`.
+    fn block_value_is_wide(&self, sig: BlockSig, params: bool, i: usize) -> bool {
+        match sig {
+            BlockSig::Empty => false,
+            BlockSig::Single { wide } => !params && wide,
+            BlockSig::Func(index) => {
+                let ty = &self.env.types[index as usize];
+                let types = if params { ty.param_slice() } else { ty.result_slice() };
+                types[i] == crate::types::ValType::V128
+            }
+        }
     }
 
     /// Where the operand at `height` lives (a constant gets its slot now).
@@ -306,13 +400,26 @@ impl<'a> FuncTranslator<'a> {
         match self.stack[height] {
             Operand::Local(n) => Slot(n),
             Operand::Const(value) => self.const_slot(value),
+            Operand::V128Const(value) => self.const128_slot(value),
             Operand::Temp => self.temp_slot(height),
         }
     }
 
+    /// Pushes a one-cell operand (or a local, of the local's width).
     fn push(&mut self, operand: Operand) -> Result<()> {
-        let height = self.stack.len();
-        if self.temps_base as usize + height >= u16::MAX as usize {
+        let wide = match operand {
+            Operand::Local(n) => self.wide_local_slots[n as usize],
+            Operand::V128Const(_) => true,
+            Operand::Const(_) | Operand::Temp => false,
+        };
+        self.push_value(operand, wide)
+    }
+
+    /// Pushes an operand, a `v128` if `wide`.
+    fn push_value(&mut self, operand: Operand, wide: bool) -> Result<()> {
+        let offset = self.top_cells;
+        let end = offset + 1 + usize::from(wide);
+        if self.temps_base as usize + end > u16::MAX as usize {
             bail!("function too large: operand stack exceeds the frame limit");
         }
         if let Operand::Local(n) = operand {
@@ -320,7 +427,18 @@ impl<'a> FuncTranslator<'a> {
             self.lazy_locals += 1;
         }
         self.stack.push(operand);
-        self.max_height = self.max_height.max(height + 1);
+        self.offsets.push(offset as u16);
+        self.wides.push(wide);
+        self.top_cells = end;
+        self.max_cells = self.max_cells.max(end);
+        Ok(())
+    }
+
+    /// Pushes the temporaries of values of these types (call or block results).
+    fn push_temps(&mut self, types: &[crate::types::ValType]) -> Result<()> {
+        for ty in types {
+            self.push_value(Operand::Temp, *ty == crate::types::ValType::V128)?;
+        }
         Ok(())
     }
 
@@ -334,6 +452,8 @@ impl<'a> FuncTranslator<'a> {
 
     fn pop_operand(&mut self) -> Operand {
         let operand = self.stack.pop().expect("validated code never underflows the stack");
+        self.wides.pop();
+        self.top_cells = self.offsets.pop().map_or(0, usize::from);
         if let Operand::Local(n) = operand {
             self.local_refs[n as usize] -= 1;
             self.lazy_locals -= 1;
@@ -358,8 +478,26 @@ impl<'a> FuncTranslator<'a> {
         slot
     }
 
+    /// The first of the two consecutive slots holding `v128` constant
+    /// `value`, allocating them on first use.
+    fn const128_slot(&mut self, value: u128) -> Slot {
+        if let Some(slot) = self.const128_slots.get(&value) {
+            return *slot;
+        }
+        let slot = Slot(self.consts_base + self.consts.len() as u16);
+        self.consts.push(value as u64);
+        self.consts.push((value >> 64) as u64);
+        self.const128_slots.insert(value, slot);
+        slot
+    }
+
     fn push_const(&mut self, value: u64) -> Result<()> {
         self.push(Operand::Const(value))
+    }
+
+    /// A copy of one value: a cell, or the two of a `v128`.
+    fn copy_instr(dst: Slot, src: Slot, wide: bool) -> Instr {
+        if wide { Instr::Copy128 { dst, src } } else { Instr::Copy { dst, src } }
     }
 
     /// `dst = src` for a `src` about to be popped from the top of the stack:
@@ -371,8 +509,9 @@ impl<'a> FuncTranslator<'a> {
                 self.emit(Instr::CopyImm32 { dst, bits });
             }
             _ => {
+                let wide = self.is_wide(self.stack.len() - 1);
                 let src = self.pop();
-                self.emit(Instr::Copy { dst, src });
+                self.emit(Self::copy_instr(dst, src, wide));
             }
         }
     }
@@ -394,9 +533,10 @@ impl<'a> FuncTranslator<'a> {
                 Slot(n)
             }
             Operand::Const(value) => self.const_slot(value),
+            Operand::V128Const(value) => self.const128_slot(value),
         };
         let dst = self.temp_slot(height);
-        self.emit(Instr::Copy { dst, src });
+        self.emit(Self::copy_instr(dst, src, self.is_wide(height)));
         self.stack[height] = Operand::Temp;
     }
 
@@ -475,6 +615,15 @@ impl<'a> FuncTranslator<'a> {
     /// must be the temporary slot of the next stack height.
     fn emit_result(&mut self, instr: Instr) -> Result<()> {
         self.push(Operand::Temp)?;
+        self.code.push(instr);
+        self.last_result = Some(self.code.len() - 1);
+        Ok(())
+    }
+
+    /// Emits an instruction that writes a new `v128` top operand into `dst`,
+    /// the next temporary.
+    fn emit_result_wide(&mut self, instr: Instr) -> Result<()> {
+        self.push_value(Operand::Temp, true)?;
         self.code.push(instr);
         self.last_result = Some(self.code.len() - 1);
         Ok(())
@@ -564,6 +713,11 @@ impl<'a> FuncTranslator<'a> {
 
     /// Whether memory `memory` is the one the `I32Load` family and
     /// `MemoryFill`/`Copy`/`Init` serve: memory 0, with 32-bit addresses.
+    /// The offset of a SIMD access (see `simd_memarg_offset`).
+    fn memory0_offset(&self, memarg: &MemArg) -> Result<u32> {
+        simd_memarg_offset(memarg, self.is_default_memory(0))
+    }
+
     fn is_default_memory(&self, memory: u32) -> bool {
         memory == 0 && self.env.memories.first().is_some_and(|m| !m.is_64())
     }
@@ -800,40 +954,50 @@ impl<'a> FuncTranslator<'a> {
 
     /// The copies that move the values a branch to frame `depth` carries into
     /// the frame's result (or, for loops, parameter) slots.
-    fn branch_copies(&mut self, depth: usize) -> Vec<(Slot, Slot)> {
+    fn branch_copies(&mut self, depth: usize) -> Vec<ValueCopy> {
         let frame = &self.control[self.control.len() - 1 - depth];
         let (arity, height) = (frame.branch_arity(), frame.height);
-        let top = self.stack.len() - arity;
+        self.copies_of_top_to(arity, height)
+    }
+
+    /// The copies that move the top `n` operands to the temporaries from
+    /// stack height `height` on.
+    fn copies_of_top_to(&mut self, n: usize, height: usize) -> Vec<ValueCopy> {
+        let top = self.stack.len() - n;
+        let mut dst = self.temp_slot(height);
         let mut copies = Vec::new();
-        for i in 0..arity {
+        for i in 0..n {
             let src = self.operand_slot(top + i);
-            let dst = self.temp_slot(height + i);
+            let wide = self.is_wide(top + i);
             if src != dst {
-                copies.push((dst, src));
+                copies.push(ValueCopy { dst, src, wide });
             }
+            dst = Slot(dst.0 + 1 + u16::from(wide));
         }
         copies
     }
 
     /// Emits copies in order. Destinations lie at or below their sources'
-    /// heights, so copying upward never clobbers a later source.
-    fn emit_copies(&mut self, copies: &[(Slot, Slot)]) {
+    /// cells, so copying upward never clobbers a later source.
+    fn emit_copies(&mut self, copies: &[ValueCopy]) {
         let mut i = 0;
         while i < copies.len() {
-            // Merge runs of consecutive copies into one span.
-            let (dst, src) = copies[i];
+            // Merge runs of copies of consecutive cells into one span.
+            let ValueCopy { dst, src, wide } = copies[i];
+            let mut cells = 1 + u16::from(wide);
             let mut len = 1;
             while i + len < copies.len()
-                && copies[i + len].0.0 == dst.0 + len as u16
-                && copies[i + len].1.0 == src.0 + len as u16
+                && copies[i + len].dst.0 == dst.0 + cells
+                && copies[i + len].src.0 == src.0 + cells
             {
+                cells += 1 + u16::from(copies[i + len].wide);
                 len += 1;
             }
-            if len == 1 {
-                self.emit(Instr::Copy { dst, src });
-            } else {
-                self.emit(Instr::CopySpan { dst, src, len: len as u16 });
-            }
+            match cells {
+                1 => self.emit(Instr::Copy { dst, src }),
+                2 if wide => self.emit(Instr::Copy128 { dst, src }),
+                _ => self.emit(Instr::CopySpan { dst, src, len: cells }),
+            };
             i += len;
         }
     }
@@ -855,9 +1019,13 @@ impl<'a> FuncTranslator<'a> {
             0 => {
                 self.emit(Instr::Return0);
             }
-            1 => {
+            1 if !self.is_wide(self.stack.len() - 1) => {
                 let src = self.operand_slot(self.stack.len() - 1);
                 self.emit(Instr::Return1 { src });
+            }
+            1 => {
+                let src = self.operand_slot(self.stack.len() - 1);
+                self.emit(Instr::ReturnSpan { src, len: 2 });
             }
             n => {
                 // Gather the results in their temporaries without changing
@@ -867,10 +1035,11 @@ impl<'a> FuncTranslator<'a> {
                 for height in top..self.stack.len() {
                     let (src, dst) = (self.operand_slot(height), self.temp_slot(height));
                     if src != dst {
-                        self.emit(Instr::Copy { dst, src });
+                        self.emit(Self::copy_instr(dst, src, self.is_wide(height)));
                     }
                 }
-                self.emit(Instr::ReturnSpan { src: self.temp_slot(top), len: n as u16 });
+                let cells = self.top_cells - self.cell_offset(top);
+                self.emit(Instr::ReturnSpan { src: self.temp_slot(top), len: cells as u16 });
             }
         }
     }
@@ -879,15 +1048,16 @@ impl<'a> FuncTranslator<'a> {
     /// consecutive temporaries and returns the first one's slot. The frame
     /// keeps room for `results` cells there too: a host callee writes its
     /// results over its arguments before they move to the frame base.
-    fn tail_call_arguments(&mut self, params: usize, results: usize) -> Result<Slot> {
+    fn tail_call_arguments(&mut self, ty: &FuncType) -> Result<Slot> {
+        let params = ty.param_slice().len();
         self.materialize_top(params);
         let height = self.stack.len() - params;
-        let needed = height + params.max(results);
+        let needed = self.cell_offset(height) + ty.param_cells().max(ty.result_cells());
         if self.temps_base as usize + needed >= u16::MAX as usize {
             bail!("function too large: operand stack exceeds the frame limit");
         }
         self.truncate_stack(height);
-        self.max_height = self.max_height.max(needed);
+        self.max_cells = self.max_cells.max(needed);
         Ok(self.temp_slot(height))
     }
 
@@ -917,14 +1087,14 @@ impl<'a> FuncTranslator<'a> {
         self.last_result = None;
     }
 
-    fn block_arity(&self, ty: BlockType) -> Result<(usize, usize)> {
+    /// A block type's parameter and result counts, and its signature.
+    fn block_arity(&self, ty: BlockType) -> Result<(usize, usize, BlockSig)> {
         Ok(match ty {
-            BlockType::Empty => (0, 0),
-            BlockType::Type(wasmparser::ValType::V128) => bail!("SIMD is not supported yet"),
-            BlockType::Type(_) => (0, 1),
+            BlockType::Empty => (0, 0, BlockSig::Empty),
+            BlockType::Type(ty) => (0, 1, BlockSig::Single { wide: ty == wasmparser::ValType::V128 }),
             BlockType::FuncType(idx) => {
                 let ty = &self.env.types[idx as usize];
-                (ty.param_slice().len(), ty.result_slice().len())
+                (ty.param_slice().len(), ty.result_slice().len(), BlockSig::Func(idx))
             }
         })
     }
@@ -953,13 +1123,13 @@ impl<'a> FuncTranslator<'a> {
                 self.enter_dead_code();
             }
             O::Block { blockty } => {
-                let (params, results) = self.block_arity(blockty)?;
+                let arity = self.block_arity(blockty)?;
                 self.materialize_all_locals();
-                let height = self.stack.len() - params;
-                self.control.push(ControlFrame::new(FrameKind::Block, height, params, results, Label::new()));
+                let height = self.stack.len() - arity.0;
+                self.control.push(ControlFrame::new(FrameKind::Block, height, arity, Label::new()));
             }
             O::Loop { blockty } => {
-                let (params, results) = self.block_arity(blockty)?;
+                let arity @ (params, _, _) = self.block_arity(blockty)?;
                 self.materialize_all_locals();
                 self.materialize_top(params);
                 let height = self.stack.len() - params;
@@ -967,7 +1137,7 @@ impl<'a> FuncTranslator<'a> {
                 label.pin(self.code.len());
                 self.last_target = self.code.len();
                 self.last_result = None;
-                let mut frame = ControlFrame::new(FrameKind::Loop, height, params, results, label);
+                let mut frame = ControlFrame::new(FrameKind::Loop, height, arity, label);
                 if self.env.fuel {
                     frame.outer_fuel_instr = self.fuel_instr;
                     self.fuel_instr = Some(self.emit(Instr::ConsumeFuel { amount: 1 }));
@@ -978,25 +1148,25 @@ impl<'a> FuncTranslator<'a> {
                 self.control.push(frame);
             }
             O::If { blockty } => {
-                let (params, results) = self.block_arity(blockty)?;
+                let arity @ (params, _, _) = self.block_arity(blockty)?;
                 let cond = self.pop();
                 let branch = self.cond_branch(cond, false);
                 self.materialize_all_locals();
                 self.materialize_top(params);
                 let height = self.stack.len() - params;
-                let mut frame = ControlFrame::new(FrameKind::If, height, params, results, Label::new());
+                let mut frame = ControlFrame::new(FrameKind::If, height, arity, Label::new());
                 frame.else_branch = Some(self.emit(branch));
                 self.control.push(frame);
             }
             O::TryTable { try_table } => {
-                let (params, results) = self.block_arity(try_table.ty)?;
+                let arity @ (params, _, _) = self.block_arity(try_table.ty)?;
                 self.materialize_all_locals();
                 let handler = self.begin_handler(&try_table.catches)?;
                 // Keep folds from reaching across the start of the covered
                 // range, as they never reach across a label.
                 self.last_result = None;
                 let height = self.stack.len() - params;
-                let mut frame = ControlFrame::new(FrameKind::TryTable, height, params, results, Label::new());
+                let mut frame = ControlFrame::new(FrameKind::TryTable, height, arity, Label::new());
                 frame.handler = Some(handler);
                 self.control.push(frame);
             }
@@ -1080,7 +1250,7 @@ impl<'a> FuncTranslator<'a> {
             }
             O::Call { function_index } => {
                 let ty = &self.env.types[self.env.func_types[function_index as usize] as usize];
-                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
+                let params = ty.param_slice().len();
                 self.materialize_top(params);
                 let base = self.temp_slot(self.stack.len() - params);
                 self.truncate_stack(self.stack.len() - params);
@@ -1088,26 +1258,22 @@ impl<'a> FuncTranslator<'a> {
                     Some(func) => self.emit(Instr::CallInternal { func, base }),
                     None => self.emit(Instr::Call { func: function_index, base }),
                 };
-                for _ in 0..results {
-                    self.push(Operand::Temp)?;
-                }
+                self.push_temps(ty.result_slice())?;
             }
             O::CallIndirect { type_index, table_index } => {
                 let ty = &self.env.types[type_index as usize];
-                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
+                let params = ty.param_slice().len();
                 let index = self.pop();
                 self.materialize_top(params);
                 let base = self.temp_slot(self.stack.len() - params);
                 self.truncate_stack(self.stack.len() - params);
                 self.emit(Instr::CallIndirect { table: table_index, index, base });
                 self.emit(Instr::CallIndirectSig { sig: self.env.type_sigs[type_index as usize] });
-                for _ in 0..results {
-                    self.push(Operand::Temp)?;
-                }
+                self.push_temps(ty.result_slice())?;
             }
             O::ReturnCall { function_index } => {
                 let ty = &self.env.types[self.env.func_types[function_index as usize] as usize];
-                let base = self.tail_call_arguments(ty.param_slice().len(), ty.result_slice().len())?;
+                let base = self.tail_call_arguments(ty)?;
                 match function_index.checked_sub(self.env.num_imported_funcs) {
                     Some(func) => self.emit(Instr::ReturnCallInternal { func, base }),
                     None => self.emit(Instr::ReturnCall { func: function_index, base }),
@@ -1116,30 +1282,26 @@ impl<'a> FuncTranslator<'a> {
             }
             O::ReturnCallIndirect { type_index, table_index } => {
                 let ty = &self.env.types[type_index as usize];
-                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
                 let index = self.pop();
-                let base = self.tail_call_arguments(params, results)?;
+                let base = self.tail_call_arguments(ty)?;
                 self.emit(Instr::ReturnCallIndirect { table: table_index, index, base });
                 self.emit(Instr::CallIndirectSig { sig: self.env.type_sigs[type_index as usize] });
                 self.enter_dead_code();
             }
             O::CallRef { type_index } => {
                 let ty = &self.env.types[type_index as usize];
-                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
+                let params = ty.param_slice().len();
                 let func = self.pop();
                 self.materialize_top(params);
                 let base = self.temp_slot(self.stack.len() - params);
                 self.truncate_stack(self.stack.len() - params);
                 self.emit(Instr::CallRef { func, base });
-                for _ in 0..results {
-                    self.push(Operand::Temp)?;
-                }
+                self.push_temps(ty.result_slice())?;
             }
             O::ReturnCallRef { type_index } => {
                 let ty = &self.env.types[type_index as usize];
-                let (params, results) = (ty.param_slice().len(), ty.result_slice().len());
                 let func = self.pop();
-                let base = self.tail_call_arguments(params, results)?;
+                let base = self.tail_call_arguments(ty)?;
                 self.emit(Instr::ReturnCallRef { func, base });
                 self.enter_dead_code();
             }
@@ -1166,33 +1328,45 @@ impl<'a> FuncTranslator<'a> {
                 self.pop_operand();
             }
             O::Select | O::TypedSelect { .. } => {
-                if let O::TypedSelect { ty: wasmparser::ValType::V128 } = op {
-                    bail!("SIMD is not supported yet");
-                }
                 let cond = self.pop();
+                let wide = self.is_wide(self.stack.len() - 1);
                 let if_false = self.pop();
                 let if_true = self.pop();
                 let dst = self.next_temp();
-                self.emit_result(Instr::Select { dst, cond, if_true, if_false })?;
+                if wide {
+                    self.emit_result_wide(Instr::Select128 { dst, cond, if_true, if_false })?;
+                } else {
+                    self.emit_result(Instr::Select { dst, cond, if_true, if_false })?;
+                }
             }
-            O::LocalGet { local_index } => self.push(Operand::Local(local_index as u16))?,
+            O::LocalGet { local_index } => self.push(Operand::Local(self.local_slots[local_index as usize]))?,
             O::LocalSet { local_index } => {
-                self.local_set(local_index as u16);
+                self.local_set(self.local_slots[local_index as usize]);
                 // Not after `local.tee`: a step whose value feeds a loop's
                 // closing branch fuses with that branch instead.
                 self.fuse_steps();
             }
             O::LocalTee { local_index } => {
-                self.local_set(local_index as u16);
-                self.push(Operand::Local(local_index as u16))?;
+                let slot = self.local_slots[local_index as usize];
+                self.local_set(slot);
+                self.push(Operand::Local(slot))?;
             }
             O::GlobalGet { global_index } => {
                 let dst = self.next_temp();
-                self.emit_result(Instr::GlobalGet { dst, global: global_index })?;
+                if *self.env.globals[global_index as usize].content() == crate::types::ValType::V128 {
+                    self.emit_result_wide(Instr::GlobalGet128 { dst, global: global_index })?;
+                } else {
+                    self.emit_result(Instr::GlobalGet { dst, global: global_index })?;
+                }
             }
             O::GlobalSet { global_index } => {
+                let wide = self.is_wide(self.stack.len() - 1);
                 let src = self.pop();
-                self.emit(Instr::GlobalSet { src, global: global_index });
+                if wide {
+                    self.emit(Instr::GlobalSet128 { src, global: global_index });
+                } else {
+                    self.emit(Instr::GlobalSet { src, global: global_index });
+                }
             }
             O::I32Load { memarg } => self.load(&memarg, Instr::I32Load, LoadKind::U32)?,
             O::I64Load { memarg } => self.load(&memarg, Instr::I64Load, LoadKind::U64)?,
@@ -1271,6 +1445,7 @@ impl<'a> FuncTranslator<'a> {
             O::I64Const { value } => self.push_const(value as u64)?,
             O::F32Const { value } => self.push_const(value.bits() as u64)?,
             O::F64Const { value } => self.push_const(value.bits())?,
+            O::V128Const { value } => self.push(Operand::V128Const(u128::from_le_bytes(*value.bytes())))?,
             O::RefNull { .. } => self.push_const(0)?,
             O::RefIsNull => self.unary(|UnOp { dst, src }| Instr::RefIsNull { dst, src })?,
             O::RefFunc { function_index } => {
@@ -1463,7 +1638,11 @@ impl<'a> FuncTranslator<'a> {
             O::I64TruncSatF32U => self.unary(Instr::I64TruncSatF32U)?,
             O::I64TruncSatF64S => self.unary(Instr::I64TruncSatF64S)?,
             O::I64TruncSatF64U => self.unary(Instr::I64TruncSatF64U)?,
-            other => bail!("{}", unsupported_message(&other)),
+            other => {
+                if !self.translate_simd(&other)? {
+                    bail!("{}", unsupported_message(&other))
+                }
+            }
         }
         Ok(())
     }
@@ -1482,6 +1661,7 @@ impl<'a> FuncTranslator<'a> {
         Ok(())
     }
 
+    /// `local.set` of the local whose first slot is `n`.
     fn local_set(&mut self, n: u16) {
         let height = self.stack.len() - 1;
         let value = self.stack[height];
@@ -1492,10 +1672,11 @@ impl<'a> FuncTranslator<'a> {
             return;
         }
         self.materialize_local(n);
-        if let Operand::Const(_) = value {
+        if let Operand::Const(_) | Operand::V128Const(_) = value {
             self.copy_top_to(dst);
             return;
         }
+        let wide = self.is_wide(height);
         let src = self.pop();
         if value == Operand::Temp
             && let Some(at) = self.last_result.filter(|&at| at + 1 == self.code.len())
@@ -1507,7 +1688,7 @@ impl<'a> FuncTranslator<'a> {
             *result = dst;
             return;
         }
-        self.emit(Instr::Copy { dst, src });
+        self.emit(Self::copy_instr(dst, src, wide));
     }
 
     fn translate_else(&mut self) {
@@ -1520,15 +1701,16 @@ impl<'a> FuncTranslator<'a> {
         let frame = &mut self.control[frame_index];
         let else_branch = frame.else_branch.take().expect("validated `else` follows `if`");
         frame.kind = FrameKind::Else;
-        let (height, params) = (frame.height, frame.params);
+        let (height, params, sig) = (frame.height, frame.params, frame.sig);
         let here = self.code.len();
         self.patch_branch(else_branch, here);
         self.last_result = None;
         // The else arm starts from the `if`'s parameters, which were
         // materialized into their temporaries on entry.
         self.truncate_stack(height);
-        for _ in 0..params {
-            let _ = self.push(Operand::Temp);
+        for i in 0..params {
+            // The `if` pushed these already: they fit the frame.
+            let _ = self.push_value(Operand::Temp, self.block_value_is_wide(sig, true, i));
         }
         self.reachable = true;
         self.dead_depth = 0;
@@ -1547,15 +1729,7 @@ impl<'a> FuncTranslator<'a> {
             // Fall-through: the results go to the frame's result slots.
             let results = self.control[frame_index].results;
             let height = self.control[frame_index].height;
-            let top = self.stack.len() - results;
-            let mut copies = Vec::new();
-            for i in 0..results {
-                let src = self.operand_slot(top + i);
-                let dst = self.temp_slot(height + i);
-                if src != dst {
-                    copies.push((dst, src));
-                }
-            }
+            let copies = self.copies_of_top_to(results, height);
             self.emit_copies(&copies);
         }
         let frame = &self.control[frame_index];
@@ -1582,14 +1756,22 @@ impl<'a> FuncTranslator<'a> {
             self.fuel_instr = frame.outer_fuel_instr;
         }
         self.truncate_stack(frame.height);
-        for _ in 0..frame.results {
-            self.push(Operand::Temp)?;
+        for i in 0..frame.results {
+            self.push_value(Operand::Temp, self.block_value_is_wide(frame.sig, false, i))?;
         }
         self.last_result = None;
         self.reachable = reachable_after;
         self.dead_depth = 0;
         Ok(())
     }
+}
+
+/// One value a branch or block end moves: `dst = src`, a `v128` if `wide`.
+#[derive(Clone, Copy, Debug)]
+struct ValueCopy {
+    dst: Slot,
+    src: Slot,
+    wide: bool,
 }
 
 /// Operators whose operands may be swapped (to read a fresh result from the
@@ -1634,6 +1816,18 @@ fn memarg_memory(memarg: &MemArg) -> Result<u32> {
     }
 }
 
+/// The offset of a SIMD memory access. Those run on memory 0 when it is a
+/// 32-bit memory (`default_memory_is_32bit`), with the scalar accesses'
+/// fast-path operands; other memories are not supported for them yet.
+fn simd_memarg_offset(memarg: &MemArg, default_memory_is_32bit: bool) -> Result<u32> {
+    let memory = memarg_memory(memarg)?;
+    if memory != 0 || !default_memory_is_32bit {
+        bail!("SIMD accesses to a memory other than a 32-bit memory 0 are not supported yet");
+    }
+    // A 32-bit memory's offsets are below 2^32 (validation checks).
+    u32::try_from(memarg.offset).context("memory offset too large for a 32-bit memory")
+}
+
 /// A memory index as `LoadMem`/`StoreMem` carry it: wasmparser allows at
 /// most 100 memories per module, so it always fits.
 fn memory_operand(memory: u32) -> Result<u8> {
@@ -1643,18 +1837,7 @@ fn memory_operand(memory: u32) -> Result<u8> {
 fn unsupported_message(op: &Operator<'_>) -> String {
     let name = format!("{op:?}");
     let name = name.split([' ', '{', '(']).next().unwrap_or("").to_string();
-    if name.starts_with("V128")
-        || name.starts_with("I8x16")
-        || name.starts_with("I16x8")
-        || name.starts_with("I32x4")
-        || name.starts_with("I64x2")
-        || name.starts_with("F32x4")
-        || name.starts_with("F64x2")
-    {
-        "SIMD is not supported yet".to_string()
-    } else {
-        format!("the `{name}` instruction is not supported yet")
-    }
+    format!("the `{name}` instruction is not supported yet")
 }
 
 /// An upper bound on the distinct constants a body can need: one per
@@ -1698,6 +1881,8 @@ fn count_constants(body: &FunctionBody<'_>) -> Result<usize> {
             | Operator::F32Const { .. }
             | Operator::F64Const { .. }
             | Operator::RefNull { .. } => count += 1,
+            // Two cells each: a `v128` constant, a shuffle's lane pattern.
+            Operator::V128Const { .. } | Operator::I8x16Shuffle { .. } => count += 2,
             _ => {}
         }
     }

@@ -7,22 +7,20 @@
 //! validator sees and records the first refusal, with the translator's own
 //! messages, plus the engine limits on frame size.
 //!
-//! The translator implements the operators of WebAssembly 2.0 minus SIMD:
-//! the proposals `mvp`, `sign_extension`, `saturating_float_to_int`,
-//! `bulk_memory` and `reference_types` as wasmparser groups them, and
-//! `exceptions` (`throw`, `throw_ref`, `try_table`), `tail_call`,
-//! `function_references`,
-//! `multi_memory` and `memory64` (which add no operators, only operands:
-//! any memory index, 64-bit addresses, offsets and table indices), with a
-//! few operand restrictions (no `v128`, no GC arrays).
+//! The translator implements the operators of WebAssembly 2.0: the
+//! proposals `mvp`, `sign_extension`, `saturating_float_to_int`,
+//! `bulk_memory`, `reference_types` and `simd` as wasmparser groups them,
+//! and `relaxed_simd`, `exceptions` (`throw`, `throw_ref`, `try_table`),
+//! `tail_call`, `function_references`, `multi_memory` and `memory64`
+//! (which add no operators, only operands: any memory index, 64-bit
+//! addresses, offsets and table indices), with a few operand restrictions
+//! (no GC arrays; SIMD memory accesses on a 32-bit memory 0 only).
 //! `tests/lazy.rs` checks on wasm-smith modules that both modes refuse the
 //! same modules with the same messages.
 
-use super::{memarg_memory, memory_operand, unsupported_message};
+use super::{memarg_memory, memory_operand, simd_memarg_offset, unsupported_message};
 use anyhow::{Result, bail};
-use wasmparser::{
-    BlockType, FrameKind as ParserFrame, FrameStack, Operator, ValType, VisitOperator, VisitSimdOperator,
-};
+use wasmparser::{FrameKind as ParserFrame, FrameStack, Operator, ValType, VisitOperator, VisitSimdOperator};
 
 /// Whether the translator accepts `op`; `in_supported_proposal` says
 /// whether wasmparser groups it under a proposal the translator implements
@@ -52,10 +50,6 @@ fn check_operator(op: &Operator<'_>, in_supported_proposal: bool) -> Result<()> 
         | Operator::I64Store8 { memarg }
         | Operator::I64Store16 { memarg }
         | Operator::I64Store32 { memarg } => memory_operand(memarg_memory(memarg)?).map(drop),
-        Operator::TypedSelect { ty: ValType::V128 }
-        | Operator::Block { blockty: BlockType::Type(ValType::V128) }
-        | Operator::Loop { blockty: BlockType::Type(ValType::V128) }
-        | Operator::If { blockty: BlockType::Type(ValType::V128) } => bail!("SIMD is not supported yet"),
         Operator::TypedSelectMulti { .. } => bail!("{}", unsupported_message(op)),
         _ if in_supported_proposal => Ok(()),
         _ => bail!("{}", unsupported_message(op)),
@@ -72,9 +66,16 @@ fn check_operator(op: &Operator<'_>, in_supported_proposal: bool) -> Result<()> 
 /// so that both modes accept the same modules.
 pub(crate) struct SupportCheck {
     first_refusal: Option<anyhow::Error>,
+    /// Cells of the parameters and locals (a `v128` takes two).
     num_locals: u64,
+    /// Constant cells (a `v128` constant or shuffle pattern takes two).
     constants: u64,
     max_height: u32,
+    /// Whether the body has a `v128` local or SIMD operator: its operand
+    /// stack may then take up to two cells per operand.
+    has_v128: bool,
+    /// Whether memory 0 exists and is 32-bit: SIMD accesses need it.
+    default_memory_is_32bit: bool,
     /// The enclosing blocks, innermost last; entry 0 is the function body.
     frames: Vec<Frame>,
     reachable: bool,
@@ -99,12 +100,15 @@ struct Frame {
 }
 
 impl SupportCheck {
-    pub fn new(num_params: usize) -> SupportCheck {
+    /// A check for a body whose parameters take `param_cells` cells.
+    pub fn new(param_cells: usize, has_v128_params: bool, default_memory_is_32bit: bool) -> SupportCheck {
         SupportCheck {
             first_refusal: None,
-            num_locals: num_params as u64,
+            num_locals: param_cells as u64,
             constants: 0,
             max_height: 0,
+            has_v128: has_v128_params,
+            default_memory_is_32bit,
             frames: vec![Frame { kind: FrameKind::Function, branched_to: false }],
             reachable: true,
             dead_depth: 0,
@@ -113,10 +117,9 @@ impl SupportCheck {
 
     /// A local declaration `(count, ty)`.
     pub fn locals(&mut self, count: u32, ty: ValType) {
-        if ty == ValType::V128 && self.first_refusal.is_none() {
-            self.first_refusal = Some(anyhow::anyhow!("SIMD is not supported yet"));
-        }
-        self.num_locals += u64::from(count);
+        let cells = if ty == ValType::V128 { 2 } else { 1 };
+        self.has_v128 |= ty == ValType::V128;
+        self.num_locals += u64::from(count) * cells;
     }
 
     /// An operator at `offset`; see `check_operator` for `in_supported_proposal`.
@@ -189,10 +192,45 @@ impl SupportCheck {
         }
     }
 
-    /// A SIMD operator at `offset`: refused unless it is dead code.
-    fn simd_operator(&mut self, offset: usize) {
-        if self.reachable && self.first_refusal.is_none() {
-            self.first_refusal = Some(anyhow::anyhow!("SIMD is not supported yet (at offset {offset:#x})"));
+    /// A SIMD operator at `offset`: constants take two cells, and memory
+    /// accesses have the scalar ones' restrictions. No SIMD operator
+    /// affects reachability.
+    fn simd_operator(&mut self, op: &Operator<'_>, offset: usize) {
+        self.has_v128 = true;
+        let memarg = match op {
+            Operator::V128Const { .. } | Operator::I8x16Shuffle { .. } => {
+                self.constants += 2;
+                return;
+            }
+            Operator::V128Load { memarg }
+            | Operator::V128Store { memarg }
+            | Operator::V128Load8x8S { memarg }
+            | Operator::V128Load8x8U { memarg }
+            | Operator::V128Load16x4S { memarg }
+            | Operator::V128Load16x4U { memarg }
+            | Operator::V128Load32x2S { memarg }
+            | Operator::V128Load32x2U { memarg }
+            | Operator::V128Load8Splat { memarg }
+            | Operator::V128Load16Splat { memarg }
+            | Operator::V128Load32Splat { memarg }
+            | Operator::V128Load64Splat { memarg }
+            | Operator::V128Load32Zero { memarg }
+            | Operator::V128Load64Zero { memarg }
+            | Operator::V128Load8Lane { memarg, .. }
+            | Operator::V128Load16Lane { memarg, .. }
+            | Operator::V128Load32Lane { memarg, .. }
+            | Operator::V128Load64Lane { memarg, .. }
+            | Operator::V128Store8Lane { memarg, .. }
+            | Operator::V128Store16Lane { memarg, .. }
+            | Operator::V128Store32Lane { memarg, .. }
+            | Operator::V128Store64Lane { memarg, .. } => memarg,
+            _ => return,
+        };
+        if self.reachable
+            && self.first_refusal.is_none()
+            && let Err(e) = simd_memarg_offset(memarg, self.default_memory_is_32bit)
+        {
+            self.first_refusal = Some(anyhow::anyhow!("{e:#} (at offset {offset:#x})"));
         }
     }
 
@@ -244,7 +282,11 @@ impl SupportCheck {
         if self.num_locals + self.constants > frame_limit {
             bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
         }
-        if self.num_locals + self.constants + u64::from(self.max_height) >= frame_limit {
+        // The validator counts operands; with `v128`s, an operand may take
+        // two cells. (This bound is conservative: a body within a few cells
+        // of the limit may be refused here and accepted by eager mode.)
+        let operand_cells = u64::from(self.max_height) * if self.has_v128 { 2 } else { 1 };
+        if self.num_locals + self.constants + operand_cells >= frame_limit {
             bail!("function too large: operand stack exceeds the frame limit");
         }
         Ok(())
@@ -407,11 +449,35 @@ where
     type Output = wasmparser::Result<()>;
 
     fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
-        self.check.simd_operator(self.offset);
-        self.inner.simd_visitor()
+        self.inner.simd_visitor()?;
+        Some(self)
     }
 
     wasmparser::for_each_visit_operator!(define_checking_visit);
+}
+
+/// Shows a SIMD operator to the [`SupportCheck`], then to the validator's
+/// SIMD visitor (which refuses it if the SIMD features are not enabled).
+macro_rules! define_checking_visit_simd {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
+                let op = Operator::$op $({ $($arg: $arg.clone()),* })?;
+                self.check.simd_operator(&op, self.offset);
+                // `simd_visitor` hands this visitor out only when the inner
+                // one has a SIMD visitor.
+                self.inner.simd_visitor().expect("the validator visits SIMD operators").$visit($($($arg),*)?)
+            }
+        )*
+    };
+}
+
+#[allow(clippy::clone_on_copy)]
+impl<'a, V> VisitSimdOperator<'a> for CheckingVisitor<'_, V>
+where
+    V: VisitOperator<'a, Output = wasmparser::Result<()>>,
+{
+    wasmparser::for_each_visit_simd_operator!(define_checking_visit_simd);
 }
 
 impl<V: FrameStack> FrameStack for CheckingVisitor<'_, V> {

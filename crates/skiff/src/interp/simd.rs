@@ -1,0 +1,1160 @@
+//! Lane semantics of the SIMD-128 and relaxed-SIMD operators, as pure
+//! functions on [`V128`] values, and [`for_each_simd!`], the one list of
+//! every operator the interpreter runs through them.
+//!
+//! A v128 is a `u128` whose lanes are little-endian: lane 0 of `i8x16` is
+//! bits 0..8, lane 0 of `i32x4` is bits 0..32, and a v128 in memory is the
+//! 16 bytes of `V128::to_le_bytes`. Scalars cross as cells (see
+//! `crate::values`): an i32 zero-extended, an i64 as is, an f32 as its bits
+//! zero-extended, an f64 as its bits.
+//!
+//! Float lanes follow the scalar operators of the interpreter: IEEE
+//! arithmetic from the host (its NaN results are quiet, so arithmetic NaNs),
+//! `min`/`max` from [`super::num`] (canonical NaN, -0 below +0), rounding
+//! with the quiet bit forced on NaNs, `pmin`/`pmax` exactly `b < a ? b : a`
+//! and `a < b ? b : a` (NaNs pass through untouched), `abs`/`neg` on the
+//! sign bit only.
+//!
+//! # Relaxed SIMD: the deterministic profile
+//!
+//! Every relaxed operator behaves as the Wasm 3.0 deterministic profile
+//! prescribes (every relaxed parameter is 0), always, on every host:
+//! - `i8x16.relaxed_swizzle` is `i8x16.swizzle` (an index >= 16 gives 0).
+//! - `i32x4.relaxed_trunc_f32x4_{s,u}` and `i32x4.relaxed_trunc_f64x2_{s,u}_zero`
+//!   are the `trunc_sat` operators (NaN gives 0, out of range saturates).
+//! - `f32x4/f64x2.relaxed_madd(a, b, c)` is unfused `a * b + c` with two
+//!   roundings; `relaxed_nmadd(a, b, c)` is unfused `-a * b + c`.
+//! - `iNxM.relaxed_laneselect` is `v128.bitselect`.
+//! - `f32x4/f64x2.relaxed_{min,max}` are `min`/`max`.
+//! - `i16x8.relaxed_q15mulr_s` is `i16x8.q15mulr_sat_s`.
+//! - `i16x8.relaxed_dot_i8x16_i7x16_s` treats both operands as signed, and
+//!   adds each pair of products with signed saturation to 16 bits;
+//!   `i32x4.relaxed_dot_i8x16_i7x16_add_s` is that 16-bit dot product,
+//!   pairwise sign-extended and added to 32 bits, plus the third operand
+//!   (wrapping). The saturation only shows when both operands hold -128 in
+//!   both lanes of a pair, outside the i7 range the operator is meant for.
+//!
+//! Only little-endian hosts are supported: lane views reinterpret the
+//! `u128` in place.
+
+// The interpreter wires these functions in through `for_each_simd!`; until
+// every entry is dispatched, some are only reached from the tests.
+#![allow(dead_code)]
+
+#[cfg(target_endian = "big")]
+compile_error!("skiff's SIMD lanes assume a little-endian host");
+
+use super::num;
+
+/// A v128 value; lane 0 is the least significant bits.
+pub(crate) type V128 = u128;
+
+/// Calls `$m! { ... }` with every SIMD operator the interpreter evaluates
+/// through this module, grouped by the shape of its function:
+///
+/// ```text
+/// unary:        [ (Variant, fn_name), ... ]           fn(V128) -> V128
+/// binary:       [ ... ]                               fn(V128, V128) -> V128
+/// ternary:      [ ... ]                               fn(V128, V128, V128) -> V128 (wasm operand order)
+/// shift:        [ ... ]                               fn(V128, u32) -> V128 (the i32 count)
+/// test:         [ ... ]                               fn(V128) -> u32 (an i32 result)
+/// splat:        [ ... ]                               fn(u64 cell) -> V128
+/// extract_lane: [ ... ]                               fn(V128, u8 lane) -> u64 cell
+/// replace_lane: [ ... ]                               fn(V128, u8 lane, u64 cell) -> V128
+/// load_extend:  [ ... ]                               fn(u64 the 8 bytes read, LE) -> V128
+/// load_splat:   [ (Variant, bytes, fn_name), ... ]    fn(u64 the `bytes` bytes read, LE, zero-extended) -> V128
+/// load_zero:    [ (Variant, bytes, fn_name), ... ]    fn(u64 likewise) -> V128
+/// ```
+///
+/// `Variant` is the `wasmparser::Operator` variant; `fn_name` names a
+/// function of this module (call it as `simd::fn_name` after
+/// `use crate::interp::simd;`) and is the variant's wasmparser visitor name
+/// without `visit_`. Groups come in this order, without commas between
+/// them; entries are separated by commas, with a trailing comma. A matcher:
+///
+/// ```text
+/// ( unary: [$(($u:ident, $uf:ident)),* $(,)?]
+///   binary: [$(($b:ident, $bf:ident)),* $(,)?]
+///   ternary: [$(($t:ident, $tf:ident)),* $(,)?]
+///   shift: [$(($s:ident, $sf:ident)),* $(,)?]
+///   test: [$(($q:ident, $qf:ident)),* $(,)?]
+///   splat: [$(($sp:ident, $spf:ident)),* $(,)?]
+///   extract_lane: [$(($el:ident, $elf:ident)),* $(,)?]
+///   replace_lane: [$(($rl:ident, $rlf:ident)),* $(,)?]
+///   load_extend: [$(($le:ident, $lef:ident)),* $(,)?]
+///   load_splat: [$(($ls:ident, $lsn:literal, $lsf:ident)),* $(,)?]
+///   load_zero: [$(($lz:ident, $lzn:literal, $lzf:ident)),* $(,)?] )
+/// ```
+///
+/// Not listed (the translator and interpreter handle them directly):
+/// `V128Const`, `V128Load`, `V128Store`, `I8x16Shuffle` (see
+/// [`i8x16_shuffle`]) and the lane loads and stores `V128LoadNLane` /
+/// `V128StoreNLane` (see [`replace_bytes`] and [`extract_bytes`]).
+macro_rules! for_each_simd {
+    ($m:ident) => {
+        $m! {
+            unary: [
+                (V128Not, v128_not),
+                (I8x16Abs, i8x16_abs),
+                (I8x16Neg, i8x16_neg),
+                (I8x16Popcnt, i8x16_popcnt),
+                (I16x8ExtAddPairwiseI8x16S, i16x8_extadd_pairwise_i8x16_s),
+                (I16x8ExtAddPairwiseI8x16U, i16x8_extadd_pairwise_i8x16_u),
+                (I16x8Abs, i16x8_abs),
+                (I16x8Neg, i16x8_neg),
+                (I16x8ExtendLowI8x16S, i16x8_extend_low_i8x16_s),
+                (I16x8ExtendHighI8x16S, i16x8_extend_high_i8x16_s),
+                (I16x8ExtendLowI8x16U, i16x8_extend_low_i8x16_u),
+                (I16x8ExtendHighI8x16U, i16x8_extend_high_i8x16_u),
+                (I32x4ExtAddPairwiseI16x8S, i32x4_extadd_pairwise_i16x8_s),
+                (I32x4ExtAddPairwiseI16x8U, i32x4_extadd_pairwise_i16x8_u),
+                (I32x4Abs, i32x4_abs),
+                (I32x4Neg, i32x4_neg),
+                (I32x4ExtendLowI16x8S, i32x4_extend_low_i16x8_s),
+                (I32x4ExtendHighI16x8S, i32x4_extend_high_i16x8_s),
+                (I32x4ExtendLowI16x8U, i32x4_extend_low_i16x8_u),
+                (I32x4ExtendHighI16x8U, i32x4_extend_high_i16x8_u),
+                (I64x2Abs, i64x2_abs),
+                (I64x2Neg, i64x2_neg),
+                (I64x2ExtendLowI32x4S, i64x2_extend_low_i32x4_s),
+                (I64x2ExtendHighI32x4S, i64x2_extend_high_i32x4_s),
+                (I64x2ExtendLowI32x4U, i64x2_extend_low_i32x4_u),
+                (I64x2ExtendHighI32x4U, i64x2_extend_high_i32x4_u),
+                (F32x4Ceil, f32x4_ceil),
+                (F32x4Floor, f32x4_floor),
+                (F32x4Trunc, f32x4_trunc),
+                (F32x4Nearest, f32x4_nearest),
+                (F32x4Abs, f32x4_abs),
+                (F32x4Neg, f32x4_neg),
+                (F32x4Sqrt, f32x4_sqrt),
+                (F64x2Ceil, f64x2_ceil),
+                (F64x2Floor, f64x2_floor),
+                (F64x2Trunc, f64x2_trunc),
+                (F64x2Nearest, f64x2_nearest),
+                (F64x2Abs, f64x2_abs),
+                (F64x2Neg, f64x2_neg),
+                (F64x2Sqrt, f64x2_sqrt),
+                (I32x4TruncSatF32x4S, i32x4_trunc_sat_f32x4_s),
+                (I32x4TruncSatF32x4U, i32x4_trunc_sat_f32x4_u),
+                (F32x4ConvertI32x4S, f32x4_convert_i32x4_s),
+                (F32x4ConvertI32x4U, f32x4_convert_i32x4_u),
+                (I32x4TruncSatF64x2SZero, i32x4_trunc_sat_f64x2_s_zero),
+                (I32x4TruncSatF64x2UZero, i32x4_trunc_sat_f64x2_u_zero),
+                (F64x2ConvertLowI32x4S, f64x2_convert_low_i32x4_s),
+                (F64x2ConvertLowI32x4U, f64x2_convert_low_i32x4_u),
+                (F32x4DemoteF64x2Zero, f32x4_demote_f64x2_zero),
+                (F64x2PromoteLowF32x4, f64x2_promote_low_f32x4),
+                (I32x4RelaxedTruncF32x4S, i32x4_relaxed_trunc_f32x4_s),
+                (I32x4RelaxedTruncF32x4U, i32x4_relaxed_trunc_f32x4_u),
+                (I32x4RelaxedTruncF64x2SZero, i32x4_relaxed_trunc_f64x2_s_zero),
+                (I32x4RelaxedTruncF64x2UZero, i32x4_relaxed_trunc_f64x2_u_zero),
+            ]
+            binary: [
+                (V128And, v128_and),
+                (V128AndNot, v128_andnot),
+                (V128Or, v128_or),
+                (V128Xor, v128_xor),
+                (I8x16Swizzle, i8x16_swizzle),
+                (I8x16Eq, i8x16_eq),
+                (I8x16Ne, i8x16_ne),
+                (I8x16LtS, i8x16_lt_s),
+                (I8x16LtU, i8x16_lt_u),
+                (I8x16GtS, i8x16_gt_s),
+                (I8x16GtU, i8x16_gt_u),
+                (I8x16LeS, i8x16_le_s),
+                (I8x16LeU, i8x16_le_u),
+                (I8x16GeS, i8x16_ge_s),
+                (I8x16GeU, i8x16_ge_u),
+                (I16x8Eq, i16x8_eq),
+                (I16x8Ne, i16x8_ne),
+                (I16x8LtS, i16x8_lt_s),
+                (I16x8LtU, i16x8_lt_u),
+                (I16x8GtS, i16x8_gt_s),
+                (I16x8GtU, i16x8_gt_u),
+                (I16x8LeS, i16x8_le_s),
+                (I16x8LeU, i16x8_le_u),
+                (I16x8GeS, i16x8_ge_s),
+                (I16x8GeU, i16x8_ge_u),
+                (I32x4Eq, i32x4_eq),
+                (I32x4Ne, i32x4_ne),
+                (I32x4LtS, i32x4_lt_s),
+                (I32x4LtU, i32x4_lt_u),
+                (I32x4GtS, i32x4_gt_s),
+                (I32x4GtU, i32x4_gt_u),
+                (I32x4LeS, i32x4_le_s),
+                (I32x4LeU, i32x4_le_u),
+                (I32x4GeS, i32x4_ge_s),
+                (I32x4GeU, i32x4_ge_u),
+                (I64x2Eq, i64x2_eq),
+                (I64x2Ne, i64x2_ne),
+                (I64x2LtS, i64x2_lt_s),
+                (I64x2GtS, i64x2_gt_s),
+                (I64x2LeS, i64x2_le_s),
+                (I64x2GeS, i64x2_ge_s),
+                (F32x4Eq, f32x4_eq),
+                (F32x4Ne, f32x4_ne),
+                (F32x4Lt, f32x4_lt),
+                (F32x4Gt, f32x4_gt),
+                (F32x4Le, f32x4_le),
+                (F32x4Ge, f32x4_ge),
+                (F64x2Eq, f64x2_eq),
+                (F64x2Ne, f64x2_ne),
+                (F64x2Lt, f64x2_lt),
+                (F64x2Gt, f64x2_gt),
+                (F64x2Le, f64x2_le),
+                (F64x2Ge, f64x2_ge),
+                (I8x16NarrowI16x8S, i8x16_narrow_i16x8_s),
+                (I8x16NarrowI16x8U, i8x16_narrow_i16x8_u),
+                (I8x16Add, i8x16_add),
+                (I8x16AddSatS, i8x16_add_sat_s),
+                (I8x16AddSatU, i8x16_add_sat_u),
+                (I8x16Sub, i8x16_sub),
+                (I8x16SubSatS, i8x16_sub_sat_s),
+                (I8x16SubSatU, i8x16_sub_sat_u),
+                (I8x16MinS, i8x16_min_s),
+                (I8x16MinU, i8x16_min_u),
+                (I8x16MaxS, i8x16_max_s),
+                (I8x16MaxU, i8x16_max_u),
+                (I8x16AvgrU, i8x16_avgr_u),
+                (I16x8Q15MulrSatS, i16x8_q15mulr_sat_s),
+                (I16x8NarrowI32x4S, i16x8_narrow_i32x4_s),
+                (I16x8NarrowI32x4U, i16x8_narrow_i32x4_u),
+                (I16x8Add, i16x8_add),
+                (I16x8AddSatS, i16x8_add_sat_s),
+                (I16x8AddSatU, i16x8_add_sat_u),
+                (I16x8Sub, i16x8_sub),
+                (I16x8SubSatS, i16x8_sub_sat_s),
+                (I16x8SubSatU, i16x8_sub_sat_u),
+                (I16x8Mul, i16x8_mul),
+                (I16x8MinS, i16x8_min_s),
+                (I16x8MinU, i16x8_min_u),
+                (I16x8MaxS, i16x8_max_s),
+                (I16x8MaxU, i16x8_max_u),
+                (I16x8AvgrU, i16x8_avgr_u),
+                (I16x8ExtMulLowI8x16S, i16x8_extmul_low_i8x16_s),
+                (I16x8ExtMulHighI8x16S, i16x8_extmul_high_i8x16_s),
+                (I16x8ExtMulLowI8x16U, i16x8_extmul_low_i8x16_u),
+                (I16x8ExtMulHighI8x16U, i16x8_extmul_high_i8x16_u),
+                (I32x4Add, i32x4_add),
+                (I32x4Sub, i32x4_sub),
+                (I32x4Mul, i32x4_mul),
+                (I32x4MinS, i32x4_min_s),
+                (I32x4MinU, i32x4_min_u),
+                (I32x4MaxS, i32x4_max_s),
+                (I32x4MaxU, i32x4_max_u),
+                (I32x4DotI16x8S, i32x4_dot_i16x8_s),
+                (I32x4ExtMulLowI16x8S, i32x4_extmul_low_i16x8_s),
+                (I32x4ExtMulHighI16x8S, i32x4_extmul_high_i16x8_s),
+                (I32x4ExtMulLowI16x8U, i32x4_extmul_low_i16x8_u),
+                (I32x4ExtMulHighI16x8U, i32x4_extmul_high_i16x8_u),
+                (I64x2Add, i64x2_add),
+                (I64x2Sub, i64x2_sub),
+                (I64x2Mul, i64x2_mul),
+                (I64x2ExtMulLowI32x4S, i64x2_extmul_low_i32x4_s),
+                (I64x2ExtMulHighI32x4S, i64x2_extmul_high_i32x4_s),
+                (I64x2ExtMulLowI32x4U, i64x2_extmul_low_i32x4_u),
+                (I64x2ExtMulHighI32x4U, i64x2_extmul_high_i32x4_u),
+                (F32x4Add, f32x4_add),
+                (F32x4Sub, f32x4_sub),
+                (F32x4Mul, f32x4_mul),
+                (F32x4Div, f32x4_div),
+                (F32x4Min, f32x4_min),
+                (F32x4Max, f32x4_max),
+                (F32x4PMin, f32x4_pmin),
+                (F32x4PMax, f32x4_pmax),
+                (F64x2Add, f64x2_add),
+                (F64x2Sub, f64x2_sub),
+                (F64x2Mul, f64x2_mul),
+                (F64x2Div, f64x2_div),
+                (F64x2Min, f64x2_min),
+                (F64x2Max, f64x2_max),
+                (F64x2PMin, f64x2_pmin),
+                (F64x2PMax, f64x2_pmax),
+                (I8x16RelaxedSwizzle, i8x16_relaxed_swizzle),
+                (F32x4RelaxedMin, f32x4_relaxed_min),
+                (F32x4RelaxedMax, f32x4_relaxed_max),
+                (F64x2RelaxedMin, f64x2_relaxed_min),
+                (F64x2RelaxedMax, f64x2_relaxed_max),
+                (I16x8RelaxedQ15mulrS, i16x8_relaxed_q15mulr_s),
+                (I16x8RelaxedDotI8x16I7x16S, i16x8_relaxed_dot_i8x16_i7x16_s),
+            ]
+            ternary: [
+                (V128Bitselect, v128_bitselect),
+                (F32x4RelaxedMadd, f32x4_relaxed_madd),
+                (F32x4RelaxedNmadd, f32x4_relaxed_nmadd),
+                (F64x2RelaxedMadd, f64x2_relaxed_madd),
+                (F64x2RelaxedNmadd, f64x2_relaxed_nmadd),
+                (I8x16RelaxedLaneselect, i8x16_relaxed_laneselect),
+                (I16x8RelaxedLaneselect, i16x8_relaxed_laneselect),
+                (I32x4RelaxedLaneselect, i32x4_relaxed_laneselect),
+                (I64x2RelaxedLaneselect, i64x2_relaxed_laneselect),
+                (I32x4RelaxedDotI8x16I7x16AddS, i32x4_relaxed_dot_i8x16_i7x16_add_s),
+            ]
+            shift: [
+                (I8x16Shl, i8x16_shl),
+                (I8x16ShrS, i8x16_shr_s),
+                (I8x16ShrU, i8x16_shr_u),
+                (I16x8Shl, i16x8_shl),
+                (I16x8ShrS, i16x8_shr_s),
+                (I16x8ShrU, i16x8_shr_u),
+                (I32x4Shl, i32x4_shl),
+                (I32x4ShrS, i32x4_shr_s),
+                (I32x4ShrU, i32x4_shr_u),
+                (I64x2Shl, i64x2_shl),
+                (I64x2ShrS, i64x2_shr_s),
+                (I64x2ShrU, i64x2_shr_u),
+            ]
+            test: [
+                (V128AnyTrue, v128_any_true),
+                (I8x16AllTrue, i8x16_all_true),
+                (I8x16Bitmask, i8x16_bitmask),
+                (I16x8AllTrue, i16x8_all_true),
+                (I16x8Bitmask, i16x8_bitmask),
+                (I32x4AllTrue, i32x4_all_true),
+                (I32x4Bitmask, i32x4_bitmask),
+                (I64x2AllTrue, i64x2_all_true),
+                (I64x2Bitmask, i64x2_bitmask),
+            ]
+            splat: [
+                (I8x16Splat, i8x16_splat),
+                (I16x8Splat, i16x8_splat),
+                (I32x4Splat, i32x4_splat),
+                (I64x2Splat, i64x2_splat),
+                (F32x4Splat, f32x4_splat),
+                (F64x2Splat, f64x2_splat),
+            ]
+            extract_lane: [
+                (I8x16ExtractLaneS, i8x16_extract_lane_s),
+                (I8x16ExtractLaneU, i8x16_extract_lane_u),
+                (I16x8ExtractLaneS, i16x8_extract_lane_s),
+                (I16x8ExtractLaneU, i16x8_extract_lane_u),
+                (I32x4ExtractLane, i32x4_extract_lane),
+                (I64x2ExtractLane, i64x2_extract_lane),
+                (F32x4ExtractLane, f32x4_extract_lane),
+                (F64x2ExtractLane, f64x2_extract_lane),
+            ]
+            replace_lane: [
+                (I8x16ReplaceLane, i8x16_replace_lane),
+                (I16x8ReplaceLane, i16x8_replace_lane),
+                (I32x4ReplaceLane, i32x4_replace_lane),
+                (I64x2ReplaceLane, i64x2_replace_lane),
+                (F32x4ReplaceLane, f32x4_replace_lane),
+                (F64x2ReplaceLane, f64x2_replace_lane),
+            ]
+            load_extend: [
+                (V128Load8x8S, v128_load8x8_s),
+                (V128Load8x8U, v128_load8x8_u),
+                (V128Load16x4S, v128_load16x4_s),
+                (V128Load16x4U, v128_load16x4_u),
+                (V128Load32x2S, v128_load32x2_s),
+                (V128Load32x2U, v128_load32x2_u),
+            ]
+            load_splat: [
+                (V128Load8Splat, 1, v128_load8_splat),
+                (V128Load16Splat, 2, v128_load16_splat),
+                (V128Load32Splat, 4, v128_load32_splat),
+                (V128Load64Splat, 8, v128_load64_splat),
+            ]
+            load_zero: [
+                (V128Load32Zero, 4, v128_load32_zero),
+                (V128Load64Zero, 8, v128_load64_zero),
+            ]
+        }
+    };
+}
+// Until the translator and interpreter invoke the list from other modules.
+#[allow(unused_imports)]
+pub(crate) use for_each_simd;
+
+/// Checks at compile time that every listed function has the signature its
+/// group promises.
+macro_rules! check_signatures {
+    (
+        unary: [$(($u:ident, $uf:ident)),* $(,)?]
+        binary: [$(($b:ident, $bf:ident)),* $(,)?]
+        ternary: [$(($t:ident, $tf:ident)),* $(,)?]
+        shift: [$(($s:ident, $sf:ident)),* $(,)?]
+        test: [$(($q:ident, $qf:ident)),* $(,)?]
+        splat: [$(($sp:ident, $spf:ident)),* $(,)?]
+        extract_lane: [$(($el:ident, $elf:ident)),* $(,)?]
+        replace_lane: [$(($rl:ident, $rlf:ident)),* $(,)?]
+        load_extend: [$(($le:ident, $lef:ident)),* $(,)?]
+        load_splat: [$(($ls:ident, $lsn:literal, $lsf:ident)),* $(,)?]
+        load_zero: [$(($lz:ident, $lzn:literal, $lzf:ident)),* $(,)?]
+    ) => {
+        const _: () = {
+            $(let _: fn(V128) -> V128 = $uf;)*
+            $(let _: fn(V128, V128) -> V128 = $bf;)*
+            $(let _: fn(V128, V128, V128) -> V128 = $tf;)*
+            $(let _: fn(V128, u32) -> V128 = $sf;)*
+            $(let _: fn(V128) -> u32 = $qf;)*
+            $(let _: fn(u64) -> V128 = $spf;)*
+            $(let _: fn(V128, u8) -> u64 = $elf;)*
+            $(let _: fn(V128, u8, u64) -> V128 = $rlf;)*
+            $(let _: fn(u64) -> V128 = $lef;)*
+            $(let _: (fn(u64) -> V128, u8) = ($lsf, $lsn);)*
+            $(let _: (fn(u64) -> V128, u8) = ($lzf, $lzn);)*
+        };
+    };
+}
+for_each_simd!(check_signatures);
+
+// ---------------------------------------------------------------------------
+// Lane views. A `u128` and an array of 16 bytes' worth of lanes have the same
+// size, every bit pattern is valid for both, and on a little-endian host
+// element `i` of the array is exactly lane `i`. Whole-array reinterpretation
+// lets rustc keep the value in a vector register.
+
+macro_rules! lane_view {
+    ($($get:ident, $put:ident: [$t:ty; $n:literal];)*) => {$(
+        #[inline(always)]
+        fn $get(v: V128) -> [$t; $n] {
+            // SAFETY: same size (16 bytes), no invalid bit patterns on
+            // either side, and the value is moved, so alignment is moot.
+            unsafe { std::mem::transmute::<V128, [$t; $n]>(v) }
+        }
+        #[inline(always)]
+        fn $put(lanes: [$t; $n]) -> V128 {
+            // SAFETY: as above, in the other direction.
+            unsafe { std::mem::transmute::<[$t; $n], V128>(lanes) }
+        }
+    )*};
+}
+
+lane_view! {
+    as_i8, from_i8: [i8; 16];
+    as_u16, from_u16: [u16; 8];
+    as_i16, from_i16: [i16; 8];
+    as_u32, from_u32: [u32; 4];
+    as_i32, from_i32: [i32; 4];
+    as_u64, from_u64: [u64; 2];
+    as_i64, from_i64: [i64; 2];
+    as_f32, from_f32: [f32; 4];
+    as_f64, from_f64: [f64; 2];
+}
+
+#[inline(always)]
+fn as_u8(v: V128) -> [u8; 16] {
+    v.to_le_bytes()
+}
+#[inline(always)]
+fn from_u8(lanes: [u8; 16]) -> V128 {
+    V128::from_le_bytes(lanes)
+}
+
+/// Defines `fn(V128) -> V128` operators that map each lane on its own.
+macro_rules! unary_lanewise {
+    ($($name:ident: $get:ident => $put:ident, |$x:ident| $body:expr;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128) -> V128 {
+            $put($get(a).map(|$x| $body))
+        }
+    )*};
+}
+
+/// Defines `fn(V128, V128) -> V128` operators that combine lane `i` of both
+/// operands into lane `i` of the result.
+macro_rules! binary_lanewise {
+    ($($name:ident: $get:ident => $put:ident, |$x:ident, $y:ident| $body:expr;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
+            let (a, b) = ($get(a), $get(b));
+            $put(std::array::from_fn(|i| {
+                let ($x, $y) = (a[i], b[i]);
+                $body
+            }))
+        }
+    )*};
+}
+
+/// Defines comparisons: a lane of all ones where the predicate holds, all
+/// zeros elsewhere. `$put` takes unsigned lanes of the operands' width.
+macro_rules! compare_lanewise {
+    ($($name:ident: $get:ident => $put:ident, |$x:ident, $y:ident| $pred:expr;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
+            let (a, b) = ($get(a), $get(b));
+            $put(std::array::from_fn(|i| {
+                let ($x, $y) = (a[i], b[i]);
+                if $pred { !0 } else { 0 }
+            }))
+        }
+    )*};
+}
+
+/// Defines shifts: the count is taken modulo the lane width, which is what
+/// `wrapping_shl`/`wrapping_shr` do.
+macro_rules! shifts {
+    ($($name:ident: $get:ident => $put:ident, $op:ident;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128, count: u32) -> V128 {
+            $put($get(a).map(|x| x.$op(count)))
+        }
+    )*};
+}
+
+// ---------------------------------------------------------------------------
+// Bitwise.
+
+#[inline]
+pub(crate) fn v128_not(a: V128) -> V128 {
+    !a
+}
+#[inline]
+pub(crate) fn v128_and(a: V128, b: V128) -> V128 {
+    a & b
+}
+#[inline]
+pub(crate) fn v128_andnot(a: V128, b: V128) -> V128 {
+    a & !b
+}
+#[inline]
+pub(crate) fn v128_or(a: V128, b: V128) -> V128 {
+    a | b
+}
+#[inline]
+pub(crate) fn v128_xor(a: V128, b: V128) -> V128 {
+    a ^ b
+}
+/// Bits of `a` where `mask` is set, bits of `b` elsewhere.
+#[inline]
+pub(crate) fn v128_bitselect(a: V128, b: V128, mask: V128) -> V128 {
+    (a & mask) | (b & !mask)
+}
+#[inline]
+pub(crate) fn v128_any_true(a: V128) -> u32 {
+    (a != 0) as u32
+}
+
+// ---------------------------------------------------------------------------
+// Integer lanes.
+
+unary_lanewise! {
+    i8x16_abs: as_i8 => from_i8, |x| x.wrapping_abs();
+    i8x16_neg: as_i8 => from_i8, |x| x.wrapping_neg();
+    i8x16_popcnt: as_u8 => from_u8, |x| x.count_ones() as u8;
+    i16x8_abs: as_i16 => from_i16, |x| x.wrapping_abs();
+    i16x8_neg: as_i16 => from_i16, |x| x.wrapping_neg();
+    i32x4_abs: as_i32 => from_i32, |x| x.wrapping_abs();
+    i32x4_neg: as_i32 => from_i32, |x| x.wrapping_neg();
+    i64x2_abs: as_i64 => from_i64, |x| x.wrapping_abs();
+    i64x2_neg: as_i64 => from_i64, |x| x.wrapping_neg();
+}
+
+binary_lanewise! {
+    i8x16_add: as_u8 => from_u8, |x, y| x.wrapping_add(y);
+    i8x16_add_sat_s: as_i8 => from_i8, |x, y| x.saturating_add(y);
+    i8x16_add_sat_u: as_u8 => from_u8, |x, y| x.saturating_add(y);
+    i8x16_sub: as_u8 => from_u8, |x, y| x.wrapping_sub(y);
+    i8x16_sub_sat_s: as_i8 => from_i8, |x, y| x.saturating_sub(y);
+    i8x16_sub_sat_u: as_u8 => from_u8, |x, y| x.saturating_sub(y);
+    i8x16_min_s: as_i8 => from_i8, |x, y| x.min(y);
+    i8x16_min_u: as_u8 => from_u8, |x, y| x.min(y);
+    i8x16_max_s: as_i8 => from_i8, |x, y| x.max(y);
+    i8x16_max_u: as_u8 => from_u8, |x, y| x.max(y);
+    i8x16_avgr_u: as_u8 => from_u8, |x, y| ((x as u16 + y as u16 + 1) >> 1) as u8;
+
+    i16x8_add: as_u16 => from_u16, |x, y| x.wrapping_add(y);
+    i16x8_add_sat_s: as_i16 => from_i16, |x, y| x.saturating_add(y);
+    i16x8_add_sat_u: as_u16 => from_u16, |x, y| x.saturating_add(y);
+    i16x8_sub: as_u16 => from_u16, |x, y| x.wrapping_sub(y);
+    i16x8_sub_sat_s: as_i16 => from_i16, |x, y| x.saturating_sub(y);
+    i16x8_sub_sat_u: as_u16 => from_u16, |x, y| x.saturating_sub(y);
+    i16x8_mul: as_u16 => from_u16, |x, y| x.wrapping_mul(y);
+    i16x8_min_s: as_i16 => from_i16, |x, y| x.min(y);
+    i16x8_min_u: as_u16 => from_u16, |x, y| x.min(y);
+    i16x8_max_s: as_i16 => from_i16, |x, y| x.max(y);
+    i16x8_max_u: as_u16 => from_u16, |x, y| x.max(y);
+    i16x8_avgr_u: as_u16 => from_u16, |x, y| ((x as u32 + y as u32 + 1) >> 1) as u16;
+    // Rounding Q15 multiply; only MIN * MIN leaves the i16 range.
+    i16x8_q15mulr_sat_s: as_i16 => from_i16,
+        |x, y| ((x as i32 * y as i32 + 0x4000) >> 15).clamp(i16::MIN as i32, i16::MAX as i32) as i16;
+
+    i32x4_add: as_u32 => from_u32, |x, y| x.wrapping_add(y);
+    i32x4_sub: as_u32 => from_u32, |x, y| x.wrapping_sub(y);
+    i32x4_mul: as_u32 => from_u32, |x, y| x.wrapping_mul(y);
+    i32x4_min_s: as_i32 => from_i32, |x, y| x.min(y);
+    i32x4_min_u: as_u32 => from_u32, |x, y| x.min(y);
+    i32x4_max_s: as_i32 => from_i32, |x, y| x.max(y);
+    i32x4_max_u: as_u32 => from_u32, |x, y| x.max(y);
+
+    i64x2_add: as_u64 => from_u64, |x, y| x.wrapping_add(y);
+    i64x2_sub: as_u64 => from_u64, |x, y| x.wrapping_sub(y);
+    i64x2_mul: as_u64 => from_u64, |x, y| x.wrapping_mul(y);
+}
+
+compare_lanewise! {
+    i8x16_eq: as_u8 => from_u8, |x, y| x == y;
+    i8x16_ne: as_u8 => from_u8, |x, y| x != y;
+    i8x16_lt_s: as_i8 => from_u8, |x, y| x < y;
+    i8x16_lt_u: as_u8 => from_u8, |x, y| x < y;
+    i8x16_gt_s: as_i8 => from_u8, |x, y| x > y;
+    i8x16_gt_u: as_u8 => from_u8, |x, y| x > y;
+    i8x16_le_s: as_i8 => from_u8, |x, y| x <= y;
+    i8x16_le_u: as_u8 => from_u8, |x, y| x <= y;
+    i8x16_ge_s: as_i8 => from_u8, |x, y| x >= y;
+    i8x16_ge_u: as_u8 => from_u8, |x, y| x >= y;
+
+    i16x8_eq: as_u16 => from_u16, |x, y| x == y;
+    i16x8_ne: as_u16 => from_u16, |x, y| x != y;
+    i16x8_lt_s: as_i16 => from_u16, |x, y| x < y;
+    i16x8_lt_u: as_u16 => from_u16, |x, y| x < y;
+    i16x8_gt_s: as_i16 => from_u16, |x, y| x > y;
+    i16x8_gt_u: as_u16 => from_u16, |x, y| x > y;
+    i16x8_le_s: as_i16 => from_u16, |x, y| x <= y;
+    i16x8_le_u: as_u16 => from_u16, |x, y| x <= y;
+    i16x8_ge_s: as_i16 => from_u16, |x, y| x >= y;
+    i16x8_ge_u: as_u16 => from_u16, |x, y| x >= y;
+
+    i32x4_eq: as_u32 => from_u32, |x, y| x == y;
+    i32x4_ne: as_u32 => from_u32, |x, y| x != y;
+    i32x4_lt_s: as_i32 => from_u32, |x, y| x < y;
+    i32x4_lt_u: as_u32 => from_u32, |x, y| x < y;
+    i32x4_gt_s: as_i32 => from_u32, |x, y| x > y;
+    i32x4_gt_u: as_u32 => from_u32, |x, y| x > y;
+    i32x4_le_s: as_i32 => from_u32, |x, y| x <= y;
+    i32x4_le_u: as_u32 => from_u32, |x, y| x <= y;
+    i32x4_ge_s: as_i32 => from_u32, |x, y| x >= y;
+    i32x4_ge_u: as_u32 => from_u32, |x, y| x >= y;
+
+    i64x2_eq: as_u64 => from_u64, |x, y| x == y;
+    i64x2_ne: as_u64 => from_u64, |x, y| x != y;
+    i64x2_lt_s: as_i64 => from_u64, |x, y| x < y;
+    i64x2_gt_s: as_i64 => from_u64, |x, y| x > y;
+    i64x2_le_s: as_i64 => from_u64, |x, y| x <= y;
+    i64x2_ge_s: as_i64 => from_u64, |x, y| x >= y;
+
+    // IEEE comparisons: false with a NaN operand, except `ne`.
+    f32x4_eq: as_f32 => from_u32, |x, y| x == y;
+    f32x4_ne: as_f32 => from_u32, |x, y| x != y;
+    f32x4_lt: as_f32 => from_u32, |x, y| x < y;
+    f32x4_gt: as_f32 => from_u32, |x, y| x > y;
+    f32x4_le: as_f32 => from_u32, |x, y| x <= y;
+    f32x4_ge: as_f32 => from_u32, |x, y| x >= y;
+    f64x2_eq: as_f64 => from_u64, |x, y| x == y;
+    f64x2_ne: as_f64 => from_u64, |x, y| x != y;
+    f64x2_lt: as_f64 => from_u64, |x, y| x < y;
+    f64x2_gt: as_f64 => from_u64, |x, y| x > y;
+    f64x2_le: as_f64 => from_u64, |x, y| x <= y;
+    f64x2_ge: as_f64 => from_u64, |x, y| x >= y;
+}
+
+shifts! {
+    i8x16_shl: as_u8 => from_u8, wrapping_shl;
+    i8x16_shr_s: as_i8 => from_i8, wrapping_shr;
+    i8x16_shr_u: as_u8 => from_u8, wrapping_shr;
+    i16x8_shl: as_u16 => from_u16, wrapping_shl;
+    i16x8_shr_s: as_i16 => from_i16, wrapping_shr;
+    i16x8_shr_u: as_u16 => from_u16, wrapping_shr;
+    i32x4_shl: as_u32 => from_u32, wrapping_shl;
+    i32x4_shr_s: as_i32 => from_i32, wrapping_shr;
+    i32x4_shr_u: as_u32 => from_u32, wrapping_shr;
+    i64x2_shl: as_u64 => from_u64, wrapping_shl;
+    i64x2_shr_s: as_i64 => from_i64, wrapping_shr;
+    i64x2_shr_u: as_u64 => from_u64, wrapping_shr;
+}
+
+/// Defines `all_true` (every lane non-zero) and `bitmask` (the top bit of
+/// lane `i` as bit `i`) for one lane shape.
+macro_rules! lane_tests {
+    ($($all_true:ident, $bitmask:ident: $get:ident, $bits:literal;)*) => {$(
+        #[inline]
+        pub(crate) fn $all_true(a: V128) -> u32 {
+            $get(a).iter().all(|&x| x != 0) as u32
+        }
+        #[inline]
+        pub(crate) fn $bitmask(a: V128) -> u32 {
+            let mut mask = 0;
+            for (i, x) in $get(a).into_iter().enumerate() {
+                mask |= ((x >> ($bits - 1)) as u32) << i;
+            }
+            mask
+        }
+    )*};
+}
+
+lane_tests! {
+    i8x16_all_true, i8x16_bitmask: as_u8, 8;
+    i16x8_all_true, i16x8_bitmask: as_u16, 16;
+    i32x4_all_true, i32x4_bitmask: as_u32, 32;
+    i64x2_all_true, i64x2_bitmask: as_u64, 64;
+}
+
+/// Lane `i` of the result is lane `s[i]` of `a`, or 0 if `s[i] >= 16`.
+#[inline]
+pub(crate) fn i8x16_swizzle(a: V128, s: V128) -> V128 {
+    let (a, s) = (as_u8(a), as_u8(s));
+    from_u8(std::array::from_fn(|i| {
+        let j = s[i] as usize;
+        if j < 16 { a[j] } else { 0 }
+    }))
+}
+
+/// Lane `i` of the result is byte `lanes[i]` of the 32 bytes `a ++ b`.
+/// Validation keeps the indices below 32; a larger one would give 0.
+#[inline]
+pub(crate) fn i8x16_shuffle(a: V128, b: V128, lanes: [u8; 16]) -> V128 {
+    let (a, b) = (as_u8(a), as_u8(b));
+    from_u8(std::array::from_fn(|i| match lanes[i] as usize {
+        j @ 0..16 => a[j],
+        j @ 16..32 => b[j - 16],
+        _ => 0,
+    }))
+}
+
+/// Defines a narrowing: the lanes of `a` then those of `b`, each clamped to
+/// the narrower (signed or unsigned) range.
+macro_rules! narrows {
+    ($($name:ident: $get:ident => $put:ident, $wide:ty => $narrow:ty;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
+            let (a, b) = ($get(a), $get(b));
+            let half = a.len();
+            $put(std::array::from_fn(|i| {
+                let x = if i < half { a[i] } else { b[i - half] };
+                x.clamp(<$narrow>::MIN as $wide, <$narrow>::MAX as $wide) as $narrow
+            }))
+        }
+    )*};
+}
+
+narrows! {
+    i8x16_narrow_i16x8_s: as_i16 => from_i8, i16 => i8;
+    i8x16_narrow_i16x8_u: as_i16 => from_u8, i16 => u8;
+    i16x8_narrow_i32x4_s: as_i32 => from_i16, i32 => i16;
+    i16x8_narrow_i32x4_u: as_i32 => from_u16, i32 => u16;
+}
+
+/// Defines the widenings of the low or high half of the lanes.
+macro_rules! extends {
+    ($($name:ident: $get:ident => $put:ident, $wide:ty, $first:literal;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128) -> V128 {
+            let a = $get(a);
+            $put(std::array::from_fn(|i| a[$first + i] as $wide))
+        }
+    )*};
+}
+
+extends! {
+    i16x8_extend_low_i8x16_s: as_i8 => from_i16, i16, 0;
+    i16x8_extend_high_i8x16_s: as_i8 => from_i16, i16, 8;
+    i16x8_extend_low_i8x16_u: as_u8 => from_u16, u16, 0;
+    i16x8_extend_high_i8x16_u: as_u8 => from_u16, u16, 8;
+    i32x4_extend_low_i16x8_s: as_i16 => from_i32, i32, 0;
+    i32x4_extend_high_i16x8_s: as_i16 => from_i32, i32, 4;
+    i32x4_extend_low_i16x8_u: as_u16 => from_u32, u32, 0;
+    i32x4_extend_high_i16x8_u: as_u16 => from_u32, u32, 4;
+    i64x2_extend_low_i32x4_s: as_i32 => from_i64, i64, 0;
+    i64x2_extend_high_i32x4_s: as_i32 => from_i64, i64, 2;
+    i64x2_extend_low_i32x4_u: as_u32 => from_u64, u64, 0;
+    i64x2_extend_high_i32x4_u: as_u32 => from_u64, u64, 2;
+}
+
+/// Defines the widening multiplications of the low or high half of the
+/// lanes; the products always fit the wide lane.
+macro_rules! extmuls {
+    ($($name:ident: $get:ident => $put:ident, $wide:ty, $first:literal;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
+            let (a, b) = ($get(a), $get(b));
+            $put(std::array::from_fn(|i| (a[$first + i] as $wide).wrapping_mul(b[$first + i] as $wide)))
+        }
+    )*};
+}
+
+extmuls! {
+    i16x8_extmul_low_i8x16_s: as_i8 => from_i16, i16, 0;
+    i16x8_extmul_high_i8x16_s: as_i8 => from_i16, i16, 8;
+    i16x8_extmul_low_i8x16_u: as_u8 => from_u16, u16, 0;
+    i16x8_extmul_high_i8x16_u: as_u8 => from_u16, u16, 8;
+    i32x4_extmul_low_i16x8_s: as_i16 => from_i32, i32, 0;
+    i32x4_extmul_high_i16x8_s: as_i16 => from_i32, i32, 4;
+    i32x4_extmul_low_i16x8_u: as_u16 => from_u32, u32, 0;
+    i32x4_extmul_high_i16x8_u: as_u16 => from_u32, u32, 4;
+    i64x2_extmul_low_i32x4_s: as_i32 => from_i64, i64, 0;
+    i64x2_extmul_high_i32x4_s: as_i32 => from_i64, i64, 2;
+    i64x2_extmul_low_i32x4_u: as_u32 => from_u64, u64, 0;
+    i64x2_extmul_high_i32x4_u: as_u32 => from_u64, u64, 2;
+}
+
+/// Defines the pairwise widening additions; the sums always fit.
+macro_rules! extadds {
+    ($($name:ident: $get:ident => $put:ident, $wide:ty;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128) -> V128 {
+            let a = $get(a);
+            $put(std::array::from_fn(|i| a[2 * i] as $wide + a[2 * i + 1] as $wide))
+        }
+    )*};
+}
+
+extadds! {
+    i16x8_extadd_pairwise_i8x16_s: as_i8 => from_i16, i16;
+    i16x8_extadd_pairwise_i8x16_u: as_u8 => from_u16, u16;
+    i32x4_extadd_pairwise_i16x8_s: as_i16 => from_i32, i32;
+    i32x4_extadd_pairwise_i16x8_u: as_u16 => from_u32, u32;
+}
+
+/// Signed 16-bit products of adjacent pairs, added in 32 bits. Only
+/// `MIN * MIN + MIN * MIN` overflows, and wraps.
+#[inline]
+pub(crate) fn i32x4_dot_i16x8_s(a: V128, b: V128) -> V128 {
+    let (a, b) = (as_i16(a), as_i16(b));
+    from_i32(std::array::from_fn(|i| {
+        let low = a[2 * i] as i32 * b[2 * i] as i32;
+        let high = a[2 * i + 1] as i32 * b[2 * i + 1] as i32;
+        low.wrapping_add(high)
+    }))
+}
+
+// ---------------------------------------------------------------------------
+// Float lanes.
+
+unary_lanewise! {
+    f32x4_ceil: as_f32 => from_f32, |x| num::quiet_f32(x.ceil());
+    f32x4_floor: as_f32 => from_f32, |x| num::quiet_f32(x.floor());
+    f32x4_trunc: as_f32 => from_f32, |x| num::quiet_f32(x.trunc());
+    f32x4_nearest: as_f32 => from_f32, |x| num::quiet_f32(x.round_ties_even());
+    f32x4_sqrt: as_f32 => from_f32, |x| x.sqrt();
+    // Sign-bit operations: they leave NaN payloads alone, as the spec asks.
+    f32x4_abs: as_u32 => from_u32, |x| x & 0x7fff_ffff;
+    f32x4_neg: as_u32 => from_u32, |x| x ^ 0x8000_0000;
+    f64x2_ceil: as_f64 => from_f64, |x| num::quiet_f64(x.ceil());
+    f64x2_floor: as_f64 => from_f64, |x| num::quiet_f64(x.floor());
+    f64x2_trunc: as_f64 => from_f64, |x| num::quiet_f64(x.trunc());
+    f64x2_nearest: as_f64 => from_f64, |x| num::quiet_f64(x.round_ties_even());
+    f64x2_sqrt: as_f64 => from_f64, |x| x.sqrt();
+    f64x2_abs: as_u64 => from_u64, |x| x & 0x7fff_ffff_ffff_ffff;
+    f64x2_neg: as_u64 => from_u64, |x| x ^ 0x8000_0000_0000_0000;
+
+    // Rust's float-to-int `as` saturates and maps NaN to 0: exactly `trunc_sat`.
+    i32x4_trunc_sat_f32x4_s: as_f32 => from_i32, |x| x as i32;
+    i32x4_trunc_sat_f32x4_u: as_f32 => from_u32, |x| x as u32;
+    // Int-to-float `as` rounds to nearest, ties to even.
+    f32x4_convert_i32x4_s: as_i32 => from_f32, |x| x as f32;
+    f32x4_convert_i32x4_u: as_u32 => from_f32, |x| x as f32;
+}
+
+binary_lanewise! {
+    f32x4_add: as_f32 => from_f32, |x, y| x + y;
+    f32x4_sub: as_f32 => from_f32, |x, y| x - y;
+    f32x4_mul: as_f32 => from_f32, |x, y| x * y;
+    f32x4_div: as_f32 => from_f32, |x, y| x / y;
+    f32x4_min: as_f32 => from_f32, |x, y| num::f32_min(x, y);
+    f32x4_max: as_f32 => from_f32, |x, y| num::f32_max(x, y);
+    f32x4_pmin: as_f32 => from_f32, |x, y| if y < x { y } else { x };
+    f32x4_pmax: as_f32 => from_f32, |x, y| if x < y { y } else { x };
+    f64x2_add: as_f64 => from_f64, |x, y| x + y;
+    f64x2_sub: as_f64 => from_f64, |x, y| x - y;
+    f64x2_mul: as_f64 => from_f64, |x, y| x * y;
+    f64x2_div: as_f64 => from_f64, |x, y| x / y;
+    f64x2_min: as_f64 => from_f64, |x, y| num::f64_min(x, y);
+    f64x2_max: as_f64 => from_f64, |x, y| num::f64_max(x, y);
+    f64x2_pmin: as_f64 => from_f64, |x, y| if y < x { y } else { x };
+    f64x2_pmax: as_f64 => from_f64, |x, y| if x < y { y } else { x };
+}
+
+/// The two f64 lanes truncated (saturating, NaN to 0) into lanes 0 and 1;
+/// lanes 2 and 3 are 0.
+#[inline]
+pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: V128) -> V128 {
+    let [x, y] = as_f64(a);
+    from_i32([x as i32, y as i32, 0, 0])
+}
+#[inline]
+pub(crate) fn i32x4_trunc_sat_f64x2_u_zero(a: V128) -> V128 {
+    let [x, y] = as_f64(a);
+    from_u32([x as u32, y as u32, 0, 0])
+}
+/// Lanes 0 and 1, converted exactly.
+#[inline]
+pub(crate) fn f64x2_convert_low_i32x4_s(a: V128) -> V128 {
+    let [x, y, ..] = as_i32(a);
+    from_f64([x as f64, y as f64])
+}
+#[inline]
+pub(crate) fn f64x2_convert_low_i32x4_u(a: V128) -> V128 {
+    let [x, y, ..] = as_u32(a);
+    from_f64([x as f64, y as f64])
+}
+/// The two f64 lanes rounded to f32 (as `f32.demote_f64`) into lanes 0 and
+/// 1; lanes 2 and 3 are +0.
+#[inline]
+pub(crate) fn f32x4_demote_f64x2_zero(a: V128) -> V128 {
+    let [x, y] = as_f64(a);
+    from_f32([x as f32, y as f32, 0.0, 0.0])
+}
+/// Lanes 0 and 1 widened exactly (as `f64.promote_f32`).
+#[inline]
+pub(crate) fn f64x2_promote_low_f32x4(a: V128) -> V128 {
+    let [x, y, ..] = as_f32(a);
+    from_f64([x as f64, y as f64])
+}
+
+// ---------------------------------------------------------------------------
+// Relaxed SIMD, in the deterministic profile (see the module comment).
+
+#[inline]
+pub(crate) fn i8x16_relaxed_swizzle(a: V128, s: V128) -> V128 {
+    i8x16_swizzle(a, s)
+}
+#[inline]
+pub(crate) fn i32x4_relaxed_trunc_f32x4_s(a: V128) -> V128 {
+    i32x4_trunc_sat_f32x4_s(a)
+}
+#[inline]
+pub(crate) fn i32x4_relaxed_trunc_f32x4_u(a: V128) -> V128 {
+    i32x4_trunc_sat_f32x4_u(a)
+}
+#[inline]
+pub(crate) fn i32x4_relaxed_trunc_f64x2_s_zero(a: V128) -> V128 {
+    i32x4_trunc_sat_f64x2_s_zero(a)
+}
+#[inline]
+pub(crate) fn i32x4_relaxed_trunc_f64x2_u_zero(a: V128) -> V128 {
+    i32x4_trunc_sat_f64x2_u_zero(a)
+}
+
+/// Defines the relaxed multiply-adds: unfused, so the product is rounded
+/// before the addition (rustc never contracts `x * y + z` into an FMA).
+macro_rules! madds {
+    ($($name:ident: $get:ident => $put:ident, |$x:ident, $y:ident, $z:ident| $body:expr;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128, b: V128, c: V128) -> V128 {
+            let (a, b, c) = ($get(a), $get(b), $get(c));
+            $put(std::array::from_fn(|i| {
+                let ($x, $y, $z) = (a[i], b[i], c[i]);
+                $body
+            }))
+        }
+    )*};
+}
+
+madds! {
+    f32x4_relaxed_madd: as_f32 => from_f32, |x, y, z| x * y + z;
+    f32x4_relaxed_nmadd: as_f32 => from_f32, |x, y, z| -x * y + z;
+    f64x2_relaxed_madd: as_f64 => from_f64, |x, y, z| x * y + z;
+    f64x2_relaxed_nmadd: as_f64 => from_f64, |x, y, z| -x * y + z;
+}
+
+#[inline]
+pub(crate) fn i8x16_relaxed_laneselect(a: V128, b: V128, mask: V128) -> V128 {
+    v128_bitselect(a, b, mask)
+}
+#[inline]
+pub(crate) fn i16x8_relaxed_laneselect(a: V128, b: V128, mask: V128) -> V128 {
+    v128_bitselect(a, b, mask)
+}
+#[inline]
+pub(crate) fn i32x4_relaxed_laneselect(a: V128, b: V128, mask: V128) -> V128 {
+    v128_bitselect(a, b, mask)
+}
+#[inline]
+pub(crate) fn i64x2_relaxed_laneselect(a: V128, b: V128, mask: V128) -> V128 {
+    v128_bitselect(a, b, mask)
+}
+#[inline]
+pub(crate) fn f32x4_relaxed_min(a: V128, b: V128) -> V128 {
+    f32x4_min(a, b)
+}
+#[inline]
+pub(crate) fn f32x4_relaxed_max(a: V128, b: V128) -> V128 {
+    f32x4_max(a, b)
+}
+#[inline]
+pub(crate) fn f64x2_relaxed_min(a: V128, b: V128) -> V128 {
+    f64x2_min(a, b)
+}
+#[inline]
+pub(crate) fn f64x2_relaxed_max(a: V128, b: V128) -> V128 {
+    f64x2_max(a, b)
+}
+#[inline]
+pub(crate) fn i16x8_relaxed_q15mulr_s(a: V128, b: V128) -> V128 {
+    i16x8_q15mulr_sat_s(a, b)
+}
+/// Signed 8-bit products of adjacent pairs, added with 16-bit signed
+/// saturation.
+#[inline]
+pub(crate) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: V128, b: V128) -> V128 {
+    let (a, b) = (as_i8(a), as_i8(b));
+    from_i16(std::array::from_fn(|i| {
+        let low = a[2 * i] as i16 * b[2 * i] as i16;
+        let high = a[2 * i + 1] as i16 * b[2 * i + 1] as i16;
+        low.saturating_add(high)
+    }))
+}
+/// The 16-bit relaxed dot product, its adjacent pairs added in 32 bits,
+/// plus `c`.
+#[inline]
+pub(crate) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V128, b: V128, c: V128) -> V128 {
+    i32x4_add(i32x4_extadd_pairwise_i16x8_s(i16x8_relaxed_dot_i8x16_i7x16_s(a, b)), c)
+}
+
+// ---------------------------------------------------------------------------
+// Scalars in and out: splats and lanes.
+
+#[inline]
+pub(crate) fn i8x16_splat(cell: u64) -> V128 {
+    from_u8([cell as u8; 16])
+}
+#[inline]
+pub(crate) fn i16x8_splat(cell: u64) -> V128 {
+    from_u16([cell as u16; 8])
+}
+#[inline]
+pub(crate) fn i32x4_splat(cell: u64) -> V128 {
+    from_u32([cell as u32; 4])
+}
+#[inline]
+pub(crate) fn i64x2_splat(cell: u64) -> V128 {
+    from_u64([cell; 2])
+}
+#[inline]
+pub(crate) fn f32x4_splat(cell: u64) -> V128 {
+    i32x4_splat(cell)
+}
+#[inline]
+pub(crate) fn f64x2_splat(cell: u64) -> V128 {
+    i64x2_splat(cell)
+}
+
+// Lane indices are validated against the lane count; masking them keeps an
+// out-of-range index from panicking without a branch.
+
+#[inline]
+pub(crate) fn i8x16_extract_lane_s(v: V128, lane: u8) -> u64 {
+    as_i8(v)[lane as usize & 15] as i32 as u32 as u64
+}
+#[inline]
+pub(crate) fn i8x16_extract_lane_u(v: V128, lane: u8) -> u64 {
+    as_u8(v)[lane as usize & 15] as u64
+}
+#[inline]
+pub(crate) fn i16x8_extract_lane_s(v: V128, lane: u8) -> u64 {
+    as_i16(v)[lane as usize & 7] as i32 as u32 as u64
+}
+#[inline]
+pub(crate) fn i16x8_extract_lane_u(v: V128, lane: u8) -> u64 {
+    as_u16(v)[lane as usize & 7] as u64
+}
+#[inline]
+pub(crate) fn i32x4_extract_lane(v: V128, lane: u8) -> u64 {
+    as_u32(v)[lane as usize & 3] as u64
+}
+#[inline]
+pub(crate) fn i64x2_extract_lane(v: V128, lane: u8) -> u64 {
+    as_u64(v)[lane as usize & 1]
+}
+#[inline]
+pub(crate) fn f32x4_extract_lane(v: V128, lane: u8) -> u64 {
+    i32x4_extract_lane(v, lane)
+}
+#[inline]
+pub(crate) fn f64x2_extract_lane(v: V128, lane: u8) -> u64 {
+    i64x2_extract_lane(v, lane)
+}
+
+#[inline]
+pub(crate) fn i8x16_replace_lane(v: V128, lane: u8, cell: u64) -> V128 {
+    replace_bytes(v, lane & 15, 1, cell)
+}
+#[inline]
+pub(crate) fn i16x8_replace_lane(v: V128, lane: u8, cell: u64) -> V128 {
+    replace_bytes(v, lane & 7, 2, cell)
+}
+#[inline]
+pub(crate) fn i32x4_replace_lane(v: V128, lane: u8, cell: u64) -> V128 {
+    replace_bytes(v, lane & 3, 4, cell)
+}
+#[inline]
+pub(crate) fn i64x2_replace_lane(v: V128, lane: u8, cell: u64) -> V128 {
+    replace_bytes(v, lane & 1, 8, cell)
+}
+#[inline]
+pub(crate) fn f32x4_replace_lane(v: V128, lane: u8, cell: u64) -> V128 {
+    i32x4_replace_lane(v, lane, cell)
+}
+#[inline]
+pub(crate) fn f64x2_replace_lane(v: V128, lane: u8, cell: u64) -> V128 {
+    i64x2_replace_lane(v, lane, cell)
+}
+
+/// The bit mask of a lane `width_bytes` (1, 2, 4 or 8) wide, and the shift
+/// to lane `lane` (taken modulo the lane count).
+#[inline(always)]
+fn lane_position(lane: u8, width_bytes: u8) -> (u64, u32) {
+    let bits = (width_bytes as u32 * 8).clamp(8, 64);
+    let mask = u64::MAX >> (64 - bits);
+    let shift = (lane as u32 * bits) % 128;
+    (mask, shift)
+}
+
+/// `v` with lane `lane` of width `width_bytes` (1, 2, 4 or 8) replaced by
+/// the low bytes of `bytes`: `v128.loadN_lane` and the `replace_lane`s.
+#[inline]
+pub(crate) fn replace_bytes(v: V128, lane: u8, width_bytes: u8, bytes: u64) -> V128 {
+    let (mask, shift) = lane_position(lane, width_bytes);
+    (v & !((mask as V128) << shift)) | (((bytes & mask) as V128) << shift)
+}
+
+/// Lane `lane` of width `width_bytes` (1, 2, 4 or 8) of `v`, zero-extended:
+/// `v128.storeN_lane` stores its low `width_bytes` bytes.
+#[inline]
+pub(crate) fn extract_bytes(v: V128, lane: u8, width_bytes: u8) -> u64 {
+    let (mask, shift) = lane_position(lane, width_bytes);
+    (v >> shift) as u64 & mask
+}
+
+// ---------------------------------------------------------------------------
+// Loads that reshape what they read (the translator reads the bytes).
+
+/// Defines the extending loads of 8 bytes: each narrow lane of `bytes`
+/// widened to twice its width.
+macro_rules! load_extends {
+    ($($name:ident: $narrow:ty => $wide:ty, $put:ident;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(bytes: u64) -> V128 {
+            const LANES: usize = 8 / size_of::<$narrow>();
+            const BITS: usize = 8 * size_of::<$narrow>();
+            let lanes: [$wide; LANES] =
+                std::array::from_fn(|i| (bytes >> (i * BITS)) as $narrow as $wide);
+            $put(lanes)
+        }
+    )*};
+}
+
+load_extends! {
+    v128_load8x8_s: i8 => i16, from_i16;
+    v128_load8x8_u: u8 => u16, from_u16;
+    v128_load16x4_s: i16 => i32, from_i32;
+    v128_load16x4_u: u16 => u32, from_u32;
+    v128_load32x2_s: i32 => i64, from_i64;
+    v128_load32x2_u: u32 => u64, from_u64;
+}
+
+#[inline]
+pub(crate) fn v128_load8_splat(bytes: u64) -> V128 {
+    i8x16_splat(bytes)
+}
+#[inline]
+pub(crate) fn v128_load16_splat(bytes: u64) -> V128 {
+    i16x8_splat(bytes)
+}
+#[inline]
+pub(crate) fn v128_load32_splat(bytes: u64) -> V128 {
+    i32x4_splat(bytes)
+}
+#[inline]
+pub(crate) fn v128_load64_splat(bytes: u64) -> V128 {
+    i64x2_splat(bytes)
+}
+#[inline]
+pub(crate) fn v128_load32_zero(bytes: u64) -> V128 {
+    bytes as u32 as V128
+}
+#[inline]
+pub(crate) fn v128_load64_zero(bytes: u64) -> V128 {
+    bytes as V128
+}

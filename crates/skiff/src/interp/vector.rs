@@ -1,0 +1,180 @@
+//! Execution of the SIMD instructions: one arm per operator, generated from
+//! `simd::for_each_simd!` over the lane semantics in [`simd`], plus the
+//! `v128` loads and stores, lane accesses and `i8x16.shuffle`.
+//!
+//! A `v128` lives in two consecutive frame cells, low half first
+//! (`Fp::get128`). Every operator reads all its operands before it writes
+//! its result, so a result may overlap an operand's cells. SIMD
+//! instructions leave the accumulator as it was: the translator never
+//! emits an `…Acc` instruction after one.
+
+use super::{Fp, Mem, simd};
+use crate::ir::{BinOp, Instr, LaneOp, Load, ReplaceLaneOp, Slot, Store, TernOp, UnOp};
+use crate::trap::Trap;
+
+/// The `N` bytes at `addr + offset`, zero-extended to a `u64` (N <= 8).
+#[inline(always)]
+fn read_le<const N: usize>(mem: Mem, addr: u64, offset: u32) -> Result<u64, Trap> {
+    let bytes: [u8; N] = mem.read(addr, offset)?;
+    let mut cell = [0; 8];
+    cell[..N].copy_from_slice(&bytes);
+    Ok(u64::from_le_bytes(cell))
+}
+
+/// Stores the low `N` bytes of `bits` at `fp[addr] + offset`.
+#[inline(always)]
+fn write_le<const N: usize>(mem: Mem, fp: Fp, addr: Slot, offset: u32, bits: u64) -> Result<(), Trap> {
+    let mut bytes = [0; N];
+    bytes.copy_from_slice(&bits.to_le_bytes()[..N]);
+    mem.store(fp, Store { addr, value: addr, offset }, bytes)
+}
+
+// Each operator's work is a function of its own, out of line, which the
+// handler calls directly: the lane semantics are inlined there once, not
+// into the `step` that every one of the interpreter's handlers starts from
+// (inlining them all there made compiling the executor take tens of GiB).
+// The SIMD handler still makes one dispatch; the call costs a `call`/`ret`.
+
+#[inline(never)]
+fn unary(f: impl Fn(simd::V128) -> simd::V128, op: UnOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get128(op.src)))
+}
+
+#[inline(never)]
+fn binary(f: impl Fn(simd::V128, simd::V128) -> simd::V128, op: BinOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get128(op.lhs), fp.get128(op.rhs)))
+}
+
+#[inline(never)]
+fn ternary(f: impl Fn(simd::V128, simd::V128, simd::V128) -> simd::V128, op: TernOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get128(op.a), fp.get128(op.b), fp.get128(op.c)))
+}
+
+#[inline(never)]
+fn shift(f: impl Fn(simd::V128, u32) -> simd::V128, op: BinOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get128(op.lhs), fp.u32(op.rhs)))
+}
+
+#[inline(never)]
+fn test(f: impl Fn(simd::V128) -> u32, op: UnOp, fp: Fp) {
+    fp.set(op.dst, u64::from(f(fp.get128(op.src))))
+}
+
+#[inline(never)]
+fn splat(f: impl Fn(u64) -> simd::V128, op: UnOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get(op.src)))
+}
+
+#[inline(never)]
+fn extract_lane(f: impl Fn(simd::V128, u8) -> u64, op: LaneOp, fp: Fp) {
+    fp.set(op.dst, f(fp.get128(op.src), op.lane))
+}
+
+#[inline(never)]
+fn replace_lane(f: impl Fn(simd::V128, u8, u64) -> simd::V128, op: ReplaceLaneOp, fp: Fp) {
+    fp.set128(op.dst, f(fp.get128(op.src), op.lane, fp.get(op.value)))
+}
+
+/// A load of `N` bytes reshaped into a `v128` (extending, splatting or
+/// zero-filling).
+#[inline(never)]
+fn load<const N: usize>(f: impl Fn(u64) -> simd::V128, op: Load, fp: Fp, mem: Mem) -> Result<(), Trap> {
+    fp.set128(op.dst, f(read_le::<N>(mem, fp.get(op.addr), op.offset)?));
+    Ok(())
+}
+
+#[inline(never)]
+fn shuffle(fp: Fp, dst: Slot, a: Slot, b: Slot, lanes: Slot) {
+    let lanes = fp.get128(lanes).to_le_bytes();
+    fp.set128(dst, simd::i8x16_shuffle(fp.get128(a), fp.get128(b), lanes))
+}
+
+macro_rules! define_vector_eval {
+    (
+        unary: [$(($un:ident, $un_f:ident)),* $(,)?]
+        binary: [$(($bin:ident, $bin_f:ident)),* $(,)?]
+        ternary: [$(($tern:ident, $tern_f:ident)),* $(,)?]
+        shift: [$(($shift:ident, $shift_f:ident)),* $(,)?]
+        test: [$(($test:ident, $test_f:ident)),* $(,)?]
+        splat: [$(($splat:ident, $splat_f:ident)),* $(,)?]
+        extract_lane: [$(($extract:ident, $extract_f:ident)),* $(,)?]
+        replace_lane: [$(($replace:ident, $replace_f:ident)),* $(,)?]
+        load_extend: [$(($le:ident, $le_f:ident)),* $(,)?]
+        load_splat: [$(($ls:ident, $ls_n:literal, $ls_f:ident)),* $(,)?]
+        load_zero: [$(($lz:ident, $lz_n:literal, $lz_f:ident)),* $(,)?]
+    ) => {
+        /// Executes `instr` if it is a SIMD instruction and says whether it
+        /// was one. Memory accesses trap exactly as scalar ones do.
+        #[inline(always)]
+        pub(super) fn eval(instr: Instr, fp: Fp, mem: Mem) -> Result<bool, Trap> {
+            match instr {
+                $(Instr::$un(op) => unary(simd::$un_f, op, fp),)*
+                $(Instr::$bin(op) => binary(simd::$bin_f, op, fp),)*
+                $(Instr::$tern(op) => ternary(simd::$tern_f, op, fp),)*
+                $(Instr::$shift(op) => shift(simd::$shift_f, op, fp),)*
+                $(Instr::$test(op) => test(simd::$test_f, op, fp),)*
+                $(Instr::$splat(op) => splat(simd::$splat_f, op, fp),)*
+                $(Instr::$extract(op) => extract_lane(simd::$extract_f, op, fp),)*
+                $(Instr::$replace(op) => replace_lane(simd::$replace_f, op, fp),)*
+                $(Instr::$le(op) => load::<8>(simd::$le_f, op, fp, mem)?,)*
+                $(Instr::$ls(op) => load::<$ls_n>(simd::$ls_f, op, fp, mem)?,)*
+                $(Instr::$lz(op) => load::<$lz_n>(simd::$lz_f, op, fp, mem)?,)*
+                Instr::V128Load { dst, addr, offset } => {
+                    fp.set128(dst, u128::from_le_bytes(mem.read(fp.get(addr), offset)?))
+                }
+                Instr::V128Store { addr, value, offset } => {
+                    mem.store(fp, Store { addr, value, offset }, fp.get128(value).to_le_bytes())?
+                }
+                Instr::V128Load8Lane { dst, addr, src, lane, offset } => {
+                    let bytes = read_le::<1>(mem, fp.get(addr), u32::from(offset))?;
+                    fp.set128(dst, simd::replace_bytes(fp.get128(src), lane, 1, bytes))
+                }
+                Instr::V128Load8LaneInPlace { vec, addr, lane, offset } => {
+                    let bytes = read_le::<1>(mem, fp.get(addr), offset)?;
+                    fp.set128(vec, simd::replace_bytes(fp.get128(vec), lane, 1, bytes))
+                }
+                Instr::V128Load16Lane { dst, addr, src, lane, offset } => {
+                    let bytes = read_le::<2>(mem, fp.get(addr), u32::from(offset))?;
+                    fp.set128(dst, simd::replace_bytes(fp.get128(src), lane, 2, bytes))
+                }
+                Instr::V128Load16LaneInPlace { vec, addr, lane, offset } => {
+                    let bytes = read_le::<2>(mem, fp.get(addr), offset)?;
+                    fp.set128(vec, simd::replace_bytes(fp.get128(vec), lane, 2, bytes))
+                }
+                Instr::V128Load32Lane { dst, addr, src, lane, offset } => {
+                    let bytes = read_le::<4>(mem, fp.get(addr), u32::from(offset))?;
+                    fp.set128(dst, simd::replace_bytes(fp.get128(src), lane, 4, bytes))
+                }
+                Instr::V128Load32LaneInPlace { vec, addr, lane, offset } => {
+                    let bytes = read_le::<4>(mem, fp.get(addr), offset)?;
+                    fp.set128(vec, simd::replace_bytes(fp.get128(vec), lane, 4, bytes))
+                }
+                Instr::V128Load64Lane { dst, addr, src, lane, offset } => {
+                    let bytes = read_le::<8>(mem, fp.get(addr), u32::from(offset))?;
+                    fp.set128(dst, simd::replace_bytes(fp.get128(src), lane, 8, bytes))
+                }
+                Instr::V128Load64LaneInPlace { vec, addr, lane, offset } => {
+                    let bytes = read_le::<8>(mem, fp.get(addr), offset)?;
+                    fp.set128(vec, simd::replace_bytes(fp.get128(vec), lane, 8, bytes))
+                }
+                Instr::V128Store8Lane { addr, value, lane, offset } => {
+                    write_le::<1>(mem, fp, addr, offset, simd::extract_bytes(fp.get128(value), lane, 1))?
+                }
+                Instr::V128Store16Lane { addr, value, lane, offset } => {
+                    write_le::<2>(mem, fp, addr, offset, simd::extract_bytes(fp.get128(value), lane, 2))?
+                }
+                Instr::V128Store32Lane { addr, value, lane, offset } => {
+                    write_le::<4>(mem, fp, addr, offset, simd::extract_bytes(fp.get128(value), lane, 4))?
+                }
+                Instr::V128Store64Lane { addr, value, lane, offset } => {
+                    write_le::<8>(mem, fp, addr, offset, simd::extract_bytes(fp.get128(value), lane, 8))?
+                }
+                Instr::I8x16Shuffle { dst, a, b, lanes } => shuffle(fp, dst, a, b, lanes),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    };
+}
+
+simd::for_each_simd!(define_vector_eval);

@@ -1,0 +1,196 @@
+//! Translation of the SIMD operators: one instruction each, generated from
+//! `interp::simd::for_each_simd!` by operand shape, plus `v128.load`/`store`,
+//! the lane loads and stores and `i8x16.shuffle`. (`v128.const` is an
+//! operand like any constant: see `Operand::V128Const`.)
+//!
+//! A `v128` operand lives in two consecutive cells; the instructions name
+//! the first. Operators read every operand before writing their result, so
+//! the result may take the cells of its operands, as scalar results do.
+
+use super::FuncTranslator;
+use crate::interp::simd::for_each_simd;
+use crate::ir::{BinOp, Instr, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp};
+use anyhow::Result;
+use wasmparser::{MemArg, Operator};
+
+/// A lane load: `(dst, addr, src, lane, offset)`.
+type LaneLoad = fn(Slot, Slot, Slot, u8, u16) -> Instr;
+/// A lane load into the vector's slot: `(vec, addr, lane, offset)`.
+type LaneLoadInPlace = fn(Slot, Slot, u8, u32) -> Instr;
+/// A lane store: `(addr, value, lane, offset)`.
+type LaneStore = fn(Slot, Slot, u8, u32) -> Instr;
+
+macro_rules! define_translate_simd {
+    (
+        unary: [$(($un:ident, $un_f:ident)),* $(,)?]
+        binary: [$(($bin:ident, $bin_f:ident)),* $(,)?]
+        ternary: [$(($tern:ident, $tern_f:ident)),* $(,)?]
+        shift: [$(($shift:ident, $shift_f:ident)),* $(,)?]
+        test: [$(($test:ident, $test_f:ident)),* $(,)?]
+        splat: [$(($splat:ident, $splat_f:ident)),* $(,)?]
+        extract_lane: [$(($extract:ident, $extract_f:ident)),* $(,)?]
+        replace_lane: [$(($replace:ident, $replace_f:ident)),* $(,)?]
+        load_extend: [$(($le:ident, $le_f:ident)),* $(,)?]
+        load_splat: [$(($ls:ident, $ls_n:literal, $ls_f:ident)),* $(,)?]
+        load_zero: [$(($lz:ident, $lz_n:literal, $lz_f:ident)),* $(,)?]
+    ) => {
+        impl FuncTranslator<'_> {
+            /// Translates `op` if it is a SIMD operator; says whether it was.
+            pub(super) fn translate_simd(&mut self, op: &Operator<'_>) -> Result<bool> {
+                match *op {
+                    $(Operator::$un => self.simd_unary(Instr::$un)?,)*
+                    $(Operator::$bin => self.simd_binary(Instr::$bin)?,)*
+                    $(Operator::$shift => self.simd_binary(Instr::$shift)?,)*
+                    $(Operator::$tern => self.simd_ternary(Instr::$tern)?,)*
+                    $(Operator::$test => self.simd_test(Instr::$test)?,)*
+                    $(Operator::$splat => self.simd_unary(Instr::$splat)?,)*
+                    $(Operator::$extract { lane } => self.simd_extract_lane(lane, Instr::$extract)?,)*
+                    $(Operator::$replace { lane } => self.simd_replace_lane(lane, Instr::$replace)?,)*
+                    $(Operator::$le { memarg } => self.simd_load(&memarg, Instr::$le)?,)*
+                    $(Operator::$ls { memarg } => self.simd_load(&memarg, Instr::$ls)?,)*
+                    $(Operator::$lz { memarg } => self.simd_load(&memarg, Instr::$lz)?,)*
+                    Operator::V128Load { memarg } => {
+                        self.simd_load(&memarg, |Load { dst, addr, offset }| Instr::V128Load { dst, addr, offset })?
+                    }
+                    Operator::V128Store { memarg } => {
+                        let offset = self.memory0_offset(&memarg)?;
+                        let value = self.pop();
+                        let addr = self.pop();
+                        self.emit(Instr::V128Store { addr, value, offset });
+                    }
+                    Operator::V128Load8Lane { memarg, lane } => self.simd_load_lane(
+                        &memarg,
+                        lane,
+                        |dst, addr, src, lane, offset| Instr::V128Load8Lane { dst, addr, src, lane, offset },
+                        |vec, addr, lane, offset| Instr::V128Load8LaneInPlace { vec, addr, lane, offset },
+                    )?,
+                    Operator::V128Load16Lane { memarg, lane } => self.simd_load_lane(
+                        &memarg,
+                        lane,
+                        |dst, addr, src, lane, offset| Instr::V128Load16Lane { dst, addr, src, lane, offset },
+                        |vec, addr, lane, offset| Instr::V128Load16LaneInPlace { vec, addr, lane, offset },
+                    )?,
+                    Operator::V128Load32Lane { memarg, lane } => self.simd_load_lane(
+                        &memarg,
+                        lane,
+                        |dst, addr, src, lane, offset| Instr::V128Load32Lane { dst, addr, src, lane, offset },
+                        |vec, addr, lane, offset| Instr::V128Load32LaneInPlace { vec, addr, lane, offset },
+                    )?,
+                    Operator::V128Load64Lane { memarg, lane } => self.simd_load_lane(
+                        &memarg,
+                        lane,
+                        |dst, addr, src, lane, offset| Instr::V128Load64Lane { dst, addr, src, lane, offset },
+                        |vec, addr, lane, offset| Instr::V128Load64LaneInPlace { vec, addr, lane, offset },
+                    )?,
+                    Operator::V128Store8Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, |addr, value, lane, offset| {
+                        Instr::V128Store8Lane { addr, value, lane, offset }
+                    })?,
+                    Operator::V128Store16Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, |addr, value, lane, offset| {
+                        Instr::V128Store16Lane { addr, value, lane, offset }
+                    })?,
+                    Operator::V128Store32Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, |addr, value, lane, offset| {
+                        Instr::V128Store32Lane { addr, value, lane, offset }
+                    })?,
+                    Operator::V128Store64Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, |addr, value, lane, offset| {
+                        Instr::V128Store64Lane { addr, value, lane, offset }
+                    })?,
+                    Operator::I8x16Shuffle { lanes } => {
+                        let lanes = self.const128_slot(u128::from_le_bytes(lanes));
+                        let b = self.pop();
+                        let a = self.pop();
+                        let dst = self.next_temp();
+                        self.emit_result_wide(Instr::I8x16Shuffle { dst, a, b, lanes })?;
+                    }
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
+}
+
+for_each_simd!(define_translate_simd);
+
+impl FuncTranslator<'_> {
+    /// `v128 -> v128`, or a splat (`scalar -> v128`).
+    fn simd_unary(&mut self, make: fn(UnOp) -> Instr) -> Result<()> {
+        let src = self.pop();
+        let dst = self.next_temp();
+        self.emit_result_wide(make(UnOp { dst, src }))
+    }
+
+    /// `v128 v128 -> v128`, or a shift (`v128 i32 -> v128`).
+    fn simd_binary(&mut self, make: fn(BinOp) -> Instr) -> Result<()> {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let dst = self.next_temp();
+        self.emit_result_wide(make(BinOp { dst, lhs, rhs }))
+    }
+
+    fn simd_ternary(&mut self, make: fn(TernOp) -> Instr) -> Result<()> {
+        let c = self.pop();
+        let b = self.pop();
+        let a = self.pop();
+        let dst = self.next_temp();
+        self.emit_result_wide(make(TernOp { dst, a, b, c }))
+    }
+
+    /// `v128 -> i32`: `any_true`, `all_true`, `bitmask`.
+    fn simd_test(&mut self, make: fn(UnOp) -> Instr) -> Result<()> {
+        let src = self.pop();
+        let dst = self.next_temp();
+        self.emit_result(make(UnOp { dst, src }))
+    }
+
+    fn simd_extract_lane(&mut self, lane: u8, make: fn(LaneOp) -> Instr) -> Result<()> {
+        let src = self.pop();
+        let dst = self.next_temp();
+        self.emit_result(make(LaneOp { dst, src, lane }))
+    }
+
+    fn simd_replace_lane(&mut self, lane: u8, make: fn(ReplaceLaneOp) -> Instr) -> Result<()> {
+        let value = self.pop();
+        let src = self.pop();
+        let dst = self.next_temp();
+        self.emit_result_wide(make(ReplaceLaneOp { dst, src, value, lane }))
+    }
+
+    /// A load producing a `v128`, from memory 0 with a static offset; out of
+    /// bounds accesses trap as scalar loads do.
+    fn simd_load(&mut self, memarg: &MemArg, make: fn(Load) -> Instr) -> Result<()> {
+        let offset = self.memory0_offset(memarg)?;
+        let addr = self.pop();
+        let dst = self.next_temp();
+        self.emit_result_wide(make(Load { dst, addr, offset }))
+    }
+
+    /// `v128.loadN_lane` (operands: the address, then the vector). With a
+    /// static offset that fits 16 bits, one instruction; with a larger one,
+    /// the lane is loaded into the vector's temporary in place, then copied
+    /// to the result's slot (where the address was).
+    fn simd_load_lane(&mut self, memarg: &MemArg, lane: u8, make: LaneLoad, in_place: LaneLoadInPlace) -> Result<()> {
+        let offset = self.memory0_offset(memarg)?;
+        if let Ok(offset) = u16::try_from(offset) {
+            let src = self.pop();
+            let addr = self.pop();
+            let dst = self.next_temp();
+            return self.emit_result_wide(make(dst, addr, src, lane, offset));
+        }
+        let vector = self.stack.len() - 1;
+        self.materialize(vector);
+        let vec = self.temp_slot(vector);
+        self.pop_operand();
+        let addr = self.pop();
+        self.emit(in_place(vec, addr, lane, offset));
+        let dst = self.next_temp();
+        self.emit_result_wide(Instr::Copy128 { dst, src: vec })
+    }
+
+    fn simd_store_lane(&mut self, memarg: &MemArg, lane: u8, make: LaneStore) -> Result<()> {
+        let offset = self.memory0_offset(memarg)?;
+        let value = self.pop();
+        let addr = self.pop();
+        self.emit(make(addr, value, lane, offset));
+        Ok(())
+    }
+}
