@@ -1158,3 +1158,422 @@ pub(crate) fn v128_load32_zero(bytes: u64) -> V128 {
 pub(crate) fn v128_load64_zero(bytes: u64) -> V128 {
     bytes as V128
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The operators wasmparser excludes from the list because the
+    /// translator and interpreter handle them with memory or immediates.
+    const NOT_LISTED: &[&str] = &[
+        "V128Const",
+        "V128Load",
+        "V128Store",
+        "I8x16Shuffle",
+        "V128Load8Lane",
+        "V128Load16Lane",
+        "V128Load32Lane",
+        "V128Load64Lane",
+        "V128Store8Lane",
+        "V128Store16Lane",
+        "V128Store32Lane",
+        "V128Store64Lane",
+    ];
+
+    macro_rules! wasmparser_simd_operators {
+        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+            vec![$((stringify!($op), stringify!($visit))),*]
+        };
+    }
+
+    macro_rules! listed_operators {
+        (
+            unary: [$(($u:ident, $uf:ident)),* $(,)?]
+            binary: [$(($b:ident, $bf:ident)),* $(,)?]
+            ternary: [$(($t:ident, $tf:ident)),* $(,)?]
+            shift: [$(($s:ident, $sf:ident)),* $(,)?]
+            test: [$(($q:ident, $qf:ident)),* $(,)?]
+            splat: [$(($sp:ident, $spf:ident)),* $(,)?]
+            extract_lane: [$(($el:ident, $elf:ident)),* $(,)?]
+            replace_lane: [$(($rl:ident, $rlf:ident)),* $(,)?]
+            load_extend: [$(($le:ident, $lef:ident)),* $(,)?]
+            load_splat: [$(($ls:ident, $lsn:literal, $lsf:ident)),* $(,)?]
+            load_zero: [$(($lz:ident, $lzn:literal, $lzf:ident)),* $(,)?]
+        ) => {
+            vec![
+                $((stringify!($u), stringify!($uf)),)*
+                $((stringify!($b), stringify!($bf)),)*
+                $((stringify!($t), stringify!($tf)),)*
+                $((stringify!($s), stringify!($sf)),)*
+                $((stringify!($q), stringify!($qf)),)*
+                $((stringify!($sp), stringify!($spf)),)*
+                $((stringify!($el), stringify!($elf)),)*
+                $((stringify!($rl), stringify!($rlf)),)*
+                $((stringify!($le), stringify!($lef)),)*
+                $((stringify!($ls), stringify!($lsf)),)*
+                $((stringify!($lz), stringify!($lzf)),)*
+            ]
+        };
+    }
+
+    #[test]
+    fn the_list_holds_every_simd_operator_once_under_its_visitor_name() {
+        let wasmparser: Vec<(&str, &str)> = wasmparser::for_each_visit_simd_operator!(wasmparser_simd_operators);
+        let listed: Vec<(&str, &str)> = for_each_simd!(listed_operators);
+        let mut seen = std::collections::HashSet::new();
+        for (op, func) in &listed {
+            assert!(seen.insert(*op), "{op} is listed twice");
+            let Some((_, visit)) = wasmparser.iter().find(|(name, _)| name == op) else {
+                panic!("{op} is not a wasmparser SIMD operator");
+            };
+            assert_eq!(visit.strip_prefix("visit_"), Some(*func), "{op} should be named after {visit}");
+        }
+        for (op, _) in &wasmparser {
+            assert!(seen.contains(op) || NOT_LISTED.contains(op), "wasmparser's {op} is neither listed nor excluded");
+            assert!(!(seen.contains(op) && NOT_LISTED.contains(op)), "{op} is both listed and excluded");
+        }
+        assert_eq!(listed.len() + NOT_LISTED.len(), wasmparser.len());
+    }
+
+    fn f32_lanes(v: V128) -> [u32; 4] {
+        as_u32(v)
+    }
+    fn f32s(lanes: [f32; 4]) -> V128 {
+        from_f32(lanes)
+    }
+    fn f64s(lanes: [f64; 2]) -> V128 {
+        from_f64(lanes)
+    }
+    const NAN32: u32 = 0x7fc0_0000;
+    const NAN64: u64 = 0x7ff8_0000_0000_0000;
+
+    #[test]
+    fn lanes_are_little_endian() {
+        let v = V128::from_le_bytes(std::array::from_fn(|i| i as u8));
+        assert_eq!(i8x16_extract_lane_u(v, 0), 0);
+        assert_eq!(i8x16_extract_lane_u(v, 15), 15);
+        assert_eq!(i16x8_extract_lane_u(v, 1), 0x0302);
+        assert_eq!(i32x4_extract_lane(v, 3), 0x0f0e_0d0c);
+        assert_eq!(i64x2_extract_lane(v, 0), 0x0706_0504_0302_0100);
+        assert_eq!(as_i8(v)[5], 5);
+        assert_eq!(from_u16(as_u16(v)), v);
+    }
+
+    #[test]
+    fn saturating_arithmetic_clamps() {
+        let a = from_i8([127, -128, 100, -100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        let b = from_i8([1, -1, 100, -100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        assert_eq!(as_i8(i8x16_add_sat_s(a, b))[..4], [127, -128, 127, -128]);
+        assert_eq!(as_i8(i8x16_sub_sat_s(a, b))[..4], [126, -127, 0, 0]);
+        assert_eq!(as_i8(i8x16_add(a, b))[..4], [-128, 127, -56, 56]);
+        let a = from_u8([255, 0, 200, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let b = from_u8([1, 1, 100, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(as_u8(i8x16_add_sat_u(a, b))[..4], [255, 1, 255, 3]);
+        assert_eq!(as_u8(i8x16_sub_sat_u(a, b))[..4], [254, 0, 100, 0]);
+        let a = from_i16([i16::MAX, i16::MIN, 0, 0, 0, 0, 0, 0]);
+        let b = from_i16([1, 1, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(as_i16(i16x8_add_sat_s(a, b))[..2], [i16::MAX, i16::MIN + 1]);
+        assert_eq!(as_i16(i16x8_sub_sat_s(a, b))[..2], [i16::MAX - 1, i16::MIN]);
+        assert_eq!(as_u16(i16x8_sub_sat_u(b, a))[..2], [0, 0]);
+    }
+
+    #[test]
+    fn abs_of_min_stays_min_and_neg_wraps() {
+        assert_eq!(as_i8(i8x16_abs(i8x16_splat(0x80)))[0], i8::MIN);
+        assert_eq!(as_i16(i16x8_abs(i16x8_splat(0x8000)))[7], i16::MIN);
+        assert_eq!(as_i32(i32x4_abs(from_i32([i32::MIN, -5, 5, 0]))), [i32::MIN, 5, 5, 0]);
+        assert_eq!(as_i64(i64x2_abs(from_i64([i64::MIN, -1]))), [i64::MIN, 1]);
+        assert_eq!(as_i64(i64x2_neg(from_i64([i64::MIN, 1]))), [i64::MIN, -1]);
+    }
+
+    #[test]
+    fn narrowing_saturates() {
+        let a = from_i16([300, -300, 127, -128, 128, -129, 0, 255]);
+        let b = from_i16([-1, 1, i16::MAX, i16::MIN, 42, -42, 7, -7]);
+        assert_eq!(
+            as_i8(i8x16_narrow_i16x8_s(a, b)),
+            [127, -128, 127, -128, 127, -128, 0, 127, -1, 1, 127, -128, 42, -42, 7, -7]
+        );
+        assert_eq!(as_u8(i8x16_narrow_i16x8_u(a, b)), [255, 0, 127, 0, 128, 0, 0, 255, 0, 1, 255, 0, 42, 0, 7, 0]);
+        let a = from_i32([70000, -70000, 65535, -1]);
+        let b = from_i32([i32::MIN, i32::MAX, 32767, -32768]);
+        assert_eq!(as_i16(i16x8_narrow_i32x4_s(a, b)), [32767, -32768, 32767, -1, -32768, 32767, 32767, -32768]);
+        assert_eq!(as_u16(i16x8_narrow_i32x4_u(a, b)), [65535, 0, 65535, 0, 0, 65535, 32767, 0]);
+    }
+
+    #[test]
+    fn shift_counts_wrap_at_the_lane_width() {
+        assert_eq!(as_u8(i8x16_shl(i8x16_splat(1), 9))[0], 2);
+        assert_eq!(as_i8(i8x16_shr_s(i8x16_splat(0x80), 7))[3], -1);
+        assert_eq!(as_u8(i8x16_shr_u(i8x16_splat(0x80), 15))[3], 1);
+        assert_eq!(as_i16(i16x8_shr_s(i16x8_splat(0x8000), 17))[0], -16384);
+        assert_eq!(as_i32(i32x4_shr_s(i32x4_splat(-8i32 as u32 as u64), 33)), [-4; 4]);
+        assert_eq!(as_u32(i32x4_shl(i32x4_splat(3), 32)), [3; 4]);
+        assert_eq!(as_u64(i64x2_shr_u(i64x2_splat(u64::MAX), 64)), [u64::MAX; 2]);
+        assert_eq!(as_u64(i64x2_shr_u(i64x2_splat(u64::MAX), 127)), [1; 2]);
+        assert_eq!(as_i64(i64x2_shr_s(i64x2_splat(i64::MIN as u64), u32::MAX)), [-1; 2]);
+    }
+
+    #[test]
+    fn averages_round_up_and_q15_multiplication_saturates() {
+        let a = from_u8([255, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let b = from_u8([255, 1, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(as_u8(i8x16_avgr_u(a, b))[..4], [255, 1, 1, 4]);
+        assert_eq!(as_u16(i16x8_avgr_u(i16x8_splat(65535), i16x8_splat(65534)))[0], 65535);
+        let a = from_i16([i16::MIN, 16384, 1, -1, 16384, i16::MAX, i16::MIN, -16384]);
+        let b = from_i16([i16::MIN, 16384, 16384, 16384, -16384, i16::MAX, i16::MAX, -16384]);
+        let expected = [i16::MAX, 8192, 1, 0, -8192, 32766, -32767, 8192];
+        assert_eq!(as_i16(i16x8_q15mulr_sat_s(a, b)), expected);
+        assert_eq!(as_i16(i16x8_relaxed_q15mulr_s(a, b)), expected);
+    }
+
+    #[test]
+    fn widening_operations() {
+        let bytes = from_i8([-128, -128, 127, 127, -1, 1, 0, 5, 0, 0, 0, 0, 0, 0, 3, -4]);
+        assert_eq!(as_i16(i16x8_extadd_pairwise_i8x16_s(bytes)), [-256, 254, 0, 5, 0, 0, 0, -1]);
+        assert_eq!(as_u16(i16x8_extadd_pairwise_i8x16_u(bytes)), [256, 254, 256, 5, 0, 0, 0, 255]);
+        assert_eq!(as_i16(i16x8_extend_high_i8x16_s(bytes)), [0, 0, 0, 0, 0, 0, 3, -4]);
+        assert_eq!(as_u16(i16x8_extend_low_i8x16_u(bytes))[..4], [128, 128, 127, 127]);
+        assert_eq!(as_i16(i16x8_extmul_low_i8x16_s(bytes, bytes))[..4], [16384, 16384, 16129, 16129]);
+        assert_eq!(as_u16(i16x8_extmul_high_i8x16_u(bytes, bytes))[7], 252 * 252);
+        let words = from_i16([i16::MIN, i16::MIN, -1, -1, 1, 2, 3, 4]);
+        assert_eq!(as_i32(i32x4_extadd_pairwise_i16x8_s(words)), [-65536, -2, 3, 7]);
+        assert_eq!(as_u32(i32x4_extadd_pairwise_i16x8_u(words)), [65536, 131070, 3, 7]);
+        assert_eq!(as_u32(i32x4_extmul_low_i16x8_u(words, words))[2], 65535 * 65535);
+        // Only MIN * MIN + MIN * MIN leaves the i32 range, and wraps.
+        assert_eq!(as_i32(i32x4_dot_i16x8_s(words, words)), [i32::MIN, 2, 5, 25]);
+        let dwords = from_i32([i32::MIN, -1, 7, 8]);
+        assert_eq!(as_i64(i64x2_extmul_low_i32x4_s(dwords, dwords)), [1 << 62, 1]);
+        assert_eq!(as_u64(i64x2_extmul_low_i32x4_u(dwords, dwords))[1], u32::MAX as u64 * u32::MAX as u64);
+        assert_eq!(as_i64(i64x2_extend_low_i32x4_s(dwords)), [i32::MIN as i64, -1]);
+        assert_eq!(as_u64(i64x2_extend_low_i32x4_u(dwords)), [1 << 31, u32::MAX as u64]);
+        assert_eq!(as_u64(i64x2_extend_high_i32x4_u(dwords)), [7, 8]);
+    }
+
+    #[test]
+    fn all_true_and_bitmask() {
+        let v = from_i8([-1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, -128]);
+        assert_eq!(i8x16_bitmask(v), 0x8001);
+        assert_eq!(i8x16_all_true(v), 1);
+        assert_eq!(i8x16_all_true(replace_bytes(v, 9, 1, 0)), 0);
+        assert_eq!(i16x8_bitmask(from_i16([0, -1, 0, 0, 0, 0, 0, i16::MIN])), 0x82);
+        assert_eq!(i16x8_all_true(from_i16([0x100; 8])), 1);
+        assert_eq!(i32x4_bitmask(from_i32([1, -1, 1, -1])), 0b1010);
+        assert_eq!(i32x4_all_true(from_i32([1, -1, 1, 0])), 0);
+        assert_eq!(i64x2_bitmask(from_i64([1, -1])), 2);
+        assert_eq!(i64x2_all_true(from_i64([1 << 40, -1])), 1);
+        assert_eq!(v128_any_true(1 << 127), 1);
+        assert_eq!(v128_any_true(0), 0);
+    }
+
+    #[test]
+    fn swizzle_and_shuffle_give_zero_out_of_range() {
+        let a = from_u8(std::array::from_fn(|i| 0xa0 + i as u8));
+        let s = from_u8([15, 0, 16, 255, 0x80, 1, 17, 14, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let expected = [0xaf, 0xa0, 0, 0, 0, 0xa1, 0, 0xae, 0xa0, 0xa0, 0xa0, 0xa0, 0xa0, 0xa0, 0xa0, 0xa0];
+        assert_eq!(as_u8(i8x16_swizzle(a, s)), expected);
+        assert_eq!(as_u8(i8x16_relaxed_swizzle(a, s)), expected);
+        let b = from_u8(std::array::from_fn(|i| 0xb0 + i as u8));
+        let lanes = [0, 16, 31, 15, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 32];
+        let expected = [0xa0, 0xb0, 0xbf, 0xaf, 0xa1, 0xb1, 0xa2, 0xb2, 0xa3, 0xb3, 0xa4, 0xb4, 0xa5, 0xb5, 0xa6, 0];
+        assert_eq!(as_u8(i8x16_shuffle(a, b, lanes)), expected);
+    }
+
+    #[test]
+    fn comparisons_fill_lanes() {
+        let a = from_i8([-1, 0, 1, -128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let b = from_i8([1, 0, -1, 127, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(as_u8(i8x16_lt_s(a, b))[..4], [0xff, 0, 0, 0xff]);
+        assert_eq!(as_u8(i8x16_lt_u(a, b))[..4], [0, 0, 0xff, 0]);
+        assert_eq!(as_u8(i8x16_ge_u(a, b))[..4], [0xff, 0xff, 0, 0xff]);
+        assert_eq!(as_u64(i64x2_gt_s(from_i64([-1, 5]), from_i64([0, 4]))), [0, u64::MAX]);
+        let nan = f32::from_bits(NAN32);
+        let x = f32s([nan, 1.0, -0.0, 2.0]);
+        let y = f32s([nan, nan, 0.0, 1.0]);
+        assert_eq!(f32_lanes(f32x4_eq(x, y)), [0, 0, !0, 0]);
+        assert_eq!(f32_lanes(f32x4_ne(x, y)), [!0, !0, 0, !0]);
+        assert_eq!(f32_lanes(f32x4_ge(x, y)), [0, 0, !0, !0]);
+        assert_eq!(as_u64(f64x2_lt(f64s([f64::NAN, -1.0]), f64s([0.0, 0.0]))), [0, u64::MAX]);
+    }
+
+    #[test]
+    fn float_min_max_order_zeros_and_canonicalise_nans() {
+        let payload = f32::from_bits(0x7f80_0001); // a signalling NaN
+        let x = f32s([payload, 1.0, 0.0, -0.0]);
+        let y = f32s([1.0, f32::NAN, -0.0, 0.0]);
+        assert_eq!(f32_lanes(f32x4_min(x, y)), [NAN32, NAN32, 0x8000_0000, 0x8000_0000]);
+        assert_eq!(f32_lanes(f32x4_max(x, y)), [NAN32, NAN32, 0, 0]);
+        assert_eq!(f32_lanes(f32x4_relaxed_min(x, y)), f32_lanes(f32x4_min(x, y)));
+        assert_eq!(f32_lanes(f32x4_relaxed_max(x, y)), f32_lanes(f32x4_max(x, y)));
+        let x = f64s([f64::from_bits(0xfff0_0000_0000_0001), -0.0]);
+        let y = f64s([2.0, 0.0]);
+        assert_eq!(as_u64(f64x2_min(x, y)), [NAN64, 0x8000_0000_0000_0000]);
+        assert_eq!(as_u64(f64x2_max(y, x)), [NAN64, 0]);
+    }
+
+    #[test]
+    fn pseudo_min_max_are_plain_comparisons() {
+        let payload = 0x7f80_0001;
+        let x = f32s([f32::from_bits(payload), 1.0, 0.0, -0.0]);
+        let y = f32s([1.0, f32::from_bits(payload), -0.0, 0.0]);
+        // pmin = b < a ? b : a and pmax = a < b ? b : a: NaNs and zeros of
+        // either sign come back untouched from the first operand.
+        assert_eq!(f32_lanes(f32x4_pmin(x, y)), [payload, 0x3f80_0000, 0, 0x8000_0000]);
+        assert_eq!(f32_lanes(f32x4_pmax(x, y)), [payload, 0x3f80_0000, 0, 0x8000_0000]);
+        assert_eq!(
+            f32_lanes(f32x4_pmin(f32s([2.0, -3.0, 0.0, 0.0]), f32s([1.0, 4.0, 0.0, 0.0])))[..2],
+            [1.0f32.to_bits(), (-3.0f32).to_bits()]
+        );
+        assert_eq!(as_f64(f64x2_pmax(f64s([2.0, -3.0]), f64s([1.0, 4.0]))), [2.0, 4.0]);
+        assert!(as_f64(f64x2_pmin(f64s([f64::NAN, 1.0]), f64s([0.0, f64::NAN])))[0].is_nan());
+        assert_eq!(as_f64(f64x2_pmin(f64s([f64::NAN, 1.0]), f64s([0.0, f64::NAN])))[1], 1.0);
+    }
+
+    #[test]
+    fn rounding_ties_to_even_and_quiets_nans() {
+        let x = f32s([2.5, 3.5, -0.5, f32::from_bits(0x7f80_0001)]);
+        let nearest = f32_lanes(f32x4_nearest(x));
+        assert_eq!(nearest[..3], [2.0f32.to_bits(), 4.0f32.to_bits(), (-0.0f32).to_bits()]);
+        assert_eq!(nearest[3], 0x7fc0_0001);
+        assert_eq!(as_f32(f32x4_ceil(x))[..3], [3.0, 4.0, -0.0]);
+        assert!(as_f32(f32x4_ceil(x))[2].is_sign_negative());
+        assert_eq!(as_f32(f32x4_floor(x))[..3], [2.0, 3.0, -1.0]);
+        assert_eq!(as_f32(f32x4_trunc(x))[..3], [2.0, 3.0, -0.0]);
+        assert_eq!(as_f64(f64x2_nearest(f64s([-1.5, 0.49999999999999994]))), [-2.0, 0.0]);
+        assert_eq!(as_f64(f64x2_sqrt(f64s([4.0, 2.0]))), [2.0, std::f64::consts::SQRT_2]);
+    }
+
+    #[test]
+    fn sign_operations_keep_nan_payloads() {
+        let x = f32s([f32::from_bits(0xffc0_1234), -1.0, 0.0, -0.0]);
+        assert_eq!(f32_lanes(f32x4_abs(x)), [0x7fc0_1234, 0x3f80_0000, 0, 0]);
+        assert_eq!(f32_lanes(f32x4_neg(x)), [0x7fc0_1234, 0x3f80_0000, 0x8000_0000, 0]);
+        let x = f64s([f64::from_bits(0x7ff0_0000_0000_0005), 0.0]);
+        assert_eq!(as_u64(f64x2_neg(x)), [0xfff0_0000_0000_0005, 0x8000_0000_0000_0000]);
+        assert_eq!(as_u64(f64x2_abs(f64x2_neg(x))), as_u64(x));
+    }
+
+    #[test]
+    fn truncation_saturates_and_maps_nan_to_zero() {
+        let x = f32s([f32::NAN, 3e9, -3e9, -1.9]);
+        assert_eq!(as_i32(i32x4_trunc_sat_f32x4_s(x)), [0, i32::MAX, i32::MIN, -1]);
+        assert_eq!(as_u32(i32x4_trunc_sat_f32x4_u(x)), [0, 3_000_000_000, 0, 0]);
+        assert_eq!(
+            as_u32(i32x4_trunc_sat_f32x4_u(f32s([4.3e9, 4294967040.0, 0.9, -0.0]))),
+            [u32::MAX, 4294967040, 0, 0]
+        );
+        assert_eq!(as_i32(i32x4_relaxed_trunc_f32x4_s(x)), as_i32(i32x4_trunc_sat_f32x4_s(x)));
+        assert_eq!(as_u32(i32x4_relaxed_trunc_f32x4_u(x)), as_u32(i32x4_trunc_sat_f32x4_u(x)));
+        let x = f64s([2147483647.9, -2147483648.9]);
+        assert_eq!(as_i32(i32x4_trunc_sat_f64x2_s_zero(x)), [i32::MAX, i32::MIN, 0, 0]);
+        assert_eq!(as_u32(i32x4_trunc_sat_f64x2_u_zero(f64s([f64::NAN, 4294967295.5]))), [0, u32::MAX, 0, 0]);
+        assert_eq!(as_u32(i32x4_relaxed_trunc_f64x2_u_zero(f64s([-1.0, 1e300]))), [0, u32::MAX, 0, 0]);
+        assert_eq!(as_i32(i32x4_relaxed_trunc_f64x2_s_zero(f64s([f64::NAN, -1e300]))), [0, i32::MIN, 0, 0]);
+    }
+
+    #[test]
+    fn conversions_between_widths() {
+        let ints = from_i32([-1, 16777217, i32::MIN, 3]);
+        assert_eq!(as_f32(f32x4_convert_i32x4_s(ints)), [-1.0, 16777216.0, -2147483648.0, 3.0]);
+        assert_eq!(as_f32(f32x4_convert_i32x4_u(ints)), [4294967296.0, 16777216.0, 2147483648.0, 3.0]);
+        assert_eq!(as_f64(f64x2_convert_low_i32x4_s(ints)), [-1.0, 16777217.0]);
+        assert_eq!(as_f64(f64x2_convert_low_i32x4_u(ints)), [4294967295.0, 16777217.0]);
+        let wide = f64s([1e300, 0.1]);
+        assert_eq!(as_f32(f32x4_demote_f64x2_zero(wide)), [f32::INFINITY, 0.1, 0.0, 0.0]);
+        assert!(as_f32(f32x4_demote_f64x2_zero(f64s([f64::NAN, 1.0])))[0].is_nan());
+        let narrow = f32s([0.1, -0.0, 5.0, 6.0]);
+        assert_eq!(as_f64(f64x2_promote_low_f32x4(narrow)), [0.1f32 as f64, -0.0]);
+        assert!(as_f64(f64x2_promote_low_f32x4(narrow))[1].is_sign_negative());
+    }
+
+    #[test]
+    fn relaxed_madd_rounds_twice() {
+        // (1 + 2^-23)^2 = 1 + 2^-22 + 2^-46: the product rounds to 1 + 2^-22,
+        // so the sum is 0 unfused, 2^-46 fused.
+        let x = 1.0 + f32::EPSILON;
+        let a = f32s([x, 2.0, 1.0, -1.0]);
+        let c = f32s([-(1.0 + 2.0 * f32::EPSILON), 1.0, 0.5, 0.0]);
+        assert_eq!(as_f32(f32x4_relaxed_madd(a, a, c)), [0.0, 5.0, 1.5, 1.0]);
+        assert_eq!(as_f32(f32x4_relaxed_nmadd(a, a, c))[1..], [-3.0, -0.5, -1.0]);
+        let x = 1.0 + f64::EPSILON;
+        let a = f64s([x, 3.0]);
+        let c = f64s([-(1.0 + 2.0 * f64::EPSILON), 1.0]);
+        assert_eq!(as_f64(f64x2_relaxed_madd(a, a, c)), [0.0, 10.0]);
+        let c = f64s([1.0 + 2.0 * f64::EPSILON, 1.0]);
+        assert_eq!(as_f64(f64x2_relaxed_nmadd(a, a, c)), [0.0, -8.0]);
+    }
+
+    #[test]
+    fn relaxed_dot_products_are_signed() {
+        let a = from_i8(std::array::from_fn(|i| i as i8));
+        assert_eq!(as_i16(i16x8_relaxed_dot_i8x16_i7x16_s(a, a)), [1, 13, 41, 85, 145, 221, 313, 421]);
+        assert_eq!(as_i32(i32x4_relaxed_dot_i8x16_i7x16_add_s(a, a, from_i32([0, 1, 2, 3]))), [14, 127, 368, 737]);
+        let a = from_i8([-128, -128, 127, 127, -128, -128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let b = from_i8([-127, -127, 127, 127, -128, -128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(as_i16(i16x8_relaxed_dot_i8x16_i7x16_s(a, b))[..3], [32512, 32258, i16::MAX]);
+        let a = from_i8([-128, -128, -128, -128, 127, 127, 127, 127, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let b = from_i8([127, 127, 127, 127, 127, 127, 127, 127, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(as_i32(i32x4_relaxed_dot_i8x16_i7x16_add_s(a, b, from_i32([1, 2, 3, 4]))), [-65023, 64518, 3, 4]);
+    }
+
+    #[test]
+    fn bitselect_and_laneselect() {
+        let a = from_u64([u64::MAX, 0x1234]);
+        let b = from_u64([0, 0xffff]);
+        let mask = from_u64([0xf0f0, 0xff00]);
+        assert_eq!(as_u64(v128_bitselect(a, b, mask)), [0xf0f0, 0x12ff]);
+        assert_eq!(i8x16_relaxed_laneselect(a, b, mask), v128_bitselect(a, b, mask));
+        assert_eq!(i64x2_relaxed_laneselect(a, b, mask), v128_bitselect(a, b, mask));
+        assert_eq!(v128_andnot(0b1100, 0b1010), 0b0100);
+    }
+
+    #[test]
+    fn scalars_cross_as_cells() {
+        let v = from_i8([-1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, -2]);
+        assert_eq!(i8x16_extract_lane_s(v, 0), 0xffff_ffff);
+        assert_eq!(i8x16_extract_lane_u(v, 0), 0xff);
+        assert_eq!(i8x16_extract_lane_s(v, 15), 0xffff_fffe);
+        assert_eq!(i16x8_extract_lane_s(from_i16([0, -2, 0, 0, 0, 0, 0, 0]), 1), 0xffff_fffe);
+        assert_eq!(f32x4_extract_lane(f32s([0.0, 0.0, -1.5, 0.0]), 2), (-1.5f32).to_bits() as u64);
+        assert_eq!(f64x2_extract_lane(f64s([0.0, -1.5]), 1), (-1.5f64).to_bits());
+        assert_eq!(i8x16_splat(0x1_0000_0102), V128::from_le_bytes([2; 16]));
+        assert_eq!(as_u16(i16x8_splat(0xffff_8001)), [0x8001; 8]);
+        assert_eq!(as_f32(f32x4_splat((-2.0f32).to_bits() as u64)), [-2.0; 4]);
+        assert_eq!(as_f64(f64x2_splat(0.5f64.to_bits())), [0.5; 2]);
+        let v = i16x8_replace_lane(0, 7, 0xdead_beef);
+        assert_eq!(as_u16(v), [0, 0, 0, 0, 0, 0, 0, 0xbeef]);
+        let v = i8x16_replace_lane(v, 0, 0x1ff);
+        assert_eq!(as_u8(v)[0], 0xff);
+        assert_eq!(as_u64(i64x2_replace_lane(v, 1, 7)), [0xff, 7]);
+        assert_eq!(as_f64(f64x2_replace_lane(0, 0, 2.0f64.to_bits())), [2.0, 0.0]);
+        assert_eq!(as_f32(f32x4_replace_lane(0, 3, 2.0f32.to_bits() as u64)), [0.0, 0.0, 0.0, 2.0]);
+        for (width, lanes) in [(1u8, 16u8), (2, 8), (4, 4), (8, 2)] {
+            let v = V128::from_le_bytes(std::array::from_fn(|i| 0x11 * i as u8));
+            for lane in 0..lanes {
+                let replaced = replace_bytes(v, lane, width, u64::MAX);
+                assert_eq!(extract_bytes(replaced, lane, width), u64::MAX >> (64 - 8 * width as u32));
+                assert_eq!(replace_bytes(replaced, lane, width, extract_bytes(v, lane, width)), v);
+                let untouched = !(((u64::MAX >> (64 - 8 * width as u32)) as V128) << (lane as u32 * 8 * width as u32));
+                assert_eq!(replaced & untouched, v & untouched);
+            }
+        }
+    }
+
+    #[test]
+    fn loads_reshape_their_bytes() {
+        let bytes = u64::from_le_bytes([0x7f, 0x80, 0xff, 0x01, 0x00, 0x80, 0xff, 0x7f]);
+        assert_eq!(as_i16(v128_load8x8_s(bytes)), [127, -128, -1, 1, 0, -128, -1, 127]);
+        assert_eq!(as_u16(v128_load8x8_u(bytes)), [127, 128, 255, 1, 0, 128, 255, 127]);
+        assert_eq!(as_i32(v128_load16x4_s(bytes)), [-32641, 0x01ff, -32768, 0x7fff]);
+        assert_eq!(as_u32(v128_load16x4_u(bytes)), [0x807f, 0x01ff, 0x8000, 0x7fff]);
+        assert_eq!(as_i64(v128_load32x2_s(bytes)), [0x01ff_807f, 0x7fff_8000]);
+        assert_eq!(as_i64(v128_load32x2_s(0x8000_0000)), [i32::MIN as i64, 0]);
+        assert_eq!(as_u64(v128_load32x2_u(u64::MAX)), [u32::MAX as u64; 2]);
+        assert_eq!(as_u8(v128_load8_splat(0xab)), [0xab; 16]);
+        assert_eq!(as_u16(v128_load16_splat(0xabcd)), [0xabcd; 8]);
+        assert_eq!(as_u32(v128_load32_splat(0x8000_0001)), [0x8000_0001; 4]);
+        assert_eq!(as_u64(v128_load64_splat(bytes)), [bytes; 2]);
+        assert_eq!(as_u32(v128_load32_zero(0x8000_0001)), [0x8000_0001, 0, 0, 0]);
+        assert_eq!(as_u64(v128_load64_zero(bytes)), [bytes, 0]);
+    }
+}
