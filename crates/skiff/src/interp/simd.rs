@@ -493,6 +493,17 @@ macro_rules! shifts {
     )*};
 }
 
+/// Brings the named operators in from [`sse2`] on x86-64 (SSE2 is part of
+/// its baseline) and from [`portable`] elsewhere.
+macro_rules! accelerated {
+    ($($name:ident),* $(,)?) => {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        pub(crate) use sse2::{$($name),*};
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+        pub(crate) use portable::{$($name),*};
+    };
+}
+
 // ---------------------------------------------------------------------------
 // Bitwise.
 
@@ -542,75 +553,43 @@ unary_lanewise! {
 }
 
 binary_lanewise! {
-    i8x16_add: as_u8 => from_u8, |x, y| x.wrapping_add(y);
-    i8x16_add_sat_s: as_i8 => from_i8, |x, y| x.saturating_add(y);
-    i8x16_add_sat_u: as_u8 => from_u8, |x, y| x.saturating_add(y);
-    i8x16_sub: as_u8 => from_u8, |x, y| x.wrapping_sub(y);
-    i8x16_sub_sat_s: as_i8 => from_i8, |x, y| x.saturating_sub(y);
-    i8x16_sub_sat_u: as_u8 => from_u8, |x, y| x.saturating_sub(y);
     i8x16_min_s: as_i8 => from_i8, |x, y| x.min(y);
-    i8x16_min_u: as_u8 => from_u8, |x, y| x.min(y);
     i8x16_max_s: as_i8 => from_i8, |x, y| x.max(y);
-    i8x16_max_u: as_u8 => from_u8, |x, y| x.max(y);
-    i8x16_avgr_u: as_u8 => from_u8, |x, y| ((x as u16 + y as u16 + 1) >> 1) as u8;
 
-    i16x8_add: as_u16 => from_u16, |x, y| x.wrapping_add(y);
-    i16x8_add_sat_s: as_i16 => from_i16, |x, y| x.saturating_add(y);
-    i16x8_add_sat_u: as_u16 => from_u16, |x, y| x.saturating_add(y);
-    i16x8_sub: as_u16 => from_u16, |x, y| x.wrapping_sub(y);
-    i16x8_sub_sat_s: as_i16 => from_i16, |x, y| x.saturating_sub(y);
-    i16x8_sub_sat_u: as_u16 => from_u16, |x, y| x.saturating_sub(y);
-    i16x8_mul: as_u16 => from_u16, |x, y| x.wrapping_mul(y);
-    i16x8_min_s: as_i16 => from_i16, |x, y| x.min(y);
     i16x8_min_u: as_u16 => from_u16, |x, y| x.min(y);
-    i16x8_max_s: as_i16 => from_i16, |x, y| x.max(y);
     i16x8_max_u: as_u16 => from_u16, |x, y| x.max(y);
-    i16x8_avgr_u: as_u16 => from_u16, |x, y| ((x as u32 + y as u32 + 1) >> 1) as u16;
     // Rounding Q15 multiply; only MIN * MIN leaves the i16 range.
     i16x8_q15mulr_sat_s: as_i16 => from_i16,
         |x, y| ((x as i32 * y as i32 + 0x4000) >> 15).clamp(i16::MIN as i32, i16::MAX as i32) as i16;
 
-    i32x4_add: as_u32 => from_u32, |x, y| x.wrapping_add(y);
-    i32x4_sub: as_u32 => from_u32, |x, y| x.wrapping_sub(y);
     i32x4_mul: as_u32 => from_u32, |x, y| x.wrapping_mul(y);
     i32x4_min_s: as_i32 => from_i32, |x, y| x.min(y);
     i32x4_min_u: as_u32 => from_u32, |x, y| x.min(y);
     i32x4_max_s: as_i32 => from_i32, |x, y| x.max(y);
     i32x4_max_u: as_u32 => from_u32, |x, y| x.max(y);
 
-    i64x2_add: as_u64 => from_u64, |x, y| x.wrapping_add(y);
-    i64x2_sub: as_u64 => from_u64, |x, y| x.wrapping_sub(y);
     i64x2_mul: as_u64 => from_u64, |x, y| x.wrapping_mul(y);
 }
 
 compare_lanewise! {
-    i8x16_eq: as_u8 => from_u8, |x, y| x == y;
     i8x16_ne: as_u8 => from_u8, |x, y| x != y;
-    i8x16_lt_s: as_i8 => from_u8, |x, y| x < y;
     i8x16_lt_u: as_u8 => from_u8, |x, y| x < y;
-    i8x16_gt_s: as_i8 => from_u8, |x, y| x > y;
     i8x16_gt_u: as_u8 => from_u8, |x, y| x > y;
     i8x16_le_s: as_i8 => from_u8, |x, y| x <= y;
     i8x16_le_u: as_u8 => from_u8, |x, y| x <= y;
     i8x16_ge_s: as_i8 => from_u8, |x, y| x >= y;
     i8x16_ge_u: as_u8 => from_u8, |x, y| x >= y;
 
-    i16x8_eq: as_u16 => from_u16, |x, y| x == y;
     i16x8_ne: as_u16 => from_u16, |x, y| x != y;
-    i16x8_lt_s: as_i16 => from_u16, |x, y| x < y;
     i16x8_lt_u: as_u16 => from_u16, |x, y| x < y;
-    i16x8_gt_s: as_i16 => from_u16, |x, y| x > y;
     i16x8_gt_u: as_u16 => from_u16, |x, y| x > y;
     i16x8_le_s: as_i16 => from_u16, |x, y| x <= y;
     i16x8_le_u: as_u16 => from_u16, |x, y| x <= y;
     i16x8_ge_s: as_i16 => from_u16, |x, y| x >= y;
     i16x8_ge_u: as_u16 => from_u16, |x, y| x >= y;
 
-    i32x4_eq: as_u32 => from_u32, |x, y| x == y;
     i32x4_ne: as_u32 => from_u32, |x, y| x != y;
-    i32x4_lt_s: as_i32 => from_u32, |x, y| x < y;
     i32x4_lt_u: as_u32 => from_u32, |x, y| x < y;
-    i32x4_gt_s: as_i32 => from_u32, |x, y| x > y;
     i32x4_gt_u: as_u32 => from_u32, |x, y| x > y;
     i32x4_le_s: as_i32 => from_u32, |x, y| x <= y;
     i32x4_le_u: as_u32 => from_u32, |x, y| x <= y;
@@ -625,33 +604,13 @@ compare_lanewise! {
     i64x2_ge_s: as_i64 => from_u64, |x, y| x >= y;
 
     // IEEE comparisons: false with a NaN operand, except `ne`.
-    f32x4_eq: as_f32 => from_u32, |x, y| x == y;
-    f32x4_ne: as_f32 => from_u32, |x, y| x != y;
-    f32x4_lt: as_f32 => from_u32, |x, y| x < y;
-    f32x4_gt: as_f32 => from_u32, |x, y| x > y;
-    f32x4_le: as_f32 => from_u32, |x, y| x <= y;
-    f32x4_ge: as_f32 => from_u32, |x, y| x >= y;
-    f64x2_eq: as_f64 => from_u64, |x, y| x == y;
-    f64x2_ne: as_f64 => from_u64, |x, y| x != y;
-    f64x2_lt: as_f64 => from_u64, |x, y| x < y;
-    f64x2_gt: as_f64 => from_u64, |x, y| x > y;
-    f64x2_le: as_f64 => from_u64, |x, y| x <= y;
-    f64x2_ge: as_f64 => from_u64, |x, y| x >= y;
 }
 
 shifts! {
     i8x16_shl: as_u8 => from_u8, wrapping_shl;
     i8x16_shr_s: as_i8 => from_i8, wrapping_shr;
     i8x16_shr_u: as_u8 => from_u8, wrapping_shr;
-    i16x8_shl: as_u16 => from_u16, wrapping_shl;
-    i16x8_shr_s: as_i16 => from_i16, wrapping_shr;
-    i16x8_shr_u: as_u16 => from_u16, wrapping_shr;
-    i32x4_shl: as_u32 => from_u32, wrapping_shl;
-    i32x4_shr_s: as_i32 => from_i32, wrapping_shr;
-    i32x4_shr_u: as_u32 => from_u32, wrapping_shr;
-    i64x2_shl: as_u64 => from_u64, wrapping_shl;
     i64x2_shr_s: as_i64 => from_i64, wrapping_shr;
-    i64x2_shr_u: as_u64 => from_u64, wrapping_shr;
 }
 
 /// Defines `all_true` (every lane non-zero) and `bitmask` (the top bit of
@@ -673,12 +632,7 @@ macro_rules! lane_tests {
     )*};
 }
 
-lane_tests! {
-    i8x16_all_true, i8x16_bitmask: as_u8, 8;
-    i16x8_all_true, i16x8_bitmask: as_u16, 16;
-    i32x4_all_true, i32x4_bitmask: as_u32, 32;
-    i64x2_all_true, i64x2_bitmask: as_u64, 64;
-}
+lane_tests! {}
 
 /// Lane `i` of the result is lane `s[i]` of `a`, or 0 if `s[i] >= 16`.
 #[inline]
@@ -719,9 +673,6 @@ macro_rules! narrows {
 }
 
 narrows! {
-    i8x16_narrow_i16x8_s: as_i16 => from_i8, i16 => i8;
-    i8x16_narrow_i16x8_u: as_i16 => from_u8, i16 => u8;
-    i16x8_narrow_i32x4_s: as_i32 => from_i16, i32 => i16;
     i16x8_narrow_i32x4_u: as_i32 => from_u16, i32 => u16;
 }
 
@@ -816,43 +767,45 @@ unary_lanewise! {
     f32x4_floor: as_f32 => from_f32, |x| num::quiet_f32(x.floor());
     f32x4_trunc: as_f32 => from_f32, |x| num::quiet_f32(x.trunc());
     f32x4_nearest: as_f32 => from_f32, |x| num::quiet_f32(x.round_ties_even());
-    f32x4_sqrt: as_f32 => from_f32, |x| x.sqrt();
-    // Sign-bit operations: they leave NaN payloads alone, as the spec asks.
-    f32x4_abs: as_u32 => from_u32, |x| x & 0x7fff_ffff;
-    f32x4_neg: as_u32 => from_u32, |x| x ^ 0x8000_0000;
     f64x2_ceil: as_f64 => from_f64, |x| num::quiet_f64(x.ceil());
     f64x2_floor: as_f64 => from_f64, |x| num::quiet_f64(x.floor());
     f64x2_trunc: as_f64 => from_f64, |x| num::quiet_f64(x.trunc());
     f64x2_nearest: as_f64 => from_f64, |x| num::quiet_f64(x.round_ties_even());
-    f64x2_sqrt: as_f64 => from_f64, |x| x.sqrt();
-    f64x2_abs: as_u64 => from_u64, |x| x & 0x7fff_ffff_ffff_ffff;
-    f64x2_neg: as_u64 => from_u64, |x| x ^ 0x8000_0000_0000_0000;
 
     // Rust's float-to-int `as` saturates and maps NaN to 0: exactly `trunc_sat`.
     i32x4_trunc_sat_f32x4_s: as_f32 => from_i32, |x| x as i32;
     i32x4_trunc_sat_f32x4_u: as_f32 => from_u32, |x| x as u32;
     // Int-to-float `as` rounds to nearest, ties to even.
-    f32x4_convert_i32x4_s: as_i32 => from_f32, |x| x as f32;
     f32x4_convert_i32x4_u: as_u32 => from_f32, |x| x as f32;
 }
 
 binary_lanewise! {
-    f32x4_add: as_f32 => from_f32, |x, y| x + y;
-    f32x4_sub: as_f32 => from_f32, |x, y| x - y;
-    f32x4_mul: as_f32 => from_f32, |x, y| x * y;
-    f32x4_div: as_f32 => from_f32, |x, y| x / y;
     f32x4_min: as_f32 => from_f32, |x, y| num::f32_min(x, y);
     f32x4_max: as_f32 => from_f32, |x, y| num::f32_max(x, y);
-    f32x4_pmin: as_f32 => from_f32, |x, y| if y < x { y } else { x };
-    f32x4_pmax: as_f32 => from_f32, |x, y| if x < y { y } else { x };
-    f64x2_add: as_f64 => from_f64, |x, y| x + y;
-    f64x2_sub: as_f64 => from_f64, |x, y| x - y;
-    f64x2_mul: as_f64 => from_f64, |x, y| x * y;
-    f64x2_div: as_f64 => from_f64, |x, y| x / y;
     f64x2_min: as_f64 => from_f64, |x, y| num::f64_min(x, y);
     f64x2_max: as_f64 => from_f64, |x, y| num::f64_max(x, y);
-    f64x2_pmin: as_f64 => from_f64, |x, y| if y < x { y } else { x };
-    f64x2_pmax: as_f64 => from_f64, |x, y| if x < y { y } else { x };
+}
+
+// Sign-bit operations leave NaN payloads alone, as the spec asks; on the
+// whole u128 they are two 64-bit operations.
+const F32X4_SIGNS: V128 = 0x8000_0000_8000_0000_8000_0000_8000_0000;
+const F64X2_SIGNS: V128 = 0x8000_0000_0000_0000_8000_0000_0000_0000;
+
+#[inline]
+pub(crate) fn f32x4_abs(a: V128) -> V128 {
+    a & !F32X4_SIGNS
+}
+#[inline]
+pub(crate) fn f32x4_neg(a: V128) -> V128 {
+    a ^ F32X4_SIGNS
+}
+#[inline]
+pub(crate) fn f64x2_abs(a: V128) -> V128 {
+    a & !F64X2_SIGNS
+}
+#[inline]
+pub(crate) fn f64x2_neg(a: V128) -> V128 {
+    a ^ F64X2_SIGNS
 }
 
 /// The two f64 lanes truncated (saturating, NaN to 0) into lanes 0 and 1;
@@ -990,6 +943,413 @@ pub(crate) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: V128, b: V128) -> V128 {
 #[inline]
 pub(crate) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V128, b: V128, c: V128) -> V128 {
     i32x4_add(i32x4_extadd_pairwise_i16x8_s(i16x8_relaxed_dot_i8x16_i7x16_s(a, b)), c)
+}
+
+/// Portable versions of the operators that have a faster x86-64 version
+/// in [`sse2`]; they are the definition the fast versions are tested against.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
+mod portable {
+    use super::*;
+
+    unary_lanewise! {
+        f32x4_sqrt: as_f32 => from_f32, |x| x.sqrt();
+        f64x2_sqrt: as_f64 => from_f64, |x| x.sqrt();
+        f32x4_convert_i32x4_s: as_i32 => from_f32, |x| x as f32;
+    }
+
+    binary_lanewise! {
+        i8x16_add: as_u8 => from_u8, |x, y| x.wrapping_add(y);
+        i8x16_add_sat_s: as_i8 => from_i8, |x, y| x.saturating_add(y);
+        i8x16_add_sat_u: as_u8 => from_u8, |x, y| x.saturating_add(y);
+        i8x16_sub: as_u8 => from_u8, |x, y| x.wrapping_sub(y);
+        i8x16_sub_sat_s: as_i8 => from_i8, |x, y| x.saturating_sub(y);
+        i8x16_sub_sat_u: as_u8 => from_u8, |x, y| x.saturating_sub(y);
+        i8x16_min_u: as_u8 => from_u8, |x, y| x.min(y);
+        i8x16_max_u: as_u8 => from_u8, |x, y| x.max(y);
+        i8x16_avgr_u: as_u8 => from_u8, |x, y| ((x as u16 + y as u16 + 1) >> 1) as u8;
+        i16x8_add: as_u16 => from_u16, |x, y| x.wrapping_add(y);
+        i16x8_add_sat_s: as_i16 => from_i16, |x, y| x.saturating_add(y);
+        i16x8_add_sat_u: as_u16 => from_u16, |x, y| x.saturating_add(y);
+        i16x8_sub: as_u16 => from_u16, |x, y| x.wrapping_sub(y);
+        i16x8_sub_sat_s: as_i16 => from_i16, |x, y| x.saturating_sub(y);
+        i16x8_sub_sat_u: as_u16 => from_u16, |x, y| x.saturating_sub(y);
+        i16x8_mul: as_u16 => from_u16, |x, y| x.wrapping_mul(y);
+        i16x8_min_s: as_i16 => from_i16, |x, y| x.min(y);
+        i16x8_max_s: as_i16 => from_i16, |x, y| x.max(y);
+        i16x8_avgr_u: as_u16 => from_u16, |x, y| ((x as u32 + y as u32 + 1) >> 1) as u16;
+        i32x4_add: as_u32 => from_u32, |x, y| x.wrapping_add(y);
+        i32x4_sub: as_u32 => from_u32, |x, y| x.wrapping_sub(y);
+        i64x2_add: as_u64 => from_u64, |x, y| x.wrapping_add(y);
+        i64x2_sub: as_u64 => from_u64, |x, y| x.wrapping_sub(y);
+        f32x4_add: as_f32 => from_f32, |x, y| x + y;
+        f32x4_sub: as_f32 => from_f32, |x, y| x - y;
+        f32x4_mul: as_f32 => from_f32, |x, y| x * y;
+        f32x4_div: as_f32 => from_f32, |x, y| x / y;
+        f32x4_pmin: as_f32 => from_f32, |x, y| if y < x { y } else { x };
+        f32x4_pmax: as_f32 => from_f32, |x, y| if x < y { y } else { x };
+        f64x2_add: as_f64 => from_f64, |x, y| x + y;
+        f64x2_sub: as_f64 => from_f64, |x, y| x - y;
+        f64x2_mul: as_f64 => from_f64, |x, y| x * y;
+        f64x2_div: as_f64 => from_f64, |x, y| x / y;
+        f64x2_pmin: as_f64 => from_f64, |x, y| if y < x { y } else { x };
+        f64x2_pmax: as_f64 => from_f64, |x, y| if x < y { y } else { x };
+    }
+
+    compare_lanewise! {
+        i8x16_eq: as_u8 => from_u8, |x, y| x == y;
+        i8x16_lt_s: as_i8 => from_u8, |x, y| x < y;
+        i8x16_gt_s: as_i8 => from_u8, |x, y| x > y;
+        i16x8_eq: as_u16 => from_u16, |x, y| x == y;
+        i16x8_lt_s: as_i16 => from_u16, |x, y| x < y;
+        i16x8_gt_s: as_i16 => from_u16, |x, y| x > y;
+        i32x4_eq: as_u32 => from_u32, |x, y| x == y;
+        i32x4_lt_s: as_i32 => from_u32, |x, y| x < y;
+        i32x4_gt_s: as_i32 => from_u32, |x, y| x > y;
+        f32x4_eq: as_f32 => from_u32, |x, y| x == y;
+        f32x4_ne: as_f32 => from_u32, |x, y| x != y;
+        f32x4_lt: as_f32 => from_u32, |x, y| x < y;
+        f32x4_gt: as_f32 => from_u32, |x, y| x > y;
+        f32x4_le: as_f32 => from_u32, |x, y| x <= y;
+        f32x4_ge: as_f32 => from_u32, |x, y| x >= y;
+        f64x2_eq: as_f64 => from_u64, |x, y| x == y;
+        f64x2_ne: as_f64 => from_u64, |x, y| x != y;
+        f64x2_lt: as_f64 => from_u64, |x, y| x < y;
+        f64x2_gt: as_f64 => from_u64, |x, y| x > y;
+        f64x2_le: as_f64 => from_u64, |x, y| x <= y;
+        f64x2_ge: as_f64 => from_u64, |x, y| x >= y;
+    }
+
+    shifts! {
+        i16x8_shl: as_u16 => from_u16, wrapping_shl;
+        i16x8_shr_s: as_i16 => from_i16, wrapping_shr;
+        i16x8_shr_u: as_u16 => from_u16, wrapping_shr;
+        i32x4_shl: as_u32 => from_u32, wrapping_shl;
+        i32x4_shr_s: as_i32 => from_i32, wrapping_shr;
+        i32x4_shr_u: as_u32 => from_u32, wrapping_shr;
+        i64x2_shl: as_u64 => from_u64, wrapping_shl;
+        i64x2_shr_u: as_u64 => from_u64, wrapping_shr;
+    }
+
+    lane_tests! {
+        i8x16_all_true, i8x16_bitmask: as_u8, 8;
+        i16x8_all_true, i16x8_bitmask: as_u16, 16;
+        i32x4_all_true, i32x4_bitmask: as_u32, 32;
+        i64x2_all_true, i64x2_bitmask: as_u64, 64;
+    }
+
+    narrows! {
+        i8x16_narrow_i16x8_s: as_i16 => from_i8, i16 => i8;
+        i8x16_narrow_i16x8_u: as_i16 => from_u8, i16 => u8;
+        i16x8_narrow_i32x4_s: as_i32 => from_i16, i32 => i16;
+    }
+}
+
+accelerated! {
+    i8x16_add,
+    i8x16_sub,
+    i8x16_add_sat_s,
+    i8x16_add_sat_u,
+    i8x16_sub_sat_s,
+    i8x16_sub_sat_u,
+    i8x16_min_u,
+    i8x16_max_u,
+    i8x16_avgr_u,
+    i16x8_add,
+    i16x8_sub,
+    i16x8_add_sat_s,
+    i16x8_add_sat_u,
+    i16x8_sub_sat_s,
+    i16x8_sub_sat_u,
+    i16x8_mul,
+    i16x8_min_s,
+    i16x8_max_s,
+    i16x8_avgr_u,
+    i32x4_add,
+    i32x4_sub,
+    i64x2_add,
+    i64x2_sub,
+    f32x4_add,
+    f32x4_sub,
+    f32x4_mul,
+    f32x4_div,
+    f32x4_pmin,
+    f32x4_pmax,
+    f64x2_add,
+    f64x2_sub,
+    f64x2_mul,
+    f64x2_div,
+    f64x2_pmin,
+    f64x2_pmax,
+    i8x16_eq,
+    i8x16_gt_s,
+    i8x16_lt_s,
+    i16x8_eq,
+    i16x8_gt_s,
+    i16x8_lt_s,
+    i32x4_eq,
+    i32x4_gt_s,
+    i32x4_lt_s,
+    f32x4_eq,
+    f32x4_ne,
+    f32x4_lt,
+    f32x4_le,
+    f32x4_gt,
+    f32x4_ge,
+    f64x2_eq,
+    f64x2_ne,
+    f64x2_lt,
+    f64x2_le,
+    f64x2_gt,
+    f64x2_ge,
+    i8x16_narrow_i16x8_s,
+    i8x16_narrow_i16x8_u,
+    i16x8_narrow_i32x4_s,
+    f32x4_sqrt,
+    f64x2_sqrt,
+    f32x4_convert_i32x4_s,
+    i16x8_shl,
+    i16x8_shr_s,
+    i16x8_shr_u,
+    i32x4_shl,
+    i32x4_shr_s,
+    i32x4_shr_u,
+    i64x2_shl,
+    i64x2_shr_u,
+    i8x16_all_true,
+    i8x16_bitmask,
+    i16x8_all_true,
+    i16x8_bitmask,
+    i32x4_all_true,
+    i32x4_bitmask,
+    i64x2_all_true,
+    i64x2_bitmask,
+}
+
+/// SSE2 versions of the most common operators. SSE2 is part of the x86-64
+/// baseline, so these need no run-time detection. rustc does not vectorise
+/// the portable lane loops over a `u128` well for narrow lanes (it splits
+/// them into general-purpose registers), hence these. Each equals its
+/// [`portable`] twin bit for bit (a test compares them), except which NaN
+/// payload an arithmetic operation returns when both operands are NaNs,
+/// where both are arithmetic NaNs as the spec allows.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod sse2 {
+    use super::V128;
+    use std::arch::x86_64::*;
+
+    #[inline(always)]
+    fn int(v: V128) -> __m128i {
+        // SAFETY: both types are 16 bytes with no invalid bit patterns;
+        // the value is moved, so alignment is moot.
+        unsafe { std::mem::transmute::<V128, __m128i>(v) }
+    }
+    #[inline(always)]
+    fn from_int(m: __m128i) -> V128 {
+        // SAFETY: as in `int`.
+        unsafe { std::mem::transmute::<__m128i, V128>(m) }
+    }
+    #[inline(always)]
+    fn ps(v: V128) -> __m128 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { _mm_castsi128_ps(int(v)) }
+    }
+    #[inline(always)]
+    fn from_ps(m: __m128) -> V128 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { from_int(_mm_castps_si128(m)) }
+    }
+    #[inline(always)]
+    fn pd(v: V128) -> __m128d {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { _mm_castsi128_pd(int(v)) }
+    }
+    #[inline(always)]
+    fn from_pd(m: __m128d) -> V128 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { from_int(_mm_castpd_si128(m)) }
+    }
+
+    macro_rules! sse_binary {
+        ($($name:ident: $view:ident => $back:ident, |$a:ident, $b:ident| $body:expr;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(a: V128, b: V128) -> V128 {
+                let ($a, $b) = ($view(a), $view(b));
+                // SAFETY: SSE2 is enabled at compile time (the module's
+                // `cfg`), so the instructions exist.
+                $back(unsafe { $body })
+            }
+        )*};
+    }
+
+    sse_binary! {
+        i8x16_add: int => from_int, |a, b| _mm_add_epi8(a, b);
+        i8x16_sub: int => from_int, |a, b| _mm_sub_epi8(a, b);
+        i8x16_add_sat_s: int => from_int, |a, b| _mm_adds_epi8(a, b);
+        i8x16_add_sat_u: int => from_int, |a, b| _mm_adds_epu8(a, b);
+        i8x16_sub_sat_s: int => from_int, |a, b| _mm_subs_epi8(a, b);
+        i8x16_sub_sat_u: int => from_int, |a, b| _mm_subs_epu8(a, b);
+        i8x16_min_u: int => from_int, |a, b| _mm_min_epu8(a, b);
+        i8x16_max_u: int => from_int, |a, b| _mm_max_epu8(a, b);
+        // pavgb/pavgw compute (a + b + 1) >> 1 without overflow: avgr_u.
+        i8x16_avgr_u: int => from_int, |a, b| _mm_avg_epu8(a, b);
+        i16x8_add: int => from_int, |a, b| _mm_add_epi16(a, b);
+        i16x8_sub: int => from_int, |a, b| _mm_sub_epi16(a, b);
+        i16x8_add_sat_s: int => from_int, |a, b| _mm_adds_epi16(a, b);
+        i16x8_add_sat_u: int => from_int, |a, b| _mm_adds_epu16(a, b);
+        i16x8_sub_sat_s: int => from_int, |a, b| _mm_subs_epi16(a, b);
+        i16x8_sub_sat_u: int => from_int, |a, b| _mm_subs_epu16(a, b);
+        i16x8_mul: int => from_int, |a, b| _mm_mullo_epi16(a, b);
+        i16x8_min_s: int => from_int, |a, b| _mm_min_epi16(a, b);
+        i16x8_max_s: int => from_int, |a, b| _mm_max_epi16(a, b);
+        i16x8_avgr_u: int => from_int, |a, b| _mm_avg_epu16(a, b);
+        i32x4_add: int => from_int, |a, b| _mm_add_epi32(a, b);
+        i32x4_sub: int => from_int, |a, b| _mm_sub_epi32(a, b);
+        i64x2_add: int => from_int, |a, b| _mm_add_epi64(a, b);
+        i64x2_sub: int => from_int, |a, b| _mm_sub_epi64(a, b);
+
+        i8x16_eq: int => from_int, |a, b| _mm_cmpeq_epi8(a, b);
+        i8x16_gt_s: int => from_int, |a, b| _mm_cmpgt_epi8(a, b);
+        i8x16_lt_s: int => from_int, |a, b| _mm_cmplt_epi8(a, b);
+        i16x8_eq: int => from_int, |a, b| _mm_cmpeq_epi16(a, b);
+        i16x8_gt_s: int => from_int, |a, b| _mm_cmpgt_epi16(a, b);
+        i16x8_lt_s: int => from_int, |a, b| _mm_cmplt_epi16(a, b);
+        i32x4_eq: int => from_int, |a, b| _mm_cmpeq_epi32(a, b);
+        i32x4_gt_s: int => from_int, |a, b| _mm_cmpgt_epi32(a, b);
+        i32x4_lt_s: int => from_int, |a, b| _mm_cmplt_epi32(a, b);
+
+        // The packs saturate exactly as the narrowings do (packuswb reads
+        // its input as signed).
+        i8x16_narrow_i16x8_s: int => from_int, |a, b| _mm_packs_epi16(a, b);
+        i8x16_narrow_i16x8_u: int => from_int, |a, b| _mm_packus_epi16(a, b);
+        i16x8_narrow_i32x4_s: int => from_int, |a, b| _mm_packs_epi32(a, b);
+
+        f32x4_add: ps => from_ps, |a, b| _mm_add_ps(a, b);
+        f32x4_sub: ps => from_ps, |a, b| _mm_sub_ps(a, b);
+        f32x4_mul: ps => from_ps, |a, b| _mm_mul_ps(a, b);
+        f32x4_div: ps => from_ps, |a, b| _mm_div_ps(a, b);
+        // minps(x, y) is `x < y ? x : y` and maxps(x, y) is `x > y ? x : y`,
+        // so with the operands swapped they are pmin and pmax exactly.
+        f32x4_pmin: ps => from_ps, |a, b| _mm_min_ps(b, a);
+        f32x4_pmax: ps => from_ps, |a, b| _mm_max_ps(b, a);
+        f64x2_add: pd => from_pd, |a, b| _mm_add_pd(a, b);
+        f64x2_sub: pd => from_pd, |a, b| _mm_sub_pd(a, b);
+        f64x2_mul: pd => from_pd, |a, b| _mm_mul_pd(a, b);
+        f64x2_div: pd => from_pd, |a, b| _mm_div_pd(a, b);
+        f64x2_pmin: pd => from_pd, |a, b| _mm_min_pd(b, a);
+        f64x2_pmax: pd => from_pd, |a, b| _mm_max_pd(b, a);
+
+        // Ordered comparisons (false with a NaN), except the unordered `ne`.
+        f32x4_eq: ps => from_ps, |a, b| _mm_cmpeq_ps(a, b);
+        f32x4_ne: ps => from_ps, |a, b| _mm_cmpneq_ps(a, b);
+        f32x4_lt: ps => from_ps, |a, b| _mm_cmplt_ps(a, b);
+        f32x4_le: ps => from_ps, |a, b| _mm_cmple_ps(a, b);
+        f32x4_gt: ps => from_ps, |a, b| _mm_cmpgt_ps(a, b);
+        f32x4_ge: ps => from_ps, |a, b| _mm_cmpge_ps(a, b);
+        f64x2_eq: pd => from_pd, |a, b| _mm_cmpeq_pd(a, b);
+        f64x2_ne: pd => from_pd, |a, b| _mm_cmpneq_pd(a, b);
+        f64x2_lt: pd => from_pd, |a, b| _mm_cmplt_pd(a, b);
+        f64x2_le: pd => from_pd, |a, b| _mm_cmple_pd(a, b);
+        f64x2_gt: pd => from_pd, |a, b| _mm_cmpgt_pd(a, b);
+        f64x2_ge: pd => from_pd, |a, b| _mm_cmpge_pd(a, b);
+    }
+
+    #[inline]
+    pub(crate) fn f32x4_sqrt(a: V128) -> V128 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { from_ps(_mm_sqrt_ps(ps(a))) }
+    }
+    #[inline]
+    pub(crate) fn f64x2_sqrt(a: V128) -> V128 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { from_pd(_mm_sqrt_pd(pd(a))) }
+    }
+    #[inline]
+    pub(crate) fn f32x4_convert_i32x4_s(a: V128) -> V128 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { from_ps(_mm_cvtepi32_ps(int(a))) }
+    }
+
+    /// Defines shifts by a register count, masked to the lane width first
+    /// (the SSE2 shifts saturate the count instead of wrapping it).
+    macro_rules! sse_shifts {
+        ($($name:ident: $intr:ident, $bits:literal;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(a: V128, count: u32) -> V128 {
+                // SAFETY: SSE2 is enabled at compile time (the module's
+                // `cfg`), so the instructions exist.
+                from_int(unsafe { $intr(int(a), _mm_cvtsi32_si128((count & ($bits - 1)) as i32)) })
+            }
+        )*};
+    }
+
+    sse_shifts! {
+        i16x8_shl: _mm_sll_epi16, 16;
+        i16x8_shr_s: _mm_sra_epi16, 16;
+        i16x8_shr_u: _mm_srl_epi16, 16;
+        i32x4_shl: _mm_sll_epi32, 32;
+        i32x4_shr_s: _mm_sra_epi32, 32;
+        i32x4_shr_u: _mm_srl_epi32, 32;
+        i64x2_shl: _mm_sll_epi64, 64;
+        i64x2_shr_u: _mm_srl_epi64, 64;
+    }
+
+    #[inline]
+    pub(crate) fn i8x16_bitmask(a: V128) -> u32 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { _mm_movemask_epi8(int(a)) as u32 }
+    }
+    #[inline]
+    pub(crate) fn i16x8_bitmask(a: V128) -> u32 {
+        // Signed saturation to bytes keeps each lane's sign bit.
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { _mm_movemask_epi8(_mm_packs_epi16(int(a), _mm_setzero_si128())) as u32 }
+    }
+    #[inline]
+    pub(crate) fn i32x4_bitmask(a: V128) -> u32 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { _mm_movemask_ps(ps(a)) as u32 }
+    }
+    #[inline]
+    pub(crate) fn i64x2_bitmask(a: V128) -> u32 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { _mm_movemask_pd(pd(a)) as u32 }
+    }
+    #[inline]
+    pub(crate) fn i8x16_all_true(a: V128) -> u32 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { (_mm_movemask_epi8(_mm_cmpeq_epi8(int(a), _mm_setzero_si128())) == 0) as u32 }
+    }
+    #[inline]
+    pub(crate) fn i16x8_all_true(a: V128) -> u32 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { (_mm_movemask_epi8(_mm_cmpeq_epi16(int(a), _mm_setzero_si128())) == 0) as u32 }
+    }
+    #[inline]
+    pub(crate) fn i32x4_all_true(a: V128) -> u32 {
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
+        // the instructions exist.
+        unsafe { (_mm_movemask_epi8(_mm_cmpeq_epi32(int(a), _mm_setzero_si128())) == 0) as u32 }
+    }
+    #[inline]
+    pub(crate) fn i64x2_all_true(a: V128) -> u32 {
+        // A 64-bit lane is zero when both of its 32-bit halves are.
+        // SAFETY: SSE2 is enabled at compile time (the module's `cfg`).
+        let zero_halves = unsafe { _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(int(a), _mm_setzero_si128()))) };
+        (zero_halves & 0b0011 != 0b0011 && zero_halves & 0b1100 != 0b1100) as u32
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1575,5 +1935,170 @@ mod tests {
         assert_eq!(as_u64(v128_load64_splat(bytes)), [bytes; 2]);
         assert_eq!(as_u32(v128_load32_zero(0x8000_0001)), [0x8000_0001, 0, 0, 0]);
         assert_eq!(as_u64(v128_load64_zero(bytes)), [bytes, 0]);
+    }
+
+    /// Edge patterns for every lane shape, and pseudo-random vectors.
+    fn sample_vectors() -> Vec<V128> {
+        let mut samples = vec![0, V128::MAX];
+        for byte in [0x01, 0x7f, 0x80, 0xfe, 0xff] {
+            samples.push(i8x16_splat(byte));
+        }
+        for half in [0x8000, 0x7fff, 0x0080, 0xff7f] {
+            samples.push(i16x8_splat(half));
+        }
+        for word in [0x8000_0000, 0x7fff_ffff] {
+            samples.push(i32x4_splat(word));
+        }
+        samples.push(from_u32([NAN32, 0xffc0_1234, 0x7f80_0001, f32::INFINITY.to_bits()]));
+        samples.push(f32s([f32::NEG_INFINITY, 0.0, -0.0, 1.0]));
+        samples.push(f32s([-1.5, 3e9, f32::MIN_POSITIVE / 2.0, f32::MAX]));
+        samples.push(from_u64([NAN64, (-0.0f64).to_bits()]));
+        samples.push(f64s([f64::INFINITY, 1e300]));
+        samples.push(f64s([0.0, -1.0]));
+        samples.push(from_u64([0x7ff0_0000_0000_0001, 1]));
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..24 {
+            let mut next = || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state
+            };
+            samples.push(from_u64([next(), next()]));
+        }
+        samples
+    }
+
+    /// Whether `x` and `y` agree lane by lane, where two NaN lanes agree
+    /// whatever their payloads.
+    fn same_up_to_nan_payloads(x: V128, y: V128, lane_bits: u32) -> bool {
+        if lane_bits == 32 {
+            as_f32(x).iter().zip(as_f32(y)).all(|(a, b)| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()))
+        } else {
+            as_f64(x).iter().zip(as_f64(y)).all(|(a, b)| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()))
+        }
+    }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[test]
+    fn sse2_versions_match_the_portable_ones() {
+        let samples = sample_vectors();
+        macro_rules! binary {
+            ($($name:ident),* $(,)?) => {$(
+                for &a in &samples {
+                    for &b in &samples {
+                        assert_eq!(sse2::$name(a, b), portable::$name(a, b), "{}({a:#x}, {b:#x})", stringify!($name));
+                    }
+                }
+            )*};
+        }
+        binary!(
+            i8x16_add,
+            i8x16_sub,
+            i8x16_add_sat_s,
+            i8x16_add_sat_u,
+            i8x16_sub_sat_s,
+            i8x16_sub_sat_u,
+            i8x16_min_u,
+            i8x16_max_u,
+            i8x16_avgr_u,
+            i16x8_add,
+            i16x8_sub,
+            i16x8_add_sat_s,
+            i16x8_add_sat_u,
+            i16x8_sub_sat_s,
+            i16x8_sub_sat_u,
+            i16x8_mul,
+            i16x8_min_s,
+            i16x8_max_s,
+            i16x8_avgr_u,
+            i32x4_add,
+            i32x4_sub,
+            i64x2_add,
+            i64x2_sub,
+            i8x16_eq,
+            i8x16_gt_s,
+            i8x16_lt_s,
+            i16x8_eq,
+            i16x8_gt_s,
+            i16x8_lt_s,
+            i32x4_eq,
+            i32x4_gt_s,
+            i32x4_lt_s,
+            i8x16_narrow_i16x8_s,
+            i8x16_narrow_i16x8_u,
+            i16x8_narrow_i32x4_s,
+            f32x4_pmin,
+            f32x4_pmax,
+            f64x2_pmin,
+            f64x2_pmax,
+            f32x4_eq,
+            f32x4_ne,
+            f32x4_lt,
+            f32x4_le,
+            f32x4_gt,
+            f32x4_ge,
+            f64x2_eq,
+            f64x2_ne,
+            f64x2_lt,
+            f64x2_le,
+            f64x2_gt,
+            f64x2_ge,
+        );
+        macro_rules! float_binary {
+            ($($name:ident: $bits:literal),* $(,)?) => {$(
+                for &a in &samples {
+                    for &b in &samples {
+                        let (fast, portable) = (sse2::$name(a, b), portable::$name(a, b));
+                        assert!(same_up_to_nan_payloads(fast, portable, $bits), "{}({a:#x}, {b:#x}): {fast:#x} vs {portable:#x}", stringify!($name));
+                    }
+                }
+            )*};
+        }
+        float_binary!(
+            f32x4_add: 32, f32x4_sub: 32, f32x4_mul: 32, f32x4_div: 32,
+            f64x2_add: 64, f64x2_sub: 64, f64x2_mul: 64, f64x2_div: 64,
+        );
+        for &a in &samples {
+            assert!(same_up_to_nan_payloads(sse2::f32x4_sqrt(a), portable::f32x4_sqrt(a), 32), "f32x4_sqrt({a:#x})");
+            assert!(same_up_to_nan_payloads(sse2::f64x2_sqrt(a), portable::f64x2_sqrt(a), 64), "f64x2_sqrt({a:#x})");
+            assert_eq!(
+                sse2::f32x4_convert_i32x4_s(a),
+                portable::f32x4_convert_i32x4_s(a),
+                "f32x4_convert_i32x4_s({a:#x})"
+            );
+        }
+        macro_rules! shift {
+            ($($name:ident),* $(,)?) => {$(
+                for &a in &samples {
+                    for count in [0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, u32::MAX] {
+                        assert_eq!(sse2::$name(a, count), portable::$name(a, count), "{}({a:#x}, {count})", stringify!($name));
+                    }
+                }
+            )*};
+        }
+        shift!(i16x8_shl, i16x8_shr_s, i16x8_shr_u, i32x4_shl, i32x4_shr_s, i32x4_shr_u, i64x2_shl, i64x2_shr_u);
+        macro_rules! lane_test {
+            ($($name:ident),* $(,)?) => {$(
+                for &a in &samples {
+                    assert_eq!(sse2::$name(a), portable::$name(a), "{}({a:#x})", stringify!($name));
+                    // Single zero lanes exercise all_true.
+                    for lane in 0..16 {
+                        let b = replace_bytes(a, lane, 1, 0);
+                        assert_eq!(sse2::$name(b), portable::$name(b), "{}({b:#x})", stringify!($name));
+                    }
+                }
+            )*};
+        }
+        lane_test!(
+            i8x16_bitmask,
+            i16x8_bitmask,
+            i32x4_bitmask,
+            i64x2_bitmask,
+            i8x16_all_true,
+            i16x8_all_true,
+            i32x4_all_true,
+            i64x2_all_true,
+        );
     }
 }
