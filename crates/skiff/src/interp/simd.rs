@@ -394,6 +394,10 @@ macro_rules! check_signatures {
             $(let _: fn(u64) -> V128 = $lef;)*
             $(let _: (fn(u64) -> V128, u8) = ($lsf, $lsn);)*
             $(let _: (fn(u64) -> V128, u8) = ($lzf, $lzn);)*
+            // And the plain functions outside the list.
+            let _: fn(V128, V128, [u8; 16]) -> V128 = i8x16_shuffle;
+            let _: fn(V128, u8, u8, u64) -> V128 = replace_bytes;
+            let _: fn(V128, u8, u8) -> u64 = extract_bytes;
         };
     };
 }
@@ -541,60 +545,20 @@ pub(crate) fn v128_any_true(a: V128) -> u32 {
 // Integer lanes.
 
 unary_lanewise! {
-    i8x16_abs: as_i8 => from_i8, |x| x.wrapping_abs();
-    i8x16_neg: as_i8 => from_i8, |x| x.wrapping_neg();
-    i8x16_popcnt: as_u8 => from_u8, |x| x.count_ones() as u8;
-    i16x8_abs: as_i16 => from_i16, |x| x.wrapping_abs();
-    i16x8_neg: as_i16 => from_i16, |x| x.wrapping_neg();
-    i32x4_abs: as_i32 => from_i32, |x| x.wrapping_abs();
-    i32x4_neg: as_i32 => from_i32, |x| x.wrapping_neg();
     i64x2_abs: as_i64 => from_i64, |x| x.wrapping_abs();
-    i64x2_neg: as_i64 => from_i64, |x| x.wrapping_neg();
 }
 
 binary_lanewise! {
-    i8x16_min_s: as_i8 => from_i8, |x, y| x.min(y);
-    i8x16_max_s: as_i8 => from_i8, |x, y| x.max(y);
 
-    i16x8_min_u: as_u16 => from_u16, |x, y| x.min(y);
-    i16x8_max_u: as_u16 => from_u16, |x, y| x.max(y);
     // Rounding Q15 multiply; only MIN * MIN leaves the i16 range.
-    i16x8_q15mulr_sat_s: as_i16 => from_i16,
-        |x, y| ((x as i32 * y as i32 + 0x4000) >> 15).clamp(i16::MIN as i32, i16::MAX as i32) as i16;
 
-    i32x4_mul: as_u32 => from_u32, |x, y| x.wrapping_mul(y);
-    i32x4_min_s: as_i32 => from_i32, |x, y| x.min(y);
-    i32x4_min_u: as_u32 => from_u32, |x, y| x.min(y);
-    i32x4_max_s: as_i32 => from_i32, |x, y| x.max(y);
-    i32x4_max_u: as_u32 => from_u32, |x, y| x.max(y);
 
     i64x2_mul: as_u64 => from_u64, |x, y| x.wrapping_mul(y);
 }
 
 compare_lanewise! {
-    i8x16_ne: as_u8 => from_u8, |x, y| x != y;
-    i8x16_lt_u: as_u8 => from_u8, |x, y| x < y;
-    i8x16_gt_u: as_u8 => from_u8, |x, y| x > y;
-    i8x16_le_s: as_i8 => from_u8, |x, y| x <= y;
-    i8x16_le_u: as_u8 => from_u8, |x, y| x <= y;
-    i8x16_ge_s: as_i8 => from_u8, |x, y| x >= y;
-    i8x16_ge_u: as_u8 => from_u8, |x, y| x >= y;
 
-    i16x8_ne: as_u16 => from_u16, |x, y| x != y;
-    i16x8_lt_u: as_u16 => from_u16, |x, y| x < y;
-    i16x8_gt_u: as_u16 => from_u16, |x, y| x > y;
-    i16x8_le_s: as_i16 => from_u16, |x, y| x <= y;
-    i16x8_le_u: as_u16 => from_u16, |x, y| x <= y;
-    i16x8_ge_s: as_i16 => from_u16, |x, y| x >= y;
-    i16x8_ge_u: as_u16 => from_u16, |x, y| x >= y;
 
-    i32x4_ne: as_u32 => from_u32, |x, y| x != y;
-    i32x4_lt_u: as_u32 => from_u32, |x, y| x < y;
-    i32x4_gt_u: as_u32 => from_u32, |x, y| x > y;
-    i32x4_le_s: as_i32 => from_u32, |x, y| x <= y;
-    i32x4_le_u: as_u32 => from_u32, |x, y| x <= y;
-    i32x4_ge_s: as_i32 => from_u32, |x, y| x >= y;
-    i32x4_ge_u: as_u32 => from_u32, |x, y| x >= y;
 
     i64x2_eq: as_u64 => from_u64, |x, y| x == y;
     i64x2_ne: as_u64 => from_u64, |x, y| x != y;
@@ -607,9 +571,6 @@ compare_lanewise! {
 }
 
 shifts! {
-    i8x16_shl: as_u8 => from_u8, wrapping_shl;
-    i8x16_shr_s: as_i8 => from_i8, wrapping_shr;
-    i8x16_shr_u: as_u8 => from_u8, wrapping_shr;
     i64x2_shr_s: as_i64 => from_i64, wrapping_shr;
 }
 
@@ -633,28 +594,6 @@ macro_rules! lane_tests {
 }
 
 lane_tests! {}
-
-/// Lane `i` of the result is lane `s[i]` of `a`, or 0 if `s[i] >= 16`.
-#[inline]
-pub(crate) fn i8x16_swizzle(a: V128, s: V128) -> V128 {
-    let (a, s) = (as_u8(a), as_u8(s));
-    from_u8(std::array::from_fn(|i| {
-        let j = s[i] as usize;
-        if j < 16 { a[j] } else { 0 }
-    }))
-}
-
-/// Lane `i` of the result is byte `lanes[i]` of the 32 bytes `a ++ b`.
-/// Validation keeps the indices below 32; a larger one would give 0.
-#[inline]
-pub(crate) fn i8x16_shuffle(a: V128, b: V128, lanes: [u8; 16]) -> V128 {
-    let (a, b) = (as_u8(a), as_u8(b));
-    from_u8(std::array::from_fn(|i| match lanes[i] as usize {
-        j @ 0..16 => a[j],
-        j @ 16..32 => b[j - 16],
-        _ => 0,
-    }))
-}
 
 /// Defines a narrowing: the lanes of `a` then those of `b`, each clamped to
 /// the narrower (signed or unsigned) range.
@@ -687,20 +626,7 @@ macro_rules! extends {
     )*};
 }
 
-extends! {
-    i16x8_extend_low_i8x16_s: as_i8 => from_i16, i16, 0;
-    i16x8_extend_high_i8x16_s: as_i8 => from_i16, i16, 8;
-    i16x8_extend_low_i8x16_u: as_u8 => from_u16, u16, 0;
-    i16x8_extend_high_i8x16_u: as_u8 => from_u16, u16, 8;
-    i32x4_extend_low_i16x8_s: as_i16 => from_i32, i32, 0;
-    i32x4_extend_high_i16x8_s: as_i16 => from_i32, i32, 4;
-    i32x4_extend_low_i16x8_u: as_u16 => from_u32, u32, 0;
-    i32x4_extend_high_i16x8_u: as_u16 => from_u32, u32, 4;
-    i64x2_extend_low_i32x4_s: as_i32 => from_i64, i64, 0;
-    i64x2_extend_high_i32x4_s: as_i32 => from_i64, i64, 2;
-    i64x2_extend_low_i32x4_u: as_u32 => from_u64, u64, 0;
-    i64x2_extend_high_i32x4_u: as_u32 => from_u64, u64, 2;
-}
+extends! {}
 
 /// Defines the widening multiplications of the low or high half of the
 /// lanes; the products always fit the wide lane.
@@ -715,18 +641,8 @@ macro_rules! extmuls {
 }
 
 extmuls! {
-    i16x8_extmul_low_i8x16_s: as_i8 => from_i16, i16, 0;
-    i16x8_extmul_high_i8x16_s: as_i8 => from_i16, i16, 8;
-    i16x8_extmul_low_i8x16_u: as_u8 => from_u16, u16, 0;
-    i16x8_extmul_high_i8x16_u: as_u8 => from_u16, u16, 8;
-    i32x4_extmul_low_i16x8_s: as_i16 => from_i32, i32, 0;
-    i32x4_extmul_high_i16x8_s: as_i16 => from_i32, i32, 4;
-    i32x4_extmul_low_i16x8_u: as_u16 => from_u32, u32, 0;
-    i32x4_extmul_high_i16x8_u: as_u16 => from_u32, u32, 4;
     i64x2_extmul_low_i32x4_s: as_i32 => from_i64, i64, 0;
     i64x2_extmul_high_i32x4_s: as_i32 => from_i64, i64, 2;
-    i64x2_extmul_low_i32x4_u: as_u32 => from_u64, u64, 0;
-    i64x2_extmul_high_i32x4_u: as_u32 => from_u64, u64, 2;
 }
 
 /// Defines the pairwise widening additions; the sums always fit.
@@ -740,24 +656,7 @@ macro_rules! extadds {
     )*};
 }
 
-extadds! {
-    i16x8_extadd_pairwise_i8x16_s: as_i8 => from_i16, i16;
-    i16x8_extadd_pairwise_i8x16_u: as_u8 => from_u16, u16;
-    i32x4_extadd_pairwise_i16x8_s: as_i16 => from_i32, i32;
-    i32x4_extadd_pairwise_i16x8_u: as_u16 => from_u32, u32;
-}
-
-/// Signed 16-bit products of adjacent pairs, added in 32 bits. Only
-/// `MIN * MIN + MIN * MIN` overflows, and wraps.
-#[inline]
-pub(crate) fn i32x4_dot_i16x8_s(a: V128, b: V128) -> V128 {
-    let (a, b) = (as_i16(a), as_i16(b));
-    from_i32(std::array::from_fn(|i| {
-        let low = a[2 * i] as i32 * b[2 * i] as i32;
-        let high = a[2 * i + 1] as i32 * b[2 * i + 1] as i32;
-        low.wrapping_add(high)
-    }))
-}
+extadds! {}
 
 // ---------------------------------------------------------------------------
 // Float lanes.
@@ -773,18 +672,11 @@ unary_lanewise! {
     f64x2_nearest: as_f64 => from_f64, |x| num::quiet_f64(x.round_ties_even());
 
     // Rust's float-to-int `as` saturates and maps NaN to 0: exactly `trunc_sat`.
-    i32x4_trunc_sat_f32x4_s: as_f32 => from_i32, |x| x as i32;
     i32x4_trunc_sat_f32x4_u: as_f32 => from_u32, |x| x as u32;
     // Int-to-float `as` rounds to nearest, ties to even.
-    f32x4_convert_i32x4_u: as_u32 => from_f32, |x| x as f32;
 }
 
-binary_lanewise! {
-    f32x4_min: as_f32 => from_f32, |x, y| num::f32_min(x, y);
-    f32x4_max: as_f32 => from_f32, |x, y| num::f32_max(x, y);
-    f64x2_min: as_f64 => from_f64, |x, y| num::f64_min(x, y);
-    f64x2_max: as_f64 => from_f64, |x, y| num::f64_max(x, y);
-}
+binary_lanewise! {}
 
 // Sign-bit operations leave NaN payloads alone, as the spec asks; on the
 // whole u128 they are two 64-bit operations.
@@ -951,6 +843,28 @@ pub(crate) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V128, b: V128, c: V128) -> 
 mod portable {
     use super::*;
 
+    /// Lane `i` of the result is lane `s[i]` of `a`, or 0 if `s[i] >= 16`.
+    #[inline]
+    pub(crate) fn i8x16_swizzle(a: V128, s: V128) -> V128 {
+        let (a, s) = (as_u8(a), as_u8(s));
+        from_u8(std::array::from_fn(|i| {
+            let j = s[i] as usize;
+            if j < 16 { a[j] } else { 0 }
+        }))
+    }
+
+    /// Lane `i` of the result is byte `lanes[i]` of the 32 bytes `a ++ b`.
+    /// Validation keeps the indices below 32; a larger one would give 0.
+    #[inline]
+    pub(crate) fn i8x16_shuffle(a: V128, b: V128, lanes: [u8; 16]) -> V128 {
+        let (a, b) = (as_u8(a), as_u8(b));
+        from_u8(std::array::from_fn(|i| match lanes[i] as usize {
+            j @ 0..16 => a[j],
+            j @ 16..32 => b[j - 16],
+            _ => 0,
+        }))
+    }
+
     unary_lanewise! {
         f32x4_sqrt: as_f32 => from_f32, |x| x.sqrt();
         f64x2_sqrt: as_f64 => from_f64, |x| x.sqrt();
@@ -1042,9 +956,118 @@ mod portable {
         i8x16_narrow_i16x8_u: as_i16 => from_u8, i16 => u8;
         i16x8_narrow_i32x4_s: as_i32 => from_i16, i32 => i16;
     }
+    unary_lanewise! {
+        i8x16_abs: as_i8 => from_i8, |x| x.wrapping_abs();
+        i8x16_neg: as_i8 => from_i8, |x| x.wrapping_neg();
+        i8x16_popcnt: as_u8 => from_u8, |x| x.count_ones() as u8;
+        i16x8_abs: as_i16 => from_i16, |x| x.wrapping_abs();
+        i16x8_neg: as_i16 => from_i16, |x| x.wrapping_neg();
+        i32x4_abs: as_i32 => from_i32, |x| x.wrapping_abs();
+        i32x4_neg: as_i32 => from_i32, |x| x.wrapping_neg();
+        i64x2_neg: as_i64 => from_i64, |x| x.wrapping_neg();
+        i32x4_trunc_sat_f32x4_s: as_f32 => from_i32, |x| x as i32;
+        f32x4_convert_i32x4_u: as_u32 => from_f32, |x| x as f32;
+    }
+
+    binary_lanewise! {
+        i8x16_min_s: as_i8 => from_i8, |x, y| x.min(y);
+        i8x16_max_s: as_i8 => from_i8, |x, y| x.max(y);
+        i16x8_min_u: as_u16 => from_u16, |x, y| x.min(y);
+        i16x8_max_u: as_u16 => from_u16, |x, y| x.max(y);
+        i16x8_q15mulr_sat_s: as_i16 => from_i16,
+            |x, y| ((x as i32 * y as i32 + 0x4000) >> 15).clamp(i16::MIN as i32, i16::MAX as i32) as i16;
+        i32x4_mul: as_u32 => from_u32, |x, y| x.wrapping_mul(y);
+        i32x4_min_s: as_i32 => from_i32, |x, y| x.min(y);
+        i32x4_min_u: as_u32 => from_u32, |x, y| x.min(y);
+        i32x4_max_s: as_i32 => from_i32, |x, y| x.max(y);
+        i32x4_max_u: as_u32 => from_u32, |x, y| x.max(y);
+        f32x4_min: as_f32 => from_f32, |x, y| num::f32_min(x, y);
+        f32x4_max: as_f32 => from_f32, |x, y| num::f32_max(x, y);
+        f64x2_min: as_f64 => from_f64, |x, y| num::f64_min(x, y);
+        f64x2_max: as_f64 => from_f64, |x, y| num::f64_max(x, y);
+    }
+
+    compare_lanewise! {
+        i8x16_ne: as_u8 => from_u8, |x, y| x != y;
+        i8x16_lt_u: as_u8 => from_u8, |x, y| x < y;
+        i8x16_gt_u: as_u8 => from_u8, |x, y| x > y;
+        i8x16_le_s: as_i8 => from_u8, |x, y| x <= y;
+        i8x16_le_u: as_u8 => from_u8, |x, y| x <= y;
+        i8x16_ge_s: as_i8 => from_u8, |x, y| x >= y;
+        i8x16_ge_u: as_u8 => from_u8, |x, y| x >= y;
+        i16x8_ne: as_u16 => from_u16, |x, y| x != y;
+        i16x8_lt_u: as_u16 => from_u16, |x, y| x < y;
+        i16x8_gt_u: as_u16 => from_u16, |x, y| x > y;
+        i16x8_le_s: as_i16 => from_u16, |x, y| x <= y;
+        i16x8_le_u: as_u16 => from_u16, |x, y| x <= y;
+        i16x8_ge_s: as_i16 => from_u16, |x, y| x >= y;
+        i16x8_ge_u: as_u16 => from_u16, |x, y| x >= y;
+        i32x4_ne: as_u32 => from_u32, |x, y| x != y;
+        i32x4_lt_u: as_u32 => from_u32, |x, y| x < y;
+        i32x4_gt_u: as_u32 => from_u32, |x, y| x > y;
+        i32x4_le_s: as_i32 => from_u32, |x, y| x <= y;
+        i32x4_le_u: as_u32 => from_u32, |x, y| x <= y;
+        i32x4_ge_s: as_i32 => from_u32, |x, y| x >= y;
+        i32x4_ge_u: as_u32 => from_u32, |x, y| x >= y;
+    }
+
+    shifts! {
+        i8x16_shl: as_u8 => from_u8, wrapping_shl;
+        i8x16_shr_s: as_i8 => from_i8, wrapping_shr;
+        i8x16_shr_u: as_u8 => from_u8, wrapping_shr;
+    }
+
+    extends! {
+        i16x8_extend_low_i8x16_s: as_i8 => from_i16, i16, 0;
+        i16x8_extend_high_i8x16_s: as_i8 => from_i16, i16, 8;
+        i16x8_extend_low_i8x16_u: as_u8 => from_u16, u16, 0;
+        i16x8_extend_high_i8x16_u: as_u8 => from_u16, u16, 8;
+        i32x4_extend_low_i16x8_s: as_i16 => from_i32, i32, 0;
+        i32x4_extend_high_i16x8_s: as_i16 => from_i32, i32, 4;
+        i32x4_extend_low_i16x8_u: as_u16 => from_u32, u32, 0;
+        i32x4_extend_high_i16x8_u: as_u16 => from_u32, u32, 4;
+        i64x2_extend_low_i32x4_s: as_i32 => from_i64, i64, 0;
+        i64x2_extend_high_i32x4_s: as_i32 => from_i64, i64, 2;
+        i64x2_extend_low_i32x4_u: as_u32 => from_u64, u64, 0;
+        i64x2_extend_high_i32x4_u: as_u32 => from_u64, u64, 2;
+    }
+
+    extmuls! {
+        i16x8_extmul_low_i8x16_s: as_i8 => from_i16, i16, 0;
+        i16x8_extmul_high_i8x16_s: as_i8 => from_i16, i16, 8;
+        i16x8_extmul_low_i8x16_u: as_u8 => from_u16, u16, 0;
+        i16x8_extmul_high_i8x16_u: as_u8 => from_u16, u16, 8;
+        i32x4_extmul_low_i16x8_s: as_i16 => from_i32, i32, 0;
+        i32x4_extmul_high_i16x8_s: as_i16 => from_i32, i32, 4;
+        i32x4_extmul_low_i16x8_u: as_u16 => from_u32, u32, 0;
+        i32x4_extmul_high_i16x8_u: as_u16 => from_u32, u32, 4;
+        i64x2_extmul_low_i32x4_u: as_u32 => from_u64, u64, 0;
+        i64x2_extmul_high_i32x4_u: as_u32 => from_u64, u64, 2;
+    }
+
+    extadds! {
+        i16x8_extadd_pairwise_i8x16_s: as_i8 => from_i16, i16;
+        i16x8_extadd_pairwise_i8x16_u: as_u8 => from_u16, u16;
+        i32x4_extadd_pairwise_i16x8_s: as_i16 => from_i32, i32;
+        i32x4_extadd_pairwise_i16x8_u: as_u16 => from_u32, u32;
+    }
+
+    /// Signed 16-bit products of adjacent pairs, added in 32 bits. Only
+    /// `MIN * MIN + MIN * MIN` overflows, and wraps.
+    #[inline]
+    pub(crate) fn i32x4_dot_i16x8_s(a: V128, b: V128) -> V128 {
+        let (a, b) = (as_i16(a), as_i16(b));
+        from_i32(std::array::from_fn(|i| {
+            let low = a[2 * i] as i32 * b[2 * i] as i32;
+            let high = a[2 * i + 1] as i32 * b[2 * i + 1] as i32;
+            low.wrapping_add(high)
+        }))
+    }
 }
 
 accelerated! {
+    i8x16_swizzle,
+    i8x16_shuffle,
     i8x16_add,
     i8x16_sub,
     i8x16_add_sat_s,
@@ -1123,6 +1146,81 @@ accelerated! {
     i32x4_bitmask,
     i64x2_all_true,
     i64x2_bitmask,
+    i8x16_ne,
+    i8x16_lt_u,
+    i8x16_gt_u,
+    i8x16_le_s,
+    i8x16_le_u,
+    i8x16_ge_s,
+    i8x16_ge_u,
+    i16x8_ne,
+    i16x8_lt_u,
+    i16x8_gt_u,
+    i16x8_le_s,
+    i16x8_le_u,
+    i16x8_ge_s,
+    i16x8_ge_u,
+    i32x4_ne,
+    i32x4_lt_u,
+    i32x4_gt_u,
+    i32x4_le_s,
+    i32x4_le_u,
+    i32x4_ge_s,
+    i32x4_ge_u,
+    i8x16_min_s,
+    i8x16_max_s,
+    i16x8_min_u,
+    i16x8_max_u,
+    i32x4_min_s,
+    i32x4_min_u,
+    i32x4_max_s,
+    i32x4_max_u,
+    i8x16_abs,
+    i16x8_abs,
+    i32x4_abs,
+    i8x16_neg,
+    i16x8_neg,
+    i32x4_neg,
+    i64x2_neg,
+    i8x16_shl,
+    i8x16_shr_s,
+    i8x16_shr_u,
+    i8x16_popcnt,
+    i16x8_extadd_pairwise_i8x16_s,
+    i16x8_extadd_pairwise_i8x16_u,
+    i32x4_extadd_pairwise_i16x8_s,
+    i32x4_extadd_pairwise_i16x8_u,
+    i16x8_q15mulr_sat_s,
+    f32x4_min,
+    f32x4_max,
+    f64x2_min,
+    f64x2_max,
+    i16x8_extend_low_i8x16_s,
+    i16x8_extend_high_i8x16_s,
+    i16x8_extend_low_i8x16_u,
+    i16x8_extend_high_i8x16_u,
+    i32x4_extend_low_i16x8_s,
+    i32x4_extend_high_i16x8_s,
+    i32x4_extend_low_i16x8_u,
+    i32x4_extend_high_i16x8_u,
+    i64x2_extend_low_i32x4_s,
+    i64x2_extend_high_i32x4_s,
+    i64x2_extend_low_i32x4_u,
+    i64x2_extend_high_i32x4_u,
+    i16x8_extmul_low_i8x16_s,
+    i16x8_extmul_high_i8x16_s,
+    i16x8_extmul_low_i8x16_u,
+    i16x8_extmul_high_i8x16_u,
+    i32x4_extmul_low_i16x8_s,
+    i32x4_extmul_high_i16x8_s,
+    i32x4_extmul_low_i16x8_u,
+    i32x4_extmul_high_i16x8_u,
+    i64x2_extmul_low_i32x4_u,
+    i64x2_extmul_high_i32x4_u,
+    i32x4_mul,
+    i32x4_trunc_sat_f32x4_s,
+    f32x4_convert_i32x4_u,
+    i32x4_dot_i16x8_s,
 }
 
 /// SSE2 versions of the most common operators. SSE2 is part of the x86-64
@@ -1274,6 +1372,317 @@ mod sse2 {
         // SAFETY: SSE2 is enabled at compile time (the module's `cfg`), so
         // the instructions exist.
         unsafe { from_ps(_mm_cvtepi32_ps(int(a))) }
+    }
+
+    /// Defines functions whose whole body uses SSE2 instructions.
+    macro_rules! sse_fns {
+        ($($(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty { $($body:tt)* })*) => {$(
+            $(#[$attr])*
+            #[inline]
+            $vis fn $name($($arg: $ty),*) -> $ret {
+                // SAFETY: SSE2 is enabled at compile time (the module's
+                // `cfg`), so the instructions exist.
+                unsafe { $($body)* }
+            }
+        )*};
+    }
+
+    sse_fns! {
+        fn not(x: __m128i) -> __m128i { _mm_xor_si128(x, _mm_set1_epi32(-1)) }
+        /// Flips the sign bits so that signed comparisons order unsigned lanes.
+        fn flip8(x: __m128i) -> __m128i { _mm_xor_si128(x, _mm_set1_epi8(i8::MIN)) }
+        fn flip16(x: __m128i) -> __m128i { _mm_xor_si128(x, _mm_set1_epi16(i16::MIN)) }
+        fn flip32(x: __m128i) -> __m128i { _mm_xor_si128(x, _mm_set1_epi32(i32::MIN)) }
+        /// Bits of `yes` where `mask` is set, bits of `no` elsewhere.
+        fn select(mask: __m128i, yes: __m128i, no: __m128i) -> __m128i {
+            _mm_or_si128(_mm_and_si128(mask, yes), _mm_andnot_si128(mask, no))
+        }
+
+        pub(crate) fn i8x16_ne(a: V128, b: V128) -> V128 { from_int(not(_mm_cmpeq_epi8(int(a), int(b)))) }
+        pub(crate) fn i8x16_gt_u(a: V128, b: V128) -> V128 { from_int(_mm_cmpgt_epi8(flip8(int(a)), flip8(int(b)))) }
+        pub(crate) fn i8x16_lt_u(a: V128, b: V128) -> V128 { from_int(_mm_cmplt_epi8(flip8(int(a)), flip8(int(b)))) }
+        pub(crate) fn i8x16_le_s(a: V128, b: V128) -> V128 { from_int(not(_mm_cmpgt_epi8(int(a), int(b)))) }
+        pub(crate) fn i8x16_ge_s(a: V128, b: V128) -> V128 { from_int(not(_mm_cmplt_epi8(int(a), int(b)))) }
+        pub(crate) fn i8x16_le_u(a: V128, b: V128) -> V128 { from_int(_mm_cmpeq_epi8(_mm_min_epu8(int(a), int(b)), int(a))) }
+        pub(crate) fn i8x16_ge_u(a: V128, b: V128) -> V128 { from_int(_mm_cmpeq_epi8(_mm_max_epu8(int(a), int(b)), int(a))) }
+        pub(crate) fn i16x8_ne(a: V128, b: V128) -> V128 { from_int(not(_mm_cmpeq_epi16(int(a), int(b)))) }
+        pub(crate) fn i16x8_gt_u(a: V128, b: V128) -> V128 { from_int(_mm_cmpgt_epi16(flip16(int(a)), flip16(int(b)))) }
+        pub(crate) fn i16x8_lt_u(a: V128, b: V128) -> V128 { from_int(_mm_cmplt_epi16(flip16(int(a)), flip16(int(b)))) }
+        pub(crate) fn i16x8_le_s(a: V128, b: V128) -> V128 { from_int(not(_mm_cmpgt_epi16(int(a), int(b)))) }
+        pub(crate) fn i16x8_ge_s(a: V128, b: V128) -> V128 { from_int(not(_mm_cmplt_epi16(int(a), int(b)))) }
+        pub(crate) fn i16x8_le_u(a: V128, b: V128) -> V128 { from_int(not(_mm_cmpgt_epi16(flip16(int(a)), flip16(int(b))))) }
+        pub(crate) fn i16x8_ge_u(a: V128, b: V128) -> V128 { from_int(not(_mm_cmplt_epi16(flip16(int(a)), flip16(int(b))))) }
+        pub(crate) fn i32x4_ne(a: V128, b: V128) -> V128 { from_int(not(_mm_cmpeq_epi32(int(a), int(b)))) }
+        pub(crate) fn i32x4_gt_u(a: V128, b: V128) -> V128 { from_int(_mm_cmpgt_epi32(flip32(int(a)), flip32(int(b)))) }
+        pub(crate) fn i32x4_lt_u(a: V128, b: V128) -> V128 { from_int(_mm_cmplt_epi32(flip32(int(a)), flip32(int(b)))) }
+        pub(crate) fn i32x4_le_s(a: V128, b: V128) -> V128 { from_int(not(_mm_cmpgt_epi32(int(a), int(b)))) }
+        pub(crate) fn i32x4_ge_s(a: V128, b: V128) -> V128 { from_int(not(_mm_cmplt_epi32(int(a), int(b)))) }
+        pub(crate) fn i32x4_le_u(a: V128, b: V128) -> V128 { from_int(not(_mm_cmpgt_epi32(flip32(int(a)), flip32(int(b))))) }
+        pub(crate) fn i32x4_ge_u(a: V128, b: V128) -> V128 { from_int(not(_mm_cmplt_epi32(flip32(int(a)), flip32(int(b))))) }
+
+        pub(crate) fn i8x16_min_s(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            from_int(select(_mm_cmpgt_epi8(a, b), b, a))
+        }
+        pub(crate) fn i8x16_max_s(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            from_int(select(_mm_cmpgt_epi8(a, b), a, b))
+        }
+        pub(crate) fn i16x8_min_u(a: V128, b: V128) -> V128 {
+            from_int(flip16(_mm_min_epi16(flip16(int(a)), flip16(int(b)))))
+        }
+        pub(crate) fn i16x8_max_u(a: V128, b: V128) -> V128 {
+            from_int(flip16(_mm_max_epi16(flip16(int(a)), flip16(int(b)))))
+        }
+        pub(crate) fn i32x4_min_s(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            from_int(select(_mm_cmpgt_epi32(a, b), b, a))
+        }
+        pub(crate) fn i32x4_max_s(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            from_int(select(_mm_cmpgt_epi32(a, b), a, b))
+        }
+        pub(crate) fn i32x4_min_u(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            from_int(select(_mm_cmpgt_epi32(flip32(a), flip32(b)), b, a))
+        }
+        pub(crate) fn i32x4_max_u(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            from_int(select(_mm_cmpgt_epi32(flip32(a), flip32(b)), a, b))
+        }
+
+        // abs(x) = (x ^ s) - s with s the lane's sign mask; MIN stays MIN.
+        pub(crate) fn i8x16_abs(a: V128) -> V128 {
+            let a = int(a);
+            let sign = _mm_cmplt_epi8(a, _mm_setzero_si128());
+            from_int(_mm_sub_epi8(_mm_xor_si128(a, sign), sign))
+        }
+        pub(crate) fn i16x8_abs(a: V128) -> V128 {
+            let a = int(a);
+            let sign = _mm_srai_epi16(a, 15);
+            from_int(_mm_sub_epi16(_mm_xor_si128(a, sign), sign))
+        }
+        pub(crate) fn i32x4_abs(a: V128) -> V128 {
+            let a = int(a);
+            let sign = _mm_srai_epi32(a, 31);
+            from_int(_mm_sub_epi32(_mm_xor_si128(a, sign), sign))
+        }
+        pub(crate) fn i8x16_neg(a: V128) -> V128 { from_int(_mm_sub_epi8(_mm_setzero_si128(), int(a))) }
+        pub(crate) fn i16x8_neg(a: V128) -> V128 { from_int(_mm_sub_epi16(_mm_setzero_si128(), int(a))) }
+        pub(crate) fn i32x4_neg(a: V128) -> V128 { from_int(_mm_sub_epi32(_mm_setzero_si128(), int(a))) }
+        pub(crate) fn i64x2_neg(a: V128) -> V128 { from_int(_mm_sub_epi64(_mm_setzero_si128(), int(a))) }
+
+        // There are no byte shifts: shift 16-bit lanes and clear the bits
+        // that crossed from the neighbouring byte.
+        pub(crate) fn i8x16_shl(a: V128, count: u32) -> V128 {
+            let count = count & 7;
+            let shifted = _mm_sll_epi16(int(a), _mm_cvtsi32_si128(count as i32));
+            from_int(_mm_and_si128(shifted, _mm_set1_epi8((0xffu8 << count) as i8)))
+        }
+        pub(crate) fn i8x16_shr_u(a: V128, count: u32) -> V128 {
+            let count = count & 7;
+            let shifted = _mm_srl_epi16(int(a), _mm_cvtsi32_si128(count as i32));
+            from_int(_mm_and_si128(shifted, _mm_set1_epi8((0xffu8 >> count) as i8)))
+        }
+        // Each byte doubled into a 16-bit lane has the byte as its high
+        // half; shifting that right by 8 more sign-extends it.
+        pub(crate) fn i8x16_shr_s(a: V128, count: u32) -> V128 {
+            let a = int(a);
+            let count = _mm_cvtsi32_si128(((count & 7) + 8) as i32);
+            let low = _mm_sra_epi16(_mm_unpacklo_epi8(a, a), count);
+            let high = _mm_sra_epi16(_mm_unpackhi_epi8(a, a), count);
+            from_int(_mm_packs_epi16(low, high))
+        }
+        // Bit counting within each byte; the masks drop the bits that the
+        // 16-bit shifts carry over from the neighbouring byte.
+        pub(crate) fn i8x16_popcnt(a: V128) -> V128 {
+            let x = int(a);
+            let x = _mm_sub_epi8(x, _mm_and_si128(_mm_srli_epi16(x, 1), _mm_set1_epi8(0x55)));
+            let pairs = _mm_set1_epi8(0x33);
+            let x = _mm_add_epi8(_mm_and_si128(x, pairs), _mm_and_si128(_mm_srli_epi16(x, 2), pairs));
+            from_int(_mm_and_si128(_mm_add_epi8(x, _mm_srli_epi16(x, 4)), _mm_set1_epi8(0x0f)))
+        }
+
+        pub(crate) fn i16x8_extadd_pairwise_i8x16_s(a: V128) -> V128 {
+            let x = int(a);
+            from_int(_mm_add_epi16(_mm_srai_epi16(_mm_slli_epi16(x, 8), 8), _mm_srai_epi16(x, 8)))
+        }
+        pub(crate) fn i16x8_extadd_pairwise_i8x16_u(a: V128) -> V128 {
+            let x = int(a);
+            from_int(_mm_add_epi16(_mm_and_si128(x, _mm_set1_epi16(0xff)), _mm_srli_epi16(x, 8)))
+        }
+        pub(crate) fn i32x4_extadd_pairwise_i16x8_s(a: V128) -> V128 {
+            from_int(_mm_madd_epi16(int(a), _mm_set1_epi16(1)))
+        }
+        pub(crate) fn i32x4_extadd_pairwise_i16x8_u(a: V128) -> V128 {
+            let x = int(a);
+            from_int(_mm_add_epi32(_mm_and_si128(x, _mm_set1_epi32(0xffff)), _mm_srli_epi32(x, 16)))
+        }
+        // pmaddwd is the dot product, wrapping included.
+        pub(crate) fn i32x4_dot_i16x8_s(a: V128, b: V128) -> V128 {
+            from_int(_mm_madd_epi16(int(a), int(b)))
+        }
+        // The 32-bit products, rounded and shifted, saturated back by packssdw.
+        pub(crate) fn i16x8_q15mulr_sat_s(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            let (low, high) = (_mm_mullo_epi16(a, b), _mm_mulhi_epi16(a, b));
+            let round = _mm_set1_epi32(0x4000);
+            let first = _mm_srai_epi32(_mm_add_epi32(_mm_unpacklo_epi16(low, high), round), 15);
+            let second = _mm_srai_epi32(_mm_add_epi32(_mm_unpackhi_epi16(low, high), round), 15);
+            from_int(_mm_packs_epi32(first, second))
+        }
+
+        // minps/maxps return their second operand on NaNs and equal values:
+        // combining both orders orders the zeros (OR keeps a minus, AND
+        // drops it), and NaN lanes get the canonical NaN.
+        pub(crate) fn f32x4_min(a: V128, b: V128) -> V128 {
+            let (a, b) = (ps(a), ps(b));
+            let min = _mm_or_ps(_mm_min_ps(a, b), _mm_min_ps(b, a));
+            from_ps(nan_lanes_ps(_mm_cmpunord_ps(a, b), min))
+        }
+        pub(crate) fn f32x4_max(a: V128, b: V128) -> V128 {
+            let (a, b) = (ps(a), ps(b));
+            let max = _mm_and_ps(_mm_max_ps(a, b), _mm_max_ps(b, a));
+            from_ps(nan_lanes_ps(_mm_cmpunord_ps(a, b), max))
+        }
+        fn nan_lanes_ps(nan: __m128, x: __m128) -> __m128 {
+            let canonical = _mm_castsi128_ps(_mm_set1_epi32(0x7fc0_0000));
+            _mm_or_ps(_mm_andnot_ps(nan, x), _mm_and_ps(nan, canonical))
+        }
+        pub(crate) fn f64x2_min(a: V128, b: V128) -> V128 {
+            let (a, b) = (pd(a), pd(b));
+            let min = _mm_or_pd(_mm_min_pd(a, b), _mm_min_pd(b, a));
+            from_pd(nan_lanes_pd(_mm_cmpunord_pd(a, b), min))
+        }
+        pub(crate) fn f64x2_max(a: V128, b: V128) -> V128 {
+            let (a, b) = (pd(a), pd(b));
+            let max = _mm_and_pd(_mm_max_pd(a, b), _mm_max_pd(b, a));
+            from_pd(nan_lanes_pd(_mm_cmpunord_pd(a, b), max))
+        }
+        fn nan_lanes_pd(nan: __m128d, x: __m128d) -> __m128d {
+            let canonical = _mm_castsi128_pd(_mm_set1_epi64x(0x7ff8_0000_0000_0000));
+            _mm_or_pd(_mm_andnot_pd(nan, x), _mm_and_pd(nan, canonical))
+        }
+
+        // Widening: interleave with zeros (unsigned) or with the lanes
+        // themselves and shift arithmetically (signed).
+        pub(crate) fn i16x8_extend_low_i8x16_s(a: V128) -> V128 { let x = int(a); from_int(_mm_srai_epi16(_mm_unpacklo_epi8(x, x), 8)) }
+        pub(crate) fn i16x8_extend_high_i8x16_s(a: V128) -> V128 { let x = int(a); from_int(_mm_srai_epi16(_mm_unpackhi_epi8(x, x), 8)) }
+        pub(crate) fn i16x8_extend_low_i8x16_u(a: V128) -> V128 { from_int(_mm_unpacklo_epi8(int(a), _mm_setzero_si128())) }
+        pub(crate) fn i16x8_extend_high_i8x16_u(a: V128) -> V128 { from_int(_mm_unpackhi_epi8(int(a), _mm_setzero_si128())) }
+        pub(crate) fn i32x4_extend_low_i16x8_s(a: V128) -> V128 { let x = int(a); from_int(_mm_srai_epi32(_mm_unpacklo_epi16(x, x), 16)) }
+        pub(crate) fn i32x4_extend_high_i16x8_s(a: V128) -> V128 { let x = int(a); from_int(_mm_srai_epi32(_mm_unpackhi_epi16(x, x), 16)) }
+        pub(crate) fn i32x4_extend_low_i16x8_u(a: V128) -> V128 { from_int(_mm_unpacklo_epi16(int(a), _mm_setzero_si128())) }
+        pub(crate) fn i32x4_extend_high_i16x8_u(a: V128) -> V128 { from_int(_mm_unpackhi_epi16(int(a), _mm_setzero_si128())) }
+        pub(crate) fn i64x2_extend_low_i32x4_s(a: V128) -> V128 { let x = int(a); from_int(_mm_unpacklo_epi32(x, _mm_srai_epi32(x, 31))) }
+        pub(crate) fn i64x2_extend_high_i32x4_s(a: V128) -> V128 { let x = int(a); from_int(_mm_unpackhi_epi32(x, _mm_srai_epi32(x, 31))) }
+        pub(crate) fn i64x2_extend_low_i32x4_u(a: V128) -> V128 { from_int(_mm_unpacklo_epi32(int(a), _mm_setzero_si128())) }
+        pub(crate) fn i64x2_extend_high_i32x4_u(a: V128) -> V128 { from_int(_mm_unpackhi_epi32(int(a), _mm_setzero_si128())) }
+
+        // 16x16-bit products: pmullw gives the low halves, pmulhw/pmulhuw
+        // the high halves; interleaving them gives the 32-bit products.
+        pub(crate) fn i32x4_extmul_low_i16x8_s(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            from_int(_mm_unpacklo_epi16(_mm_mullo_epi16(a, b), _mm_mulhi_epi16(a, b)))
+        }
+        pub(crate) fn i32x4_extmul_high_i16x8_s(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            from_int(_mm_unpackhi_epi16(_mm_mullo_epi16(a, b), _mm_mulhi_epi16(a, b)))
+        }
+        pub(crate) fn i32x4_extmul_low_i16x8_u(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            from_int(_mm_unpacklo_epi16(_mm_mullo_epi16(a, b), _mm_mulhi_epu16(a, b)))
+        }
+        pub(crate) fn i32x4_extmul_high_i16x8_u(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            from_int(_mm_unpackhi_epi16(_mm_mullo_epi16(a, b), _mm_mulhi_epu16(a, b)))
+        }
+        // pmuludq multiplies lanes 0 and 2: spread the wanted lanes there.
+        pub(crate) fn i64x2_extmul_low_i32x4_u(a: V128, b: V128) -> V128 {
+            from_int(_mm_mul_epu32(_mm_shuffle_epi32(int(a), 0b01_01_00_00), _mm_shuffle_epi32(int(b), 0b01_01_00_00)))
+        }
+        pub(crate) fn i64x2_extmul_high_i32x4_u(a: V128, b: V128) -> V128 {
+            from_int(_mm_mul_epu32(_mm_shuffle_epi32(int(a), 0b11_11_10_10), _mm_shuffle_epi32(int(b), 0b11_11_10_10)))
+        }
+        // No pmulld in SSE2: the 64-bit products of the even and the odd
+        // lanes, their low halves interleaved back.
+        pub(crate) fn i32x4_mul(a: V128, b: V128) -> V128 {
+            let (a, b) = (int(a), int(b));
+            let even = _mm_mul_epu32(a, b);
+            let odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), _mm_srli_epi64(b, 32));
+            from_int(_mm_unpacklo_epi32(_mm_shuffle_epi32(even, 0b00_00_10_00), _mm_shuffle_epi32(odd, 0b00_00_10_00)))
+        }
+        // cvttps2dq gives 0x8000_0000 for NaN and out-of-range lanes: that is
+        // right for large negatives, flipped to MAX for large positives, and
+        // cleared for NaNs.
+        pub(crate) fn i32x4_trunc_sat_f32x4_s(a: V128) -> V128 {
+            let x = ps(a);
+            let truncated = _mm_cvttps_epi32(x);
+            let too_big = _mm_castps_si128(_mm_cmpge_ps(x, _mm_set1_ps(2147483648.0)));
+            let not_nan = _mm_castps_si128(_mm_cmpord_ps(x, x));
+            from_int(_mm_and_si128(_mm_xor_si128(truncated, too_big), not_nan))
+        }
+        // Both 16-bit halves convert exactly; the one addition rounds once.
+        pub(crate) fn f32x4_convert_i32x4_u(a: V128) -> V128 {
+            let x = int(a);
+            let low = _mm_cvtepi32_ps(_mm_and_si128(x, _mm_set1_epi32(0xffff)));
+            let high = _mm_cvtepi32_ps(_mm_srli_epi32(x, 16));
+            from_ps(_mm_add_ps(_mm_mul_ps(high, _mm_set1_ps(65536.0)), low))
+        }
+    }
+
+    /// Widening products of bytes: both operands widened, then pmullw.
+    macro_rules! byte_extmuls {
+        ($($name:ident: $extend:ident;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(a: V128, b: V128) -> V128 {
+                i16x8_mul($extend(a), $extend(b))
+            }
+        )*};
+    }
+
+    byte_extmuls! {
+        i16x8_extmul_low_i8x16_s: i16x8_extend_low_i8x16_s;
+        i16x8_extmul_high_i8x16_s: i16x8_extend_high_i8x16_s;
+        i16x8_extmul_low_i8x16_u: i16x8_extend_low_i8x16_u;
+        i16x8_extmul_high_i8x16_u: i16x8_extend_high_i8x16_u;
+    }
+
+    // pshufb is SSSE3, which x86-64 does not guarantee: detect it (a
+    // cached flag) and fall back to the portable loop without it.
+
+    /// Lane `i` of the result is lane `s[i]` of `a`, or 0 if `s[i] >= 16`.
+    #[inline]
+    pub(crate) fn i8x16_swizzle(a: V128, s: V128) -> V128 {
+        if std::is_x86_feature_detected!("ssse3") {
+            // SAFETY: SSSE3 was just detected.
+            unsafe { swizzle_ssse3(a, s) }
+        } else {
+            super::portable::i8x16_swizzle(a, s)
+        }
+    }
+
+    /// Lane `i` of the result is byte `lanes[i]` of the 32 bytes `a ++ b`.
+    #[inline]
+    pub(crate) fn i8x16_shuffle(a: V128, b: V128, lanes: [u8; 16]) -> V128 {
+        if std::is_x86_feature_detected!("ssse3") {
+            let lanes = V128::from_le_bytes(lanes);
+            // SAFETY: SSSE3 was just detected. Indices 16..32 select from `b`
+            // once 16 is subtracted; the rest then wrap to 240 and up, out of
+            // range like the indices 32 and up that validation rules out.
+            unsafe { swizzle_ssse3(a, lanes) | swizzle_ssse3(b, super::i8x16_sub(lanes, super::i8x16_splat(16))) }
+        } else {
+            super::portable::i8x16_shuffle(a, b, lanes)
+        }
+    }
+
+    /// pshufb takes the low 4 bits of an index and gives 0 for an index with
+    /// its top bit set; a saturating add of 0x70 sets the top bit of every
+    /// index from 16 up and keeps the low bits of the others.
+    #[target_feature(enable = "ssse3")]
+    fn swizzle_ssse3(a: V128, s: V128) -> V128 {
+        let indices = _mm_adds_epu8(int(s), _mm_set1_epi8(0x70));
+        from_int(_mm_shuffle_epi8(int(a), indices))
     }
 
     /// Defines shifts by a register count, masked to the lane width first
@@ -1470,28 +1879,24 @@ pub(crate) fn extract_bytes(v: V128, lane: u8, width_bytes: u8) -> u64 {
 // ---------------------------------------------------------------------------
 // Loads that reshape what they read (the translator reads the bytes).
 
-/// Defines the extending loads of 8 bytes: each narrow lane of `bytes`
-/// widened to twice its width.
+/// Defines the extending loads: the 8 bytes read are the low half of a
+/// vector whose low lanes are widened.
 macro_rules! load_extends {
-    ($($name:ident: $narrow:ty => $wide:ty, $put:ident;)*) => {$(
+    ($($name:ident: $extend:ident;)*) => {$(
         #[inline]
         pub(crate) fn $name(bytes: u64) -> V128 {
-            const LANES: usize = 8 / size_of::<$narrow>();
-            const BITS: usize = 8 * size_of::<$narrow>();
-            let lanes: [$wide; LANES] =
-                std::array::from_fn(|i| (bytes >> (i * BITS)) as $narrow as $wide);
-            $put(lanes)
+            $extend(bytes as V128)
         }
     )*};
 }
 
 load_extends! {
-    v128_load8x8_s: i8 => i16, from_i16;
-    v128_load8x8_u: u8 => u16, from_u16;
-    v128_load16x4_s: i16 => i32, from_i32;
-    v128_load16x4_u: u16 => u32, from_u32;
-    v128_load32x2_s: i32 => i64, from_i64;
-    v128_load32x2_u: u32 => u64, from_u64;
+    v128_load8x8_s: i16x8_extend_low_i8x16_s;
+    v128_load8x8_u: i16x8_extend_low_i8x16_u;
+    v128_load16x4_s: i32x4_extend_low_i16x8_s;
+    v128_load16x4_u: i32x4_extend_low_i16x8_u;
+    v128_load32x2_s: i64x2_extend_low_i32x4_s;
+    v128_load32x2_u: i64x2_extend_low_i32x4_u;
 }
 
 #[inline]
@@ -1952,6 +2357,8 @@ mod tests {
         samples.push(from_u32([NAN32, 0xffc0_1234, 0x7f80_0001, f32::INFINITY.to_bits()]));
         samples.push(f32s([f32::NEG_INFINITY, 0.0, -0.0, 1.0]));
         samples.push(f32s([-1.5, 3e9, f32::MIN_POSITIVE / 2.0, f32::MAX]));
+        samples.push(f32s([2147483648.0, 2147483520.0, -2147483648.0, -2147483904.0]));
+        samples.push(from_u32([0xffff_ffff, 0x8000_0001, 0x0100_0001, 0xffff_ff7f]));
         samples.push(from_u64([NAN64, (-0.0f64).to_bits()]));
         samples.push(f64s([f64::INFINITY, 1e300]));
         samples.push(f64s([0.0, -1.0]));
@@ -2044,7 +2451,64 @@ mod tests {
             f64x2_le,
             f64x2_gt,
             f64x2_ge,
+            i8x16_ne,
+            i8x16_lt_u,
+            i8x16_gt_u,
+            i8x16_le_s,
+            i8x16_le_u,
+            i8x16_ge_s,
+            i8x16_ge_u,
+            i16x8_ne,
+            i16x8_lt_u,
+            i16x8_gt_u,
+            i16x8_le_s,
+            i16x8_le_u,
+            i16x8_ge_s,
+            i16x8_ge_u,
+            i32x4_ne,
+            i32x4_lt_u,
+            i32x4_gt_u,
+            i32x4_le_s,
+            i32x4_le_u,
+            i32x4_ge_s,
+            i32x4_ge_u,
+            i8x16_min_s,
+            i8x16_max_s,
+            i16x8_min_u,
+            i16x8_max_u,
+            i32x4_min_s,
+            i32x4_min_u,
+            i32x4_max_s,
+            i32x4_max_u,
+            i16x8_q15mulr_sat_s,
+            i32x4_dot_i16x8_s,
+            f32x4_min,
+            f32x4_max,
+            f64x2_min,
+            f64x2_max,
+            i16x8_extmul_low_i8x16_s,
+            i16x8_extmul_high_i8x16_s,
+            i16x8_extmul_low_i8x16_u,
+            i16x8_extmul_high_i8x16_u,
+            i32x4_extmul_low_i16x8_s,
+            i32x4_extmul_high_i16x8_s,
+            i32x4_extmul_low_i16x8_u,
+            i32x4_extmul_high_i16x8_u,
+            i64x2_extmul_low_i32x4_u,
+            i64x2_extmul_high_i32x4_u,
+            i32x4_mul,
         );
+        for &a in &samples {
+            for &b in &samples {
+                assert_eq!(sse2::i8x16_swizzle(a, b), portable::i8x16_swizzle(a, b), "i8x16_swizzle({a:#x}, {b:#x})");
+                let lanes = as_u8(b).map(|lane| lane % 40);
+                assert_eq!(
+                    sse2::i8x16_shuffle(a, !a, lanes),
+                    portable::i8x16_shuffle(a, !a, lanes),
+                    "i8x16_shuffle({a:#x}, {lanes:?})"
+                );
+            }
+        }
         macro_rules! float_binary {
             ($($name:ident: $bits:literal),* $(,)?) => {$(
                 for &a in &samples {
@@ -2062,12 +2526,43 @@ mod tests {
         for &a in &samples {
             assert!(same_up_to_nan_payloads(sse2::f32x4_sqrt(a), portable::f32x4_sqrt(a), 32), "f32x4_sqrt({a:#x})");
             assert!(same_up_to_nan_payloads(sse2::f64x2_sqrt(a), portable::f64x2_sqrt(a), 64), "f64x2_sqrt({a:#x})");
-            assert_eq!(
-                sse2::f32x4_convert_i32x4_s(a),
-                portable::f32x4_convert_i32x4_s(a),
-                "f32x4_convert_i32x4_s({a:#x})"
-            );
         }
+        macro_rules! unary {
+            ($($name:ident),* $(,)?) => {$(
+                for &a in &samples {
+                    assert_eq!(sse2::$name(a), portable::$name(a), "{}({a:#x})", stringify!($name));
+                }
+            )*};
+        }
+        unary!(
+            i8x16_abs,
+            i16x8_abs,
+            i32x4_abs,
+            i8x16_neg,
+            i16x8_neg,
+            i32x4_neg,
+            i64x2_neg,
+            i8x16_popcnt,
+            i16x8_extadd_pairwise_i8x16_s,
+            i16x8_extadd_pairwise_i8x16_u,
+            i32x4_extadd_pairwise_i16x8_s,
+            i32x4_extadd_pairwise_i16x8_u,
+            i16x8_extend_low_i8x16_s,
+            i16x8_extend_high_i8x16_s,
+            i16x8_extend_low_i8x16_u,
+            i16x8_extend_high_i8x16_u,
+            i32x4_extend_low_i16x8_s,
+            i32x4_extend_high_i16x8_s,
+            i32x4_extend_low_i16x8_u,
+            i32x4_extend_high_i16x8_u,
+            i64x2_extend_low_i32x4_s,
+            i64x2_extend_high_i32x4_s,
+            i64x2_extend_low_i32x4_u,
+            i64x2_extend_high_i32x4_u,
+            i32x4_trunc_sat_f32x4_s,
+            f32x4_convert_i32x4_u,
+            f32x4_convert_i32x4_s
+        );
         macro_rules! shift {
             ($($name:ident),* $(,)?) => {$(
                 for &a in &samples {
@@ -2077,7 +2572,19 @@ mod tests {
                 }
             )*};
         }
-        shift!(i16x8_shl, i16x8_shr_s, i16x8_shr_u, i32x4_shl, i32x4_shr_s, i32x4_shr_u, i64x2_shl, i64x2_shr_u);
+        shift!(
+            i8x16_shl,
+            i8x16_shr_s,
+            i8x16_shr_u,
+            i16x8_shl,
+            i16x8_shr_s,
+            i16x8_shr_u,
+            i32x4_shl,
+            i32x4_shr_s,
+            i32x4_shr_u,
+            i64x2_shl,
+            i64x2_shr_u
+        );
         macro_rules! lane_test {
             ($($name:ident),* $(,)?) => {$(
                 for &a in &samples {
