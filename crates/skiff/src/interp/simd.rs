@@ -497,6 +497,75 @@ macro_rules! shifts {
     )*};
 }
 
+/// Defines `all_true` (every lane non-zero) and `bitmask` (the top bit of
+/// lane `i` as bit `i`) for one lane shape.
+macro_rules! lane_tests {
+    ($($all_true:ident, $bitmask:ident: $get:ident, $bits:literal;)*) => {$(
+        #[inline]
+        pub(crate) fn $all_true(a: V128) -> u32 {
+            $get(a).iter().all(|&x| x != 0) as u32
+        }
+        #[inline]
+        pub(crate) fn $bitmask(a: V128) -> u32 {
+            let mut mask = 0;
+            for (i, x) in $get(a).into_iter().enumerate() {
+                mask |= ((x >> ($bits - 1)) as u32) << i;
+            }
+            mask
+        }
+    )*};
+}
+
+/// Defines a narrowing: the lanes of `a` then those of `b`, each clamped to
+/// the narrower (signed or unsigned) range.
+macro_rules! narrows {
+    ($($name:ident: $get:ident => $put:ident, $wide:ty => $narrow:ty;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
+            let (a, b) = ($get(a), $get(b));
+            let half = a.len();
+            $put(std::array::from_fn(|i| {
+                let x = if i < half { a[i] } else { b[i - half] };
+                x.clamp(<$narrow>::MIN as $wide, <$narrow>::MAX as $wide) as $narrow
+            }))
+        }
+    )*};
+}
+
+/// Defines the widenings of the low or high half of the lanes.
+macro_rules! extends {
+    ($($name:ident: $get:ident => $put:ident, $wide:ty, $first:literal;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128) -> V128 {
+            let a = $get(a);
+            $put(std::array::from_fn(|i| a[$first + i] as $wide))
+        }
+    )*};
+}
+
+/// Defines the widening multiplications of the low or high half of the
+/// lanes; the products always fit the wide lane.
+macro_rules! extmuls {
+    ($($name:ident: $get:ident => $put:ident, $wide:ty, $first:literal;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
+            let (a, b) = ($get(a), $get(b));
+            $put(std::array::from_fn(|i| (a[$first + i] as $wide).wrapping_mul(b[$first + i] as $wide)))
+        }
+    )*};
+}
+
+/// Defines the pairwise widening additions; the sums always fit.
+macro_rules! extadds {
+    ($($name:ident: $get:ident => $put:ident, $wide:ty;)*) => {$(
+        #[inline]
+        pub(crate) fn $name(a: V128) -> V128 {
+            let a = $get(a);
+            $put(std::array::from_fn(|i| a[2 * i] as $wide + a[2 * i + 1] as $wide))
+        }
+    )*};
+}
+
 /// Brings the named operators in from [`sse2`] on x86-64 (SSE2 is part of
 /// its baseline) and from [`portable`] elsewhere.
 macro_rules! accelerated {
@@ -542,102 +611,31 @@ pub(crate) fn v128_any_true(a: V128) -> u32 {
 }
 
 // ---------------------------------------------------------------------------
-// Integer lanes.
+// Integer lanes (the more common ones are in `portable` and `sse2` below).
 
 unary_lanewise! {
     i64x2_abs: as_i64 => from_i64, |x| x.wrapping_abs();
 }
 
 binary_lanewise! {
-
-    // Rounding Q15 multiply; only MIN * MIN leaves the i16 range.
-
-
     i64x2_mul: as_u64 => from_u64, |x, y| x.wrapping_mul(y);
 }
 
 compare_lanewise! {
-
-
-
     i64x2_eq: as_u64 => from_u64, |x, y| x == y;
     i64x2_ne: as_u64 => from_u64, |x, y| x != y;
     i64x2_lt_s: as_i64 => from_u64, |x, y| x < y;
     i64x2_gt_s: as_i64 => from_u64, |x, y| x > y;
     i64x2_le_s: as_i64 => from_u64, |x, y| x <= y;
     i64x2_ge_s: as_i64 => from_u64, |x, y| x >= y;
-
-    // IEEE comparisons: false with a NaN operand, except `ne`.
 }
 
 shifts! {
     i64x2_shr_s: as_i64 => from_i64, wrapping_shr;
 }
 
-/// Defines `all_true` (every lane non-zero) and `bitmask` (the top bit of
-/// lane `i` as bit `i`) for one lane shape.
-macro_rules! lane_tests {
-    ($($all_true:ident, $bitmask:ident: $get:ident, $bits:literal;)*) => {$(
-        #[inline]
-        pub(crate) fn $all_true(a: V128) -> u32 {
-            $get(a).iter().all(|&x| x != 0) as u32
-        }
-        #[inline]
-        pub(crate) fn $bitmask(a: V128) -> u32 {
-            let mut mask = 0;
-            for (i, x) in $get(a).into_iter().enumerate() {
-                mask |= ((x >> ($bits - 1)) as u32) << i;
-            }
-            mask
-        }
-    )*};
-}
-
-lane_tests! {}
-
-/// Defines a narrowing: the lanes of `a` then those of `b`, each clamped to
-/// the narrower (signed or unsigned) range.
-macro_rules! narrows {
-    ($($name:ident: $get:ident => $put:ident, $wide:ty => $narrow:ty;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(a: V128, b: V128) -> V128 {
-            let (a, b) = ($get(a), $get(b));
-            let half = a.len();
-            $put(std::array::from_fn(|i| {
-                let x = if i < half { a[i] } else { b[i - half] };
-                x.clamp(<$narrow>::MIN as $wide, <$narrow>::MAX as $wide) as $narrow
-            }))
-        }
-    )*};
-}
-
 narrows! {
     i16x8_narrow_i32x4_u: as_i32 => from_u16, i32 => u16;
-}
-
-/// Defines the widenings of the low or high half of the lanes.
-macro_rules! extends {
-    ($($name:ident: $get:ident => $put:ident, $wide:ty, $first:literal;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(a: V128) -> V128 {
-            let a = $get(a);
-            $put(std::array::from_fn(|i| a[$first + i] as $wide))
-        }
-    )*};
-}
-
-extends! {}
-
-/// Defines the widening multiplications of the low or high half of the
-/// lanes; the products always fit the wide lane.
-macro_rules! extmuls {
-    ($($name:ident: $get:ident => $put:ident, $wide:ty, $first:literal;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(a: V128, b: V128) -> V128 {
-            let (a, b) = ($get(a), $get(b));
-            $put(std::array::from_fn(|i| (a[$first + i] as $wide).wrapping_mul(b[$first + i] as $wide)))
-        }
-    )*};
 }
 
 extmuls! {
@@ -645,21 +643,8 @@ extmuls! {
     i64x2_extmul_high_i32x4_s: as_i32 => from_i64, i64, 2;
 }
 
-/// Defines the pairwise widening additions; the sums always fit.
-macro_rules! extadds {
-    ($($name:ident: $get:ident => $put:ident, $wide:ty;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(a: V128) -> V128 {
-            let a = $get(a);
-            $put(std::array::from_fn(|i| a[2 * i] as $wide + a[2 * i + 1] as $wide))
-        }
-    )*};
-}
-
-extadds! {}
-
 // ---------------------------------------------------------------------------
-// Float lanes.
+// Float lanes (likewise).
 
 unary_lanewise! {
     f32x4_ceil: as_f32 => from_f32, |x| num::quiet_f32(x.ceil());
@@ -670,13 +655,9 @@ unary_lanewise! {
     f64x2_floor: as_f64 => from_f64, |x| num::quiet_f64(x.floor());
     f64x2_trunc: as_f64 => from_f64, |x| num::quiet_f64(x.trunc());
     f64x2_nearest: as_f64 => from_f64, |x| num::quiet_f64(x.round_ties_even());
-
     // Rust's float-to-int `as` saturates and maps NaN to 0: exactly `trunc_sat`.
     i32x4_trunc_sat_f32x4_u: as_f32 => from_u32, |x| x as u32;
-    // Int-to-float `as` rounds to nearest, ties to even.
 }
-
-binary_lanewise! {}
 
 // Sign-bit operations leave NaN payloads alone, as the spec asks; on the
 // whole u128 they are two 64-bit operations.
@@ -868,7 +849,19 @@ mod portable {
     unary_lanewise! {
         f32x4_sqrt: as_f32 => from_f32, |x| x.sqrt();
         f64x2_sqrt: as_f64 => from_f64, |x| x.sqrt();
+        // Int-to-float `as` rounds to nearest, ties to even.
         f32x4_convert_i32x4_s: as_i32 => from_f32, |x| x as f32;
+        i8x16_abs: as_i8 => from_i8, |x| x.wrapping_abs();
+        i8x16_neg: as_i8 => from_i8, |x| x.wrapping_neg();
+        i8x16_popcnt: as_u8 => from_u8, |x| x.count_ones() as u8;
+        i16x8_abs: as_i16 => from_i16, |x| x.wrapping_abs();
+        i16x8_neg: as_i16 => from_i16, |x| x.wrapping_neg();
+        i32x4_abs: as_i32 => from_i32, |x| x.wrapping_abs();
+        i32x4_neg: as_i32 => from_i32, |x| x.wrapping_neg();
+        i64x2_neg: as_i64 => from_i64, |x| x.wrapping_neg();
+        // Rust's float-to-int `as` saturates and maps NaN to 0: exactly `trunc_sat`.
+        i32x4_trunc_sat_f32x4_s: as_f32 => from_i32, |x| x as i32;
+        f32x4_convert_i32x4_u: as_u32 => from_f32, |x| x as f32;
     }
 
     binary_lanewise! {
@@ -907,73 +900,11 @@ mod portable {
         f64x2_div: as_f64 => from_f64, |x, y| x / y;
         f64x2_pmin: as_f64 => from_f64, |x, y| if y < x { y } else { x };
         f64x2_pmax: as_f64 => from_f64, |x, y| if x < y { y } else { x };
-    }
-
-    compare_lanewise! {
-        i8x16_eq: as_u8 => from_u8, |x, y| x == y;
-        i8x16_lt_s: as_i8 => from_u8, |x, y| x < y;
-        i8x16_gt_s: as_i8 => from_u8, |x, y| x > y;
-        i16x8_eq: as_u16 => from_u16, |x, y| x == y;
-        i16x8_lt_s: as_i16 => from_u16, |x, y| x < y;
-        i16x8_gt_s: as_i16 => from_u16, |x, y| x > y;
-        i32x4_eq: as_u32 => from_u32, |x, y| x == y;
-        i32x4_lt_s: as_i32 => from_u32, |x, y| x < y;
-        i32x4_gt_s: as_i32 => from_u32, |x, y| x > y;
-        f32x4_eq: as_f32 => from_u32, |x, y| x == y;
-        f32x4_ne: as_f32 => from_u32, |x, y| x != y;
-        f32x4_lt: as_f32 => from_u32, |x, y| x < y;
-        f32x4_gt: as_f32 => from_u32, |x, y| x > y;
-        f32x4_le: as_f32 => from_u32, |x, y| x <= y;
-        f32x4_ge: as_f32 => from_u32, |x, y| x >= y;
-        f64x2_eq: as_f64 => from_u64, |x, y| x == y;
-        f64x2_ne: as_f64 => from_u64, |x, y| x != y;
-        f64x2_lt: as_f64 => from_u64, |x, y| x < y;
-        f64x2_gt: as_f64 => from_u64, |x, y| x > y;
-        f64x2_le: as_f64 => from_u64, |x, y| x <= y;
-        f64x2_ge: as_f64 => from_u64, |x, y| x >= y;
-    }
-
-    shifts! {
-        i16x8_shl: as_u16 => from_u16, wrapping_shl;
-        i16x8_shr_s: as_i16 => from_i16, wrapping_shr;
-        i16x8_shr_u: as_u16 => from_u16, wrapping_shr;
-        i32x4_shl: as_u32 => from_u32, wrapping_shl;
-        i32x4_shr_s: as_i32 => from_i32, wrapping_shr;
-        i32x4_shr_u: as_u32 => from_u32, wrapping_shr;
-        i64x2_shl: as_u64 => from_u64, wrapping_shl;
-        i64x2_shr_u: as_u64 => from_u64, wrapping_shr;
-    }
-
-    lane_tests! {
-        i8x16_all_true, i8x16_bitmask: as_u8, 8;
-        i16x8_all_true, i16x8_bitmask: as_u16, 16;
-        i32x4_all_true, i32x4_bitmask: as_u32, 32;
-        i64x2_all_true, i64x2_bitmask: as_u64, 64;
-    }
-
-    narrows! {
-        i8x16_narrow_i16x8_s: as_i16 => from_i8, i16 => i8;
-        i8x16_narrow_i16x8_u: as_i16 => from_u8, i16 => u8;
-        i16x8_narrow_i32x4_s: as_i32 => from_i16, i32 => i16;
-    }
-    unary_lanewise! {
-        i8x16_abs: as_i8 => from_i8, |x| x.wrapping_abs();
-        i8x16_neg: as_i8 => from_i8, |x| x.wrapping_neg();
-        i8x16_popcnt: as_u8 => from_u8, |x| x.count_ones() as u8;
-        i16x8_abs: as_i16 => from_i16, |x| x.wrapping_abs();
-        i16x8_neg: as_i16 => from_i16, |x| x.wrapping_neg();
-        i32x4_abs: as_i32 => from_i32, |x| x.wrapping_abs();
-        i32x4_neg: as_i32 => from_i32, |x| x.wrapping_neg();
-        i64x2_neg: as_i64 => from_i64, |x| x.wrapping_neg();
-        i32x4_trunc_sat_f32x4_s: as_f32 => from_i32, |x| x as i32;
-        f32x4_convert_i32x4_u: as_u32 => from_f32, |x| x as f32;
-    }
-
-    binary_lanewise! {
         i8x16_min_s: as_i8 => from_i8, |x, y| x.min(y);
         i8x16_max_s: as_i8 => from_i8, |x, y| x.max(y);
         i16x8_min_u: as_u16 => from_u16, |x, y| x.min(y);
         i16x8_max_u: as_u16 => from_u16, |x, y| x.max(y);
+        // Rounding Q15 multiply; only MIN * MIN leaves the i16 range.
         i16x8_q15mulr_sat_s: as_i16 => from_i16,
             |x, y| ((x as i32 * y as i32 + 0x4000) >> 15).clamp(i16::MIN as i32, i16::MAX as i32) as i16;
         i32x4_mul: as_u32 => from_u32, |x, y| x.wrapping_mul(y);
@@ -988,6 +919,28 @@ mod portable {
     }
 
     compare_lanewise! {
+        i8x16_eq: as_u8 => from_u8, |x, y| x == y;
+        i8x16_lt_s: as_i8 => from_u8, |x, y| x < y;
+        i8x16_gt_s: as_i8 => from_u8, |x, y| x > y;
+        i16x8_eq: as_u16 => from_u16, |x, y| x == y;
+        i16x8_lt_s: as_i16 => from_u16, |x, y| x < y;
+        i16x8_gt_s: as_i16 => from_u16, |x, y| x > y;
+        i32x4_eq: as_u32 => from_u32, |x, y| x == y;
+        i32x4_lt_s: as_i32 => from_u32, |x, y| x < y;
+        i32x4_gt_s: as_i32 => from_u32, |x, y| x > y;
+        // IEEE comparisons: false with a NaN operand, except `ne`.
+        f32x4_eq: as_f32 => from_u32, |x, y| x == y;
+        f32x4_ne: as_f32 => from_u32, |x, y| x != y;
+        f32x4_lt: as_f32 => from_u32, |x, y| x < y;
+        f32x4_gt: as_f32 => from_u32, |x, y| x > y;
+        f32x4_le: as_f32 => from_u32, |x, y| x <= y;
+        f32x4_ge: as_f32 => from_u32, |x, y| x >= y;
+        f64x2_eq: as_f64 => from_u64, |x, y| x == y;
+        f64x2_ne: as_f64 => from_u64, |x, y| x != y;
+        f64x2_lt: as_f64 => from_u64, |x, y| x < y;
+        f64x2_gt: as_f64 => from_u64, |x, y| x > y;
+        f64x2_le: as_f64 => from_u64, |x, y| x <= y;
+        f64x2_ge: as_f64 => from_u64, |x, y| x >= y;
         i8x16_ne: as_u8 => from_u8, |x, y| x != y;
         i8x16_lt_u: as_u8 => from_u8, |x, y| x < y;
         i8x16_gt_u: as_u8 => from_u8, |x, y| x > y;
@@ -1012,9 +965,30 @@ mod portable {
     }
 
     shifts! {
+        i16x8_shl: as_u16 => from_u16, wrapping_shl;
+        i16x8_shr_s: as_i16 => from_i16, wrapping_shr;
+        i16x8_shr_u: as_u16 => from_u16, wrapping_shr;
+        i32x4_shl: as_u32 => from_u32, wrapping_shl;
+        i32x4_shr_s: as_i32 => from_i32, wrapping_shr;
+        i32x4_shr_u: as_u32 => from_u32, wrapping_shr;
+        i64x2_shl: as_u64 => from_u64, wrapping_shl;
+        i64x2_shr_u: as_u64 => from_u64, wrapping_shr;
         i8x16_shl: as_u8 => from_u8, wrapping_shl;
         i8x16_shr_s: as_i8 => from_i8, wrapping_shr;
         i8x16_shr_u: as_u8 => from_u8, wrapping_shr;
+    }
+
+    lane_tests! {
+        i8x16_all_true, i8x16_bitmask: as_u8, 8;
+        i16x8_all_true, i16x8_bitmask: as_u16, 16;
+        i32x4_all_true, i32x4_bitmask: as_u32, 32;
+        i64x2_all_true, i64x2_bitmask: as_u64, 64;
+    }
+
+    narrows! {
+        i8x16_narrow_i16x8_s: as_i16 => from_i8, i16 => i8;
+        i8x16_narrow_i16x8_u: as_i16 => from_u8, i16 => u8;
+        i16x8_narrow_i32x4_s: as_i32 => from_i16, i32 => i16;
     }
 
     extends! {
