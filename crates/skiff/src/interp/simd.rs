@@ -37,10 +37,6 @@
 //! Only little-endian hosts are supported: lane views reinterpret the
 //! `u128` in place.
 
-// The interpreter wires these functions in through `for_each_simd!`; until
-// every entry is dispatched, some are only reached from the tests.
-#![allow(dead_code)]
-
 #[cfg(target_endian = "big")]
 compile_error!("skiff's SIMD lanes assume a little-endian host");
 
