@@ -643,14 +643,6 @@ extmuls! {
 // Float lanes (likewise).
 
 unary_lanewise! {
-    f32x4_ceil: as_f32 => from_f32, |x| num::quiet_f32(x.ceil());
-    f32x4_floor: as_f32 => from_f32, |x| num::quiet_f32(x.floor());
-    f32x4_trunc: as_f32 => from_f32, |x| num::quiet_f32(x.trunc());
-    f32x4_nearest: as_f32 => from_f32, |x| num::quiet_f32(x.round_ties_even());
-    f64x2_ceil: as_f64 => from_f64, |x| num::quiet_f64(x.ceil());
-    f64x2_floor: as_f64 => from_f64, |x| num::quiet_f64(x.floor());
-    f64x2_trunc: as_f64 => from_f64, |x| num::quiet_f64(x.trunc());
-    f64x2_nearest: as_f64 => from_f64, |x| num::quiet_f64(x.round_ties_even());
     // Rust's float-to-int `as` saturates and maps NaN to 0: exactly `trunc_sat`.
     i32x4_trunc_sat_f32x4_u: as_f32 => from_u32, |x| x as u32;
 }
@@ -843,6 +835,14 @@ mod portable {
     }
 
     unary_lanewise! {
+        f32x4_ceil: as_f32 => from_f32, |x| num::quiet_f32(x.ceil());
+        f32x4_floor: as_f32 => from_f32, |x| num::quiet_f32(x.floor());
+        f32x4_trunc: as_f32 => from_f32, |x| num::quiet_f32(x.trunc());
+        f32x4_nearest: as_f32 => from_f32, |x| num::quiet_f32(x.round_ties_even());
+        f64x2_ceil: as_f64 => from_f64, |x| num::quiet_f64(x.ceil());
+        f64x2_floor: as_f64 => from_f64, |x| num::quiet_f64(x.floor());
+        f64x2_trunc: as_f64 => from_f64, |x| num::quiet_f64(x.trunc());
+        f64x2_nearest: as_f64 => from_f64, |x| num::quiet_f64(x.round_ties_even());
         f32x4_sqrt: as_f32 => from_f32, |x| x.sqrt();
         f64x2_sqrt: as_f64 => from_f64, |x| x.sqrt();
         // Int-to-float `as` rounds to nearest, ties to even.
@@ -1036,6 +1036,14 @@ mod portable {
 }
 
 accelerated! {
+    f32x4_ceil,
+    f32x4_floor,
+    f32x4_trunc,
+    f32x4_nearest,
+    f64x2_ceil,
+    f64x2_floor,
+    f64x2_trunc,
+    f64x2_nearest,
     i8x16_swizzle,
     i8x16_shuffle,
     i8x16_add,
@@ -1653,6 +1661,42 @@ mod sse2 {
     fn swizzle_ssse3(a: V128, s: V128) -> V128 {
         let indices = _mm_adds_epu8(int(s), _mm_set1_epi8(0x70));
         from_int(_mm_shuffle_epi8(int(a), indices))
+    }
+
+    // roundps/roundpd are SSE4.1, detected like pshufb. They quiet a
+    // signalling NaN, as wasm asks.
+    macro_rules! roundings {
+        ($($name:ident: $round:ident, $mode:expr;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(a: V128) -> V128 {
+                if std::is_x86_feature_detected!("sse4.1") {
+                    // SAFETY: SSE4.1 was just detected.
+                    unsafe { $round::<{ $mode | _MM_FROUND_NO_EXC }>(a) }
+                } else {
+                    super::portable::$name(a)
+                }
+            }
+        )*};
+    }
+
+    roundings! {
+        f32x4_ceil: round_ps, _MM_FROUND_TO_POS_INF;
+        f32x4_floor: round_ps, _MM_FROUND_TO_NEG_INF;
+        f32x4_trunc: round_ps, _MM_FROUND_TO_ZERO;
+        f32x4_nearest: round_ps, _MM_FROUND_TO_NEAREST_INT;
+        f64x2_ceil: round_pd, _MM_FROUND_TO_POS_INF;
+        f64x2_floor: round_pd, _MM_FROUND_TO_NEG_INF;
+        f64x2_trunc: round_pd, _MM_FROUND_TO_ZERO;
+        f64x2_nearest: round_pd, _MM_FROUND_TO_NEAREST_INT;
+    }
+
+    #[target_feature(enable = "sse4.1")]
+    fn round_ps<const MODE: i32>(a: V128) -> V128 {
+        from_ps(_mm_round_ps::<MODE>(ps(a)))
+    }
+    #[target_feature(enable = "sse4.1")]
+    fn round_pd<const MODE: i32>(a: V128) -> V128 {
+        from_pd(_mm_round_pd::<MODE>(pd(a)))
     }
 
     /// Defines shifts by a register count, masked to the lane width first
@@ -2328,6 +2372,10 @@ mod tests {
         samples.push(f32s([f32::NEG_INFINITY, 0.0, -0.0, 1.0]));
         samples.push(f32s([-1.5, 3e9, f32::MIN_POSITIVE / 2.0, f32::MAX]));
         samples.push(f32s([2147483648.0, 2147483520.0, -2147483648.0, -2147483904.0]));
+        samples.push(f32s([2.5, -0.5, 3.5, 0.49999997]));
+        samples.push(f32s([-2.5, 8388609.0, -1.0e-40, 0.5]));
+        samples.push(f64s([2.5, -0.5]));
+        samples.push(f64s([0.49999999999999994, -4503599627370497.0]));
         samples.push(from_u32([0xffff_ffff, 0x8000_0001, 0x0100_0001, 0xffff_ff7f]));
         samples.push(from_u64([NAN64, (-0.0f64).to_bits()]));
         samples.push(f64s([f64::INFINITY, 1e300]));
@@ -2531,7 +2579,15 @@ mod tests {
             i64x2_extend_high_i32x4_u,
             i32x4_trunc_sat_f32x4_s,
             f32x4_convert_i32x4_u,
-            f32x4_convert_i32x4_s
+            f32x4_convert_i32x4_s,
+            f32x4_ceil,
+            f32x4_floor,
+            f32x4_trunc,
+            f32x4_nearest,
+            f64x2_ceil,
+            f64x2_floor,
+            f64x2_trunc,
+            f64x2_nearest,
         );
         macro_rules! shift {
             ($($name:ident),* $(,)?) => {$(
