@@ -2375,6 +2375,7 @@ mod tests {
         samples.push(f32s([2.5, -0.5, 3.5, 0.49999997]));
         samples.push(f32s([-2.5, 8388609.0, -1.0e-40, 0.5]));
         samples.push(f64s([2.5, -0.5]));
+        samples.push(f64s([2.7, -3.5]));
         samples.push(f64s([0.49999999999999994, -4503599627370497.0]));
         samples.push(from_u32([0xffff_ffff, 0x8000_0001, 0x0100_0001, 0xffff_ff7f]));
         samples.push(from_u64([NAN64, (-0.0f64).to_bits()]));
