@@ -34,16 +34,14 @@ const LATER: &[(&str, &[&str])] = &[(
 
 /// Scripts for features that are being built now, by what they need. They
 /// leave this list as their feature lands.
-const NOT_YET: &[(&str, &[&str])] = &[
-    (
-        "SIMD accesses to a second or a 64-bit memory",
-        &[
-            "proposals/simd/simd_memory-multi.wast",
-            // memory64's copy of `simd_address.wast`.
-            "proposals/memory64/simd_address.wast",
-        ],
-    ),
-];
+const NOT_YET: &[(&str, &[&str])] = &[(
+    "SIMD accesses to a second or a 64-bit memory",
+    &[
+        "proposals/simd/simd_memory-multi.wast",
+        // memory64's copy of `simd_address.wast`.
+        "proposals/memory64/simd_address.wast",
+    ],
+)];
 
 /// A directory of scripts and the configuration they run under.
 struct Suite {

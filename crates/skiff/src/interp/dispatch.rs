@@ -161,6 +161,15 @@ impl<'s, T> Executor<'s, T> {
         992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023,
     );
 
+    /// Records why execution stops. Out of line and cold so that the
+    /// handlers' hot paths, which end here on a trap, do not keep the
+    /// executor in a callee-saved register to drop the previous value.
+    #[cold]
+    #[inline(never)]
+    fn set_stop(&mut self, stop: Stop) {
+        self.stop = Some(stop);
+    }
+
     /// Runs until the entry function returns.
     pub(super) fn execute(&mut self) -> Result<(), Stop> {
         let (ip, fp, mem) = self.reload();

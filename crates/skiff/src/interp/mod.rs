@@ -221,6 +221,15 @@ impl Mem {
         Ok(unsafe { p.cast::<[u8; N]>().read_unaligned() })
     }
 
+    /// Writes `bytes` at `addr + offset`, or traps if out of bounds.
+    #[inline(always)]
+    fn write<const N: usize>(self, addr: u64, offset: u32, bytes: [u8; N]) -> Result<(), Trap> {
+        let p = self.addr::<N>(addr, offset)?;
+        // SAFETY: `addr` checked that the N bytes are inside the memory.
+        unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) };
+        Ok(())
+    }
+
     /// Stores `bytes(value)` at the instruction's address. The value is
     /// read from its slot after the bounds check, so that it does not hold
     /// a register across it.
@@ -941,15 +950,6 @@ impl<T> Executor<'_, T> {
     /// call instruction again: the caller continues with `Step::Reload`.
     /// Only the executor itself is live across this out-of-line call, which
     /// keeps the handlers' hot paths free of register saves.
-    /// Records why execution stops. Out of line and cold so that the
-    /// handlers' hot paths, which end here on a trap, do not keep the
-    /// executor in a callee-saved register to drop the previous value.
-    #[cold]
-    #[inline(never)]
-    fn set_stop(&mut self, stop: Stop) {
-        self.stop = Some(stop);
-    }
-
     #[cold]
     #[inline(never)]
     fn make_room_and_retry(&mut self, ip: *const Instr, new_fp: usize, frame_size: u16) -> Result<(), Trap> {

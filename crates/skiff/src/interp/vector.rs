@@ -9,7 +9,7 @@
 //! emits an `…Acc` instruction after one.
 
 use super::{Fp, Mem, simd};
-use crate::ir::{BinOp, Instr, LaneOp, Load, ReplaceLaneOp, Slot, Store, TernOp, UnOp};
+use crate::ir::{BinOp, Instr, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp};
 use crate::trap::Trap;
 
 /// The `N` bytes at `addr + offset`, zero-extended to a `u64` (N <= 8).
@@ -26,7 +26,7 @@ fn read_le<const N: usize>(mem: Mem, addr: u64, offset: u32) -> Result<u64, Trap
 fn write_le<const N: usize>(mem: Mem, fp: Fp, addr: Slot, offset: u32, bits: u64) -> Result<(), Trap> {
     let mut bytes = [0; N];
     bytes.copy_from_slice(&bits.to_le_bytes()[..N]);
-    mem.store(fp, Store { addr, value: addr, offset }, bytes)
+    mem.write(fp.get(addr), offset, bytes)
 }
 
 // Each operator's work is a function of its own, out of line, which the
@@ -123,7 +123,7 @@ macro_rules! define_vector_eval {
                     fp.set128(dst, u128::from_le_bytes(mem.read(fp.get(addr), offset)?))
                 }
                 Instr::V128Store { addr, value, offset } => {
-                    mem.store(fp, Store { addr, value, offset }, fp.get128(value).to_le_bytes())?
+                    mem.write(fp.get(addr), offset, fp.get128(value).to_le_bytes())?
                 }
                 Instr::V128Load8Lane { dst, addr, src, lane, offset } => {
                     let bytes = read_le::<1>(mem, fp.get(addr), u32::from(offset))?;
