@@ -371,8 +371,8 @@ fn compilation_modes() {
     for mode in ["eager", "lazy-translation"] {
         let flag = format!("compilation-mode={mode}");
         assert_error(&run("invalid.wat", &["-C", &flag]), "type mismatch");
-        let unsupported = run("multi_memory_access.wat", &["-C", &flag, "-W", "multi-memory"]);
-        assert_error(&unsupported, "multiple memories are not supported yet");
+        let unsupported = run("simd_second_memory.wat", &["-C", &flag, "--invoke", "f"]);
+        assert_error(&unsupported, "SIMD accesses to a memory other than a 32-bit memory 0 are not supported yet");
     }
     assert_error(&run("add.wat", &["-C", "compilation-mode=sloppy"]), "unknown compilation mode `sloppy`");
     assert_error(&run("add.wat", &["-C", "turbo=y"]), "unknown -C option `turbo`");
