@@ -244,6 +244,9 @@ impl ResourceLimiter for StoreLimits {
 
 type LimiterFn<T> = Box<dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync>;
 
+/// `repr(C)` with `opaque` first: [`StoreDyn::opaque_mut`] relies on a
+/// store's address being its `StoreOpaque`'s.
+#[repr(C)]
 pub(crate) struct StoreInner<T> {
     pub opaque: StoreOpaque,
     pub data: T,
@@ -273,6 +276,65 @@ impl<T> StoreInner<T> {
             Some(get) => get(&mut self.data).table_growing(current, desired, max),
             None => Ok(true),
         }
+    }
+}
+
+/// A store as the interpreter sees it: the parts that depend on the
+/// embedder's `T` (host functions, the limiter) behind a vtable.
+///
+/// The executor holds a `&mut dyn StoreDyn` rather than a
+/// `&mut StoreInner<T>`, so it is not generic: the interpreter (a thousand
+/// handlers) is compiled once, in this crate, instead of once per `T` in
+/// every crate that runs wasm. Only calls out to the host go through the
+/// vtable; `opaque`/`opaque_mut` are plain pointer casts, so the handlers
+/// that read globals, tables or fuel pay nothing for it.
+///
+/// # Safety
+///
+/// Implemented only by `StoreInner<T>`, which is `repr(C)` with its
+/// `StoreOpaque` as first field: the object's address is the
+/// `StoreOpaque`'s.
+pub(crate) unsafe trait StoreDyn {
+    /// Calls host function `host` (an index into `host_funcs`) for the
+    /// instance `instance`, with its parameters in `cells`; its results
+    /// replace them.
+    fn call_host(&mut self, host: u32, instance: Option<u32>, cells: &mut [u64]) -> anyhow::Result<()>;
+    /// [`StoreInner::memory_may_grow`].
+    fn memory_may_grow(&mut self, current: usize, desired: usize, max: Option<usize>) -> anyhow::Result<bool>;
+    /// [`StoreInner::table_may_grow`].
+    fn table_may_grow(&mut self, current: usize, desired: usize, max: Option<usize>) -> anyhow::Result<bool>;
+}
+
+impl dyn StoreDyn + '_ {
+    #[inline(always)]
+    pub fn opaque(&self) -> &StoreOpaque {
+        // SAFETY: the object is a `StoreInner<T>` (the trait's contract),
+        // whose `StoreOpaque` is at offset 0; the borrow of the object
+        // covers the field.
+        unsafe { &*(self as *const Self).cast::<StoreOpaque>() }
+    }
+
+    #[inline(always)]
+    pub fn opaque_mut(&mut self) -> &mut StoreOpaque {
+        // SAFETY: as in `opaque`; the exclusive borrow of the object is
+        // handed on to its first field.
+        unsafe { &mut *(self as *mut Self).cast::<StoreOpaque>() }
+    }
+}
+
+// SAFETY: `StoreInner` is `repr(C)` with `opaque: StoreOpaque` first.
+unsafe impl<T> StoreDyn for StoreInner<T> {
+    fn call_host(&mut self, host: u32, instance: Option<u32>, cells: &mut [u64]) -> anyhow::Result<()> {
+        let host = self.host_funcs[host as usize].clone();
+        host(crate::Caller::new(self, instance), cells)
+    }
+
+    fn memory_may_grow(&mut self, current: usize, desired: usize, max: Option<usize>) -> anyhow::Result<bool> {
+        StoreInner::memory_may_grow(self, current, desired, max)
+    }
+
+    fn table_may_grow(&mut self, current: usize, desired: usize, max: Option<usize>) -> anyhow::Result<bool> {
+        StoreInner::table_may_grow(self, current, desired, max)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::ir::Instr;
 const HANDLER_TABLE_SIZE: usize = 1024;
 const _: () = assert!(Instr::COUNT <= HANDLER_TABLE_SIZE, "grow the handler table");
 
-impl<T> Executor<'_, T> {
+impl Executor<'_> {
     /// The running frame's pointer and default memory, recomputed after a
     /// call, a return or memory growth.
     #[inline(always)]
@@ -23,7 +23,7 @@ impl<T> Executor<'_, T> {
 /// A `loop` around `step`: portable, and the only safe choice when the
 /// compiler does not turn tail calls into jumps.
 #[cfg(not(skiff_tail_calls))]
-impl<T> Executor<'_, T> {
+impl Executor<'_> {
     /// Runs until the entry function returns.
     pub(super) fn execute(&mut self) -> Result<(), Stop> {
         let (mut ip, mut fp, mut mem) = self.reload();
@@ -108,13 +108,13 @@ pub(super) mod profile {
 #[cfg(skiff_tail_calls)]
 macro_rules! handler_table {
     ($($tag:literal),* $(,)?) => {
-        [$(Self::handler::<$tag> as Handler<'s, T>),*]
+        [$(Self::handler::<$tag> as Handler<'s>),*]
     };
 }
 
 /// A handler for one instruction kind: runs it and jumps on to the next.
 #[cfg(skiff_tail_calls)]
-type Handler<'s, T> = fn(&mut Executor<'s, T>, *const Instr, *mut u64, *mut u8, u64, u64);
+type Handler<'s> = fn(&mut Executor<'s>, *const Instr, *mut u64, *mut u8, u64, u64);
 
 /// Threaded dispatch: each instruction kind has its own handler, and every
 /// handler ends by jumping to the next instruction's handler. Each of those
@@ -123,10 +123,10 @@ type Handler<'s, T> = fn(&mut Executor<'s, T>, *const Instr, *mut u64, *mut u8, 
 /// loop. The registers carry the instruction pointer, frame pointer and
 /// memory and the accumulator from handler to handler.
 #[cfg(skiff_tail_calls)]
-impl<'s, T> Executor<'s, T> {
+impl<'s> Executor<'s> {
     /// Handlers by instruction tag (the first two bytes of an `Instr`).
     #[rustfmt::skip]
-    const HANDLERS: [Handler<'s, T>; HANDLER_TABLE_SIZE] = handler_table!(
+    const HANDLERS: [Handler<'s>; HANDLER_TABLE_SIZE] = handler_table!(
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
         32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
         64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,

@@ -19,13 +19,13 @@ mod numeric;
 pub(crate) mod simd;
 mod vector;
 
+use crate::anyhow;
 use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught};
 use crate::ir::{Instr, LoadKind, Slot, Store, StoreKind};
-use crate::store::{FuncEntity, StoreInner};
+use crate::store::{FuncEntity, StoreDyn};
 use crate::translate::CompiledFunc;
 use crate::trap::{FrameInfo, Trap, WasmBacktrace};
-use crate::{Caller, anyhow};
 use std::sync::OnceLock;
 
 /// How many host-to-wasm entries may nest on the host stack.
@@ -60,19 +60,18 @@ impl From<Trap> for Stop {
 /// Calls store function `func` with its parameters in `cells[..params]`;
 /// on success the results are in `cells[..results]`. `cells` must hold
 /// `max(params, results)` cells.
-pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u64]) -> anyhow::Result<()> {
-    if let FuncEntity::Host { host, .. } = store.opaque.funcs[func as usize] {
-        let host = store.host_funcs[host as usize].clone();
-        return host(Caller::new(store, None), cells);
+pub(crate) fn call_func(store: &mut dyn StoreDyn, func: u32, cells: &mut [u64]) -> anyhow::Result<()> {
+    if let FuncEntity::Host { host, .. } = store.opaque().funcs[func as usize] {
+        return store.call_host(host, None, cells);
     }
-    if store.opaque.host_depth >= MAX_HOST_DEPTH {
+    if store.opaque().host_depth >= MAX_HOST_DEPTH {
         return Err(Trap::StackOverflow.into());
     }
-    let config = store.opaque.engine().config();
+    let config = store.opaque().engine().config();
     let max_cells = config.max_wasm_stack / std::mem::size_of::<u64>();
     let max_depth = config.max_call_depth;
-    let stack = store.opaque.spare_stacks.pop().unwrap_or_default();
-    store.opaque.host_depth += 1;
+    let stack = store.opaque_mut().spare_stacks.pop().unwrap_or_default();
+    store.opaque_mut().host_depth += 1;
     let mut executor = Executor {
         store,
         stack,
@@ -91,9 +90,9 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
     };
     let result = executor.run(cells);
     let Executor { store, stack, frames, .. } = executor;
-    store.opaque.host_depth -= 1;
+    store.opaque_mut().host_depth -= 1;
     #[cfg(skiff_profile)]
-    if store.opaque.host_depth == 0 {
+    if store.opaque().host_depth == 0 {
         dispatch::profile::report();
     }
     let result = result.map_err(|stop| {
@@ -104,9 +103,9 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
         };
         let error = if backtrace.frames().is_empty() { error } else { error.context(backtrace) };
         // Leaving the outermost wasm call: say what was not caught.
-        match store.opaque.pending_exception {
-            Some(exn) if store.opaque.host_depth == 0 && error.downcast_ref::<ThrownException>().is_some() => {
-                let description = describe_uncaught(&store.opaque, exn);
+        match store.opaque().pending_exception {
+            Some(exn) if store.opaque().host_depth == 0 && error.downcast_ref::<ThrownException>().is_some() => {
+                let description = describe_uncaught(store.opaque(), exn);
                 error.context(description)
             }
             _ => error,
@@ -114,7 +113,7 @@ pub(crate) fn call_func<T>(store: &mut StoreInner<T>, func: u32, cells: &mut [u6
     });
     // Stale cells are harmless: frames zero their locals and every temporary
     // is written before it is read.
-    store.opaque.spare_stacks.push(stack);
+    store.opaque_mut().spare_stacks.push(stack);
     result
 }
 
@@ -123,10 +122,10 @@ fn active_funcs(frames: &[Frame], current: u32) -> Vec<u32> {
     std::iter::once(current).chain(frames.iter().rev().map(|f| f.func)).collect()
 }
 
-fn backtrace<T>(store: &StoreInner<T>, funcs: Vec<u32>) -> WasmBacktrace {
+fn backtrace(store: &dyn StoreDyn, funcs: Vec<u32>) -> WasmBacktrace {
     let frames = funcs
         .into_iter()
-        .filter_map(|f| match &store.opaque.funcs[f as usize] {
+        .filter_map(|f| match &store.opaque().funcs[f as usize] {
             FuncEntity::Wasm { index, module, .. } => {
                 Some(FrameInfo::new(module.name.clone(), *index, module.func_names.get(index).cloned()))
             }
@@ -269,8 +268,8 @@ fn cell_index(cell: u64) -> usize {
     usize::try_from(cell).unwrap_or(usize::MAX)
 }
 
-struct Executor<'s, T> {
-    store: &'s mut StoreInner<T>,
+struct Executor<'s> {
+    store: &'s mut dyn StoreDyn,
     stack: Vec<u64>,
     /// Records of the suspended callers. Pushed without a capacity check
     /// while shorter than `frame_limit`.
@@ -316,7 +315,7 @@ enum Step {
     Done,
 }
 
-impl<T> Executor<'_, T> {
+impl Executor<'_> {
     /// Zeroes the declared locals of a new frame of `code` at `fp` and loads
     /// its constants. The caller made sure the frame fits the stack.
     #[inline(always)]
@@ -361,7 +360,7 @@ impl<T> Executor<'_, T> {
 
     /// Makes `instance` the running one: its default memory and its code.
     fn switch_instance(&mut self, instance: u32) {
-        let entity = &self.store.opaque.instances[instance as usize];
+        let entity = &self.store.opaque().instances[instance as usize];
         let module = entity.module.inner();
         self.instance = instance;
         self.mem_index = entity.memories.first().copied().unwrap_or(NO_MEMORY);
@@ -372,7 +371,7 @@ impl<T> Executor<'_, T> {
     /// The running instance's default memory as the handlers see it.
     #[inline(always)]
     fn mem0(&self) -> Mem {
-        match self.store.opaque.memories.get(self.mem_index as usize) {
+        match self.store.opaque().memories.get(self.mem_index as usize) {
             Some(memory) => Mem { base: memory.base(), len: memory.len() as u64 },
             None => Mem::NONE,
         }
@@ -382,7 +381,7 @@ impl<T> Executor<'_, T> {
     /// store (the handlers of memory 0's own instructions use the cached one).
     #[inline]
     fn memory_at(&self, memory: u32) -> Mem {
-        let store = &self.store.opaque;
+        let store = self.store.opaque();
         let m = store.instances[self.instance as usize].memories[memory as usize];
         let memory = &store.memories[m as usize];
         Mem { base: memory.base(), len: memory.len() as u64 }
@@ -395,7 +394,7 @@ impl<T> Executor<'_, T> {
 
     fn run(&mut self, cells: &mut [u64]) -> Result<(), (Stop, u32)> {
         let entry = self.func;
-        let (instance, code) = match &self.store.opaque.funcs[entry as usize] {
+        let (instance, code) = match &self.store.opaque().funcs[entry as usize] {
             FuncEntity::Wasm { instance, code, .. } => (*instance, *code),
             FuncEntity::Host { .. } => unreachable!("host functions are called directly"),
         };
@@ -497,7 +496,7 @@ impl<T> Executor<'_, T> {
                 return Ok(Step::Next(unsafe { entry.offset(offset as isize) }, acc));
             }
             Instr::ConsumeFuel { amount } => {
-                let fuel = &mut self.store.opaque.fuel;
+                let fuel = &mut self.store.opaque_mut().fuel;
                 match fuel.checked_sub(u64::from(amount)) {
                     Some(left) => *fuel = left,
                     None => {
@@ -507,7 +506,7 @@ impl<T> Executor<'_, T> {
                 }
             }
             Instr::CheckInterrupt => {
-                if self.store.opaque.epoch_deadline_reached() {
+                if self.store.opaque().epoch_deadline_reached() {
                     return Err(Trap::Interrupt.into());
                 }
             }
@@ -543,7 +542,7 @@ impl<T> Executor<'_, T> {
                 };
             }
             Instr::Call { func, base } => {
-                let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
+                let callee = self.store.opaque().instances[instance as usize].funcs[func as usize];
                 // SAFETY: `ip + 1` is the instruction after the call.
                 let ret_ip = unsafe { ip.add(1) };
                 return self.call(callee, ip, ret_ip, base);
@@ -572,7 +571,7 @@ impl<T> Executor<'_, T> {
                 });
             }
             Instr::ReturnCall { func, base } => {
-                let callee = self.store.opaque.instances[instance as usize].funcs[func as usize];
+                let callee = self.store.opaque().instances[instance as usize].funcs[func as usize];
                 return self.tail_call(callee, ip, base);
             }
             Instr::ReturnCallIndirect { table, index, base } => {
@@ -630,43 +629,43 @@ impl<T> Executor<'_, T> {
             }
             Instr::RefIsNull { dst, src } => fp.set_bool(dst, fp.get(src) == 0),
             Instr::RefFunc { dst, func } => {
-                let f = self.store.opaque.instances[instance as usize].funcs[func as usize];
+                let f = self.store.opaque().instances[instance as usize].funcs[func as usize];
                 fp.set(dst, u64::from(f) + 1);
             }
             Instr::GlobalGet { dst, global } => {
-                let store = &self.store.opaque;
+                let store = self.store.opaque();
                 let g = store.instances[instance as usize].globals[global as usize];
                 fp.set(dst, store.globals[g as usize].value);
             }
             Instr::GlobalSet { src, global } => {
-                let store = &mut self.store.opaque;
+                let store = &mut self.store.opaque_mut();
                 let g = store.instances[instance as usize].globals[global as usize];
                 store.globals[g as usize].value = fp.get(src);
             }
             Instr::TableGet { dst, index, table } => {
-                let store = &self.store.opaque;
+                let store = self.store.opaque();
                 let t = store.instances[instance as usize].tables[table as usize];
                 let cell = store.tables[t as usize].elems.get(cell_index(fp.get(index)));
                 fp.set(dst, *cell.ok_or(Trap::TableOutOfBounds)?);
             }
             Instr::TableSet { index, value, table } => {
-                let store = &mut self.store.opaque;
+                let store = &mut self.store.opaque_mut();
                 let t = store.instances[instance as usize].tables[table as usize];
                 let cell = store.tables[t as usize].elems.get_mut(cell_index(fp.get(index)));
                 *cell.ok_or(Trap::TableOutOfBounds)? = fp.get(value);
             }
             Instr::TableSize { dst, table } => {
-                let store = &self.store.opaque;
+                let store = self.store.opaque();
                 let t = store.instances[instance as usize].tables[table as usize];
                 fp.set(dst, store.tables[t as usize].elems.len() as u64);
             }
             Instr::TableGrow { dst, delta, init, table } => {
-                let t = self.store.opaque.instances[instance as usize].tables[table as usize];
+                let t = self.store.opaque().instances[instance as usize].tables[table as usize];
                 let result = self.table_grow(t, u64::from(fp.u32(delta)), fp.get(init)).map_err(Stop::Host)?;
                 fp.set_i32(dst, result.map_or(-1, |old| old as i32));
             }
             Instr::TableFill { dst, value, len, table } => {
-                let store = &mut self.store.opaque;
+                let store = &mut self.store.opaque_mut();
                 let t = store.instances[instance as usize].tables[table as usize];
                 let elems = &mut store.tables[t as usize].elems;
                 let range = table_range(elems.len(), fp.get(dst), fp.get(len))?;
@@ -677,7 +676,7 @@ impl<T> Executor<'_, T> {
                 let Instr::TableCopyParams { dst_table, src_table } = (unsafe { *ip.add(1) }) else {
                     unreachable!("TableCopy without its parameter word")
                 };
-                let store = &mut self.store.opaque;
+                let store = &mut self.store.opaque_mut();
                 let tables = &store.instances[instance as usize].tables;
                 let (dt, st) = (tables[dst_table as usize] as usize, tables[src_table as usize] as usize);
                 let (d, s, n) = (fp.get(dst), fp.get(src), fp.get(len));
@@ -702,15 +701,15 @@ impl<T> Executor<'_, T> {
                 return Ok(Step::Next(unsafe { ip.add(2) }, acc));
             }
             Instr::ElemDrop { elem } => {
-                self.store.opaque.instances[instance as usize].elems[elem as usize] = Default::default();
+                self.store.opaque_mut().instances[instance as usize].elems[elem as usize] = Default::default();
             }
             Instr::MemorySize { dst, memory } => {
-                let store = &self.store.opaque;
+                let store = self.store.opaque();
                 let m = store.instances[instance as usize].memories[memory as usize];
                 fp.set(dst, store.memories[m as usize].pages());
             }
             Instr::MemoryGrow { dst, delta, memory } => {
-                let m = self.store.opaque.instances[instance as usize].memories[memory as usize];
+                let m = self.store.opaque().instances[instance as usize].memories[memory as usize];
                 let result = self.memory_grow(m, u64::from(fp.u32(delta))).map_err(Stop::Host)?;
                 fp.set_i32(dst, result.map_or(-1, |old| old as i32));
                 // The memory's length changed: reload it.
@@ -732,7 +731,7 @@ impl<T> Executor<'_, T> {
                 unsafe { std::ptr::copy(mem.base.add(s), mem.base.add(d), n as usize) };
             }
             Instr::MemoryInit { dst, src, len, data } => {
-                let segment = &self.store.opaque.instances[instance as usize].datas[data as usize];
+                let segment = &self.store.opaque().instances[instance as usize].datas[data as usize];
                 let n = u64::from(fp.u32(len));
                 let s = u64::from(fp.u32(src));
                 if s + n > segment.len() as u64 {
@@ -744,7 +743,7 @@ impl<T> Executor<'_, T> {
                 unsafe { std::ptr::copy_nonoverlapping(segment.as_ptr().add(s as usize), mem.base.add(d), n as usize) };
             }
             Instr::DataDrop { data } => {
-                self.store.opaque.instances[instance as usize].datas[data as usize] = Default::default();
+                self.store.opaque_mut().instances[instance as usize].datas[data as usize] = Default::default();
             }
             Instr::LoadMem { dst, addr, memory, kind, offset } => {
                 let value = self.load_mem(u32::from(memory), kind, fp.get(addr), offset)?;
@@ -758,7 +757,7 @@ impl<T> Executor<'_, T> {
                 fp.set(dst, sum);
             }
             Instr::MemoryGrow64 { dst, delta, memory } => {
-                let m = self.store.opaque.instances[instance as usize].memories[memory as usize];
+                let m = self.store.opaque().instances[instance as usize].memories[memory as usize];
                 let result = self.memory_grow(m, fp.get(delta)).map_err(Stop::Host)?;
                 fp.set(dst, result.unwrap_or(u64::MAX));
                 // Memory 0's length may have changed: reload it.
@@ -796,7 +795,7 @@ impl<T> Executor<'_, T> {
                     unreachable!("MemoryInitMem without its parameter word")
                 };
                 let target = self.memory_at(memory);
-                let segment = &self.store.opaque.instances[instance as usize].datas[data as usize];
+                let segment = &self.store.opaque().instances[instance as usize].datas[data as usize];
                 let (n, s) = (fp.get(len), fp.get(src));
                 if s + n > segment.len() as u64 {
                     return Err(Trap::MemoryOutOfBounds.into());
@@ -811,7 +810,7 @@ impl<T> Executor<'_, T> {
                 return Ok(Step::Next(unsafe { ip.add(2) }, acc));
             }
             Instr::TableGrow64 { dst, delta, init, table } => {
-                let t = self.store.opaque.instances[instance as usize].tables[table as usize];
+                let t = self.store.opaque().instances[instance as usize].tables[table as usize];
                 let result = self.table_grow(t, fp.get(delta), fp.get(init)).map_err(Stop::Host)?;
                 fp.set(dst, result.unwrap_or(u64::MAX));
             }
@@ -854,12 +853,12 @@ impl<T> Executor<'_, T> {
                 fp.set128(dst, std::hint::select_unpredictable(fp.u32(cond) != 0, t, f))
             }
             Instr::GlobalGet128 { dst, global } => {
-                let store = &self.store.opaque;
+                let store = self.store.opaque();
                 let g = store.instances[instance as usize].globals[global as usize];
                 fp.set128(dst, store.globals[g as usize].bits());
             }
             Instr::GlobalSet128 { src, global } => {
-                let store = &mut self.store.opaque;
+                let store = &mut self.store.opaque_mut();
                 let g = store.instances[instance as usize].globals[global as usize];
                 store.globals[g as usize].set_bits(fp.get128(src));
             }
@@ -888,7 +887,8 @@ impl<T> Executor<'_, T> {
     #[inline(always)]
     fn call(&mut self, callee: u32, ip: *const Instr, ret_ip: *const Instr, base: Slot) -> Result<Step, Stop> {
         let new_fp = self.fp_index + base.index();
-        let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque.funcs[callee as usize] else {
+        let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque().funcs[callee as usize]
+        else {
             return self.call_host(callee, ret_ip, new_fp);
         };
         let callee_instance = *callee_instance;
@@ -990,7 +990,7 @@ impl<T> Executor<'_, T> {
     /// checked to be a function of signature `sig`.
     #[inline(always)]
     fn indirect_callee(&self, table: u32, index: u64, sig: SigId) -> Result<u32, Trap> {
-        let store = &self.store.opaque;
+        let store = self.store.opaque();
         let table = store.instances[self.instance as usize].tables[table as usize];
         let elems = &store.tables[table as usize].elems;
         // The index is an i32 (zero-extended) or an i64 cell: one read serves both.
@@ -1010,7 +1010,8 @@ impl<T> Executor<'_, T> {
     /// frame (no `Frame` is pushed), so its results go straight to our caller.
     #[inline(always)]
     fn tail_call(&mut self, callee: u32, ip: *const Instr, base: Slot) -> Result<Step, Stop> {
-        let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque.funcs[callee as usize] else {
+        let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque().funcs[callee as usize]
+        else {
             return self.tail_call_host(callee, base);
         };
         let callee_instance = *callee_instance;
@@ -1077,7 +1078,7 @@ impl<T> Executor<'_, T> {
     #[cold]
     #[inline(never)]
     fn translate_func(&self, func: u32) -> Result<*const CompiledFunc, Stop> {
-        let FuncEntity::Wasm { index, module, .. } = &self.store.opaque.funcs[func as usize] else {
+        let FuncEntity::Wasm { index, module, .. } = &self.store.opaque().funcs[func as usize] else {
             unreachable!("only wasm functions are translated")
         };
         match module.compiled(index - module.num_imported_funcs) {
@@ -1093,7 +1094,7 @@ impl<T> Executor<'_, T> {
     fn tail_call_host(&mut self, callee: u32, base: Slot) -> Result<Step, Stop> {
         let args = self.fp_index + base.index();
         self.call_host(callee, std::ptr::null(), args)?;
-        let FuncEntity::Host { ty, .. } = &self.store.opaque.funcs[callee as usize] else {
+        let FuncEntity::Host { ty, .. } = &self.store.opaque().funcs[callee as usize] else {
             unreachable!("`tail_call` handles wasm functions")
         };
         let results = ty.result_cells();
@@ -1105,17 +1106,17 @@ impl<T> Executor<'_, T> {
     /// `new_fp`; the caller then continues at `ret_ip`.
     #[inline(never)]
     fn call_host(&mut self, callee: u32, ret_ip: *const Instr, new_fp: usize) -> Result<Step, Stop> {
-        let FuncEntity::Host { host, ty, .. } = &self.store.opaque.funcs[callee as usize] else {
+        let FuncEntity::Host { host, ty, .. } = &self.store.opaque().funcs[callee as usize] else {
             unreachable!("`call` handles wasm functions")
         };
-        let host = self.store.host_funcs[*host as usize].clone();
+        let host = *host;
         let n = ty.param_cells().max(ty.result_cells());
         let cells = &mut self.stack[new_fp..new_fp + n];
-        if let Err(error) = host(Caller::new(self.store, Some(self.instance)), cells) {
+        if let Err(error) = self.store.call_host(host, Some(self.instance), cells) {
             // An exception thrown by the host function, or passing through
             // it from wasm it called, continues into its caller here.
             if error.downcast_ref::<ThrownException>().is_some()
-                && let Some(exn) = self.store.opaque.pending_exception.take()
+                && let Some(exn) = self.store.opaque_mut().pending_exception.take()
             {
                 return self.unwind(exn, ret_ip.wrapping_sub(1));
             }
@@ -1130,7 +1131,7 @@ impl<T> Executor<'_, T> {
     #[cold]
     #[inline(never)]
     fn throw_new(&mut self, tag: u32, base: Slot, ip: *const Instr) -> Result<Step, Stop> {
-        let store = &mut self.store.opaque;
+        let store = &mut self.store.opaque_mut();
         let tag = store.instances[self.instance as usize].tags[tag as usize];
         let len = store.tags[tag as usize].ty.payload_cells();
         let start = self.fp_index + base.index();
@@ -1150,7 +1151,7 @@ impl<T> Executor<'_, T> {
     #[cold]
     #[inline(never)]
     fn unwind(&mut self, exn: u32, at: *const Instr) -> Result<Step, Stop> {
-        let store = &self.store.opaque;
+        let store = self.store.opaque();
         let tag = store.exns.get(exn).tag;
         // The frame being searched: the running one, then its callers.
         let (mut at, mut func, mut fp_index, mut instance) = (at, self.func, self.fp_index, self.instance);
@@ -1177,13 +1178,13 @@ impl<T> Executor<'_, T> {
             (at, func, fp_index, instance) = (frame.ret_ip.wrapping_sub(1), frame.func, frame.fp, frame.instance);
         };
         let Some((clause, code)) = landing else {
-            self.store.opaque.pending_exception = Some(exn);
+            self.store.opaque_mut().pending_exception = Some(exn);
             return Err(Stop::Host(ThrownException.into()));
         };
         self.frames.truncate(depth);
         self.func = func;
         self.fp_index = fp_index;
-        let exns = &mut self.store.opaque.exns;
+        let exns = &mut self.store.opaque_mut().exns;
         // `catch_all` and `catch_all_ref` deliver no payload.
         let fields: &[u64] = if clause.tag.is_some() { &exns.get(exn).fields } else { &[] };
         let dst = fp_index + clause.dst.index();
@@ -1207,7 +1208,7 @@ impl<T> Executor<'_, T> {
     /// threaded handler from ending in a jump.
     #[inline(never)]
     fn table_init(&mut self, table: u32, elem: u32, dst: u64, src: u64, len: u64) -> Result<(), Trap> {
-        let store = &mut self.store.opaque;
+        let store = &mut self.store.opaque_mut();
         let inst = &store.instances[self.instance as usize];
         let t = inst.tables[table as usize] as usize;
         let segment = &inst.elems[elem as usize];
@@ -1255,7 +1256,7 @@ impl<T> Executor<'_, T> {
     }
 
     fn memory_grow(&mut self, memory: u32, delta: u64) -> anyhow::Result<Option<u64>> {
-        let m = &self.store.opaque.memories[memory as usize];
+        let m = &self.store.opaque().memories[memory as usize];
         let old_pages = m.pages();
         let current = m.len();
         let max = m.ty().maximum().map(|p| usize::try_from(p.saturating_mul(m.ty().page_size())).unwrap_or(usize::MAX));
@@ -1263,18 +1264,18 @@ impl<T> Executor<'_, T> {
         if !self.store.memory_may_grow(current, new_len, max)? {
             return Ok(None);
         }
-        let grown = self.store.opaque.memories[memory as usize].grow_to(new_len);
+        let grown = self.store.opaque_mut().memories[memory as usize].grow_to(new_len);
         Ok(grown.then_some(old_pages))
     }
 
     fn table_grow(&mut self, table: u32, delta: u64, init: u64) -> anyhow::Result<Option<u64>> {
-        let t = &self.store.opaque.tables[table as usize];
+        let t = &self.store.opaque().tables[table as usize];
         let current = t.elems.len();
         let max = t.ty.maximum().map(|m| m as usize);
         if !self.store.table_may_grow(current, current.saturating_add(delta as usize), max)? {
             return Ok(None);
         }
-        Ok(self.store.opaque.tables[table as usize].grow(delta, init))
+        Ok(self.store.opaque_mut().tables[table as usize].grow(delta, init))
     }
 }
 
