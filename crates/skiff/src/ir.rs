@@ -658,7 +658,52 @@ macro_rules! define_instrs {
             $($(#[$doc])* $other $({ $($field: $fty),* })?,)*
         }
 
+        /// The kinds of instruction, without their operands: `InstrTag::X as
+        /// u16` is the tag (the first two bytes) of every `Instr::X`, since
+        /// both enums list the same variants in the same order. Code that
+        /// is chosen per kind at compile time (the threaded dispatcher's
+        /// handlers) compares its tag with these.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u16)]
+        // Only ever converted to `u16`, never constructed as a value.
+        #[allow(dead_code)]
+        pub enum InstrTag {
+            $($bin,)*
+            $($bin_acc,)*
+            $($un,)*
+            $($un_acc,)*
+            $($ld,)*
+            $($ld_acc,)*
+            $($ld_sc,)*
+            $($ld_ai,)*
+            $($br,)*
+            $($br_acc,)*
+            $($bi, $bi_acc,)*
+            $($ci, $ci_acc, $ci_br, $ci_br_acc,)*
+            $($tb_nez, $tb_nez_acc, $tb_eqz, $tb_eqz_acc,)*
+            $($st,)*
+            $($v_un,)*
+            $($v_bin,)*
+            $($v_tern,)*
+            $($v_shift,)*
+            $($v_test,)*
+            $($v_splat,)*
+            $($v_extract,)*
+            $($v_replace,)*
+            $($v_load,)*
+            $($other,)*
+        }
+
         impl Instr {
+            /// The instruction's tag, `InstrTag::X as u16` for an `Instr::X`.
+            /// (The portable loop dispatcher matches on instructions instead.)
+            #[cfg_attr(not(any(skiff_tail_calls, skiff_profile, test)), allow(dead_code))]
+            pub fn tag(&self) -> u16 {
+                // SAFETY: `Instr` is `repr(u16)`, so its first two bytes are
+                // the tag.
+                unsafe { (self as *const Instr).cast::<u16>().read() }
+            }
+
             /// The branch offset of a branch instruction, for patching.
             pub fn branch_offset_mut(&mut self) -> Option<&mut BranchOffset> {
                 match self {
@@ -1155,6 +1200,26 @@ mod tests {
         // SAFETY: as above.
         let word = unsafe { OperandWord::read(&un) };
         assert_eq!((word.slot(0), word.slot(1)), (Slot(6), Slot(7)));
+    }
+
+    #[test]
+    fn tags_name_the_kinds() {
+        let op = BinOp { dst: Slot(1), lhs: Slot(2), rhs: Slot(3) };
+        let un = UnOp { dst: Slot(1), src: Slot(2) };
+        let samples = [
+            (Instr::I32Add(op), InstrTag::I32Add),
+            (Instr::F64Div(op), InstrTag::F64Div),
+            (Instr::I32Store(Store { addr: Slot(1), value: Slot(2), offset: 3 }), InstrTag::I32Store),
+            (Instr::V128Not(un), InstrTag::V128Not),
+            (Instr::F32x4Mul(op), InstrTag::F32x4Mul),
+            (Instr::V128Load64Zero(Load { dst: Slot(1), addr: Slot(2), offset: 3 }), InstrTag::V128Load64Zero),
+            (Instr::Br { offset: 1 }, InstrTag::Br),
+            (Instr::Return0, InstrTag::Return0),
+        ];
+        for (instr, tag) in samples {
+            assert_eq!(instr.tag(), tag as u16, "{instr:?}");
+        }
+        assert!((InstrTag::Return0 as usize) < Instr::COUNT);
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub(super) mod profile {
     pub fn record(ip: *const Instr) {
         // SAFETY: `ip` points at the instruction about to run.
         let instr = unsafe { *ip };
-        let tag = unsafe { ip.cast::<u16>().read() };
+        let tag = instr.tag();
         COUNTS.with_borrow_mut(|counts| {
             *counts.pairs.entry((counts.last, tag)).or_default() += 1;
             counts.names.entry(tag).or_insert_with(|| {
@@ -182,9 +182,8 @@ impl<'s> Executor<'s> {
 
     #[inline(always)]
     fn dispatch(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64, acc: u64) {
-        // SAFETY: `ip` points at an instruction (see `step`), and `Instr` is
-        // `repr(u16)`, so its first two bytes are the tag.
-        let tag = unsafe { ip.cast::<u16>().read() } as usize;
+        // SAFETY: `ip` points at an instruction (see `step`).
+        let tag = unsafe { &*ip }.tag() as usize;
         // SAFETY: tags are below `Instr::COUNT`, which fits the table (checked
         // in `execute`).
         let handler = unsafe { *Self::HANDLERS.get_unchecked(tag) };
@@ -195,8 +194,23 @@ impl<'s> Executor<'s> {
     fn handler<const TAG: u16>(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64, acc: u64) {
         // SAFETY: `dispatch` picks this handler by the tag of `*ip`. Telling
         // the compiler so folds the `match` in `step` to this tag's arm.
-        if unsafe { ip.cast::<u16>().read() } != TAG {
+        // SAFETY: `ip` points at an instruction.
+        if unsafe { &*ip }.tag() != TAG {
+            // SAFETY: see above.
             unsafe { std::hint::unreachable_unchecked() }
+        }
+        // SIMD operators have handlers of their own, without `step` (see
+        // `vector`); no other handler contains their code.
+        if const { super::vector::is_tagged(TAG) } {
+            // SAFETY: `ip` points at an instruction (see `dispatch`).
+            let instr = unsafe { *ip };
+            match super::vector::eval_tagged::<TAG>(instr, Fp(fp), Mem { base, len }) {
+                // SAFETY: an operator always has a successor. SIMD
+                // operators leave the accumulator as it was.
+                Ok(()) => Self::dispatch(this, unsafe { ip.add(1) }, fp, base, len, acc),
+                Err(trap) => this.set_stop(Stop::Trap(trap)),
+            }
+            return;
         }
         match this.step(ip, Fp(fp), Mem { base, len }, acc) {
             Ok(Step::Next(next, acc)) => Self::dispatch(this, next, fp, base, len, acc),

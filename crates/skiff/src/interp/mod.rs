@@ -155,20 +155,23 @@ impl Fp {
         unsafe { *self.0.add(slot.index()) = value }
     }
     /// The `v128` in the two cells from `slot` (low half first).
+    ///
+    /// One 16-byte access, never two 8-byte ones: a `v128` written as two
+    /// halves and read back whole (or the reverse) cannot be forwarded from
+    /// the store buffer and stalls the read for a dozen cycles, on every
+    /// SIMD instruction of a dependency chain. On x86-64 the value goes
+    /// through an SSE register, so a result computed there is stored in one
+    /// `movups`.
     #[inline(always)]
     fn get128(self, slot: Slot) -> u128 {
         // SAFETY: see the type's invariant; the translator gives a `v128`
-        // two cells, both below the frame size.
-        let (lo, hi) = unsafe { (*self.0.add(slot.index()), *self.0.add(slot.index() + 1)) };
-        u128::from(lo) | u128::from(hi) << 64
+        // two cells, both below the frame size. The read is unaligned-safe.
+        unsafe { read_v128(self.0.add(slot.index()).cast()) }
     }
     #[inline(always)]
     fn set128(self, slot: Slot, value: u128) {
         // SAFETY: as for `get128`.
-        unsafe {
-            *self.0.add(slot.index()) = value as u64;
-            *self.0.add(slot.index() + 1) = (value >> 64) as u64;
-        }
+        unsafe { write_v128(self.0.add(slot.index()).cast(), value) }
     }
     #[inline(always)]
     fn u32(self, slot: Slot) -> u32 {
@@ -181,6 +184,46 @@ impl Fp {
     #[inline(always)]
     fn set_bool(self, slot: Slot, v: bool) {
         self.set(slot, v as u64)
+    }
+}
+
+/// Reads the 16 bytes at `p` as one `v128` access (see `Fp::get128`).
+///
+/// # Safety
+/// `p` must be valid for a 16-byte read; it need not be aligned.
+#[inline(always)]
+unsafe fn read_v128(p: *const u8) -> u128 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use std::arch::x86_64::{__m128i, _mm_loadu_si128};
+        // SAFETY: the caller guarantees 16 readable bytes; SSE2 is enabled
+        // at compile time; `__m128i` and `u128` are both 16 plain bytes.
+        unsafe { std::mem::transmute::<__m128i, u128>(_mm_loadu_si128(p.cast())) }
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    // SAFETY: the caller guarantees 16 readable bytes.
+    unsafe {
+        p.cast::<u128>().read_unaligned()
+    }
+}
+
+/// Writes `value` to the 16 bytes at `p` in one access (see `Fp::get128`).
+///
+/// # Safety
+/// `p` must be valid for a 16-byte write; it need not be aligned.
+#[inline(always)]
+unsafe fn write_v128(p: *mut u8, value: u128) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use std::arch::x86_64::{__m128i, _mm_storeu_si128};
+        // SAFETY: the caller guarantees 16 writable bytes; SSE2 is enabled
+        // at compile time; `__m128i` and `u128` are both 16 plain bytes.
+        unsafe { _mm_storeu_si128(p.cast(), std::mem::transmute::<u128, __m128i>(value)) }
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    // SAFETY: the caller guarantees 16 writable bytes.
+    unsafe {
+        p.cast::<u128>().write_unaligned(value)
     }
 }
 
@@ -226,6 +269,25 @@ impl Mem {
         let p = self.addr::<N>(addr, offset)?;
         // SAFETY: `addr` checked that the N bytes are inside the memory.
         unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) };
+        Ok(())
+    }
+
+    /// The `v128` at `addr + offset`, read in one 16-byte access (see
+    /// `Fp::get128`), or a trap if out of bounds.
+    #[inline(always)]
+    fn read_v128(self, addr: u64, offset: u32) -> Result<u128, Trap> {
+        let p = self.addr::<16>(addr, offset)?;
+        // SAFETY: `addr` checked that the 16 bytes are inside the memory.
+        Ok(unsafe { read_v128(p) })
+    }
+
+    /// Writes a `v128` at `addr + offset` in one 16-byte access, or traps
+    /// if out of bounds.
+    #[inline(always)]
+    fn write_v128(self, addr: u64, offset: u32, value: u128) -> Result<(), Trap> {
+        let p = self.addr::<16>(addr, offset)?;
+        // SAFETY: `addr` checked that the 16 bytes are inside the memory.
+        unsafe { write_v128(p, value) };
         Ok(())
     }
 

@@ -9,7 +9,7 @@
 //! emits an `…Acc` instruction after one.
 
 use super::{Fp, Mem, simd};
-use crate::ir::{BinOp, Instr, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp};
+use crate::ir::{BinOp, Instr, InstrTag, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp};
 use crate::trap::Trap;
 
 /// The `N` bytes at `addr + offset`, zero-extended to a `u64` (N <= 8).
@@ -29,11 +29,20 @@ fn write_le<const N: usize>(mem: Mem, fp: Fp, addr: Slot, offset: u32, bits: u64
     mem.write(fp.get(addr), offset, bytes)
 }
 
-// Each operator's work is a function of its own, out of line, which the
-// handler calls directly: the lane semantics are inlined there once, not
-// into the `step` that every one of the interpreter's handlers starts from
-// (inlining them all there made compiling the executor take tens of GiB).
-// The SIMD handler still makes one dispatch; the call costs a `call`/`ret`.
+// Two ways in, one semantics (the functions of `simd`):
+//
+// - `eval_tagged::<TAG>` is the threaded dispatcher's handler body for the
+//   operator whose tag is `TAG`. Each `if const` arm is compiled only in
+//   the handler whose tag it names (rustc does not emit code under a
+//   constant-false condition), so every handler holds exactly its own
+//   operator with the lane semantics inlined: no call, and so none of the
+//   six callee-saved registers that a call makes the handler save and
+//   restore around it (that was a third of a SIMD instruction's cost).
+// - `eval` serves `Executor::step`, which every non-SIMD handler and the
+//   portable loop dispatcher inline. There each operator's work is a
+//   function of its own, out of line, so that the lane semantics are not
+//   copied into the thousand handlers that start from `step` (that made
+//   compiling the executor take tens of GiB).
 
 #[inline(never)]
 fn unary(f: impl Fn(simd::V128) -> simd::V128, op: UnOp, fp: Fp) {
@@ -103,6 +112,59 @@ macro_rules! define_vector_eval {
         load_splat: [$(($ls:ident, $ls_n:literal, $ls_f:ident)),* $(,)?]
         load_zero: [$(($lz:ident, $lz_n:literal, $lz_f:ident)),* $(,)?]
     ) => {
+        /// The tags of the instructions `eval_tagged` executes.
+        #[cfg_attr(not(skiff_tail_calls), allow(dead_code))]
+        const TAGGED: &[InstrTag] = &[
+            $(InstrTag::$un,)* $(InstrTag::$bin,)* $(InstrTag::$tern,)* $(InstrTag::$shift,)*
+            $(InstrTag::$test,)* $(InstrTag::$splat,)* $(InstrTag::$extract,)* $(InstrTag::$replace,)*
+            $(InstrTag::$le,)* $(InstrTag::$ls,)* $(InstrTag::$lz,)*
+        ];
+
+        /// Whether `eval_tagged::<tag>` executes the instructions of this tag.
+        #[cfg_attr(not(skiff_tail_calls), allow(dead_code))]
+        pub(super) const fn is_tagged(tag: u16) -> bool {
+            let mut i = 0;
+            while i < TAGGED.len() {
+                if TAGGED[i] as u16 == tag {
+                    return true;
+                }
+                i += 1;
+            }
+            false
+        }
+
+        /// Executes the instruction at `ip`, whose tag is `TAG`, one of the
+        /// operators of `simd` (`is_tagged(TAG)`). Memory accesses trap
+        /// exactly as scalar ones do.
+        #[inline(always)]
+        #[cfg_attr(not(skiff_tail_calls), allow(dead_code))]
+        pub(super) fn eval_tagged<const TAG: u16>(instr: Instr, fp: Fp, mem: Mem) -> Result<(), Trap> {
+            // Only the arm whose `if const` holds is compiled. In it, the
+            // `else` of the `let` cannot happen: the dispatcher chose this
+            // handler by the instruction's tag (see `dispatch`).
+            macro_rules! arm {
+                ($variant:ident, |$op:ident| $body:expr) => {
+                    if const { TAG == InstrTag::$variant as u16 } {
+                        let Instr::$variant($op) = instr else { unreachable!() };
+                        $body;
+                        return Ok(());
+                    }
+                };
+            }
+            $(arm!($un, |op| fp.set128(op.dst, simd::$un_f(fp.get128(op.src))));)*
+            $(arm!($bin, |op| fp.set128(op.dst, simd::$bin_f(fp.get128(op.lhs), fp.get128(op.rhs))));)*
+            $(arm!($tern, |op| fp.set128(op.dst, simd::$tern_f(fp.get128(op.a), fp.get128(op.b), fp.get128(op.c))));)*
+            $(arm!($shift, |op| fp.set128(op.dst, simd::$shift_f(fp.get128(op.lhs), fp.u32(op.rhs))));)*
+            $(arm!($test, |op| fp.set(op.dst, u64::from(simd::$test_f(fp.get128(op.src)))));)*
+            $(arm!($splat, |op| fp.set128(op.dst, simd::$splat_f(fp.get(op.src))));)*
+            $(arm!($extract, |op| fp.set(op.dst, simd::$extract_f(fp.get128(op.src), op.lane)));)*
+            $(arm!($replace, |op| fp.set128(op.dst, simd::$replace_f(fp.get128(op.src), op.lane, fp.get(op.value))));)*
+            $(arm!($le, |op| fp.set128(op.dst, simd::$le_f(read_le::<8>(mem, fp.get(op.addr), op.offset)?)));)*
+            $(arm!($ls, |op| fp.set128(op.dst, simd::$ls_f(read_le::<$ls_n>(mem, fp.get(op.addr), op.offset)?)));)*
+            $(arm!($lz, |op| fp.set128(op.dst, simd::$lz_f(read_le::<$lz_n>(mem, fp.get(op.addr), op.offset)?)));)*
+            unreachable!("eval_tagged::<{TAG}> is only used when `is_tagged({TAG})`")
+        }
+
         /// Executes `instr` if it is a SIMD instruction and says whether it
         /// was one. Memory accesses trap exactly as scalar ones do.
         #[inline(always)]
@@ -119,12 +181,8 @@ macro_rules! define_vector_eval {
                 $(Instr::$le(op) => load::<8>(simd::$le_f, op, fp, mem)?,)*
                 $(Instr::$ls(op) => load::<$ls_n>(simd::$ls_f, op, fp, mem)?,)*
                 $(Instr::$lz(op) => load::<$lz_n>(simd::$lz_f, op, fp, mem)?,)*
-                Instr::V128Load { dst, addr, offset } => {
-                    fp.set128(dst, u128::from_le_bytes(mem.read(fp.get(addr), offset)?))
-                }
-                Instr::V128Store { addr, value, offset } => {
-                    mem.write(fp.get(addr), offset, fp.get128(value).to_le_bytes())?
-                }
+                Instr::V128Load { dst, addr, offset } => fp.set128(dst, mem.read_v128(fp.get(addr), offset)?),
+                Instr::V128Store { addr, value, offset } => mem.write_v128(fp.get(addr), offset, fp.get128(value))?,
                 Instr::V128Load8Lane { dst, addr, src, lane, offset } => {
                     let bytes = read_le::<1>(mem, fp.get(addr), u32::from(offset))?;
                     fp.set128(dst, simd::replace_bytes(fp.get128(src), lane, 1, bytes))
