@@ -864,6 +864,7 @@ macro_rules! define_instrs {
                     | Instr::Select128 { dst, .. }
                     | Instr::GlobalGet128 { dst, .. }
                     | Instr::V128Load { dst, .. }
+                    | Instr::V128LoadAddImm { dst, .. }
                     | Instr::I8x16Shuffle { dst, .. }
                     | Instr::GlobalGet { dst, .. }
                     | Instr::RefIsNull { dst, .. }
@@ -1094,6 +1095,11 @@ for_each_numeric!(define_instrs {
         GlobalSet128 { src: Slot, global: u32 },
         /// `dst = memory0[addr + offset]`, 16 bytes.
         V128Load { dst: Slot, addr: Slot, offset: u32 },
+        /// `dst = memory0[base + imm]`, 16 bytes, the address computed in
+        /// 32 bits as the `i32.add` it replaces would: `V128Load` fused
+        /// with the `I32AddImm` computing its address (a vector loop's
+        /// `p + 16`).
+        V128LoadAddImm { dst: Slot, base: Slot, imm: i32 },
         /// `memory0[addr + offset] = value`, 16 bytes.
         V128Store { addr: Slot, value: Slot, offset: u32 },
         /// `v128.load8_lane`: `dst` is the `v128` in `src` with lane `lane`

@@ -317,3 +317,87 @@ fn host_function_types_with_vectors_check_their_values() {
     assert!(format!("{error:#}").contains("v128"), "{error:#}");
     assert!(bad.call(&mut store, &[Val::I32(0)], &mut results).is_err());
 }
+
+/// The bits of four f32 lanes.
+fn f32x4(lanes: [f32; 4]) -> u128 {
+    lanes.iter().enumerate().fold(0, |acc, (i, x)| acc | u128::from(x.to_bits()) << (32 * i))
+}
+
+fn f32_lanes(v: u128) -> [f32; 4] {
+    std::array::from_fn(|i| f32::from_bits((v >> (32 * i)) as u32))
+}
+
+#[test]
+fn fused_multiply_add_rounds_as_the_two_instructions_do() {
+    // `fused` becomes one `F32x4RelaxedMadd`, `fused_left` too (product on
+    // the left); `kept` stays a multiply and an add (the product is also
+    // stored), so they must agree lane by lane, NaN payloads aside.
+    let wat = r#"(module
+      (func (export "fused") (param v128 v128 v128) (result v128)
+        (f32x4.add (local.get 2) (f32x4.mul (local.get 0) (local.get 1))))
+      (func (export "fused_left") (param v128 v128 v128) (result v128)
+        (f32x4.add (f32x4.mul (local.get 0) (local.get 1)) (local.get 2)))
+      (func (export "kept") (param v128 v128 v128) (result v128) (local v128)
+        (f32x4.add (local.get 2) (local.tee 3 (f32x4.mul (local.get 0) (local.get 1))))))"#;
+    let values = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.5,
+        1.0 + f32::EPSILON,
+        1.0 - f32::EPSILON / 2.0,
+        3.0e38,
+        -3.0e38,
+        1.0e-38,
+        f32::MIN_POSITIVE / 3.0,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+    ];
+    for engine in engines() {
+        let (mut store, instance) = instantiate(&engine, wat);
+        let funcs = ["fused", "fused_left", "kept"]
+            .map(|name| instance.get_typed_func::<(V128, V128, V128), V128>(&mut store, name).unwrap());
+        for (i, &x) in values.iter().enumerate() {
+            let a = f32x4([x, values[(i + 1) % values.len()], -x, 2.0]);
+            for &y in &values {
+                let b = f32x4([y, y, values[(i + 3) % values.len()], 0.5]);
+                let c = f32x4([1.0, -y, x, y]);
+                let results = funcs
+                    .each_ref()
+                    .map(|f| f32_lanes(f.call(&mut store, (a.into(), b.into(), c.into())).unwrap().as_u128()));
+                let (la, lb, lc) = (f32_lanes(a), f32_lanes(b), f32_lanes(c));
+                for lane in 0..4 {
+                    let expected = la[lane] * lb[lane] + lc[lane];
+                    for (name, result) in ["fused", "fused_left", "kept"].iter().zip(&results) {
+                        let got = result[lane];
+                        assert!(
+                            got.to_bits() == expected.to_bits() || (got.is_nan() && expected.is_nan()),
+                            "{name}: lane {lane} of {a:#x} * {b:#x} + {c:#x}: {got} (expected {expected})"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn fused_load_address_wraps_at_32_bits() {
+    // `V128LoadAddImm`: base + 32 computed in 32 bits, as `i32.add` does,
+    // so 0xffff_fff0 + 32 is address 16, not a trap.
+    let wat = r#"(module
+      (memory 1)
+      (data (i32.const 16) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10")
+      (func (export "load") (param i32) (result v128)
+        (v128.load (i32.add (local.get 0) (i32.const 32)))))"#;
+    for engine in engines() {
+        let (mut store, instance) = instantiate(&engine, wat);
+        let load = instance.get_typed_func::<i32, V128>(&mut store, "load").unwrap();
+        let expected = u128::from_le_bytes(std::array::from_fn(|i| i as u8 + 1));
+        assert_eq!(load.call(&mut store, -16).unwrap().as_u128(), expected);
+        assert_eq!(load.call(&mut store, -32).unwrap().as_u128() & 0xffff_ffff, 0);
+        let trap = load.call(&mut store, 65536 - 40).unwrap_err();
+        assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    }
+}

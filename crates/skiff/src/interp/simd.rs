@@ -745,13 +745,6 @@ macro_rules! madds {
     )*};
 }
 
-madds! {
-    f32x4_relaxed_madd: as_f32 => from_f32, |x, y, z| x * y + z;
-    f32x4_relaxed_nmadd: as_f32 => from_f32, |x, y, z| -x * y + z;
-    f64x2_relaxed_madd: as_f64 => from_f64, |x, y, z| x * y + z;
-    f64x2_relaxed_nmadd: as_f64 => from_f64, |x, y, z| -x * y + z;
-}
-
 #[inline]
 pub(crate) fn i8x16_relaxed_laneselect(a: V128, b: V128, mask: V128) -> V128 {
     v128_bitselect(a, b, mask)
@@ -811,6 +804,13 @@ pub(crate) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V128, b: V128, c: V128) -> 
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 mod portable {
     use super::*;
+
+    madds! {
+        f32x4_relaxed_madd: as_f32 => from_f32, |x, y, z| x * y + z;
+        f32x4_relaxed_nmadd: as_f32 => from_f32, |x, y, z| -x * y + z;
+        f64x2_relaxed_madd: as_f64 => from_f64, |x, y, z| x * y + z;
+        f64x2_relaxed_nmadd: as_f64 => from_f64, |x, y, z| -x * y + z;
+    }
 
     /// Lane `i` of the result is lane `s[i]` of `a`, or 0 if `s[i] >= 16`.
     #[inline]
@@ -1036,6 +1036,10 @@ mod portable {
 }
 
 accelerated! {
+    f32x4_relaxed_madd,
+    f32x4_relaxed_nmadd,
+    f64x2_relaxed_madd,
+    f64x2_relaxed_nmadd,
     f32x4_ceil,
     f32x4_floor,
     f32x4_trunc,
@@ -1331,6 +1335,28 @@ mod sse2 {
         f64x2_le: pd => from_pd, |a, b| _mm_cmple_pd(a, b);
         f64x2_gt: pd => from_pd, |a, b| _mm_cmpgt_pd(a, b);
         f64x2_ge: pd => from_pd, |a, b| _mm_cmpge_pd(a, b);
+    }
+
+    /// `a * b + c` and `-a * b + c`, rounded after the product and after
+    /// the sum (the deterministic profile's unfused madd; negating the
+    /// product only flips its sign bit, so `-a * b` is `-(a * b)`).
+    macro_rules! sse_madds {
+        ($($name:ident: $view:ident => $back:ident, |$a:ident, $b:ident, $c:ident| $body:expr;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(a: V128, b: V128, c: V128) -> V128 {
+                let ($a, $b, $c) = ($view(a), $view(b), $view(c));
+                // SAFETY: SSE2 is enabled at compile time (the module's
+                // `cfg`), so the instructions exist.
+                $back(unsafe { $body })
+            }
+        )*};
+    }
+
+    sse_madds! {
+        f32x4_relaxed_madd: ps => from_ps, |a, b, c| _mm_add_ps(_mm_mul_ps(a, b), c);
+        f32x4_relaxed_nmadd: ps => from_ps, |a, b, c| _mm_sub_ps(c, _mm_mul_ps(a, b));
+        f64x2_relaxed_madd: pd => from_pd, |a, b, c| _mm_add_pd(_mm_mul_pd(a, b), c);
+        f64x2_relaxed_nmadd: pd => from_pd, |a, b, c| _mm_sub_pd(c, _mm_mul_pd(a, b));
     }
 
     #[inline]
@@ -2541,6 +2567,21 @@ mod tests {
         float_binary!(
             f32x4_add: 32, f32x4_sub: 32, f32x4_mul: 32, f32x4_div: 32,
             f64x2_add: 64, f64x2_sub: 64, f64x2_mul: 64, f64x2_div: 64,
+        );
+        macro_rules! float_ternary {
+            ($($name:ident: $bits:literal),* $(,)?) => {$(
+                for &a in &samples {
+                    for &b in &samples {
+                        for c in [a, b, !a, 0, 0x3f80_0000_3f80_0000_3f80_0000_3f80_0000] {
+                            let (fast, portable) = (sse2::$name(a, b, c), portable::$name(a, b, c));
+                            assert!(same_up_to_nan_payloads(fast, portable, $bits), "{}({a:#x}, {b:#x}, {c:#x}): {fast:#x} vs {portable:#x}", stringify!($name));
+                        }
+                    }
+                }
+            )*};
+        }
+        float_ternary!(
+            f32x4_relaxed_madd: 32, f32x4_relaxed_nmadd: 32, f64x2_relaxed_madd: 64, f64x2_relaxed_nmadd: 64,
         );
         for &a in &samples {
             assert!(same_up_to_nan_payloads(sse2::f32x4_sqrt(a), portable::f32x4_sqrt(a), 32), "f32x4_sqrt({a:#x})");

@@ -9,7 +9,7 @@
 //! emits an `…Acc` instruction after one.
 
 use super::{Fp, Mem, simd};
-use crate::ir::{BinOp, Instr, InstrTag, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp};
+use crate::ir::{AddImmLoad, BinOp, Instr, InstrTag, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp};
 use crate::trap::Trap;
 
 /// The `N` bytes at `addr + offset`, zero-extended to a `u64` (N <= 8).
@@ -182,6 +182,9 @@ macro_rules! define_vector_eval {
                 $(Instr::$ls(op) => load::<$ls_n>(simd::$ls_f, op, fp, mem)?,)*
                 $(Instr::$lz(op) => load::<$lz_n>(simd::$lz_f, op, fp, mem)?,)*
                 Instr::V128Load { dst, addr, offset } => fp.set128(dst, mem.read_v128(fp.get(addr), offset)?),
+                Instr::V128LoadAddImm { dst, base, imm } => {
+                    fp.set128(dst, mem.read_v128(AddImmLoad::address(fp.get(base), imm), 0)?)
+                }
                 Instr::V128Store { addr, value, offset } => mem.write_v128(fp.get(addr), offset, fp.get128(value))?,
                 Instr::V128Load8Lane { dst, addr, src, lane, offset } => {
                     let bytes = read_le::<1>(mem, fp.get(addr), u32::from(offset))?;

@@ -49,9 +49,7 @@ macro_rules! define_translate_simd {
                     $(Operator::$le { memarg } => self.simd_load(&memarg, Instr::$le)?,)*
                     $(Operator::$ls { memarg } => self.simd_load(&memarg, Instr::$ls)?,)*
                     $(Operator::$lz { memarg } => self.simd_load(&memarg, Instr::$lz)?,)*
-                    Operator::V128Load { memarg } => {
-                        self.simd_load(&memarg, |Load { dst, addr, offset }| Instr::V128Load { dst, addr, offset })?
-                    }
+                    Operator::V128Load { memarg } => self.v128_load(&memarg)?,
                     Operator::V128Store { memarg } => {
                         let offset = self.memory0_offset(&memarg)?;
                         let value = self.pop();
@@ -124,7 +122,62 @@ impl FuncTranslator<'_> {
         let rhs = self.pop();
         let lhs = self.pop();
         let dst = self.next_temp();
-        self.emit_result_wide(make(BinOp { dst, lhs, rhs }))
+        let instr = make(BinOp { dst, lhs, rhs });
+        if let Some(fused) = self.fuse_multiply_add(instr) {
+            let at = self.code.len() - 1;
+            self.code.truncate(at);
+            return self.emit_result_wide(fused);
+        }
+        self.emit_result_wide(instr)
+    }
+
+    /// `a * b + c` as one instruction, when `add` adds the product that the
+    /// last instruction (an `f32x4.mul` or `f64x2.mul`, writing a temporary
+    /// nothing else reads) just computed: the inner step of dot products,
+    /// matrix multiplies and `axpy` loops, two dispatches made one. The
+    /// fused instruction is `relaxed_madd`, which skiff rounds twice
+    /// exactly as the pair does (see `interp::simd`). The product may be
+    /// either operand: the spec lets a float addition's NaN result come
+    /// from either side.
+    fn fuse_multiply_add(&self, add: Instr) -> Option<Instr> {
+        let at = self.last_result.filter(|&at| at + 1 == self.code.len())?;
+        let fuse = |mul: BinOp, sum: BinOp| -> Option<TernOp> {
+            let c = if sum.rhs == mul.dst {
+                sum.lhs
+            } else if sum.lhs == mul.dst {
+                sum.rhs
+            } else {
+                return None;
+            };
+            // The product must be a temporary (a `local.tee` would have
+            // redirected it into a local that later code reads) and the
+            // other addend another slot.
+            (self.is_temp(mul.dst) && c != mul.dst).then_some(TernOp { dst: sum.dst, a: mul.lhs, b: mul.rhs, c })
+        };
+        match (self.code[at], add) {
+            (Instr::F32x4Mul(mul), Instr::F32x4Add(sum)) => fuse(mul, sum).map(Instr::F32x4RelaxedMadd),
+            (Instr::F64x2Mul(mul), Instr::F64x2Add(sum)) => fuse(mul, sum).map(Instr::F64x2RelaxedMadd),
+            _ => None,
+        }
+    }
+
+    /// `v128.load`; an address just computed as `base + constant` into a
+    /// temporary is computed by the load itself (`V128LoadAddImm`), as for
+    /// scalar loads.
+    fn v128_load(&mut self, memarg: &MemArg) -> Result<()> {
+        let offset = self.memory0_offset(memarg)?;
+        let addr = self.pop();
+        let dst = self.next_temp();
+        if offset == 0
+            && self.fresh_result() == Some(addr)
+            && self.is_temp(addr)
+            && let Some(&Instr::I32AddImm(add)) = self.code.last()
+        {
+            // The `i32.add` that computed the address goes.
+            self.code.pop();
+            return self.emit_result_wide(Instr::V128LoadAddImm { dst, base: add.lhs, imm: add.imm });
+        }
+        self.emit_result_wide(Instr::V128Load { dst, addr, offset })
     }
 
     fn simd_ternary(&mut self, make: fn(TernOp) -> Instr) -> Result<()> {
