@@ -228,8 +228,8 @@ impl Table {
         if ty.minimum() > crate::store::MAX_TABLE_ELEMENTS {
             bail!("table minimum size of {} entries is too large", ty.minimum());
         }
-        let elems = vec![cell; ty.minimum() as usize];
-        store.opaque.tables.push(TableEntity { ty, elems });
+        let size = ty.minimum() as usize;
+        store.opaque.tables.push(TableEntity::new(ty, size, cell));
         Ok(Table { store: id, index: store.opaque.tables.len() as u32 - 1 })
     }
 
@@ -244,13 +244,13 @@ impl Table {
     }
 
     pub fn size(&self, store: impl AsContext) -> u64 {
-        self.entity(&store).elems.len() as u64
+        self.entity(&store).len() as u64
     }
 
     /// The entry at `index`, or `None` if out of bounds.
     pub fn get(&self, store: impl AsContext, index: u64) -> Option<Val> {
         let table = self.entity(&store);
-        let cell = *table.elems.get(usize::try_from(index).ok()?)?;
+        let cell = *table.elems().get(usize::try_from(index).ok()?)?;
         Some(Val::from_raw_ref(self.store, cell, table.ty.element()))
     }
 
@@ -260,7 +260,7 @@ impl Table {
         let element = store.opaque.tables[self.index as usize].ty.element().clone();
         let cell = ref_cell(&value, &element, &store.opaque)?;
         let table = &mut store.opaque.tables[self.index as usize];
-        match table.elems.get_mut(usize::try_from(index).unwrap_or(usize::MAX)) {
+        match table.elems_mut().get_mut(usize::try_from(index).unwrap_or(usize::MAX)) {
             Some(slot) => {
                 *slot = cell;
                 Ok(())
@@ -275,7 +275,7 @@ impl Table {
         check_store(self.store, store.opaque.id(), "table");
         let table = &store.opaque.tables[self.index as usize];
         let cell = ref_cell(&init, table.ty.element(), &store.opaque)?;
-        let current = table.elems.len();
+        let current = table.len();
         let max = table.ty.maximum().map(|m| m as usize);
         if !store.table_may_grow(current, current.saturating_add(delta as usize), max)? {
             bail!("failed to grow table by {delta}: refused by the store's limiter");
@@ -338,7 +338,7 @@ impl Global {
 
     pub fn get(&self, store: impl AsContext) -> Val {
         let global = self.entity(&store);
-        Val::read_cells(self.store, &[global.value, global.high], global.ty.content())
+        Val::read_cells(self.store, &global.cells(), global.ty.content())
     }
 
     pub fn set(&self, mut store: impl AsContextMut, value: Val) -> Result<()> {

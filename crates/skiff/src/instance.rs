@@ -6,6 +6,7 @@ use crate::externals::{Extern, Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::{ExportKind, ImportKind, SegmentMode};
 use crate::runtime::memory::LinearMemory;
+use crate::runtime::vmcontext::VMContext;
 use crate::store::{
     AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, StoreId, StoreInner, StoreOpaque, TableEntity,
 };
@@ -124,6 +125,7 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
         tags: Vec::with_capacity(m.tags.len()),
         elems: Vec::new(),
         datas: Vec::new(),
+        vmctx: VMContext::default(),
     };
 
     for (import, ext) in m.imports.iter().zip(imports) {
@@ -217,7 +219,7 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
         if ty.minimum() > crate::store::MAX_TABLE_ELEMENTS {
             bail!("table {i} minimum size of {} entries is too large", ty.minimum());
         }
-        new_tables.push(TableEntity { ty: ty.clone(), elems: vec![init; ty.minimum() as usize] });
+        new_tables.push(TableEntity::new(ty.clone(), ty.minimum() as usize, init));
     }
 
     let elems: Vec<Arc<[u64]>> = m
@@ -239,6 +241,11 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
     }
     entity.elems = elems;
     entity.datas = m.datas.iter().map(|d| d.bytes.clone()).collect();
+    entity.vmctx = VMContext::new(
+        entity.memories.iter().map(|&i| opaque.memories[i as usize].definition()),
+        entity.tables.iter().map(|&i| opaque.tables[i as usize].definition()),
+        entity.globals.iter().map(|&i| opaque.globals[i as usize].definition()),
+    );
     opaque.instances.push(entity);
     let instance = Instance { store: id, index };
 
@@ -249,7 +256,7 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
         if let Some((table, offset)) = elem_offsets[i] {
             let t = entity.tables[table as usize] as usize;
             let items = entity.elems[i].clone();
-            let elems = &mut opaque.tables[t].elems;
+            let elems = opaque.tables[t].elems_mut();
             let end = offset.checked_add(items.len() as u64).filter(|end| *end <= elems.len() as u64);
             let Some(end) = end else { return Err(Trap::TableOutOfBounds.into()) };
             elems[offset as usize..end as usize].copy_from_slice(&items);
@@ -308,7 +315,7 @@ fn import_matches(actual: &ExternType, expected: &ExternType, ext: &Extern, stor
         (ExternType::Tag(a), ExternType::Tag(e)) => a == e,
         (ExternType::Table(a), ExternType::Table(e)) => {
             let size = match ext {
-                Extern::Table(t) => store.tables[t.index() as usize].elems.len() as u64,
+                Extern::Table(t) => store.tables[t.index() as usize].len() as u64,
                 _ => a.minimum(),
             };
             a.element() == e.element()

@@ -10,6 +10,7 @@ use crate::engine::SigId;
 use crate::exception::{ExnHeap, ExnRef, TagEntity, ThrownException};
 use crate::module::ModuleInner;
 use crate::runtime::memory::LinearMemory;
+use crate::runtime::vmcontext::{VMContext, VMGlobalDefinition, VMTableDefinition, VmBox};
 use crate::translate::CompiledFunc;
 use crate::types::{FuncType, GlobalType, TableType};
 use crate::{Engine, Module};
@@ -69,22 +70,56 @@ impl FuncEntity {
 
 pub(crate) struct TableEntity {
     pub ty: TableType,
-    /// Reference cells (0 is null).
-    pub elems: Vec<u64>,
+    /// The reference cells (0 is null). Only `grow` touches the vector
+    /// itself; everything else reads and writes the cells through `def`,
+    /// whose `base` is re-derived after each growth, so pointers that
+    /// instance contexts hold stay valid.
+    storage: Vec<u64>,
+    def: VmBox<VMTableDefinition>,
 }
 
 impl TableEntity {
+    pub fn new(ty: TableType, size: usize, init: u64) -> TableEntity {
+        let mut storage = vec![init; size];
+        let def = VmBox::new(VMTableDefinition { base: storage.as_mut_ptr(), current_elements: size });
+        TableEntity { ty, storage, def }
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.def.get().current_elements
+    }
+
+    pub fn elems(&self) -> &[u64] {
+        let def = self.def.get();
+        // SAFETY: `def` describes `storage`'s buffer (kept in sync by `grow`).
+        unsafe { std::slice::from_raw_parts(def.base, def.current_elements) }
+    }
+
+    pub fn elems_mut(&mut self) -> &mut [u64] {
+        let def = self.def.get();
+        // SAFETY: as for `elems`; `&mut self` makes this the only access.
+        unsafe { std::slice::from_raw_parts_mut(def.base, def.current_elements) }
+    }
+
+    /// The definition instance contexts point at; it stays where it is for
+    /// the table's lifetime.
+    pub fn definition(&self) -> *mut VMTableDefinition {
+        self.def.as_ptr()
+    }
+
     /// Grows by `delta` entries set to `init`; returns the old size, or
     /// `None` if the table's maximum (or the engine's limit) forbids it.
     pub fn grow(&mut self, delta: u64, init: u64) -> Option<u64> {
-        let old = self.elems.len() as u64;
+        let old = self.len() as u64;
         let new = old.checked_add(delta)?;
         let index_max = if self.ty.is_64() { u64::MAX } else { u64::from(u32::MAX) };
         let max = self.ty.maximum().unwrap_or(index_max).min(MAX_TABLE_ELEMENTS);
         if new > max {
             return None;
         }
-        self.elems.resize(new as usize, init);
+        self.storage.resize(new as usize, init);
+        *self.def.get_mut() = VMTableDefinition { base: self.storage.as_mut_ptr(), current_elements: new as usize };
         Some(old)
     }
 }
@@ -95,27 +130,33 @@ pub(crate) const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
 
 pub(crate) struct GlobalEntity {
     pub ty: GlobalType,
-    /// The value's cell; for a `v128`, its low half.
-    pub value: u64,
-    /// The high half of a `v128` value; 0 for other types. (A second field
-    /// rather than a `u128` keeps `value` an ordinary 8-byte load for the
-    /// scalar `global.get` handler.)
-    pub high: u64,
+    /// The value, where instance contexts point (see `runtime::vmcontext`).
+    def: VmBox<VMGlobalDefinition>,
 }
 
 impl GlobalEntity {
     pub fn new(ty: GlobalType, bits: u128) -> GlobalEntity {
-        GlobalEntity { ty, value: bits as u64, high: (bits >> 64) as u64 }
+        GlobalEntity { ty, def: VmBox::new(VMGlobalDefinition::new(bits)) }
     }
 
     /// The value's bits: a cell, or a whole `v128`.
     pub fn bits(&self) -> u128 {
-        u128::from(self.value) | u128::from(self.high) << 64
+        self.def.get().bits()
+    }
+
+    /// The value's cells: the cell, and a `v128`'s high half (else 0).
+    pub fn cells(&self) -> [u64; 2] {
+        self.def.get().cells
     }
 
     pub fn set_bits(&mut self, bits: u128) {
-        self.value = bits as u64;
-        self.high = (bits >> 64) as u64;
+        *self.def.get_mut() = VMGlobalDefinition::new(bits);
+    }
+
+    /// The definition instance contexts point at; it stays where it is for
+    /// the global's lifetime.
+    pub fn definition(&self) -> *mut VMGlobalDefinition {
+        self.def.as_ptr()
     }
 }
 
@@ -132,6 +173,9 @@ pub(crate) struct InstanceEntity {
     pub elems: Vec<Arc<[u64]>>,
     /// Data segments; a dropped segment is empty.
     pub datas: Vec<Arc<[u8]>>,
+    /// The definitions of the instance's memories, tables and globals, as
+    /// executing code reads them.
+    pub vmctx: VMContext,
 }
 
 /// The part of a store that does not depend on `T`.

@@ -23,6 +23,7 @@ use crate::anyhow;
 use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught};
 use crate::ir::{Instr, LoadKind, Slot, Store, StoreKind};
+use crate::runtime::vmcontext::{VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
 use crate::store::{FuncEntity, StoreDyn};
 use crate::translate::CompiledFunc;
 use crate::trap::{FrameInfo, Trap, WasmBacktrace};
@@ -41,9 +42,6 @@ struct Frame {
     instance: u32,
     func: u32,
 }
-
-/// `Executor::mem_index` of an instance without memories.
-const NO_MEMORY: u32 = u32::MAX;
 
 /// Why execution stopped early.
 enum Stop {
@@ -81,7 +79,9 @@ pub(crate) fn call_func(store: &mut dyn StoreDyn, func: u32, cells: &mut [u64]) 
         max_depth,
         func,
         instance: 0,
-        mem_index: NO_MEMORY,
+        vm_memory0: std::ptr::null(),
+        vm_globals: std::ptr::null(),
+        vm_tables: std::ptr::null(),
         code_base: std::ptr::null(),
         first_defined_func: 0,
         fp_index: 0,
@@ -345,8 +345,14 @@ struct Executor<'s> {
     func: u32,
     /// The running function's instance (store index).
     instance: u32,
-    /// The running instance's default memory (store index), or `NO_MEMORY`.
-    mem_index: u32,
+    /// The running instance's context entries (`runtime::vmcontext`):
+    /// its memory 0's definition (null without memories), and the arrays of
+    /// its globals' and tables' definitions, which the translator indexes
+    /// only with the module's valid indices. Definitions stay where they are
+    /// while the store lives, and the executor holds the store exclusively.
+    vm_memory0: *const VMMemoryDefinition,
+    vm_globals: *const *mut VMGlobalDefinition,
+    vm_tables: *const *mut VMTableDefinition,
     /// The code of the running instance's module's defined functions, which
     /// `CallInternal` indexes: one load from the instruction to the callee.
     /// A slot is empty until its function is translated (lazy compilation).
@@ -425,7 +431,9 @@ impl Executor<'_> {
         let entity = &self.store.opaque().instances[instance as usize];
         let module = entity.module.inner();
         self.instance = instance;
-        self.mem_index = entity.memories.first().copied().unwrap_or(NO_MEMORY);
+        self.vm_memory0 = entity.vmctx.memory(0).unwrap_or(std::ptr::null_mut());
+        self.vm_globals = entity.vmctx.globals();
+        self.vm_tables = entity.vmctx.tables();
         self.code_base = module.code.as_ptr();
         self.first_defined_func = entity.funcs.get(module.num_imported_funcs as usize).copied().unwrap_or(0);
     }
@@ -433,9 +441,33 @@ impl Executor<'_> {
     /// The running instance's default memory as the handlers see it.
     #[inline(always)]
     fn mem0(&self) -> Mem {
-        match self.store.opaque().memories.get(self.mem_index as usize) {
-            Some(memory) => Mem { base: memory.base(), len: memory.len() as u64 },
-            None => Mem::NONE,
+        if self.vm_memory0.is_null() {
+            return Mem::NONE;
+        }
+        // SAFETY: a non-null `vm_memory0` is the running instance's memory
+        // 0's definition (see the field).
+        let def = unsafe { &*self.vm_memory0 };
+        Mem { base: def.base, len: def.current_length as u64 }
+    }
+
+    /// Global `index` of the running instance.
+    #[inline(always)]
+    fn global(&self, index: u32) -> *mut VMGlobalDefinition {
+        // SAFETY: the translator only emits the module's global indices,
+        // and `vm_globals` has one entry per global (see the field).
+        unsafe { *self.vm_globals.add(index as usize) }
+    }
+
+    /// The reference cells of table `index` of the running instance.
+    #[inline(always)]
+    fn table(&mut self, index: u32) -> &mut [u64] {
+        // SAFETY: the translator only emits the module's table indices, and
+        // `vm_tables` has one entry per table; the definition describes the
+        // table's cells (kept so by `TableEntity`), which nothing else
+        // touches while the executor holds the store (`&mut self`).
+        unsafe {
+            let def = &**self.vm_tables.add(index as usize);
+            std::slice::from_raw_parts_mut(def.base, def.current_elements)
         }
     }
 
@@ -695,41 +727,29 @@ impl Executor<'_> {
                 fp.set(dst, u64::from(f) + 1);
             }
             Instr::GlobalGet { dst, global } => {
-                let store = self.store.opaque();
-                let g = store.instances[instance as usize].globals[global as usize];
-                fp.set(dst, store.globals[g as usize].value);
+                // SAFETY: `global` is a live definition (see `Executor::global`).
+                fp.set(dst, unsafe { (*self.global(global)).cells[0] });
             }
             Instr::GlobalSet { src, global } => {
-                let store = &mut self.store.opaque_mut();
-                let g = store.instances[instance as usize].globals[global as usize];
-                store.globals[g as usize].value = fp.get(src);
+                // SAFETY: as for `GlobalGet`; validation made it mutable.
+                unsafe { (*self.global(global)).cells[0] = fp.get(src) };
             }
             Instr::TableGet { dst, index, table } => {
-                let store = self.store.opaque();
-                let t = store.instances[instance as usize].tables[table as usize];
-                let cell = store.tables[t as usize].elems.get(cell_index(fp.get(index)));
+                let cell = self.table(table).get(cell_index(fp.get(index)));
                 fp.set(dst, *cell.ok_or(Trap::TableOutOfBounds)?);
             }
             Instr::TableSet { index, value, table } => {
-                let store = &mut self.store.opaque_mut();
-                let t = store.instances[instance as usize].tables[table as usize];
-                let cell = store.tables[t as usize].elems.get_mut(cell_index(fp.get(index)));
+                let cell = self.table(table).get_mut(cell_index(fp.get(index)));
                 *cell.ok_or(Trap::TableOutOfBounds)? = fp.get(value);
             }
-            Instr::TableSize { dst, table } => {
-                let store = self.store.opaque();
-                let t = store.instances[instance as usize].tables[table as usize];
-                fp.set(dst, store.tables[t as usize].elems.len() as u64);
-            }
+            Instr::TableSize { dst, table } => fp.set(dst, self.table(table).len() as u64),
             Instr::TableGrow { dst, delta, init, table } => {
                 let t = self.store.opaque().instances[instance as usize].tables[table as usize];
                 let result = self.table_grow(t, u64::from(fp.u32(delta)), fp.get(init)).map_err(Stop::Host)?;
                 fp.set_i32(dst, result.map_or(-1, |old| old as i32));
             }
             Instr::TableFill { dst, value, len, table } => {
-                let store = &mut self.store.opaque_mut();
-                let t = store.instances[instance as usize].tables[table as usize];
-                let elems = &mut store.tables[t as usize].elems;
+                let elems = self.table(table);
                 let range = table_range(elems.len(), fp.get(dst), fp.get(len))?;
                 elems[range].fill(fp.get(value));
             }
@@ -742,13 +762,13 @@ impl Executor<'_> {
                 let tables = &store.instances[instance as usize].tables;
                 let (dt, st) = (tables[dst_table as usize] as usize, tables[src_table as usize] as usize);
                 let (d, s, n) = (fp.get(dst), fp.get(src), fp.get(len));
-                let src_range = table_range(store.tables[st].elems.len(), s, n)?;
-                let dst_range = table_range(store.tables[dt].elems.len(), d, n)?;
+                let src_range = table_range(store.tables[st].len(), s, n)?;
+                let dst_range = table_range(store.tables[dt].len(), d, n)?;
                 if dt == st {
-                    store.tables[dt].elems.copy_within(src_range, dst_range.start);
+                    store.tables[dt].elems_mut().copy_within(src_range, dst_range.start);
                 } else {
                     let (a, b) = pair_mut(&mut store.tables, dt, st);
-                    a.elems[dst_range].copy_from_slice(&b.elems[src_range]);
+                    a.elems_mut()[dst_range].copy_from_slice(&b.elems()[src_range]);
                 }
                 // SAFETY: skip the parameter word.
                 return Ok(Step::Next(unsafe { ip.add(2) }, acc));
@@ -915,14 +935,12 @@ impl Executor<'_> {
                 fp.set128(dst, std::hint::select_unpredictable(fp.u32(cond) != 0, t, f))
             }
             Instr::GlobalGet128 { dst, global } => {
-                let store = self.store.opaque();
-                let g = store.instances[instance as usize].globals[global as usize];
-                fp.set128(dst, store.globals[g as usize].bits());
+                // SAFETY: as for `GlobalGet`.
+                fp.set128(dst, unsafe { (*self.global(global)).bits() });
             }
             Instr::GlobalSet128 { src, global } => {
-                let store = &mut self.store.opaque_mut();
-                let g = store.instances[instance as usize].globals[global as usize];
-                store.globals[g as usize].set_bits(fp.get128(src));
+                // SAFETY: as for `GlobalSet`.
+                unsafe { *self.global(global) = VMGlobalDefinition::new(fp.get128(src)) };
             }
             // SIMD instructions: one arm each in `vector::eval`. Last, so
             // that no other instruction's handler looks at them.
@@ -1051,17 +1069,14 @@ impl Executor<'_> {
     /// The store function at `index` of the running instance's `table`,
     /// checked to be a function of signature `sig`.
     #[inline(always)]
-    fn indirect_callee(&self, table: u32, index: u64, sig: SigId) -> Result<u32, Trap> {
-        let store = self.store.opaque();
-        let table = store.instances[self.instance as usize].tables[table as usize];
-        let elems = &store.tables[table as usize].elems;
+    fn indirect_callee(&mut self, table: u32, index: u64, sig: SigId) -> Result<u32, Trap> {
         // The index is an i32 (zero-extended) or an i64 cell: one read serves both.
-        let cell = *elems.get(cell_index(index)).ok_or(Trap::TableOutOfBounds)?;
+        let cell = *self.table(table).get(cell_index(index)).ok_or(Trap::TableOutOfBounds)?;
         if cell == 0 {
             return Err(Trap::IndirectCallToNull);
         }
         let callee = (cell - 1) as u32;
-        if store.funcs[callee as usize].sig() != sig {
+        if self.store.opaque().funcs[callee as usize].sig() != sig {
             return Err(Trap::BadSignature);
         }
         Ok(callee)
@@ -1270,14 +1285,11 @@ impl Executor<'_> {
     /// threaded handler from ending in a jump.
     #[inline(never)]
     fn table_init(&mut self, table: u32, elem: u32, dst: u64, src: u64, len: u64) -> Result<(), Trap> {
-        let store = &mut self.store.opaque_mut();
-        let inst = &store.instances[self.instance as usize];
-        let t = inst.tables[table as usize] as usize;
-        let segment = &inst.elems[elem as usize];
+        let segment = self.store.opaque().instances[self.instance as usize].elems[elem as usize].clone();
         let src_range = table_range(segment.len(), src, len)?;
-        let dst_range = table_range(store.tables[t].elems.len(), dst, len)?;
-        let segment = segment.clone();
-        store.tables[t].elems[dst_range].copy_from_slice(&segment[src_range]);
+        let elems = self.table(table);
+        let dst_range = table_range(elems.len(), dst, len)?;
+        elems[dst_range].copy_from_slice(&segment[src_range]);
         Ok(())
     }
 
@@ -1332,7 +1344,7 @@ impl Executor<'_> {
 
     fn table_grow(&mut self, table: u32, delta: u64, init: u64) -> anyhow::Result<Option<u64>> {
         let t = &self.store.opaque().tables[table as usize];
-        let current = t.elems.len();
+        let current = t.len();
         let max = t.ty.maximum().map(|m| m as usize);
         if !self.store.table_may_grow(current, current.saturating_add(delta as usize), max)? {
             return Ok(None);

@@ -17,6 +17,7 @@
 //!
 //! This is one of the few modules with `unsafe`: all of it is here.
 
+use crate::runtime::vmcontext::{VMMemoryDefinition, VmBox};
 use crate::types::MemoryType;
 use anyhow::{Context, Result, bail};
 use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
@@ -40,8 +41,9 @@ pub(crate) struct LinearMemory {
     base: NonNull<u8>,
     /// Bytes reserved at `base` (accessible plus inaccessible).
     reserved: usize,
-    /// Bytes accessible from `base` on: the memory's current size.
-    len: usize,
+    /// `base` and the bytes accessible from it on (the memory's current
+    /// size), where instance contexts point (see `runtime::vmcontext`).
+    def: VmBox<VMMemoryDefinition>,
     /// The most bytes this memory may grow to: its type's maximum, capped
     /// by its index type and its reservation.
     max_bytes: u64,
@@ -83,7 +85,8 @@ impl LinearMemory {
         }
         .context("failed to reserve address space for a linear memory")?;
         let base = NonNull::new(ptr.cast::<u8>()).context("mmap returned null")?;
-        let mut memory = LinearMemory { base, reserved, len: 0, max_bytes: reserve_bytes, ty };
+        let def = VmBox::new(VMMemoryDefinition { base: base.as_ptr(), current_length: 0 });
+        let mut memory = LinearMemory { base, reserved, def, max_bytes: reserve_bytes, ty };
         memory.make_accessible(initial as usize)?;
         Ok(memory)
     }
@@ -95,12 +98,18 @@ impl LinearMemory {
     /// The current size in bytes.
     #[inline]
     pub fn len(&self) -> usize {
-        self.len
+        self.def.get().current_length
+    }
+
+    /// The definition instance contexts point at; it stays where it is for
+    /// the memory's lifetime.
+    pub fn definition(&self) -> *mut VMMemoryDefinition {
+        self.def.as_ptr()
     }
 
     /// The current size in pages.
     pub fn pages(&self) -> u64 {
-        self.len as u64 >> self.ty.page_size_log2()
+        self.len() as u64 >> self.ty.page_size_log2()
     }
 
     /// The start of the memory's bytes; valid for `len()` bytes.
@@ -112,18 +121,18 @@ impl LinearMemory {
     pub fn data(&self) -> &[u8] {
         // SAFETY: `len` bytes from `base` are mapped readable and writable,
         // and they stay mapped while `self` is borrowed.
-        unsafe { std::slice::from_raw_parts(self.base.as_ptr(), self.len) }
+        unsafe { std::slice::from_raw_parts(self.base.as_ptr(), self.len()) }
     }
 
     pub fn data_mut(&mut self) -> &mut [u8] {
         // SAFETY: as for `data`; `&mut self` makes this the only access.
-        unsafe { std::slice::from_raw_parts_mut(self.base.as_ptr(), self.len) }
+        unsafe { std::slice::from_raw_parts_mut(self.base.as_ptr(), self.len()) }
     }
 
     /// The size in bytes growing by `delta_pages` would give, if the memory's
     /// type and reservation allow it.
     pub fn grow_target(&self, delta_pages: u64) -> Option<usize> {
-        let bytes = delta_pages.checked_mul(self.ty.page_size())?.checked_add(self.len as u64)?;
+        let bytes = delta_pages.checked_mul(self.ty.page_size())?.checked_add(self.len() as u64)?;
         (bytes <= self.max_bytes).then_some(bytes as usize)
     }
 
@@ -134,7 +143,8 @@ impl LinearMemory {
     }
 
     fn make_accessible(&mut self, new_len: usize) -> Result<()> {
-        if new_len <= self.len {
+        let len = self.len();
+        if new_len <= len {
             return Ok(());
         }
         assert!(new_len as u64 <= self.max_bytes);
@@ -142,13 +152,13 @@ impl LinearMemory {
         // making reserved pages read-write does not affect any Rust object.
         unsafe {
             rustix::mm::mprotect(
-                self.base.as_ptr().add(self.len).cast(),
-                new_len - self.len,
+                self.base.as_ptr().add(len).cast(),
+                new_len - len,
                 MprotectFlags::READ | MprotectFlags::WRITE,
             )
         }
         .context("failed to commit linear memory pages")?;
-        self.len = new_len;
+        self.def.get_mut().current_length = new_len;
         Ok(())
     }
 }

@@ -2,3 +2,4 @@
 //! compiled code will address directly.
 
 pub(crate) mod memory;
+pub(crate) mod vmcontext;
