@@ -371,8 +371,13 @@ fn compilation_modes() {
     for mode in ["eager", "lazy-translation"] {
         let flag = format!("compilation-mode={mode}");
         assert_error(&run("invalid.wat", &["-C", &flag]), "type mismatch");
-        let unsupported = run("simd_second_memory.wat", &["-C", &flag, "--invoke", "f"]);
-        assert_error(&unsupported, "SIMD accesses to a memory other than a 32-bit memory 0 are not supported yet");
+        let unsupported = run("wide_arithmetic.wat", &["-C", &flag, "-W", "wide-arithmetic", "--invoke", "f"]);
+        assert_error(&unsupported, "the `I64Add128` instruction is not supported yet");
+    }
+    for mode in ["eager", "lazy-translation", "lazy"] {
+        let flag = format!("compilation-mode={mode}");
+        let out = run("simd_second_memory.wat", &["-C", &flag, "--invoke", "f"]);
+        assert_ok(&out, "0x100f0e0d0c0b0a090807060504030201\n");
     }
     assert_error(&run("add.wat", &["-C", "compilation-mode=sloppy"]), "unknown compilation mode `sloppy`");
     assert_error(&run("add.wat", &["-C", "turbo=y"]), "unknown -C option `turbo`");
