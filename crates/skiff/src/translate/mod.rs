@@ -149,8 +149,9 @@ pub(crate) struct FuncTranslator<'a> {
     /// The `try_table`s seen so far, in the order they start.
     handlers: Vec<Handler>,
     /// Catch clauses whose label is the function body: they return, through
-    /// a stub emitted after the body. (handler index, clause index, arity)
-    return_catches: Vec<(usize, usize, usize)>,
+    /// a stub emitted after the body. (handler index, clause index, arity,
+    /// cells of the values: recorded while the body's frame is still open)
+    return_catches: Vec<(usize, usize, usize, usize)>,
 }
 
 impl<'a> FuncTranslator<'a> {
@@ -315,7 +316,7 @@ impl<'a> FuncTranslator<'a> {
             self.max_cells = self.max_cells.max(end);
             let mut target = 0;
             if frame == 0 {
-                self.return_catches.push((handler, i, arity));
+                self.return_catches.push((handler, i, arity, label_cells));
             } else {
                 let frame = &mut self.control[frame];
                 frame.branched_to = true;
@@ -334,10 +335,9 @@ impl<'a> FuncTranslator<'a> {
     /// Emits the return stubs of clauses that target the function body and
     /// orders the handlers innermost first.
     fn finish_handlers(&mut self) -> Box<[Handler]> {
-        for (handler, clause, arity) in std::mem::take(&mut self.return_catches) {
+        for (handler, clause, arity, cells) in std::mem::take(&mut self.return_catches) {
             let at = self.code.len() as u32;
             let src = self.handlers[handler].catches[clause].dst;
-            let cells = (0..arity).map(|i| 1 + usize::from(self.label_value_is_wide(0, i))).sum::<usize>();
             self.code.push(match (arity, cells) {
                 (0, _) => Instr::Return0,
                 (1, 1) => Instr::Return1 { src },
