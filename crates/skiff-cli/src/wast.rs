@@ -8,22 +8,26 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// The specification version `skiff wast` tests against by default: the
-/// newest one skiff fully supports.
-pub const DEFAULT_SPEC: u8 = 2;
-
 /// Runs WebAssembly spec test scripts (`.wast`)
 ///
 /// Prints `FILE: N passed, M failed` for each script, followed by its failed
 /// directives, and a final `spec: N passed, M failed` total. Exits with 1 if
 /// any directive failed or a script could not be read or parsed.
 #[derive(Args)]
-#[command(verbatim_doc_comment, after_help = "Example:\n  skiff wast --spec 3 -W gc=n tests/*.wast")]
+#[command(
+    verbatim_doc_comment,
+    after_help = "Examples:\n  skiff wast tests/*.wast\n  skiff wast --spec 2 -W tail-call tests/*.wast"
+)]
 pub struct WastCommand {
-    /// The WebAssembly specification version whose features are enabled
-    #[arg(long, value_name = "1|2|3", default_value_t = DEFAULT_SPEC,
+    /// Enables exactly the features of a WebAssembly specification version
+    ///
+    /// Without it, the features `skiff run` enables: Wasm 2.0 and the Wasm
+    /// 3.0 proposals skiff implements (relaxed-simd, tail-call,
+    /// extended-const, function-references, exceptions, multi-memory,
+    /// memory64). `-W` switches apply on top of either.
+    #[arg(long, value_name = "1|2|3", verbatim_doc_comment,
           value_parser = clap::value_parser!(u8).range(1..=3))]
-    spec: u8,
+    spec: Option<u8>,
 
     /// Switches a proposal on or off (bare `-W FEATURE` means `=y`)
     ///
@@ -47,14 +51,16 @@ pub struct WastCommand {
 
 impl WastCommand {
     pub fn execute(self) -> Result<ExitCode> {
-        let version = match self.spec {
-            1 => WasmVersion::V1,
-            2 => WasmVersion::V2,
-            3 => WasmVersion::V3,
-            other => bail!("unknown spec version {other}"),
-        };
+        // The default is `Config::new()`'s feature set, as for `skiff run`.
         let mut config = Config::new();
-        config.wasm_version(version);
+        if let Some(spec) = self.spec {
+            config.wasm_version(match spec {
+                1 => WasmVersion::V1,
+                2 => WasmVersion::V2,
+                3 => WasmVersion::V3,
+                other => bail!("unknown spec version {other}"),
+            });
+        }
         for opt in options::split(&self.features) {
             if !options::apply_feature(&mut config, &opt)? {
                 bail!("unknown -W feature `{}` (known: {})", opt.key, feature_names());

@@ -303,10 +303,12 @@ fn wast_features() {
         all.push(&file);
         skiff(&all)
     };
-    assert_eq!(with(&[]).code, 1, "multi-memory is not in Wasm 2.0");
+    assert_eq!(with(&[]).code, 0, "multi-memory is on by default, as in `skiff run`");
+    assert_eq!(with(&["-W", "multi-memory=n"]).code, 1);
+    assert_eq!(with(&["--spec", "2"]).code, 1, "multi-memory is not in Wasm 2.0");
     assert_eq!(with(&["--spec", "3"]).code, 0);
-    assert_eq!(with(&["-W", "multi-memory"]).code, 0);
-    assert_eq!(with(&["-W", "multi-memory=y"]).code, 0);
+    assert_eq!(with(&["--spec", "2", "-W", "multi-memory"]).code, 0);
+    assert_eq!(with(&["--spec", "2", "-W", "multi-memory=y"]).code, 0);
     assert_eq!(with(&["--spec", "3", "-W", "multi-memory=n"]).code, 1);
     assert_eq!(with(&["--spec", "1", "-W", "multi-memory=true,bulk-memory=false"]).code, 0);
     let out = with(&["-W", "mystery-feature"]);
@@ -329,11 +331,15 @@ fn wast_tail_calls() {
         all.push(&file);
         skiff(&all)
     };
-    assert_eq!(with(&[]).code, 1, "tail calls are not in Wasm 2.0");
+    let out = with(&[]);
+    assert_eq!(out.code, 0, "tail calls are on by default, as in `skiff run`: {}", out.stdout);
+    assert!(out.stdout.ends_with("spec: 3 passed, 0 failed\n"), "{}", out.stdout);
+    assert_eq!(with(&["--spec", "2"]).code, 1, "tail calls are not in Wasm 2.0");
     let out = with(&["--spec", "3"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(out.stdout.ends_with("spec: 3 passed, 0 failed\n"), "{}", out.stdout);
-    assert_eq!(with(&["-W", "tail-call"]).code, 0);
+    assert_eq!(with(&["--spec", "2", "-W", "tail-call"]).code, 0);
+    assert_eq!(with(&["-W", "tail-call=n"]).code, 1);
     assert_eq!(with(&["--spec", "3", "-W", "tail-call=n"]).code, 1);
 }
 
@@ -356,7 +362,8 @@ fn help_and_version() {
     assert!(out.stdout.contains("--invoke") && out.stdout.contains("fuel=N"), "{}", out.stdout);
     let out = skiff(&["wast", "--help"]);
     assert_eq!(out.code, 0);
-    assert!(out.stdout.contains("--spec") && out.stdout.contains("[default: 2]"), "{}", out.stdout);
+    assert!(out.stdout.contains("--spec") && !out.stdout.contains("[default:"), "{}", out.stdout);
+    assert!(out.stdout.contains("Without it, the features `skiff run` enables"), "{}", out.stdout);
     let out = skiff(&["--version"]);
     assert_eq!(out.code, 0);
     assert_eq!(out.stdout, format!("skiff {}\n", env!("CARGO_PKG_VERSION")));
@@ -371,8 +378,13 @@ fn compilation_modes() {
     for mode in ["eager", "lazy-translation"] {
         let flag = format!("compilation-mode={mode}");
         assert_error(&run("invalid.wat", &["-C", &flag]), "type mismatch");
-        let unsupported = run("simd_second_memory.wat", &["-C", &flag, "--invoke", "f"]);
-        assert_error(&unsupported, "SIMD accesses to a memory other than a 32-bit memory 0 are not supported yet");
+        let unsupported = run("wide_arithmetic.wat", &["-C", &flag, "-W", "wide-arithmetic", "--invoke", "f"]);
+        assert_error(&unsupported, "the `I64Add128` instruction is not supported yet");
+    }
+    for mode in ["eager", "lazy-translation", "lazy"] {
+        let flag = format!("compilation-mode={mode}");
+        let out = run("simd_second_memory.wat", &["-C", &flag, "--invoke", "f"]);
+        assert_ok(&out, "0x100f0e0d0c0b0a090807060504030201\n");
     }
     assert_error(&run("add.wat", &["-C", "compilation-mode=sloppy"]), "unknown compilation mode `sloppy`");
     assert_error(&run("add.wat", &["-C", "turbo=y"]), "unknown -C option `turbo`");

@@ -52,7 +52,11 @@
 //! `LoadMem`/`StoreMem` (or `MemoryFillMem`, `MemoryCopyMem`,
 //! `MemoryInitMem`), which names its memory, finds it through the instance
 //! and checks `addr + offset + width` without wrapping; a static offset
-//! beyond 32 bits has its high half added first by `AddrAddOffset`. Table instructions read
+//! beyond 32 bits has its high half added first by `AddrAddOffset`. SIMD
+//! accesses follow the same split: `V128Load`, `V128Store`, the loads named
+//! after their operator (`V128Load8x8S`, …) and the lane accesses serve a
+//! 32-bit memory 0, and `V128LoadMem`, `V128StoreMem`, `V128LoadLaneMem`
+//! and `V128StoreLaneMem` every other memory. Table instructions read
 //! indices as whole cells, so they serve tables of both index types (an i32
 //! index is zero-extended); only `TableGrow64` and `MemoryGrow64` differ,
 //! in the width of their -1.
@@ -332,6 +336,31 @@ impl StoreKind {
             StoreKind::B32 => 4,
             StoreKind::B64 => 8,
         }
+    }
+}
+
+/// A 64-bit static offset in two halves, so that an instruction carrying it
+/// keeps `Instr`'s 4-byte alignment (and 12-byte size).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Offset64 {
+    low: u32,
+    high: u32,
+}
+
+impl Offset64 {
+    pub fn new(offset: u64) -> Offset64 {
+        Offset64 { low: offset as u32, high: (offset >> 32) as u32 }
+    }
+
+    #[inline(always)]
+    pub fn get(self) -> u64 {
+        u64::from(self.low) | u64::from(self.high) << 32
+    }
+}
+
+impl fmt::Debug for Offset64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.get())
     }
 }
 
@@ -872,7 +901,8 @@ macro_rules! define_instrs {
                     | Instr::TableGet { dst, .. }
                     | Instr::TableSize { dst, .. }
                     | Instr::MemorySize { dst, .. }
-                    | Instr::LoadMem { dst, .. } => Some(dst),
+                    | Instr::LoadMem { dst, .. }
+                    | Instr::V128LoadMem { dst, .. } => Some(dst),
                     _ => None,
                 }
             }
@@ -1132,12 +1162,80 @@ for_each_numeric!(define_instrs {
         /// `i8x16.shuffle` of `a` and `b`; its 16 lane indices are the
         /// bytes of the `v128` constant in the slots from `lanes`.
         I8x16Shuffle { dst: Slot, a: Slot, b: Slot, lanes: Slot },
+        /// `dst = memory[addr + offset]` for the `v128` loads (`kind`:
+        /// `v128.load`, or an extending, splatting or zero-filling load)
+        /// on any memory but a 32-bit memory 0, whose loads are
+        /// `V128Load` and the instructions named after each load. As for
+        /// `LoadMem`, `addr + offset + width` is computed without wrapping,
+        /// and the high half of an offset past 32 bits is added first by
+        /// `AddrAddOffset`.
+        V128LoadMem { dst: Slot, addr: Slot, memory: u8, kind: V128LoadKind, offset: u32 },
+        /// `memory[addr + offset] = value` (16 bytes), the store
+        /// counterpart of `V128LoadMem`.
+        V128StoreMem { addr: Slot, value: Slot, memory: u8, offset: u32 },
+        /// `v128.loadN_lane` on any memory but a 32-bit memory 0: `dst` is
+        /// the `v128` in `src` with lane `lane`, of `width` bytes (1, 2, 4
+        /// or 8), replaced by the bytes at `addr + offset`. Followed by
+        /// [`Instr::V128LaneMemParams`], which holds the whole offset.
+        V128LoadLaneMem { dst: Slot, addr: Slot, src: Slot, memory: u8, width: u8, lane: u8 },
+        /// `v128.storeN_lane` on any memory but a 32-bit memory 0: stores
+        /// lane `lane` (of `width` bytes) of `value` at `addr + offset`.
+        /// Followed by [`Instr::V128LaneMemParams`].
+        V128StoreLaneMem { addr: Slot, value: Slot, memory: u8, width: u8, lane: u8 },
+        /// Parameter word of `V128LoadLaneMem` and `V128StoreLaneMem`: the
+        /// static offset.
+        V128LaneMemParams { offset: Offset64 },
     }
 });
     };
 }
 
 crate::interp::simd::for_each_simd!(define_instrs_with_simd);
+
+/// [`V128LoadKind`], from the loads of `interp::simd::for_each_simd!`.
+macro_rules! define_v128_load_kind {
+    (
+        unary: [$(($v_un:ident, $v_un_f:ident)),* $(,)?]
+        binary: [$(($v_bin:ident, $v_bin_f:ident)),* $(,)?]
+        ternary: [$(($v_tern:ident, $v_tern_f:ident)),* $(,)?]
+        shift: [$(($v_shift:ident, $v_shift_f:ident)),* $(,)?]
+        test: [$(($v_test:ident, $v_test_f:ident)),* $(,)?]
+        splat: [$(($v_splat:ident, $v_splat_f:ident)),* $(,)?]
+        extract_lane: [$(($v_extract:ident, $v_extract_f:ident)),* $(,)?]
+        replace_lane: [$(($v_replace:ident, $v_replace_f:ident)),* $(,)?]
+        load_extend: [$(($v_le:ident, $v_le_f:ident)),* $(,)?]
+        load_splat: [$(($v_ls:ident, $v_ls_n:literal, $v_ls_f:ident)),* $(,)?]
+        load_zero: [$(($v_lz:ident, $v_lz_n:literal, $v_lz_f:ident)),* $(,)?]
+    ) => {
+        /// Which `v128` load a [`Instr::V128LoadMem`] is, named after the
+        /// wasm operator: `v128.load` (16 bytes) or one of the loads that
+        /// reshape fewer bytes into a `v128` (the `load_extend`,
+        /// `load_splat` and `load_zero` groups of `for_each_simd!`), with
+        /// the same lane semantics as on memory 0.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum V128LoadKind {
+            V128Load,
+            $($v_le,)*
+            $($v_ls,)*
+            $($v_lz,)*
+        }
+
+        impl V128LoadKind {
+            /// The bytes read.
+            pub fn width(self) -> u64 {
+                match self {
+                    V128LoadKind::V128Load => 16,
+                    $(V128LoadKind::$v_le => 8,)*
+                    $(V128LoadKind::$v_ls => $v_ls_n,)*
+                    $(V128LoadKind::$v_lz => $v_lz_n,)*
+                }
+            }
+        }
+    };
+}
+
+crate::interp::simd::for_each_simd!(define_v128_load_kind);
 
 /// One `try_table`: the instructions of its body and its catch clauses in
 /// order. A function's handlers are listed innermost first, so the first

@@ -4,8 +4,8 @@
 //! and the embedding API that creates, throws and inspects exceptions.
 
 use skiff::{
-    Caller, Config, Engine, ExnRef, Extern, ExternRef, Func, FuncType, Instance, Linker, Module, Store, Tag, TagType,
-    ThrownException, Trap, Val, ValType,
+    Caller, CompilationMode, Config, Engine, ExnRef, Extern, ExternRef, Func, FuncType, Instance, Linker, Module,
+    Store, Tag, TagType, ThrownException, Trap, V128, Val, ValType,
 };
 
 fn engine() -> Engine {
@@ -444,6 +444,51 @@ fn traps_pass_catch_all() -> anyhow::Result<()> {
     assert_eq!(run.call(&mut store, 1)?, 1);
     let err = run.call(&mut store, 0).unwrap_err();
     assert_eq!(err.downcast_ref::<Trap>(), Some(&Trap::IntegerDivisionByZero));
+    Ok(())
+}
+
+/// A catch clause whose label is the function body returns the payload
+/// (and the `exnref`, for `catch_ref`) as the function's results. Such a
+/// function with results used to panic in translation (on its first call,
+/// or at load in eager mode), found by running the exceptions spec scripts
+/// eagerly.
+#[test]
+fn catch_clauses_return_from_the_function() -> anyhow::Result<()> {
+    for mode in [CompilationMode::Eager, CompilationMode::LazyTranslation] {
+        let mut config = Config::new();
+        config.compilation_mode(mode);
+        let engine = Engine::new(&config)?;
+        let module = Module::new(
+            &engine,
+            r#"(module
+                 (tag $i (param i32))
+                 (tag $wide (param i64 v128 i32))
+                 (func (export "one") (param i32) (result i32)
+                   (try_table (catch $i 0) (throw $i (local.get 0)))
+                   (i32.const -1))
+                 (func (export "wide") (param i32) (result i64 v128 i32)
+                   (try_table (catch $wide 0)
+                     (if (local.get 0)
+                       (then (throw $wide (i64.const 7) (v128.const i32x4 1 2 3 4) (local.get 0)))))
+                   (i64.const -1) (v128.const i64x2 0 0) (i32.const -1))
+                 (func (export "with_ref") (result i32 exnref)
+                   (try_table (catch_ref $i 0) (throw $i (i32.const 5)))
+                   (unreachable)))"#,
+        )?;
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[])?;
+        let one = instance.get_typed_func::<i32, i32>(&mut store, "one")?;
+        assert_eq!(one.call(&mut store, 42)?, 42, "{mode:?}");
+        let wide = instance.get_typed_func::<i32, (i64, V128, i32)>(&mut store, "wide")?;
+        let v = V128::from(0x0000_0004_0000_0003_0000_0002_0000_0001_u128);
+        assert_eq!(wide.call(&mut store, 9)?, (7, v, 9), "{mode:?}");
+        assert_eq!(wide.call(&mut store, 0)?, (-1, V128::from(0), -1), "{mode:?}");
+        let with_ref = instance.get_func(&mut store, "with_ref").unwrap();
+        let mut results = [Val::I32(0), Val::I32(0)];
+        with_ref.call(&mut store, &[], &mut results)?;
+        assert_eq!(results[0].unwrap_i32(), 5, "{mode:?}");
+        assert!(matches!(results[1].exnref(), Some(Some(_))), "{mode:?}: {:?}", results[1]);
+    }
     Ok(())
 }
 

@@ -96,15 +96,14 @@ fn lazy_code_is_the_eager_code() {
 fn unsupported_bodies() -> Vec<(&'static str, Config)> {
     let mut threads = Config::new();
     threads.wasm_threads(true);
+    let mut wide_arithmetic = Config::new();
+    wide_arithmetic.wasm_wide_arithmetic(true);
     vec![
-        // SIMD accesses run on a 32-bit memory 0 only, so far.
-        ("(module (memory 1) (memory 1) (func (drop (v128.load 1 (i32.const 0)))))", Config::new()),
-        (
-            "(module (memory 1) (memory 1) (func (v128.store16_lane 1 3 (i32.const 0) (v128.const i64x2 0 0))))",
-            Config::new(),
-        ),
-        ("(module (memory i64 1) (func (drop (v128.load (i64.const 0)))))", Config::new()),
         ("(module (memory 1 1) (func (drop (i32.atomic.load (i32.const 0)))))", threads),
+        (
+            "(module (func (result i64 i64) (i64.add128 (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4))))",
+            wide_arithmetic,
+        ),
     ]
 }
 

@@ -5,7 +5,7 @@
 
 use skiff::{
     CompilationMode, Config, Engine, Func, Instance, Linker, Memory, MemoryType, Module, RefType, Store, StoreLimits,
-    StoreLimitsBuilder, Table, TableType, Trap, Val,
+    StoreLimitsBuilder, Table, TableType, Trap, V128, Val,
 };
 
 fn trap_of(err: &anyhow::Error) -> Trap {
@@ -114,6 +114,117 @@ fn accesses_near_two_to_the_64_trap_cleanly() -> anyhow::Result<()> {
             assert_eq!(trap_of(&err), Trap::MemoryOutOfBounds, "copy {src:#x} to {dst:#x} of {len:#x}");
         }
         assert_eq!(&memory.data(&store)[..2], &[0, 0], "a trapping bulk operation writes nothing");
+    }
+    Ok(())
+}
+
+/// SIMD accesses on a one-page 64-bit memory 0 (which takes the path of
+/// every memory but a 32-bit memory 0), with offsets up to 2^64 - 1.
+const SIMD_ACCESSES: &str = r#"
+(module
+  (memory (export "mem") i64 1)
+  (data (i64.const 0xfff0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10")
+  (func (export "load") (param i64) (result v128) (v128.load (local.get 0)))
+  (func (export "load_off") (param i64) (result v128) (v128.load offset=0xfff0 (local.get 0)))
+  (func (export "load_high_off") (param i64) (result v128) (v128.load offset=0x100000000 (local.get 0)))
+  (func (export "load_max_off") (param i64) (result v128) (v128.load8_splat offset=0xffffffffffffffff (local.get 0)))
+  (func (export "load64_zero_near_top") (param i64) (result v128)
+    (v128.load64_zero offset=0xfffffffffffffff8 (local.get 0)))
+  (func (export "load32x2_s") (param i64) (result v128) (v128.load32x2_s offset=8 (local.get 0)))
+  (func (export "load16_lane_high_off") (param i64 v128) (result v128)
+    (v128.load16_lane offset=0x1000000000000 7 (local.get 0) (local.get 1)))
+  (func (export "load64_lane_near_top") (param i64 v128) (result v128)
+    (v128.load64_lane offset=0xfffffffffffffff0 1 (local.get 0) (local.get 1)))
+  (func (export "store") (param i64 v128) (v128.store (local.get 0) (local.get 1)))
+  (func (export "store_near_top") (param i64 v128) (v128.store offset=0xfffffffffffffff8 (local.get 0) (local.get 1)))
+  (func (export "store_high_off") (param i64 v128) (v128.store offset=0x100000001 (local.get 0) (local.get 1)))
+  (func (export "store32_lane_near_top") (param i64 v128)
+    (v128.store32_lane offset=0xfffffffffffffffc 3 (local.get 0) (local.get 1))))
+"#;
+
+#[test]
+fn simd_accesses_near_two_to_the_64_trap_cleanly() -> anyhow::Result<()> {
+    let data = 0x100f_0e0d_0c0b_0a09_0807_0605_0403_0201_u128;
+    let vector = V128::from(0xaaaa_bbbb_cccc_dddd_eeee_ffff_1111_2222_u128);
+    for engine in engines() {
+        let module = Module::new(&engine, SIMD_ACCESSES)?;
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[])?;
+        let memory = instance.get_memory(&mut store, "mem").unwrap();
+        let load = |store: &mut Store<()>, name: &str, addr: i64| {
+            let f = instance.get_typed_func::<i64, V128>(&mut *store, name).unwrap();
+            f.call(store, addr).map(|v| v.as_u128()).map_err(|e| trap_of(&e))
+        };
+        let lane = |store: &mut Store<()>, name: &str, addr: i64| {
+            let f = instance.get_typed_func::<(i64, V128), V128>(&mut *store, name).unwrap();
+            f.call(store, (addr, vector)).map(|v| v.as_u128()).map_err(|e| trap_of(&e))
+        };
+        let oob = Err(Trap::MemoryOutOfBounds);
+
+        // In bounds up to the last byte, and not one byte further.
+        assert_eq!(load(&mut store, "load", 0xfff0), Ok(data));
+        assert_eq!(load(&mut store, "load_off", 0), Ok(data));
+        assert_eq!(load(&mut store, "load", 0xfff1), oob);
+        assert_eq!(load(&mut store, "load_off", 1), oob);
+        // Bytes 7..=14 of the data as two sign-extended (positive) i32 lanes.
+        let expected = 0x0a09_0807 | 0x0e0d_0c0b << 64;
+        assert_eq!(load(&mut store, "load32x2_s", 0xfff0 - 2), Ok(expected));
+        // Addresses whose sum with the offset and width would wrap around
+        // 2^64 to an in-bounds address trap.
+        for addr in [-1i64, -16, -15, i64::MIN, i64::MAX, 1 << 32, -0xfff0, -0xffff] {
+            assert_eq!(load(&mut store, "load", addr), oob, "load at {addr:#x}");
+            assert_eq!(load(&mut store, "load_off", addr), oob, "load offset=0xfff0 at {addr:#x}");
+        }
+        for addr in [0i64, 1, -(1 << 32), -(1 << 32) + 0xfff0] {
+            assert_eq!(load(&mut store, "load_high_off", addr), oob, "load offset=2^32 at {addr:#x}");
+        }
+        for addr in [0i64, 1, -1] {
+            assert_eq!(load(&mut store, "load_max_off", addr), oob, "load8_splat offset=2^64-1 at {addr:#x}");
+        }
+        for addr in [0i64, 8, 9, 0x10008, -8] {
+            assert_eq!(load(&mut store, "load64_zero_near_top", addr), oob, "load64_zero at {addr:#x}");
+        }
+        for addr in [0i64, -(1 << 48), -(1 << 48) + 0xfff0] {
+            assert_eq!(lane(&mut store, "load16_lane_high_off", addr), oob, "load16_lane at {addr:#x}");
+        }
+        for addr in [0i64, 0x10, 0x11, 0x10000, -0x10] {
+            assert_eq!(lane(&mut store, "load64_lane_near_top", addr), oob, "load64_lane at {addr:#x}");
+        }
+
+        // Stores: in bounds at the edge; a trapping store writes nothing,
+        // whether it is partly in bounds or its sum wraps around 2^64.
+        let store_fn = |store: &mut Store<()>, name: &str, addr: i64| {
+            let f = instance.get_typed_func::<(i64, V128), ()>(&mut *store, name).unwrap();
+            f.call(store, (addr, vector)).map_err(|e| trap_of(&e))
+        };
+        assert_eq!(store_fn(&mut store, "store", 0xffe0), Ok(()));
+        assert_eq!(&memory.data(&store)[0xffe0..0xfff0], &vector.as_u128().to_le_bytes());
+        let before = memory.data(&store).to_vec();
+        for addr in [0xfff1i64, 0xffff, -1, -8, -16, i64::MIN] {
+            assert_eq!(store_fn(&mut store, "store", addr), Err(Trap::MemoryOutOfBounds), "store at {addr:#x}");
+        }
+        for addr in [0i64, 8, 9, 0x10008, -8] {
+            assert_eq!(
+                store_fn(&mut store, "store_near_top", addr),
+                Err(Trap::MemoryOutOfBounds),
+                "store offset=2^64-8 at {addr:#x}"
+            );
+        }
+        for addr in [0i64, -(1 << 32), -(1 << 32) - 1, -(1 << 32) + 0x100] {
+            assert_eq!(
+                store_fn(&mut store, "store_high_off", addr),
+                Err(Trap::MemoryOutOfBounds),
+                "store offset=2^32+1 at {addr:#x}"
+            );
+        }
+        for addr in [0i64, 4, 5, -4] {
+            assert_eq!(
+                store_fn(&mut store, "store32_lane_near_top", addr),
+                Err(Trap::MemoryOutOfBounds),
+                "store32_lane at {addr:#x}"
+            );
+        }
+        assert!(memory.data(&store) == &before[..], "a trapping SIMD store wrote to memory");
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use skiff::{
     CompilationMode, Config, Engine, Instance, Linker, Memory, MemoryType, Module, Store, StoreLimits,
-    StoreLimitsBuilder, Trap,
+    StoreLimitsBuilder, Trap, V128,
 };
 
 fn trap_of(err: &anyhow::Error) -> Trap {
@@ -205,5 +205,176 @@ fn multi_memory_follows_the_feature_switch() -> anyhow::Result<()> {
     config.wasm_multi_memory(false);
     let err = Module::new(&Engine::new(&config)?, two).unwrap_err();
     assert!(format!("{err:#}").contains("multiple memories"), "{err:#}");
+    Ok(())
+}
+
+/// The `v128` loads (by name, with the bytes each reads), for SIMD tests.
+const V128_LOADS: &[(&str, u64)] = &[
+    ("v128.load", 16),
+    ("v128.load8x8_s", 8),
+    ("v128.load8x8_u", 8),
+    ("v128.load16x4_s", 8),
+    ("v128.load16x4_u", 8),
+    ("v128.load32x2_s", 8),
+    ("v128.load32x2_u", 8),
+    ("v128.load8_splat", 1),
+    ("v128.load16_splat", 2),
+    ("v128.load32_splat", 4),
+    ("v128.load64_splat", 8),
+    ("v128.load32_zero", 4),
+    ("v128.load64_zero", 8),
+];
+
+/// The lane accesses, as `(lane bits, lane index used)`.
+const V128_LANES: &[(u32, u32)] = &[(8, 13), (16, 5), (32, 2), (64, 1)];
+
+/// Every SIMD memory access, once on each of three one-page memories: a
+/// 32-bit memory 0 (the fast path), a 32-bit memory 1 and a 64-bit memory
+/// 2, with the same static offset. Exports are named `OP/MEMORY`.
+fn simd_on_three_memories() -> String {
+    let mut funcs = String::new();
+    for (m, addr) in [(0, "i32"), (1, "i32"), (2, "i64")] {
+        for (op, _) in V128_LOADS {
+            funcs += &format!(
+                "(func (export \"{op}/{m}\") (param {addr}) (result v128) ({op} {m} offset=3 (local.get 0)))\n"
+            );
+        }
+        funcs += &format!(
+            "(func (export \"v128.store/{m}\") (param {addr} v128) (v128.store {m} offset=3 (local.get 0) (local.get 1)))\n"
+        );
+        for (bits, lane) in V128_LANES {
+            funcs += &format!(
+                // The vector is computed into a temporary, which the
+                // result overlaps: it must be read before it is written.
+                "(func (export \"v128.load{bits}_lane/{m}\") (param {addr} v128) (result v128)
+                   (v128.load{bits}_lane {m} offset=3 {lane} (local.get 0) (v128.or (local.get 1) (local.get 1))))
+                 (func (export \"v128.store{bits}_lane/{m}\") (param {addr} v128)
+                   (v128.store{bits}_lane {m} offset=3 {lane} (local.get 0) (local.get 1)))\n"
+            );
+        }
+    }
+    format!(
+        "(module (memory (export \"m0\") 1) (memory (export \"m1\") 1) (memory (export \"m2\") i64 1)
+           (func (export \"grow1\") (param i32) (result i32) (memory.grow 1 (local.get 0)))
+           {funcs})"
+    )
+}
+
+/// A result or the trap it ended with.
+fn outcome<T>(result: anyhow::Result<T>) -> Result<T, Trap> {
+    result.map_err(|e| trap_of(&e))
+}
+
+#[test]
+fn simd_accesses_to_other_memories_match_memory_0() -> anyhow::Result<()> {
+    const PAGE: u64 = 65536;
+    let vector = V128::from(0xf0e0_d0c0_b0a0_9080_7060_5040_3020_1000_u128);
+    for engine in engines() {
+        let module = Module::new(&engine, simd_on_three_memories())?;
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[])?;
+        let memories: Vec<Memory> =
+            (0..3).map(|m| instance.get_memory(&mut store, &format!("m{m}")).unwrap()).collect();
+        // The same bytes in each memory, none of them zero.
+        let bytes: Vec<u8> = (0..PAGE).map(|i| (i * 7 % 251 + 1) as u8).collect();
+        for memory in &memories {
+            memory.write(&mut store, 0, &bytes)?;
+        }
+
+        // Every load gives memory 0's result (value or trap) at addresses
+        // around both ends, and the last in-bounds one is in bounds.
+        for &(op, width) in V128_LOADS {
+            let last = PAGE - 3 - width;
+            let addrs = [0, 1, 100, last - 1, last, last + 1, PAGE - 3, PAGE, u64::from(u32::MAX)];
+            for addr in addrs {
+                let mut at = |m: usize| -> Result<u128, Trap> {
+                    let name = format!("{op}/{m}");
+                    let v = if m == 2 {
+                        let f = instance.get_typed_func::<i64, V128>(&mut store, &name).unwrap();
+                        outcome(f.call(&mut store, addr as i64))
+                    } else {
+                        let f = instance.get_typed_func::<i32, V128>(&mut store, &name).unwrap();
+                        outcome(f.call(&mut store, addr as i32))
+                    };
+                    v.map(|v| v.as_u128())
+                };
+                let expected = at(0);
+                assert_eq!(expected.is_ok(), addr <= last, "{op} at {addr}");
+                assert_eq!(at(1), expected, "{op} on memory 1 at {addr}");
+                assert_eq!(at(2), expected, "{op} on the 64-bit memory 2 at {addr}");
+            }
+        }
+        // Lane loads likewise, keeping the other lanes of their operand.
+        for &(bits, _) in V128_LANES {
+            let last = PAGE - 3 - u64::from(bits / 8);
+            for addr in [0, 5, last, last + 1, PAGE, u64::from(u32::MAX)] {
+                let name = |m: usize| format!("v128.load{bits}_lane/{m}");
+                let f = instance.get_typed_func::<(i32, V128), V128>(&mut store, &name(0))?;
+                let expected = outcome(f.call(&mut store, (addr as i32, vector))).map(|v| v.as_u128());
+                assert_eq!(expected.is_ok(), addr <= last, "load{bits}_lane at {addr}");
+                let f = instance.get_typed_func::<(i32, V128), V128>(&mut store, &name(1))?;
+                let got = outcome(f.call(&mut store, (addr as i32, vector))).map(|v| v.as_u128());
+                assert_eq!(got, expected, "load{bits}_lane on memory 1 at {addr}");
+                let f = instance.get_typed_func::<(i64, V128), V128>(&mut store, &name(2))?;
+                let got = outcome(f.call(&mut store, (addr as i64, vector))).map(|v| v.as_u128());
+                assert_eq!(got, expected, "load{bits}_lane on memory 2 at {addr}");
+            }
+        }
+        // Two results worked out by hand: memory 1's bytes at 3 + 10 are
+        // 71, 78, 85, 92, ... (i * 7 % 251 + 1).
+        let f = instance.get_typed_func::<i32, V128>(&mut store, "v128.load16x4_s/1")?;
+        let lanes = [13 * 7 + 1, 14 * 7 + 1, 15 * 7 + 1, 16 * 7 + 1, 17 * 7 + 1, 18 * 7 + 1, 19 * 7 + 1, 20 * 7 + 1];
+        let expected = (0..4).fold(0u128, |v, i| {
+            let lane = i16::from_le_bytes([lanes[2 * i], lanes[2 * i + 1]]) as i32 as u32;
+            v | u128::from(lane) << (32 * i)
+        });
+        assert_eq!(f.call(&mut store, 10)?.as_u128(), expected);
+        let f = instance.get_typed_func::<(i32, V128), V128>(&mut store, "v128.load8_lane/1")?;
+        let got = f.call(&mut store, (10, vector))?.as_u128();
+        assert_eq!(got, vector.as_u128() & !(0xff << 104) | u128::from(lanes[0]) << 104);
+
+        // Stores: each memory ends up as memory 0 does, and a trapping
+        // store (partly out of bounds) writes nothing.
+        let stores: Vec<(String, u64)> = std::iter::once(("v128.store".to_string(), 16))
+            .chain(V128_LANES.iter().map(|&(bits, _)| (format!("v128.store{bits}_lane"), u64::from(bits / 8))))
+            .collect();
+        for (op, width) in &stores {
+            let last = PAGE - 3 - width;
+            for addr in [0, 17, last, last + 1, PAGE - 4, u64::from(u32::MAX)] {
+                let before: Vec<u8> = memories[0].data(&store).to_vec();
+                let f = instance.get_typed_func::<(i32, V128), ()>(&mut store, &format!("{op}/0"))?;
+                let expected = outcome(f.call(&mut store, (addr as i32, vector)));
+                assert_eq!(expected.is_ok(), addr <= last, "{op} at {addr}");
+                if expected.is_err() {
+                    assert!(memories[0].data(&store) == &before[..], "a trapping {op} wrote to memory 0");
+                }
+                let f = instance.get_typed_func::<(i32, V128), ()>(&mut store, &format!("{op}/1"))?;
+                assert_eq!(outcome(f.call(&mut store, (addr as i32, vector))), expected, "{op} on memory 1");
+                let f = instance.get_typed_func::<(i64, V128), ()>(&mut store, &format!("{op}/2"))?;
+                assert_eq!(outcome(f.call(&mut store, (addr as i64, vector))), expected, "{op} on memory 2");
+                for m in 1..3 {
+                    assert!(memories[m].data(&store) == memories[0].data(&store), "{op} at {addr} on memory {m}");
+                }
+                if addr == 17 {
+                    // The lane stored, at 17 + offset 3.
+                    let at = &memories[1].data(&store)[20..20 + *width as usize];
+                    let lane = V128_LANES.iter().find(|&&(bits, _)| u64::from(bits / 8) == *width).map_or(0, |l| l.1);
+                    let start = (lane as usize * *width as usize) % 16;
+                    assert_eq!(at, &vector.as_u128().to_le_bytes()[start..start + at.len()], "{op} at 17");
+                }
+            }
+        }
+
+        // Memory 1 is checked against its own, current size.
+        let grow1 = instance.get_typed_func::<i32, i32>(&mut store, "grow1")?;
+        let load1 = instance.get_typed_func::<i32, V128>(&mut store, "v128.load/1")?;
+        assert_eq!(trap_of(&load1.call(&mut store, PAGE as i32).unwrap_err()), Trap::MemoryOutOfBounds);
+        assert_eq!(grow1.call(&mut store, 1)?, 1);
+        assert_eq!(load1.call(&mut store, PAGE as i32)?.as_u128(), 0);
+        assert_eq!(load1.call(&mut store, 2 * PAGE as i32 - 19)?.as_u128(), 0);
+        assert_eq!(trap_of(&load1.call(&mut store, 2 * PAGE as i32 - 18).unwrap_err()), Trap::MemoryOutOfBounds);
+        let load0 = instance.get_typed_func::<i32, V128>(&mut store, "v128.load/0")?;
+        assert_eq!(trap_of(&load0.call(&mut store, PAGE as i32).unwrap_err()), Trap::MemoryOutOfBounds);
+    }
     Ok(())
 }

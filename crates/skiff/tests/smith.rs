@@ -5,8 +5,9 @@
 //! the accumulator, results retargeted into locals) also meet instruction
 //! sequences nobody writes by hand but compilers and optimizers do emit. This
 //! test generates such sequences: for every seed it builds a module with
-//! wasm-smith, restricted to what skiff supports (Wasm 2.0 without SIMD, one
-//! memory, no imports), runs it in skiff and in wasmi 2.0, and compares
+//! wasm-smith, restricted to what both engines support (Wasm 2.0 with SIMD,
+//! multi-memory and memory64, no imports), runs it in skiff and in wasmi
+//! 2.0, and compares
 //! validation, instantiation, the results or trap of every call of every
 //! exported function, and after each call every exported memory, global and
 //! table.
@@ -16,7 +17,8 @@
 //! before each call (`export_global`), declared locals start non-zero
 //! (`nonzero_locals`), half of the modules fold their locals into an
 //! exported global at every function exit (`observe_locals`), and NaN bits
-//! are canonicalized where they would become visible (`hide_nan_payloads`).
+//! are canonicalized where they would become visible, or, for vectors, where
+//! a lane operation makes them (`hide_nan_payloads`).
 //! wasmi then gets an equivalent copy that avoids its known bugs
 //! (`wasmi_copy`).
 //!
@@ -120,10 +122,9 @@ fn seeds() -> Range<u64> {
 /// without floats every value is an integer that branches can test).
 fn smith_config(rng: &mut Rng) -> wasm_smith::Config {
     let mut c = wasm_smith::Config::default();
-    // Wasm 2.0 without SIMD: the reference is built without wasmi's `simd`
-    // feature, and `hide_nan_payloads` knows no vector lanes. (SIMD is
-    // checked by the spec scripts, bit for bit, and by `tests/simd.rs`.)
-    c.simd_enabled = false;
+    // Relaxed SIMD lets each engine pick among several results (skiff
+    // follows the deterministic profile, see `interp/simd.rs`); a
+    // difference there would be no divergence.
     c.relaxed_simd_enabled = false;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
@@ -133,12 +134,10 @@ fn smith_config(rng: &mut Rng) -> wasm_smith::Config {
     c.gc_enabled = false;
     c.custom_descriptors_enabled = false;
     c.multibyte_array_access_enabled = false;
-    c.memory64_enabled = false;
     c.custom_page_sizes_enabled = false;
     c.wide_arithmetic_enabled = false;
     c.extended_const_enabled = false;
     c.compact_imports_enabled = false;
-    c.max_memories = 1;
     // Nothing to import: both engines get exactly the module.
     c.max_imports = 0;
     // Everything exported, so every function can be called and every memory,
@@ -149,6 +148,7 @@ fn smith_config(rng: &mut Rng) -> wasm_smith::Config {
     // memory after every call stays cheap.
     c.memory_max_size_required = true;
     c.max_memory32_bytes = 16 << 16;
+    c.max_memory64_bytes = 16 << 16;
     c.table_max_size_required = true;
     c.max_table_elements = 1000;
 
@@ -170,6 +170,11 @@ fn smith_config(rng: &mut Rng) -> wasm_smith::Config {
     c.multi_value_enabled = rng.chance(7, 8);
     c.sign_extension_ops_enabled = rng.chance(7, 8);
     c.saturating_float_to_int_enabled = rng.chance(7, 8);
+    c.simd_enabled = rng.chance(1, 2);
+    // A second and third memory, and 64-bit ones, on some seeds: their
+    // accesses take other instructions than a 32-bit memory 0's.
+    c.max_memories = rng.range(1, 3) as usize;
+    c.memory64_enabled = rng.chance(1, 3);
     c.allow_floats = rng.chance(3, 4);
     // Without traps a call runs further, through more of its code.
     c.disallow_traps = rng.chance(1, 3);
@@ -185,7 +190,9 @@ fn smith_config(rng: &mut Rng) -> wasm_smith::Config {
         use wasm_smith::InstructionKind as K;
         let mut kinds = vec![K::NumericInt, K::Variable, K::Control, K::Parametric];
         kinds.extend(
-            [K::Numeric, K::MemoryInt, K::Memory, K::Table, K::Reference].into_iter().filter(|_| rng.chance(1, 3)),
+            [K::Numeric, K::MemoryInt, K::Memory, K::Table, K::Reference, K::VectorInt, K::Vector]
+                .into_iter()
+                .filter(|_| rng.chance(1, 3)),
         );
         c.allowed_instructions = wasm_smith::InstructionKinds::new(&kinds);
     }
@@ -279,20 +286,24 @@ fn observe_locals(wasm: &[u8]) -> (Vec<u8>, u32) {
         }
         let mut fold = Vec::new();
         for (local, ty) in locals.iter().enumerate() {
-            let widen: &[I] = match ty {
-                V::I32 => &[I::I64ExtendI32U],
-                V::I64 => &[],
-                V::F32 => &[I::I32ReinterpretF32, I::I64ExtendI32U],
-                V::F64 => &[I::I64ReinterpretF64],
+            // The i64s a local's value is folded as: a vector's two halves.
+            let widens: &[&[I]] = match ty {
+                V::I32 => &[&[I::I64ExtendI32U]],
+                V::I64 => &[&[]],
+                V::F32 => &[&[I::I32ReinterpretF32, I::I64ExtendI32U]],
+                V::F64 => &[&[I::I64ReinterpretF64]],
+                V::V128 => &[&[I::I64x2ExtractLane(0)], &[I::I64x2ExtractLane(1)]],
                 _ => continue,
             };
-            I::GlobalGet(probe).encode(&mut fold);
-            I::I64Const(0x100_0000_01b3).encode(&mut fold);
-            I::I64Mul.encode(&mut fold);
-            I::LocalGet(local as u32).encode(&mut fold);
-            widen.iter().for_each(|i| i.encode(&mut fold));
-            I::I64Xor.encode(&mut fold);
-            I::GlobalSet(probe).encode(&mut fold);
+            for widen in widens {
+                I::GlobalGet(probe).encode(&mut fold);
+                I::I64Const(0x100_0000_01b3).encode(&mut fold);
+                I::I64Mul.encode(&mut fold);
+                I::LocalGet(local as u32).encode(&mut fold);
+                widen.iter().for_each(|i| i.encode(&mut fold));
+                I::I64Xor.encode(&mut fold);
+                I::GlobalSet(probe).encode(&mut fold);
+            }
         }
         let range = body.range();
         let mut ops = body.get_operators_reader().unwrap();
@@ -359,6 +370,9 @@ fn nonzero_locals(wasm: &[u8]) -> Vec<u8> {
                     V::I64 => Some(I::I64Const(((x as i64) << 32) | x as i64)),
                     V::F32 => Some(I::F32Const((x as f32 + 0.5).into())),
                     V::F64 => Some(I::F64Const((x as f64 + 0.25).into())),
+                    V::V128 => {
+                        Some(I::V128Const(i128::from(x).wrapping_mul(0x0001_0003_0005_0007_0009_000b_000d_000f)))
+                    }
                     _ => None,
                 };
                 if let Some(init) = init {
@@ -450,15 +464,26 @@ fn export_global(wasm: &[u8], index: u32, name: &str) -> Vec<u8> {
 /// sign (any arithmetic NaN, or either canonical NaN when all NaN inputs are
 /// canonical), so engines may differ there, and they do: skiff's `min` and
 /// `max` return the positive canonical NaN, wasmi's what the hardware gives.
-/// The bits of a NaN become visible only where a float is stored to memory,
-/// reinterpreted as an integer, or gives its sign to `copysign`; this makes
-/// those places see a canonical NaN, by a call to a function (appended to
-/// the module) that replaces any NaN with the positive canonical one.
-/// Results and globals of float type are compared as "both NaN" instead
+/// The bits of a scalar NaN become visible only where a float is stored to
+/// memory, reinterpreted as an integer, gives its sign to `copysign`, or
+/// becomes a vector lane (`splat`, `replace_lane`); this makes those places
+/// see a canonical NaN, by a call to a function (appended to the module)
+/// that replaces any NaN with the positive canonical one. Results and
+/// globals of float type are compared as "both NaN" instead
 /// (`Value::agrees`). wasm-smith's own `canonicalize_nans` rewrites every
 /// float operation instead, which would break the chains of float
 /// operations the accumulator register carries (and it misses
 /// `f32.demote_f64`/`f64.promote_f32`).
+///
+/// A vector's bits are visible to every integer lane operation, store and
+/// comparison of results, so vector NaNs are canonicalized where they are
+/// made instead: after each lane operation that may return a NaN of its own
+/// choosing (arithmetic, `min`/`max`, rounding, `sqrt`, promotion and
+/// demotion), by a function that replaces each NaN lane with the canonical
+/// NaN (SIMD instructions never use the accumulator, so no fusion is lost).
+/// Bitwise lane operations (`abs`, `neg`, `pmin`/`pmax`, shuffles) keep
+/// their operands' bits and stay as they are; `v128` results are then
+/// compared bit for bit.
 fn hide_nan_payloads(wasm: &[u8]) -> Vec<u8> {
     use wasmparser::Operator as O;
     let mut sections = sections(wasm);
@@ -480,9 +505,11 @@ fn hide_nan_payloads(wasm: &[u8]) -> Vec<u8> {
     let type_count = count(&sections[types].1);
     let canon_f32 = imported_funcs + count(&sections[funcs].1);
     let canon_f64 = canon_f32 + 1;
+    let canon_f32x4 = canon_f32 + 2;
+    let canon_f64x2 = canon_f32 + 3;
 
     let reader = wasmparser::CodeSectionReader::new(wasmparser::BinaryReader::new(&sections[code].1, 0)).unwrap();
-    let mut calls = 0;
+    let (mut calls, mut vector_calls) = (0, 0);
     let mut new_code = wasm_encoder::CodeSection::new();
     for body in reader {
         let body = body.unwrap();
@@ -494,16 +521,63 @@ fn hide_nan_payloads(wasm: &[u8]) -> Vec<u8> {
         while !ops.eof() {
             let (op, offset) = ops.read_with_offset().unwrap();
             // Each of these takes the float whose bits it reveals on top of
-            // the stack.
-            let canon = match op {
-                O::F32Store { .. } | O::I32ReinterpretF32 | O::F32Copysign => canon_f32,
-                O::F64Store { .. } | O::I64ReinterpretF64 | O::F64Copysign => canon_f64,
-                _ => continue,
+            // the stack: the call goes before it.
+            let before = match op {
+                O::F32Store { .. }
+                | O::I32ReinterpretF32
+                | O::F32Copysign
+                | O::F32x4Splat
+                | O::F32x4ReplaceLane { .. } => Some(canon_f32),
+                O::F64Store { .. }
+                | O::I64ReinterpretF64
+                | O::F64Copysign
+                | O::F64x2Splat
+                | O::F64x2ReplaceLane { .. } => Some(canon_f64),
+                _ => None,
             };
-            out.extend_from_slice(&data[copied..offset as usize]);
-            copied = offset as usize;
-            wasm_encoder::Encode::encode(&wasm_encoder::Instruction::Call(canon), &mut out);
-            calls += 1;
+            // Each of these makes a vector whose NaN lanes' bits are the
+            // engine's choice: the call goes after it.
+            let after = match op {
+                O::F32x4Add
+                | O::F32x4Sub
+                | O::F32x4Mul
+                | O::F32x4Div
+                | O::F32x4Min
+                | O::F32x4Max
+                | O::F32x4Sqrt
+                | O::F32x4Ceil
+                | O::F32x4Floor
+                | O::F32x4Trunc
+                | O::F32x4Nearest
+                | O::F32x4DemoteF64x2Zero => Some(canon_f32x4),
+                O::F64x2Add
+                | O::F64x2Sub
+                | O::F64x2Mul
+                | O::F64x2Div
+                | O::F64x2Min
+                | O::F64x2Max
+                | O::F64x2Sqrt
+                | O::F64x2Ceil
+                | O::F64x2Floor
+                | O::F64x2Trunc
+                | O::F64x2Nearest
+                | O::F64x2PromoteLowF32x4 => Some(canon_f64x2),
+                _ => None,
+            };
+            if let Some(canon) = before {
+                out.extend_from_slice(&data[copied..offset as usize]);
+                copied = offset as usize;
+                wasm_encoder::Encode::encode(&wasm_encoder::Instruction::Call(canon), &mut out);
+                calls += 1;
+            }
+            if let Some(canon) = after {
+                let end = ops.original_position() as usize;
+                out.extend_from_slice(&data[copied..end]);
+                copied = end;
+                wasm_encoder::Encode::encode(&wasm_encoder::Instruction::Call(canon), &mut out);
+                calls += 1;
+                vector_calls += 1;
+            }
         }
         out.extend_from_slice(&data[copied..range.end as usize]);
         new_code.raw(&out);
@@ -511,14 +585,14 @@ fn hide_nan_payloads(wasm: &[u8]) -> Vec<u8> {
     if calls == 0 {
         return wasm.to_vec();
     }
+    use wasm_encoder::{Instruction as I, ValType as T};
     // if x != x then the canonical NaN else x
-    let canonicalizer = |ty: wasm_encoder::ValType| {
-        use wasm_encoder::Instruction as I;
+    let canonicalizer = |ty: T| {
         let mut f = wasm_encoder::Function::new([]);
         f.instruction(&I::LocalGet(0)).instruction(&I::LocalGet(0));
-        f.instruction(&if ty == wasm_encoder::ValType::F32 { I::F32Ne } else { I::F64Ne });
+        f.instruction(&if ty == T::F32 { I::F32Ne } else { I::F64Ne });
         f.instruction(&I::If(wasm_encoder::BlockType::Result(ty)));
-        f.instruction(&if ty == wasm_encoder::ValType::F32 {
+        f.instruction(&if ty == T::F32 {
             I::F32Const(f32::from_bits(0x7fc0_0000).into())
         } else {
             I::F64Const(f64::from_bits(0x7ff8_0000_0000_0000).into())
@@ -526,18 +600,39 @@ fn hide_nan_payloads(wasm: &[u8]) -> Vec<u8> {
         f.instruction(&I::Else).instruction(&I::LocalGet(0)).instruction(&I::End).instruction(&I::End);
         f
     };
-    new_code.function(&canonicalizer(wasm_encoder::ValType::F32));
-    new_code.function(&canonicalizer(wasm_encoder::ValType::F64));
+    // bitselect(x, the canonical NaN in every lane, the lanes where x == x)
+    let vector_canonicalizer = |f32_lanes: bool| {
+        let mut f = wasm_encoder::Function::new([]);
+        let (nan, eq) = if f32_lanes {
+            (0x7fc0_0000_7fc0_0000_7fc0_0000_7fc0_0000_i128, I::F32x4Eq)
+        } else {
+            (0x7ff8_0000_0000_0000_7ff8_0000_0000_0000_i128, I::F64x2Eq)
+        };
+        f.instruction(&I::LocalGet(0)).instruction(&I::V128Const(nan));
+        f.instruction(&I::LocalGet(0)).instruction(&I::LocalGet(0)).instruction(&eq);
+        f.instruction(&I::V128Bitselect).instruction(&I::End);
+        f
+    };
+    new_code.function(&canonicalizer(T::F32));
+    new_code.function(&canonicalizer(T::F64));
+    if vector_calls > 0 {
+        new_code.function(&vector_canonicalizer(true));
+        new_code.function(&vector_canonicalizer(false));
+    }
     let mut data = Vec::new();
     wasm_encoder::Encode::encode(&new_code, &mut data);
     sections[code].1 = strip_length_prefix(&data);
 
     let mut new_types = wasm_encoder::TypeSection::new();
-    new_types.ty().function([wasm_encoder::ValType::F32], [wasm_encoder::ValType::F32]);
-    new_types.ty().function([wasm_encoder::ValType::F64], [wasm_encoder::ValType::F64]);
-    append_entries(&mut sections[types].1, &new_types);
+    new_types.ty().function([T::F32], [T::F32]);
+    new_types.ty().function([T::F64], [T::F64]);
     let mut new_funcs = wasm_encoder::FunctionSection::new();
     new_funcs.function(type_count).function(type_count + 1);
+    if vector_calls > 0 {
+        new_types.ty().function([T::V128], [T::V128]);
+        new_funcs.function(type_count + 2).function(type_count + 2);
+    }
+    append_entries(&mut sections[types].1, &new_types);
     append_entries(&mut sections[funcs].1, &new_funcs);
     assemble(&sections)
 }
@@ -925,7 +1020,9 @@ fn arguments(params: &[skiff::ValType], round: usize, rng: &mut Rng) -> Vec<Valu
             (skiff::ValType::F64, 0) => Value::F64(0),
             (skiff::ValType::F64, 1) => Value::F64(u64::MAX),
             (skiff::ValType::F64, _) => Value::F64(interesting_f64(rng)),
-            (skiff::ValType::V128, _) => Value::V128(0),
+            (skiff::ValType::V128, 0) => Value::V128(0),
+            (skiff::ValType::V128, 1) => Value::V128(u128::MAX),
+            (skiff::ValType::V128, _) => Value::V128(interesting_v128(rng)),
             (skiff::ValType::Ref(r), _) => match r.heap_type() {
                 skiff::HeapType::Func | skiff::HeapType::ConcreteFunc(_) => Value::FuncRef { null: true },
                 skiff::HeapType::Extern => Value::ExternRef { null: true },
@@ -963,6 +1060,17 @@ fn interesting_i64(rng: &mut Rng) -> i64 {
             i64::MAX,
             i64::MIN,
         ]),
+    }
+}
+
+/// Vectors of interesting lanes of one shape (integers, f32s with NaNs of
+/// every kind, f64s), or random bits.
+fn interesting_v128(rng: &mut Rng) -> u128 {
+    match rng.range(0, 3) {
+        0 => (0..4).fold(0, |v, i| v | u128::from(interesting_i64(rng) as u32) << (32 * i)),
+        1 => (0..4).fold(0, |v, i| v | u128::from(interesting_f32(rng)) << (32 * i)),
+        2 => u128::from(interesting_f64(rng)) | u128::from(interesting_f64(rng)) << 64,
+        _ => u128::from(rng.next()) | u128::from(rng.next()) << 64,
     }
 }
 
@@ -1077,9 +1185,9 @@ struct Skiff {
 impl Skiff {
     fn engine(fuel: bool) -> skiff::Engine {
         let mut config = skiff::Config::new();
-        // wasm-smith emits no SIMD here; saying so makes validation of the
-        // two engines answer the same question.
-        config.wasm_simd(false).wasm_relaxed_simd(false);
+        // wasm-smith emits no relaxed SIMD here; saying so makes validation
+        // of the two engines answer the same question.
+        config.wasm_relaxed_simd(false);
         config.consume_fuel(fuel).max_call_depth(MAX_CALL_DEPTH).max_wasm_stack(MAX_STACK_BYTES);
         skiff::Engine::new(&config).unwrap()
     }
@@ -1175,10 +1283,12 @@ impl Wasmi {
         // wasmi enables some Wasm 3.0 proposals by default; the reference
         // validates exactly the feature set skiff is configured with.
         config
-            .wasm_multi_memory(false)
+            .wasm_multi_memory(true)
             .wasm_tail_call(false)
             .wasm_extended_const(false)
-            .wasm_memory64(false)
+            .wasm_memory64(true)
+            .wasm_simd(true)
+            .wasm_relaxed_simd(false)
             .wasm_custom_page_sizes(false)
             .wasm_wide_arithmetic(false)
             .set_max_recursion_depth(MAX_CALL_DEPTH)
@@ -1290,6 +1400,77 @@ struct Stats {
     /// Modules whose comparison stopped early because a call exhausted the
     /// stack or fuel in either engine.
     exhausted: u64,
+    /// What the modules use, from `Usage`.
+    usage: Usage,
+}
+
+/// How many modules use SIMD, several memories or a 64-bit memory, and
+/// how many SIMD memory accesses name another memory than a 32-bit memory 0
+/// (skiff's `V128LoadMem` and kin): how much of those paths a run covers.
+#[derive(Default)]
+struct Usage {
+    simd: u64,
+    multi_memory: u64,
+    memory64: u64,
+    simd_accesses_elsewhere: u64,
+}
+
+impl Usage {
+    fn add(&mut self, wasm: &[u8]) {
+        use wasmparser::{Operator as O, Payload};
+        let mut memories = Vec::new();
+        let (mut simd, mut elsewhere) = (false, 0);
+        for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+            match payload {
+                Ok(Payload::MemorySection(reader)) => memories.extend(reader.into_iter().map(|m| m.unwrap().memory64)),
+                Ok(Payload::CodeSectionEntry(body)) => {
+                    let mut ops = body.get_operators_reader().unwrap();
+                    while !ops.eof() {
+                        let op = ops.read().unwrap();
+                        let name = format!("{op:?}");
+                        if ["V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"]
+                            .iter()
+                            .any(|p| name.starts_with(p))
+                        {
+                            simd = true;
+                            let memarg = match op {
+                                O::V128Load { memarg }
+                                | O::V128Store { memarg }
+                                | O::V128Load8x8S { memarg }
+                                | O::V128Load8x8U { memarg }
+                                | O::V128Load16x4S { memarg }
+                                | O::V128Load16x4U { memarg }
+                                | O::V128Load32x2S { memarg }
+                                | O::V128Load32x2U { memarg }
+                                | O::V128Load8Splat { memarg }
+                                | O::V128Load16Splat { memarg }
+                                | O::V128Load32Splat { memarg }
+                                | O::V128Load64Splat { memarg }
+                                | O::V128Load32Zero { memarg }
+                                | O::V128Load64Zero { memarg }
+                                | O::V128Load8Lane { memarg, .. }
+                                | O::V128Load16Lane { memarg, .. }
+                                | O::V128Load32Lane { memarg, .. }
+                                | O::V128Load64Lane { memarg, .. }
+                                | O::V128Store8Lane { memarg, .. }
+                                | O::V128Store16Lane { memarg, .. }
+                                | O::V128Store32Lane { memarg, .. }
+                                | O::V128Store64Lane { memarg, .. } => memarg,
+                                _ => continue,
+                            };
+                            let wasmparser::MemArgTarget::Memory(m) = memarg.target else { continue };
+                            elsewhere += u64::from(m != 0 || memories.first() == Some(&true));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.simd += u64::from(simd);
+        self.multi_memory += u64::from(memories.len() > 1);
+        self.memory64 += u64::from(memories.contains(&true));
+        self.simd_accesses_elsewhere += elsewhere;
+    }
 }
 
 struct Divergence {
@@ -1308,6 +1489,7 @@ fn check_seed(seed: u64, stats: &mut Stats) -> Result<(), Divergence> {
         std::fs::write(PathBuf::from(dir).join(format!("seed-{seed}.wasm")), &wasm).unwrap();
     }
     stats.modules += 1;
+    stats.usage.add(&wasm);
     // Odd seeds run skiff with fuel metering: it changes the translated code
     // (fuel checks at function entries and loop headers), which is where
     // fusions could go wrong differently.
@@ -1476,7 +1658,8 @@ fn run_seeds() {
     eprintln!(
         "smith: seeds {}..{}: {} modules ({} not generated, {} invalid in both, {} trapped at instantiation), \
          {} calls compared, {} modules stopped early by stack or fuel exhaustion, wasmi panicked on {:?}; \
-         rewritten for wasmi: {} selects, {} local reads, {} br_tables; {} diverged; {:.1?}",
+         rewritten for wasmi: {} selects, {} local reads, {} br_tables; modules with SIMD {}, several memories {}, \
+         a 64-bit memory {}; SIMD accesses to other than a 32-bit memory 0: {}; {} diverged; {:.1?}",
         seeds.start,
         seeds.end,
         stats.modules,
@@ -1489,6 +1672,10 @@ fn run_seeds() {
         stats.rewrites.selects,
         stats.rewrites.local_reads,
         stats.rewrites.br_tables,
+        stats.usage.simd,
+        stats.usage.multi_memory,
+        stats.usage.memory64,
+        stats.usage.simd_accesses_elsewhere,
         failed.len(),
         start.elapsed()
     );

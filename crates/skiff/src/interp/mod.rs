@@ -321,6 +321,35 @@ impl Mem {
         // SAFETY: `range` checked that `width` bytes from `start` are inside the memory.
         Ok(unsafe { self.base.add(start) })
     }
+
+    /// The `width <= 16` bytes at `addr + offset` as a little-endian number,
+    /// bounds-checked as by [`Mem::checked_addr`] (for an address of either
+    /// index type): the `v128` accesses to a memory other than a 32-bit
+    /// memory 0.
+    #[inline]
+    fn read_checked(self, addr: u64, offset: u64, width: u64) -> Result<u128, Trap> {
+        let mut bytes = [0u8; 16];
+        let dst = &mut bytes[..width as usize];
+        let p = self.checked_addr(addr, offset, dst.len() as u64)?;
+        // SAFETY: `checked_addr` checked that the `dst.len()` bytes at `p`
+        // are inside the memory; `dst` is a separate local of that length.
+        unsafe { std::ptr::copy_nonoverlapping(p, dst.as_mut_ptr(), dst.len()) };
+        Ok(u128::from_le_bytes(bytes))
+    }
+
+    /// Writes the low `width <= 16` bytes of `bits` (little-endian) at
+    /// `addr + offset`, bounds-checked as by [`Mem::checked_addr`]: nothing
+    /// is written if any byte is out of bounds.
+    #[inline]
+    fn write_checked(self, addr: u64, offset: u64, width: u64, bits: u128) -> Result<(), Trap> {
+        let bytes = bits.to_le_bytes();
+        let src = &bytes[..width as usize];
+        let p = self.checked_addr(addr, offset, src.len() as u64)?;
+        // SAFETY: `checked_addr` checked that the `src.len()` bytes at `p`
+        // are inside the memory; `src` is a separate local.
+        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), p, src.len()) };
+        Ok(())
+    }
 }
 
 /// A table index or length cell as a `usize` (saturating: a value past the
@@ -697,7 +726,8 @@ impl Executor<'_> {
             | Instr::TableCopyParams { .. }
             | Instr::TableInitParams { .. }
             | Instr::MemoryCopyParams { .. }
-            | Instr::MemoryInitParams { .. } => {
+            | Instr::MemoryInitParams { .. }
+            | Instr::V128LaneMemParams { .. } => {
                 unreachable!("parameter words are consumed by their instruction")
             }
             Instr::Copy { dst, src } => fp.set(dst, fp.get(src)),
@@ -941,6 +971,32 @@ impl Executor<'_> {
             Instr::GlobalSet128 { src, global } => {
                 // SAFETY: as for `GlobalSet`.
                 unsafe { *self.global(global) = VMGlobalDefinition::new(fp.get128(src)) };
+            }
+            // `v128` accesses to any memory but a 32-bit memory 0, out of
+            // line in `vector.rs`.
+            Instr::V128LoadMem { dst, addr, memory, kind, offset } => {
+                self.v128_load_mem(fp, dst, addr, memory, kind, offset)?
+            }
+            Instr::V128StoreMem { addr, value, memory, offset } => {
+                self.v128_store_mem(fp, addr, value, memory, offset)?
+            }
+            Instr::V128LoadLaneMem { dst, addr, src, memory, width, lane } => {
+                // SAFETY: `V128LaneMemParams` always follows `V128LoadLaneMem`.
+                let Instr::V128LaneMemParams { offset } = (unsafe { *ip.add(1) }) else {
+                    unreachable!("V128LoadLaneMem without its parameter word")
+                };
+                self.v128_load_lane_mem(fp, dst, addr, src, memory, width, lane, offset.get())?;
+                // SAFETY: skip the parameter word.
+                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
+            }
+            Instr::V128StoreLaneMem { addr, value, memory, width, lane } => {
+                // SAFETY: `V128LaneMemParams` always follows `V128StoreLaneMem`.
+                let Instr::V128LaneMemParams { offset } = (unsafe { *ip.add(1) }) else {
+                    unreachable!("V128StoreLaneMem without its parameter word")
+                };
+                self.v128_store_lane_mem(fp, addr, value, memory, width, lane, offset.get())?;
+                // SAFETY: skip the parameter word.
+                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
             }
             // SIMD instructions: one arm each in `vector::eval`. Last, so
             // that no other instruction's handler looks at them.

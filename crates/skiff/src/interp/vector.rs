@@ -1,6 +1,8 @@
 //! Execution of the SIMD instructions: one arm per operator, generated from
 //! `simd::for_each_simd!` over the lane semantics in [`simd`], plus the
-//! `v128` loads and stores, lane accesses and `i8x16.shuffle`.
+//! `v128` loads and stores, lane accesses and `i8x16.shuffle`. Accesses to
+//! a memory other than a 32-bit memory 0 (`V128LoadMem` and kin) run out of
+//! line in the `Executor` methods at the end, with the same lane semantics.
 //!
 //! A `v128` lives in two consecutive frame cells, low half first
 //! (`Fp::get128`). Every operator reads all its operands before it writes
@@ -8,8 +10,8 @@
 //! instructions leave the accumulator as it was: the translator never
 //! emits an `…Acc` instruction after one.
 
-use super::{Fp, Mem, simd};
-use crate::ir::{AddImmLoad, BinOp, Instr, InstrTag, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp};
+use super::{Executor, Fp, Mem, simd};
+use crate::ir::{AddImmLoad, BinOp, Instr, InstrTag, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp, V128LoadKind};
 use crate::trap::Trap;
 
 /// The `N` bytes at `addr + offset`, zero-extended to a `u64` (N <= 8).
@@ -235,7 +237,85 @@ macro_rules! define_vector_eval {
             }
             Ok(true)
         }
+
+        /// The `v128` a load of kind `kind` makes of the `kind.width()`
+        /// bytes it read (`bytes`, little-endian, zero-extended): the lane
+        /// semantics of the memory-0 instruction of the same name.
+        fn reshape(kind: V128LoadKind, bytes: u128) -> simd::V128 {
+            match kind {
+                V128LoadKind::V128Load => bytes,
+                $(V128LoadKind::$le => simd::$le_f(bytes as u64),)*
+                $(V128LoadKind::$ls => simd::$ls_f(bytes as u64),)*
+                $(V128LoadKind::$lz => simd::$lz_f(bytes as u64),)*
+            }
+        }
     };
 }
 
 simd::for_each_simd!(define_vector_eval);
+
+/// The `v128` accesses to any memory but a 32-bit memory 0: the memory is
+/// found through the instance, the address of the access's full width is
+/// checked once without wrapping (`Mem::read_checked`/`write_checked`), and
+/// the lane semantics are those of the memory-0 instructions. Out of line,
+/// one call per handler, like `Executor::load_mem`.
+impl Executor<'_> {
+    /// `V128LoadMem`.
+    #[inline(never)]
+    pub(super) fn v128_load_mem(
+        &self,
+        fp: Fp,
+        dst: Slot,
+        addr: Slot,
+        memory: u8,
+        kind: V128LoadKind,
+        offset: u32,
+    ) -> Result<(), Trap> {
+        let bytes = self.memory_at(u32::from(memory)).read_checked(fp.get(addr), u64::from(offset), kind.width())?;
+        fp.set128(dst, reshape(kind, bytes));
+        Ok(())
+    }
+
+    /// `V128StoreMem`.
+    #[inline(never)]
+    pub(super) fn v128_store_mem(&self, fp: Fp, addr: Slot, value: Slot, memory: u8, offset: u32) -> Result<(), Trap> {
+        self.memory_at(u32::from(memory)).write_checked(fp.get(addr), u64::from(offset), 16, fp.get128(value))
+    }
+
+    /// `V128LoadLaneMem` with its parameter word's `offset`. Both operands
+    /// are read before the result is written (it may overlap them).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    pub(super) fn v128_load_lane_mem(
+        &self,
+        fp: Fp,
+        dst: Slot,
+        addr: Slot,
+        src: Slot,
+        memory: u8,
+        width: u8,
+        lane: u8,
+        offset: u64,
+    ) -> Result<(), Trap> {
+        let bytes = self.memory_at(u32::from(memory)).read_checked(fp.get(addr), offset, u64::from(width))?;
+        fp.set128(dst, simd::replace_bytes(fp.get128(src), lane, width, bytes as u64));
+        Ok(())
+    }
+
+    /// `V128StoreLaneMem` with its parameter word's `offset`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    pub(super) fn v128_store_lane_mem(
+        &self,
+        fp: Fp,
+        addr: Slot,
+        value: Slot,
+        memory: u8,
+        width: u8,
+        lane: u8,
+        offset: u64,
+    ) -> Result<(), Trap> {
+        let bits = simd::extract_bytes(fp.get128(value), lane, width);
+        self.memory_at(u32::from(memory)).write_checked(fp.get(addr), offset, u64::from(width), u128::from(bits))
+    }
+}

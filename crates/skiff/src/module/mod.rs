@@ -556,8 +556,7 @@ impl ModuleBuilder {
         let func_index = self.module.num_imported_funcs + self.next_defined_func;
         let ty = self.module.func_type(func_index);
         let has_v128_params = ty.param_slice().contains(&crate::types::ValType::V128);
-        let default_memory_is_32bit = self.module.memories.first().is_some_and(|m| !m.is_64());
-        let mut check = SupportCheck::new(ty.param_cells(), has_v128_params, default_memory_is_32bit);
+        let mut check = SupportCheck::new(ty.param_cells(), has_v128_params);
         let mut validator = to_validate.into_validator(std::mem::take(&mut self.allocs));
         let mut locals = body.get_locals_reader()?;
         for _ in 0..locals.get_count() {

@@ -149,8 +149,9 @@ pub(crate) struct FuncTranslator<'a> {
     /// The `try_table`s seen so far, in the order they start.
     handlers: Vec<Handler>,
     /// Catch clauses whose label is the function body: they return, through
-    /// a stub emitted after the body. (handler index, clause index, arity)
-    return_catches: Vec<(usize, usize, usize)>,
+    /// a stub emitted after the body. (handler index, clause index, arity,
+    /// cells of the values: recorded while the body's frame is still open)
+    return_catches: Vec<(usize, usize, usize, usize)>,
 }
 
 impl<'a> FuncTranslator<'a> {
@@ -315,7 +316,7 @@ impl<'a> FuncTranslator<'a> {
             self.max_cells = self.max_cells.max(end);
             let mut target = 0;
             if frame == 0 {
-                self.return_catches.push((handler, i, arity));
+                self.return_catches.push((handler, i, arity, label_cells));
             } else {
                 let frame = &mut self.control[frame];
                 frame.branched_to = true;
@@ -334,10 +335,9 @@ impl<'a> FuncTranslator<'a> {
     /// Emits the return stubs of clauses that target the function body and
     /// orders the handlers innermost first.
     fn finish_handlers(&mut self) -> Box<[Handler]> {
-        for (handler, clause, arity) in std::mem::take(&mut self.return_catches) {
+        for (handler, clause, arity, cells) in std::mem::take(&mut self.return_catches) {
             let at = self.code.len() as u32;
             let src = self.handlers[handler].catches[clause].dst;
-            let cells = (0..arity).map(|i| 1 + usize::from(self.label_value_is_wide(0, i))).sum::<usize>();
             self.code.push(match (arity, cells) {
                 (0, _) => Instr::Return0,
                 (1, 1) => Instr::Return1 { src },
@@ -711,13 +711,9 @@ impl<'a> FuncTranslator<'a> {
         self.emit_result(instr)
     }
 
-    /// Whether memory `memory` is the one the `I32Load` family and
-    /// `MemoryFill`/`Copy`/`Init` serve: memory 0, with 32-bit addresses.
-    /// The offset of a SIMD access (see `simd_memarg_offset`).
-    fn memory0_offset(&self, memarg: &MemArg) -> Result<u32> {
-        simd_memarg_offset(memarg, self.is_default_memory(0))
-    }
-
+    /// Whether memory `memory` is the one the `I32Load` and `V128Load`
+    /// families and `MemoryFill`/`Copy`/`Init` serve: memory 0, with 32-bit
+    /// addresses.
     fn is_default_memory(&self, memory: u32) -> bool {
         memory == 0 && self.env.memories.first().is_some_and(|m| !m.is_64())
     }
@@ -1816,20 +1812,9 @@ fn memarg_memory(memarg: &MemArg) -> Result<u32> {
     }
 }
 
-/// The offset of a SIMD memory access. Those run on memory 0 when it is a
-/// 32-bit memory (`default_memory_is_32bit`), with the scalar accesses'
-/// fast-path operands; other memories are not supported for them yet.
-fn simd_memarg_offset(memarg: &MemArg, default_memory_is_32bit: bool) -> Result<u32> {
-    let memory = memarg_memory(memarg)?;
-    if memory != 0 || !default_memory_is_32bit {
-        bail!("SIMD accesses to a memory other than a 32-bit memory 0 are not supported yet");
-    }
-    // A 32-bit memory's offsets are below 2^32 (validation checks).
-    u32::try_from(memarg.offset).context("memory offset too large for a 32-bit memory")
-}
-
-/// A memory index as `LoadMem`/`StoreMem` carry it: wasmparser allows at
-/// most 100 memories per module, so it always fits.
+/// A memory index as `LoadMem`/`StoreMem` (and their `v128` counterparts)
+/// carry it: wasmparser allows at most 100 memories per module, so it
+/// always fits.
 fn memory_operand(memory: u32) -> Result<u8> {
     u8::try_from(memory).with_context(|| format!("memory index {memory} is too large"))
 }

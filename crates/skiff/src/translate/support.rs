@@ -13,12 +13,12 @@
 //! and `relaxed_simd`, `exceptions` (`throw`, `throw_ref`, `try_table`),
 //! `tail_call`, `function_references`, `multi_memory` and `memory64`
 //! (which add no operators, only operands: any memory index, 64-bit
-//! addresses, offsets and table indices), with a few operand restrictions
-//! (no GC arrays; SIMD memory accesses on a 32-bit memory 0 only).
+//! addresses, offsets and table indices, for scalar and SIMD accesses
+//! alike), with one operand restriction (no GC arrays).
 //! `tests/lazy.rs` checks on wasm-smith modules that both modes refuse the
 //! same modules with the same messages.
 
-use super::{memarg_memory, memory_operand, simd_memarg_offset, unsupported_message};
+use super::{memarg_memory, memory_operand, unsupported_message};
 use anyhow::{Result, bail};
 use wasmparser::{FrameKind as ParserFrame, FrameStack, Operator, ValType, VisitOperator, VisitSimdOperator};
 
@@ -74,8 +74,6 @@ pub(crate) struct SupportCheck {
     /// Whether the body has a `v128` local or SIMD operator: its operand
     /// stack may then take up to two cells per operand.
     has_v128: bool,
-    /// Whether memory 0 exists and is 32-bit: SIMD accesses need it.
-    default_memory_is_32bit: bool,
     /// The enclosing blocks, innermost last; entry 0 is the function body.
     frames: Vec<Frame>,
     reachable: bool,
@@ -101,14 +99,13 @@ struct Frame {
 
 impl SupportCheck {
     /// A check for a body whose parameters take `param_cells` cells.
-    pub fn new(param_cells: usize, has_v128_params: bool, default_memory_is_32bit: bool) -> SupportCheck {
+    pub fn new(param_cells: usize, has_v128_params: bool) -> SupportCheck {
         SupportCheck {
             first_refusal: None,
             num_locals: param_cells as u64,
             constants: 0,
             max_height: 0,
             has_v128: has_v128_params,
-            default_memory_is_32bit,
             frames: vec![Frame { kind: FrameKind::Function, branched_to: false }],
             reachable: true,
             dead_depth: 0,
@@ -193,7 +190,7 @@ impl SupportCheck {
     }
 
     /// A SIMD operator at `offset`: constants take two cells, and memory
-    /// accesses have the scalar ones' restrictions. No SIMD operator
+    /// accesses have the scalar ones' operand rules. No SIMD operator
     /// affects reachability.
     fn simd_operator(&mut self, op: &Operator<'_>, offset: usize) {
         self.has_v128 = true;
@@ -228,7 +225,7 @@ impl SupportCheck {
         };
         if self.reachable
             && self.first_refusal.is_none()
-            && let Err(e) = simd_memarg_offset(memarg, self.default_memory_is_32bit)
+            && let Err(e) = memarg_memory(memarg).and_then(memory_operand)
         {
             self.first_refusal = Some(anyhow::anyhow!("{e:#} (at offset {offset:#x})"));
         }

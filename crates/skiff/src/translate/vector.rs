@@ -1,16 +1,18 @@
 //! Translation of the SIMD operators: one instruction each, generated from
 //! `interp::simd::for_each_simd!` by operand shape, plus `v128.load`/`store`,
 //! the lane loads and stores and `i8x16.shuffle`. (`v128.const` is an
-//! operand like any constant: see `Operand::V128Const`.)
+//! operand like any constant: see `Operand::V128Const`.) Memory accesses
+//! pick their instructions as scalar ones do: the fast-path ones on a
+//! 32-bit memory 0, `V128LoadMem` and kin (naming their memory) otherwise.
 //!
 //! A `v128` operand lives in two consecutive cells; the instructions name
 //! the first. Operators read every operand before writing their result, so
 //! the result may take the cells of its operands, as scalar results do.
 
-use super::FuncTranslator;
+use super::{FuncTranslator, Operand, memarg_memory, memory_operand};
 use crate::interp::simd::for_each_simd;
-use crate::ir::{BinOp, Instr, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp};
-use anyhow::Result;
+use crate::ir::{BinOp, Instr, LaneOp, Load, Offset64, ReplaceLaneOp, Slot, TernOp, UnOp, V128LoadKind};
+use anyhow::{Context, Result};
 use wasmparser::{MemArg, Operator};
 
 /// A lane load: `(dst, addr, src, lane, offset)`.
@@ -46,50 +48,53 @@ macro_rules! define_translate_simd {
                     $(Operator::$splat => self.simd_unary(Instr::$splat)?,)*
                     $(Operator::$extract { lane } => self.simd_extract_lane(lane, Instr::$extract)?,)*
                     $(Operator::$replace { lane } => self.simd_replace_lane(lane, Instr::$replace)?,)*
-                    $(Operator::$le { memarg } => self.simd_load(&memarg, Instr::$le)?,)*
-                    $(Operator::$ls { memarg } => self.simd_load(&memarg, Instr::$ls)?,)*
-                    $(Operator::$lz { memarg } => self.simd_load(&memarg, Instr::$lz)?,)*
-                    Operator::V128Load { memarg } => self.v128_load(&memarg)?,
-                    Operator::V128Store { memarg } => {
-                        let offset = self.memory0_offset(&memarg)?;
-                        let value = self.pop();
-                        let addr = self.pop();
-                        self.emit(Instr::V128Store { addr, value, offset });
-                    }
+                    $(Operator::$le { memarg } => self.simd_load(&memarg, Instr::$le, V128LoadKind::$le)?,)*
+                    $(Operator::$ls { memarg } => self.simd_load(&memarg, Instr::$ls, V128LoadKind::$ls)?,)*
+                    $(Operator::$lz { memarg } => self.simd_load(&memarg, Instr::$lz, V128LoadKind::$lz)?,)*
+                    Operator::V128Load { memarg } => self.simd_load(
+                        &memarg,
+                        |Load { dst, addr, offset }| Instr::V128Load { dst, addr, offset },
+                        V128LoadKind::V128Load,
+                    )?,
+                    Operator::V128Store { memarg } => self.simd_store(&memarg)?,
                     Operator::V128Load8Lane { memarg, lane } => self.simd_load_lane(
                         &memarg,
                         lane,
+                        1,
                         |dst, addr, src, lane, offset| Instr::V128Load8Lane { dst, addr, src, lane, offset },
                         |vec, addr, lane, offset| Instr::V128Load8LaneInPlace { vec, addr, lane, offset },
                     )?,
                     Operator::V128Load16Lane { memarg, lane } => self.simd_load_lane(
                         &memarg,
                         lane,
+                        2,
                         |dst, addr, src, lane, offset| Instr::V128Load16Lane { dst, addr, src, lane, offset },
                         |vec, addr, lane, offset| Instr::V128Load16LaneInPlace { vec, addr, lane, offset },
                     )?,
                     Operator::V128Load32Lane { memarg, lane } => self.simd_load_lane(
                         &memarg,
                         lane,
+                        4,
                         |dst, addr, src, lane, offset| Instr::V128Load32Lane { dst, addr, src, lane, offset },
                         |vec, addr, lane, offset| Instr::V128Load32LaneInPlace { vec, addr, lane, offset },
                     )?,
                     Operator::V128Load64Lane { memarg, lane } => self.simd_load_lane(
                         &memarg,
                         lane,
+                        8,
                         |dst, addr, src, lane, offset| Instr::V128Load64Lane { dst, addr, src, lane, offset },
                         |vec, addr, lane, offset| Instr::V128Load64LaneInPlace { vec, addr, lane, offset },
                     )?,
-                    Operator::V128Store8Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, |addr, value, lane, offset| {
+                    Operator::V128Store8Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, 1, |addr, value, lane, offset| {
                         Instr::V128Store8Lane { addr, value, lane, offset }
                     })?,
-                    Operator::V128Store16Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, |addr, value, lane, offset| {
+                    Operator::V128Store16Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, 2, |addr, value, lane, offset| {
                         Instr::V128Store16Lane { addr, value, lane, offset }
                     })?,
-                    Operator::V128Store32Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, |addr, value, lane, offset| {
+                    Operator::V128Store32Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, 4, |addr, value, lane, offset| {
                         Instr::V128Store32Lane { addr, value, lane, offset }
                     })?,
-                    Operator::V128Store64Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, |addr, value, lane, offset| {
+                    Operator::V128Store64Lane { memarg, lane } => self.simd_store_lane(&memarg, lane, 8, |addr, value, lane, offset| {
                         Instr::V128Store64Lane { addr, value, lane, offset }
                     })?,
                     Operator::I8x16Shuffle { lanes } => {
@@ -161,25 +166,6 @@ impl FuncTranslator<'_> {
         }
     }
 
-    /// `v128.load`; an address just computed as `base + constant` into a
-    /// temporary is computed by the load itself (`V128LoadAddImm`), as for
-    /// scalar loads.
-    fn v128_load(&mut self, memarg: &MemArg) -> Result<()> {
-        let offset = self.memory0_offset(memarg)?;
-        let addr = self.pop();
-        let dst = self.next_temp();
-        if offset == 0
-            && self.fresh_result() == Some(addr)
-            && self.is_temp(addr)
-            && let Some(&Instr::I32AddImm(add)) = self.code.last()
-        {
-            // The `i32.add` that computed the address goes.
-            self.code.pop();
-            return self.emit_result_wide(Instr::V128LoadAddImm { dst, base: add.lhs, imm: add.imm });
-        }
-        self.emit_result_wide(Instr::V128Load { dst, addr, offset })
-    }
-
     fn simd_ternary(&mut self, make: fn(TernOp) -> Instr) -> Result<()> {
         let c = self.pop();
         let b = self.pop();
@@ -208,21 +194,74 @@ impl FuncTranslator<'_> {
         self.emit_result_wide(make(ReplaceLaneOp { dst, src, value, lane }))
     }
 
-    /// A load producing a `v128`, from memory 0 with a static offset; out of
-    /// bounds accesses trap as scalar loads do.
-    fn simd_load(&mut self, memarg: &MemArg, make: fn(Load) -> Instr) -> Result<()> {
-        let offset = self.memory0_offset(memarg)?;
+    /// A load producing a `v128` (`make` on a 32-bit memory 0, else a
+    /// `V128LoadMem` of kind `kind`). Out of bounds accesses trap as scalar
+    /// loads do.
+    fn simd_load(&mut self, memarg: &MemArg, make: fn(Load) -> Instr, kind: V128LoadKind) -> Result<()> {
+        let Some(offset) = self.default_memory_offset(memarg)? else {
+            let memory = memory_operand(memarg_memory(memarg)?)?;
+            let addr = self.pop();
+            let (addr, offset) = self.split_offset(addr, memarg.offset);
+            let dst = self.next_temp();
+            return self.emit_result_wide(Instr::V128LoadMem { dst, addr, memory, kind, offset });
+        };
         let addr = self.pop();
         let dst = self.next_temp();
+        // A `v128.load` from an address just computed as `base + constant`
+        // into a temporary computes it itself, as scalar loads do.
+        if kind == V128LoadKind::V128Load
+            && offset == 0
+            && self.fresh_result() == Some(addr)
+            && self.is_temp(addr)
+            && let Some(&Instr::I32AddImm(add)) = self.code.last()
+        {
+            // The `i32.add` that computed the address goes.
+            self.code.pop();
+            return self.emit_result_wide(Instr::V128LoadAddImm { dst, base: add.lhs, imm: add.imm });
+        }
         self.emit_result_wide(make(Load { dst, addr, offset }))
     }
 
-    /// `v128.loadN_lane` (operands: the address, then the vector). With a
-    /// static offset that fits 16 bits, one instruction; with a larger one,
-    /// the lane is loaded into the vector's temporary in place, then copied
-    /// to the result's slot (where the address was).
-    fn simd_load_lane(&mut self, memarg: &MemArg, lane: u8, make: LaneLoad, in_place: LaneLoadInPlace) -> Result<()> {
-        let offset = self.memory0_offset(memarg)?;
+    /// `v128.store`.
+    fn simd_store(&mut self, memarg: &MemArg) -> Result<()> {
+        let Some(offset) = self.default_memory_offset(memarg)? else {
+            let memory = memory_operand(memarg_memory(memarg)?)?;
+            let value = self.pop();
+            let addr = self.pop();
+            let (addr, offset) = self.split_offset(addr, memarg.offset);
+            self.emit(Instr::V128StoreMem { addr, value, memory, offset });
+            return Ok(());
+        };
+        let value = self.pop();
+        let addr = self.pop();
+        self.emit(Instr::V128Store { addr, value, offset });
+        Ok(())
+    }
+
+    /// `v128.loadN_lane` (operands: the address, then the vector), of a
+    /// lane of `width` bytes. On a 32-bit memory 0 with a static offset that
+    /// fits 16 bits, one instruction; with a larger one, the lane is loaded
+    /// into the vector's temporary in place, then copied to the result's
+    /// slot (where the address was). On another memory, a
+    /// `V128LoadLaneMem` and its parameter word.
+    fn simd_load_lane(
+        &mut self,
+        memarg: &MemArg,
+        lane: u8,
+        width: u8,
+        make: LaneLoad,
+        in_place: LaneLoadInPlace,
+    ) -> Result<()> {
+        let Some(offset) = self.default_memory_offset(memarg)? else {
+            let memory = memory_operand(memarg_memory(memarg)?)?;
+            let src = self.pop();
+            let addr = self.pop();
+            let dst = self.next_temp();
+            self.push_value(Operand::Temp, true)?;
+            self.emit(Instr::V128LoadLaneMem { dst, addr, src, memory, width, lane });
+            self.emit(Instr::V128LaneMemParams { offset: Offset64::new(memarg.offset) });
+            return Ok(());
+        };
         if let Ok(offset) = u16::try_from(offset) {
             let src = self.pop();
             let addr = self.pop();
@@ -239,11 +278,29 @@ impl FuncTranslator<'_> {
         self.emit_result_wide(Instr::Copy128 { dst, src: vec })
     }
 
-    fn simd_store_lane(&mut self, memarg: &MemArg, lane: u8, make: LaneStore) -> Result<()> {
-        let offset = self.memory0_offset(memarg)?;
+    /// `v128.storeN_lane` of a lane of `width` bytes.
+    fn simd_store_lane(&mut self, memarg: &MemArg, lane: u8, width: u8, make: LaneStore) -> Result<()> {
+        let Some(offset) = self.default_memory_offset(memarg)? else {
+            let memory = memory_operand(memarg_memory(memarg)?)?;
+            let value = self.pop();
+            let addr = self.pop();
+            self.emit(Instr::V128StoreLaneMem { addr, value, memory, width, lane });
+            self.emit(Instr::V128LaneMemParams { offset: Offset64::new(memarg.offset) });
+            return Ok(());
+        };
         let value = self.pop();
         let addr = self.pop();
         self.emit(make(addr, value, lane, offset));
         Ok(())
+    }
+
+    /// The static offset of an access to a 32-bit memory 0 (which the
+    /// `V128Load` family serves), or `None` for another memory.
+    fn default_memory_offset(&self, memarg: &MemArg) -> Result<Option<u32>> {
+        if !self.is_default_memory(memarg_memory(memarg)?) {
+            return Ok(None);
+        }
+        // A 32-bit memory's offsets are below 2^32 (validation checks).
+        u32::try_from(memarg.offset).context("memory offset too large for a 32-bit memory").map(Some)
     }
 }
