@@ -534,6 +534,25 @@ macro_rules! for_each_numeric {
                 (I64GeS, I64GeSAcc, BrIfI64GeS, BrIfI64GeSAcc, i64_ge_s, BrIfI64LtS, BrIfI64LtSAcc),
                 (I64GeU, I64GeUAcc, BrIfI64GeU, BrIfI64GeUAcc, i64_ge_u, BrIfI64LtU, BrIfI64LtUAcc),
             ],
+            // Float comparisons fused with a following `br_if`, as
+            // `(Compare, CompareAcc, Branch, BranchAcc, semantics)`. Only
+            // the branch-if-true sense exists: with a NaN operand a float
+            // comparison and its opposite are both false, so
+            // `br_if (i32.eqz (f64.lt a b))` is not `f64.ge`.
+            float_compare_branch: [
+                (F32Eq, F32EqAcc, BrIfF32Eq, BrIfF32EqAcc, f32_eq),
+                (F32Ne, F32NeAcc, BrIfF32Ne, BrIfF32NeAcc, f32_ne),
+                (F32Lt, F32LtAcc, BrIfF32Lt, BrIfF32LtAcc, f32_lt),
+                (F32Gt, F32GtAcc, BrIfF32Gt, BrIfF32GtAcc, f32_gt),
+                (F32Le, F32LeAcc, BrIfF32Le, BrIfF32LeAcc, f32_le),
+                (F32Ge, F32GeAcc, BrIfF32Ge, BrIfF32GeAcc, f32_ge),
+                (F64Eq, F64EqAcc, BrIfF64Eq, BrIfF64EqAcc, f64_eq),
+                (F64Ne, F64NeAcc, BrIfF64Ne, BrIfF64NeAcc, f64_ne),
+                (F64Lt, F64LtAcc, BrIfF64Lt, BrIfF64LtAcc, f64_lt),
+                (F64Gt, F64GtAcc, BrIfF64Gt, BrIfF64GtAcc, f64_gt),
+                (F64Le, F64LeAcc, BrIfF64Le, BrIfF64LeAcc, f64_le),
+                (F64Ge, F64GeAcc, BrIfF64Ge, BrIfF64GeAcc, f64_ge),
+            ],
             // Integer operators with a constant right operand, as
             // `(Op, OpAcc, OpImm, OpAccImm, semantics, width)`: the constant travels in the
             // instruction. `width` says which constants fit (any i32; an
@@ -633,6 +652,7 @@ macro_rules! define_instrs {
         unary: [$(($un:ident, $un_acc:ident, $un_f:ident)),* $(,)?],
         compare_branch: [$(($cmp:ident, $cmp_acc:ident, $br:ident, $br_acc:ident, $cmp_f:ident,
             $neg:ident, $neg_acc:ident)),* $(,)?],
+        float_compare_branch: [$(($fcmp:ident, $fcmp_acc:ident, $fbr:ident, $fbr_acc:ident, $fcmp_f:ident)),* $(,)?],
         binary_imm: [$(($bi_of:ident, $bi_of_acc:ident, $bi:ident, $bi_acc:ident, $bi_f:ident, $bi_w:ident)),* $(,)?],
         compare_imm: [$(($ci_of:ident, $ci_of_acc:ident, $ci:ident, $ci_acc:ident, $ci_br:ident, $ci_br_acc:ident,
             $ci_neg:ident, $ci_neg_acc:ident, $ci_f:ident, $ci_w:ident)),* $(,)?],
@@ -671,6 +691,8 @@ macro_rules! define_instrs {
             $($ld_ai(AddImmLoad),)*
             $($br(CmpBranch),)*
             $($br_acc(AccCmpBranch),)*
+            $($fbr(CmpBranch),)*
+            $($fbr_acc(AccCmpBranch),)*
             $($bi(BinOpImm), $bi_acc(AccBinOpImm),)*
             $($ci(BinOpImm), $ci_acc(AccBinOpImm), $ci_br(CmpBranchImm), $ci_br_acc(AccCmpBranchImm),)*
             $($tb_nez(CmpBranch), $tb_nez_acc(AccCmpBranch), $tb_eqz(CmpBranch), $tb_eqz_acc(AccCmpBranch),)*
@@ -707,6 +729,8 @@ macro_rules! define_instrs {
             $($ld_ai,)*
             $($br,)*
             $($br_acc,)*
+            $($fbr,)*
+            $($fbr_acc,)*
             $($bi, $bi_acc,)*
             $($ci, $ci_acc, $ci_br, $ci_br_acc,)*
             $($tb_nez, $tb_nez_acc, $tb_eqz, $tb_eqz_acc,)*
@@ -746,6 +770,8 @@ macro_rules! define_instrs {
                     | Instr::I32AddImmBrIfNez { offset, .. } => Some(offset),
                     $(Instr::$br(b) => Some(&mut b.offset),)*
                     $(Instr::$br_acc(b) => Some(&mut b.offset),)*
+                    $(Instr::$fbr(b) => Some(&mut b.offset),)*
+                    $(Instr::$fbr_acc(b) => Some(&mut b.offset),)*
                     $(Instr::$ci_br(b) => Some(&mut b.offset),)*
                     $(Instr::$ci_br_acc(b) => Some(&mut b.offset),)*
                     $(Instr::$tb_nez(b) | Instr::$tb_eqz(b) => Some(&mut b.offset),)*
@@ -769,6 +795,8 @@ macro_rules! define_instrs {
                         let b = AccCmpBranch { rhs: o.rhs, offset };
                         if when { Instr::$br_acc(b) } else { Instr::$neg_acc(b) }
                     })*
+                    $(Instr::$fcmp(o) if when => Instr::$fbr(CmpBranch { lhs: o.lhs, rhs: o.rhs, offset }),)*
+                    $(Instr::$fcmp_acc(o) if when => Instr::$fbr_acc(AccCmpBranch { rhs: o.rhs, offset }),)*
                     $(Instr::$ci(o) => {
                         // `with_imm_rhs` only makes these with i16 constants.
                         let b = CmpBranchImm { lhs: o.lhs, imm: o.imm as i16, offset };
@@ -794,6 +822,7 @@ macro_rules! define_instrs {
             pub const COUNT: usize = [$(stringify!($bin)),* $(, stringify!($bin_acc))* $(, stringify!($un))*
                 $(, stringify!($un_acc))*
                 $(, stringify!($ld))* $(, stringify!($ld_acc))* $(, stringify!($ld_sc))* $(, stringify!($ld_ai))* $(, stringify!($br))* $(, stringify!($br_acc))*
+                $(, stringify!($fbr))* $(, stringify!($fbr_acc))*
                 $(, stringify!($bi), stringify!($bi_acc))*
                 $(, stringify!($ci), stringify!($ci_acc), stringify!($ci_br), stringify!($ci_br_acc))*
                 $(, stringify!($tb_nez), stringify!($tb_nez_acc), stringify!($tb_eqz), stringify!($tb_eqz_acc))*

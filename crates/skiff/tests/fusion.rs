@@ -178,3 +178,33 @@ fn locals_written_by_tee_survive_branch_fusion() {
     assert_eq!(call("tee_br_if_taken", 46), 201);
     assert_eq!(call("tee_br_if_taken", 45), 100);
 }
+
+#[test]
+fn float_compare_branches_treat_nan_as_unordered() {
+    // `br_if (f64.lt a b)` fuses into `BrIfF64Lt`; `br_if (i32.eqz (f64.lt
+    // a b))` must not become `f64.ge` (both are false with a NaN), so it
+    // stays a comparison and a branch on its negation.
+    let wat = r#"(module
+      (func (export "lt") (param f64 f64) (result i32)
+        (block (br_if 0 (f64.lt (local.get 0) (local.get 1))) (return (i32.const 0)))
+        (i32.const 1))
+      (func (export "not_lt") (param f64 f64) (result i32)
+        (block (br_if 0 (i32.eqz (f64.lt (local.get 0) (local.get 1)))) (return (i32.const 0)))
+        (i32.const 1))
+      (func (export "le_acc") (param f32 f32) (result i32)
+        (block (br_if 0 (f32.le (f32.add (local.get 0) (local.get 0)) (local.get 1))) (return (i32.const 0)))
+        (i32.const 1)))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let lt = instance.get_typed_func::<(f64, f64), i32>(&mut store, "lt").unwrap();
+    let not_lt = instance.get_typed_func::<(f64, f64), i32>(&mut store, "not_lt").unwrap();
+    let le = instance.get_typed_func::<(f32, f32), i32>(&mut store, "le_acc").unwrap();
+    for (a, b) in [(1.0, 2.0), (2.0, 1.0), (1.0, 1.0), (f64::NAN, 1.0), (1.0, f64::NAN), (-0.0, 0.0)] {
+        assert_eq!(lt.call(&mut store, (a, b)).unwrap(), (a < b) as i32, "{a} < {b}");
+        assert_eq!(not_lt.call(&mut store, (a, b)).unwrap(), !(a < b) as i32, "!({a} < {b})");
+        let (a, b) = (a as f32, b as f32);
+        assert_eq!(le.call(&mut store, (a, b)).unwrap(), (a + a <= b) as i32, "{a} + {a} <= {b}");
+    }
+}

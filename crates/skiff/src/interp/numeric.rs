@@ -29,6 +29,7 @@ macro_rules! define_numeric_eval {
         unary: [$(($un:ident, $un_acc:ident, $un_f:ident)),* $(,)?],
         compare_branch: [$(($cmp:ident, $cmp_acc:ident, $br:ident, $br_acc:ident, $cmp_f:ident,
             $neg:ident, $neg_acc:ident)),* $(,)?],
+        float_compare_branch: [$(($fcmp:ident, $fcmp_acc:ident, $fbr:ident, $fbr_acc:ident, $fcmp_f:ident)),* $(,)?],
         binary_imm: [$(($bi_of:ident, $bi_of_acc:ident, $bi:ident, $bi_acc:ident, $bi_f:ident, $bi_w:ident)),* $(,)?],
         compare_imm: [$(($ci_of:ident, $ci_of_acc:ident, $ci:ident, $ci_acc:ident, $ci_br:ident, $ci_br_acc:ident,
             $ci_neg:ident, $ci_neg_acc:ident, $ci_f:ident, $ci_w:ident)),* $(,)?],
@@ -118,6 +119,8 @@ macro_rules! define_numeric_eval {
             match instr {
                 $(Instr::$br(b) => Some((sem::$cmp_f(fp.get(b.lhs), fp.get(b.rhs)) == Ok(1), b.offset)),)*
                 $(Instr::$br_acc(b) => Some((sem::$cmp_f(acc, fp.get(b.rhs)) == Ok(1), b.offset)),)*
+                $(Instr::$fbr(b) => Some((sem::$fcmp_f(fp.get(b.lhs), fp.get(b.rhs)) == Ok(1), b.offset)),)*
+                $(Instr::$fbr_acc(b) => Some((sem::$fcmp_f(acc, fp.get(b.rhs)) == Ok(1), b.offset)),)*
                 $(Instr::$ci_br(b) => Some((sem::$ci_f(fp.get(b.lhs), imm_cell!($ci_w, i32::from(b.imm))) == Ok(1), b.offset)),)*
                 $(Instr::$ci_br_acc(b) => Some((sem::$ci_f(acc, imm_cell!($ci_w, i32::from(b.imm))) == Ok(1), b.offset)),)*
                 $(Instr::$tb_nez(b) => Some(((fp.get(b.lhs) & fp.get(b.rhs)) as u32 != 0, b.offset)),)*
