@@ -780,6 +780,22 @@ macro_rules! define_instrs {
                 }
             }
 
+            /// A conditional branch that tests only slots and immediates
+            /// (not the accumulator, and with no effect of its own), with
+            /// its condition negated: taken exactly when this one is not.
+            /// Float compare-branches have no negation (NaN).
+            pub fn negated_branch(&self) -> Option<Instr> {
+                Some(match *self {
+                    Instr::BrIfNez { cond, offset } => Instr::BrIfEqz { cond, offset },
+                    Instr::BrIfEqz { cond, offset } => Instr::BrIfNez { cond, offset },
+                    $(Instr::$br(b) => Instr::$neg(b),)*
+                    $(Instr::$ci_br(b) => Instr::$ci_neg(b),)*
+                    $(Instr::$tb_nez(b) => Instr::$tb_eqz(b),)*
+                    $(Instr::$tb_eqz(b) => Instr::$tb_nez(b),)*
+                    _ => return None,
+                })
+            }
+
             /// The compare-and-branch that branches when this comparison
             /// (when `when` is true) or its negation (when false) holds, or
             /// for an `i32.and`, when its result is non-zero (zero).

@@ -203,7 +203,11 @@ fn float_compare_branches_treat_nan_as_unordered() {
     let le = instance.get_typed_func::<(f32, f32), i32>(&mut store, "le_acc").unwrap();
     for (a, b) in [(1.0, 2.0), (2.0, 1.0), (1.0, 1.0), (f64::NAN, 1.0), (1.0, f64::NAN), (-0.0, 0.0)] {
         assert_eq!(lt.call(&mut store, (a, b)).unwrap(), (a < b) as i32, "{a} < {b}");
-        assert_eq!(not_lt.call(&mut store, (a, b)).unwrap(), i32::from(a.partial_cmp(&b) != Some(std::cmp::Ordering::Less)), "!({a} < {b})");
+        assert_eq!(
+            not_lt.call(&mut store, (a, b)).unwrap(),
+            i32::from(a.partial_cmp(&b) != Some(std::cmp::Ordering::Less)),
+            "!({a} < {b})"
+        );
         let (a, b) = (a as f32, b as f32);
         assert_eq!(le.call(&mut store, (a, b)).unwrap(), (a + a <= b) as i32, "{a} + {a} <= {b}");
     }

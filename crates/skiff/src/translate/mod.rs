@@ -1851,6 +1851,18 @@ fn thread_jumps(code: &mut [Instr]) {
         }
         code[at] = match code[target as usize] {
             ret @ (Instr::Return0 | Instr::Return1 { .. } | Instr::ReturnSpan { .. }) if !in_table => ret,
+            // Loop inversion: a `br` back to a loop header that starts with
+            // a conditional exit to right after this `br` (`(block (loop
+            // (br_if 1 cond) … (br 0)))`, the shape of a `while` loop) is that
+            // exit's negation, taken into the body: one dispatch less per
+            // iteration, and the loop no longer goes through `Br`.
+            mut cond if !in_table => match (cond.negated_branch(), cond.branch_offset_mut().map(|o| *o)) {
+                (Some(mut negated), Some(exit)) if target + exit as isize == at as isize + 1 => {
+                    *negated.branch_offset_mut().expect("a branch") = (target + 1 - at as isize) as BranchOffset;
+                    negated
+                }
+                _ => Instr::Br { offset: (target - at as isize) as BranchOffset },
+            },
             _ => Instr::Br { offset: (target - at as isize) as BranchOffset },
         };
     }

@@ -66,7 +66,7 @@
 ;;   15: I32RemU(BinOp { dst: s18, lhs: s4, rhs: s19 })
 ;;   16: I64Sub(BinOp { dst: s3, lhs: s3, rhs: s18 })
 ;;   17: I32AddImm(BinOpImm { dst: s2, lhs: s2, imm: 1 })
-;;   18: Br { offset: -14 }
+;;   18: BrIfI32LtUImm(CmpBranchImm { lhs: s2, imm: 1000, offset: -13 })
 ;;   19: I32AddImm(BinOpImm { dst: s1, lhs: s1, imm: 1 })
-;;   20: Br { offset: -18 }
+;;   20: BrIfI32LtU(CmpBranch { lhs: s1, rhs: s0, offset: -17 })
 ;;   21: Return1 { src: s3 }
