@@ -212,3 +212,35 @@ fn float_compare_branches_treat_nan_as_unordered() {
         assert_eq!(le.call(&mut store, (a, b)).unwrap(), (a + a <= b) as i32, "{a} + {a} <= {b}");
     }
 }
+
+#[test]
+fn reinterpretations_hand_values_between_accumulators_through_their_slot() {
+    // A reinterpretation emits nothing, but its result is of the other kind,
+    // read from the other accumulator register than its producer wrote: the
+    // consumer must take it from the slot.
+    let wat = r#"(module
+      (func (export "i64_to_f64") (param i64 f64) (result f64)
+        (f64.add (f64.reinterpret_i64 (i64.add (local.get 0) (i64.const 1))) (local.get 1)))
+      (func (export "f64_to_i64") (param f64 i64) (result i64)
+        (i64.add (i64.reinterpret_f64 (f64.mul (local.get 0) (f64.const 2))) (local.get 1)))
+      (func (export "i32_to_f32") (param i32 f32) (result f32)
+        (f32.mul (f32.reinterpret_i32 (i32.or (local.get 0) (i32.const 1))) (local.get 1)))
+      (func (export "f32_to_i32") (param f32 i32) (result i32)
+        (i32.xor (i32.reinterpret_f32 (f32.add (local.get 0) (local.get 0))) (local.get 1))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let i64_to_f64 = instance.get_typed_func::<(i64, f64), f64>(&mut store, "i64_to_f64").unwrap();
+    let bits = 1.5f64.to_bits() as i64 - 1;
+    assert_eq!(i64_to_f64.call(&mut store, (bits, 0.25)).unwrap(), 1.75);
+    let f64_to_i64 = instance.get_typed_func::<(f64, i64), i64>(&mut store, "f64_to_i64").unwrap();
+    assert_eq!(f64_to_i64.call(&mut store, (1.5, 1)).unwrap(), 3.0f64.to_bits() as i64 + 1);
+    let i32_to_f32 = instance.get_typed_func::<(i32, f32), f32>(&mut store, "i32_to_f32").unwrap();
+    assert_eq!(
+        i32_to_f32.call(&mut store, (2.0f32.to_bits() as i32, 3.0)).unwrap(),
+        f32::from_bits(2.0f32.to_bits() | 1) * 3.0
+    );
+    let f32_to_i32 = instance.get_typed_func::<(f32, i32), i32>(&mut store, "f32_to_i32").unwrap();
+    assert_eq!(f32_to_i32.call(&mut store, (1.0, 7)).unwrap(), 2.0f32.to_bits() as i32 ^ 7);
+}

@@ -3,7 +3,7 @@
 //! Both strategies run the same handler code, `Executor::step`; they differ
 //! only in how control reaches it (see `build.rs` for which one is built).
 
-use super::{Executor, Fp, Mem, Step, Stop};
+use super::{Acc, Executor, Fp, Mem, Step, Stop};
 use crate::ir::Instr;
 
 /// Entries of the threaded dispatcher's handler table: room for every
@@ -27,13 +27,13 @@ impl Executor<'_> {
     /// Runs until the entry function returns.
     pub(super) fn execute(&mut self) -> Result<(), Stop> {
         let (mut ip, mut fp, mut mem) = self.reload();
-        let mut acc = 0;
+        let mut acc = Acc::ZERO;
         loop {
             #[cfg(skiff_profile)]
             profile::record(ip);
-            match self.step(ip, fp, mem, acc)? {
-                Step::Next(next, value) => (ip, acc) = (next, value),
-                Step::Enter(next, frame) => (ip, fp, acc) = (next, frame, 0),
+            match self.step(ip, fp, mem, &mut acc)? {
+                Step::Next(next) => ip = next,
+                Step::Enter(next, frame) => (ip, fp, acc) = (next, frame, Acc::ZERO),
                 Step::Reload => (ip, fp, mem) = self.reload(),
                 Step::Done => return Ok(()),
             }
@@ -113,8 +113,11 @@ macro_rules! handler_table {
 }
 
 /// A handler for one instruction kind: runs it and jumps on to the next.
+///
+/// The accumulators (`Acc`) travel as separate arguments, each in a
+/// register of its kind: as one struct the Rust ABI would pass them in memory.
 #[cfg(skiff_tail_calls)]
-type Handler<'s> = fn(&mut Executor<'s>, *const Instr, *mut u64, *mut u8, u64, u64);
+type Handler<'s> = fn(&mut Executor<'s>, *const Instr, *mut u64, *mut u8, u64, u64, f32, f64);
 
 /// Threaded dispatch: each instruction kind has its own handler, and every
 /// handler ends by jumping to the next instruction's handler. Each of those
@@ -173,7 +176,7 @@ impl<'s> Executor<'s> {
     /// Runs until the entry function returns.
     pub(super) fn execute(&mut self) -> Result<(), Stop> {
         let (ip, fp, mem) = self.reload();
-        Self::dispatch(self, ip, fp.0, mem.base, mem.len, 0);
+        Self::dispatch(self, ip, fp.0, mem.base, mem.len, Acc::ZERO);
         match self.stop.take() {
             Some(stop) => Err(stop),
             None => Ok(()),
@@ -181,17 +184,28 @@ impl<'s> Executor<'s> {
     }
 
     #[inline(always)]
-    fn dispatch(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64, acc: u64) {
+    fn dispatch(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64, acc: Acc) {
         // SAFETY: `ip` points at an instruction (see `step`).
         let tag = unsafe { &*ip }.tag() as usize;
         // SAFETY: tags are below `Instr::COUNT`, which fits the table (checked
         // in `execute`).
         let handler = unsafe { *Self::HANDLERS.get_unchecked(tag) };
-        handler(this, ip, fp, base, len, acc)
+        handler(this, ip, fp, base, len, acc.int, acc.f32, acc.f64)
     }
 
     /// The handler for instructions with tag `TAG`.
-    fn handler<const TAG: u16>(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64, acc: u64) {
+    #[allow(clippy::too_many_arguments)]
+    fn handler<const TAG: u16>(
+        this: &mut Self,
+        ip: *const Instr,
+        fp: *mut u64,
+        base: *mut u8,
+        len: u64,
+        acc_int: u64,
+        acc_f32: f32,
+        acc_f64: f64,
+    ) {
+        let mut acc = Acc { int: acc_int, f32: acc_f32, f64: acc_f64 };
         // SAFETY: `dispatch` picks this handler by the tag of `*ip`. Telling
         // the compiler so folds the `match` in `step` to this tag's arm.
         // SAFETY: `ip` points at an instruction.
@@ -212,12 +226,12 @@ impl<'s> Executor<'s> {
             }
             return;
         }
-        match this.step(ip, Fp(fp), Mem { base, len }, acc) {
-            Ok(Step::Next(next, acc)) => Self::dispatch(this, next, fp, base, len, acc),
-            Ok(Step::Enter(next, frame)) => Self::dispatch(this, next, frame.0, base, len, 0),
+        match this.step(ip, Fp(fp), Mem { base, len }, &mut acc) {
+            Ok(Step::Next(next)) => Self::dispatch(this, next, fp, base, len, acc),
+            Ok(Step::Enter(next, frame)) => Self::dispatch(this, next, frame.0, base, len, Acc::ZERO),
             Ok(Step::Reload) => {
                 let (ip, fp, mem) = this.reload();
-                Self::dispatch(this, ip, fp.0, mem.base, mem.len, 0)
+                Self::dispatch(this, ip, fp.0, mem.base, mem.len, Acc::ZERO)
             }
             Ok(Step::Done) => {}
             Err(stop) => this.set_stop(stop),

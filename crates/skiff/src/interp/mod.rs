@@ -263,6 +263,19 @@ impl Mem {
         Ok(unsafe { p.cast::<[u8; N]>().read_unaligned() })
     }
 
+    /// The float at `addr + offset` (little-endian), or a trap if out of
+    /// bounds. Read as a float, not as bytes, so that it lands in a float
+    /// register (the float accumulator) without a move from an integer one.
+    #[inline(always)]
+    fn read_float<F: Copy, const N: usize>(self, addr: u64, offset: u32) -> Result<F, Trap> {
+        const { assert!(std::mem::size_of::<F>() == N) };
+        let p = self.addr::<N>(addr, offset)?;
+        // SAFETY: `addr` checked that the N bytes are inside the memory, and
+        // `F` (f32 or f64) is N bytes with every bit pattern valid; the host
+        // is little-endian (see `interp::simd`).
+        Ok(unsafe { p.cast::<F>().read_unaligned() })
+    }
+
     /// Writes `bytes` at `addr + offset`, or traps if out of bounds.
     #[inline(always)]
     fn write<const N: usize>(self, addr: u64, offset: u32, bytes: [u8; N]) -> Result<(), Trap> {
@@ -398,10 +411,28 @@ struct Executor<'s> {
     stop: Option<Stop>,
 }
 
+/// The accumulators: the result of the instruction just executed, in the
+/// register of its type, so that the next instruction can take its operand
+/// from there instead of through the frame (see `numeric::Value`). Only the
+/// register of the last result's type is meaningful; the translator only
+/// emits an `…Acc` instruction right after the one producing its operand.
+#[derive(Clone, Copy)]
+struct Acc {
+    /// An integer (or reference) result's cell.
+    int: u64,
+    f32: f32,
+    f64: f64,
+}
+
+impl Acc {
+    const ZERO: Acc = Acc { int: 0, f32: 0.0, f64: 0.0 };
+}
+
 /// Where execution goes after one instruction.
 enum Step {
-    /// To this instruction of the same frame, with this accumulator.
-    Next(*const Instr, u64),
+    /// To this instruction of the same frame (with the accumulators `step`
+    /// left).
+    Next(*const Instr),
     /// Into a new frame (a call) or back to a caller's (a return) of the
     /// same instance, whose default memory is the one in use.
     Enter(*const Instr, Fp),
@@ -553,7 +584,7 @@ impl Executor<'_> {
     /// dispatchers (`dispatch.rs`) call it with `ip`'s instruction kind known,
     /// so each instantiation folds to a single arm.
     #[inline(always)]
-    fn step(&mut self, ip: *const Instr, fp: Fp, mem: Mem, acc: u64) -> Result<Step, Stop> {
+    fn step(&mut self, ip: *const Instr, fp: Fp, mem: Mem, acc: &mut Acc) -> Result<Step, Stop> {
         // Takes the branch at `ip + offset` when the condition holds. The
         // hint keeps this a real branch: computing the next instruction with
         // a conditional move would make every later instruction wait for the
@@ -563,7 +594,7 @@ impl Executor<'_> {
                 if $cond {
                     std::hint::cold_path();
                     // SAFETY: branch targets are inside the function (see `instr`).
-                    return Ok(Step::Next(unsafe { ip.offset($offset as isize) }, acc));
+                    return Ok(Step::Next(unsafe { ip.offset($offset as isize) }));
                 }
             };
         }
@@ -572,28 +603,29 @@ impl Executor<'_> {
             () => {
                 // SAFETY: as at the end of `step`: an instruction that falls
                 // through has a successor.
-                return Ok(Step::Next(unsafe { ip.add(1) }, 0))
+                acc.int = 0;
+                return Ok(Step::Next(unsafe { ip.add(1) }))
             };
         }
         // SAFETY: the translator ends every code path with a return, branch
         // or trap, and branch offsets stay inside the function, so `ip`
         // always points at an instruction of the running function.
         let instr = unsafe { *ip };
-        if let Some(value) = numeric::eval(ip, instr, fp, mem, acc)? {
+        if numeric::eval(ip, instr, fp, mem, acc)? {
             // SAFETY: a numeric instruction always has a successor.
-            return Ok(Step::Next(unsafe { ip.add(1) }, value));
+            return Ok(Step::Next(unsafe { ip.add(1) }));
         }
-        if let Some((taken, offset)) = numeric::eval_branch(instr, fp, acc) {
+        if let Some((taken, offset)) = numeric::eval_branch(instr, fp, *acc) {
             branch_if!(taken, offset);
             // SAFETY: a conditional branch always has a successor.
-            return Ok(Step::Next(unsafe { ip.add(1) }, acc));
+            return Ok(Step::Next(unsafe { ip.add(1) }));
         }
         let instance = self.instance;
         match instr {
             Instr::Trap { code } => return Err(code.into()),
             Instr::Br { offset } => {
                 // SAFETY: branch targets are inside the function (see above).
-                return Ok(Step::Next(unsafe { ip.offset(offset as isize) }, acc));
+                return Ok(Step::Next(unsafe { ip.offset(offset as isize) }));
             }
             Instr::I32AddImmBrIfNez { slot, imm, offset } => {
                 let value = fp.u32(slot).wrapping_add(i32::from(imm) as u32);
@@ -607,8 +639,8 @@ impl Executor<'_> {
             }
             Instr::BrIfNez { cond, offset } => branch_if!(fp.u32(cond) != 0, offset),
             Instr::BrIfEqz { cond, offset } => branch_if!(fp.u32(cond) == 0, offset),
-            Instr::BrIfNezAcc { offset } => branch_if!(acc as u32 != 0, offset),
-            Instr::BrIfEqzAcc { offset } => branch_if!(acc as u32 == 0, offset),
+            Instr::BrIfNezAcc { offset } => branch_if!(acc.int as u32 != 0, offset),
+            Instr::BrIfEqzAcc { offset } => branch_if!(acc.int as u32 == 0, offset),
             Instr::BrTable { index, len } => {
                 let target = fp.u32(index).min(len) as usize;
                 // SAFETY: `len + 1` `Br` entries follow the `BrTable`.
@@ -616,7 +648,7 @@ impl Executor<'_> {
                 // Follow the entry's jump here rather than dispatching to it.
                 // SAFETY: as above; its target is inside the function.
                 let Instr::Br { offset } = (unsafe { *entry }) else { unreachable!("br_table entries are `Br`") };
-                return Ok(Step::Next(unsafe { entry.offset(offset as isize) }, acc));
+                return Ok(Step::Next(unsafe { entry.offset(offset as isize) }));
             }
             Instr::ConsumeFuel { amount } => {
                 let fuel = &mut self.store.opaque_mut().fuel;
@@ -801,7 +833,7 @@ impl Executor<'_> {
                     a.elems_mut()[dst_range].copy_from_slice(&b.elems()[src_range]);
                 }
                 // SAFETY: skip the parameter word.
-                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
+                return Ok(Step::Next(unsafe { ip.add(2) }));
             }
             Instr::TableInit { dst, src, len } => {
                 // SAFETY: `TableInitParams` always follows `TableInit`.
@@ -810,7 +842,7 @@ impl Executor<'_> {
                 };
                 self.table_init(table, elem, fp.get(dst), fp.get(src), fp.get(len))?;
                 // SAFETY: skip the parameter word.
-                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
+                return Ok(Step::Next(unsafe { ip.add(2) }));
             }
             Instr::ElemDrop { elem } => {
                 self.store.opaque_mut().instances[instance as usize].elems[elem as usize] = Default::default();
@@ -899,7 +931,7 @@ impl Executor<'_> {
                 // allows overlap (the two may be one memory).
                 unsafe { std::ptr::copy(from.base.add(s), to.base.add(d), n as usize) };
                 // SAFETY: skip the parameter word.
-                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
+                return Ok(Step::Next(unsafe { ip.add(2) }));
             }
             Instr::MemoryInitMem { dst, src, len } => {
                 // SAFETY: `MemoryInitParams` always follows `MemoryInitMem`.
@@ -919,7 +951,7 @@ impl Executor<'_> {
                     std::ptr::copy_nonoverlapping(segment.as_ptr().add(s as usize), target.base.add(d), n as usize)
                 };
                 // SAFETY: skip the parameter word.
-                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
+                return Ok(Step::Next(unsafe { ip.add(2) }));
             }
             Instr::TableGrow64 { dst, delta, init, table } => {
                 let t = self.store.opaque().instances[instance as usize].tables[table as usize];
@@ -987,7 +1019,7 @@ impl Executor<'_> {
                 };
                 self.v128_load_lane_mem(fp, dst, addr, src, memory, width, lane, offset.get())?;
                 // SAFETY: skip the parameter word.
-                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
+                return Ok(Step::Next(unsafe { ip.add(2) }));
             }
             Instr::V128StoreLaneMem { addr, value, memory, width, lane } => {
                 // SAFETY: `V128LaneMemParams` always follows `V128StoreLaneMem`.
@@ -996,7 +1028,7 @@ impl Executor<'_> {
                 };
                 self.v128_store_lane_mem(fp, addr, value, memory, width, lane, offset.get())?;
                 // SAFETY: skip the parameter word.
-                return Ok(Step::Next(unsafe { ip.add(2) }, acc));
+                return Ok(Step::Next(unsafe { ip.add(2) }));
             }
             // SIMD instructions: one arm each in `vector::eval`. Last, so
             // that no other instruction's handler looks at them.
@@ -1008,7 +1040,7 @@ impl Executor<'_> {
         }
         // SAFETY: every instruction that falls through has a successor:
         // the translator never ends a function with one.
-        Ok(Step::Next(unsafe { ip.add(1) }, acc))
+        Ok(Step::Next(unsafe { ip.add(1) }))
     }
 
     /// Performs the call at `ip` to store function `callee` whose arguments start at

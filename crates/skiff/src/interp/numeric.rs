@@ -2,13 +2,106 @@
 //! table (`ir::for_each_numeric!`) over the cell-level semantics in [`sem`].
 //!
 //! Every numeric instruction writes its result to its destination slot *and*
-//! returns it as the new accumulator, so that an `…Acc` instruction right
-//! after it reads the value from a register instead of through memory.
+//! leaves it in the accumulator register of its type (an integer register,
+//! or a float register for an f32 or f64: see [`Value`]), so that an
+//! `…Acc` instruction right after it reads the value from a register
+//! instead of through memory.
 
 use super::num;
-use super::{Fp, Mem};
-use crate::ir::{AddImmLoad, BranchOffset, Instr, OperandWord, ScaledLoad, for_each_numeric};
+use super::{Acc, Fp, Mem};
+use crate::ir::{AddImmLoad, BranchOffset, Instr, OperandWord, ScaledLoad, Slot, for_each_numeric};
 use crate::trap::Trap;
+
+/// A value as the semantics functions of [`sem`] take and return it: an
+/// integer as its cell (`u64`, i32s zero-extended), a float as itself. Its
+/// type decides where it lives between instructions: frame cells hold every
+/// value's cell, and the accumulator register of the value's type (`Acc`)
+/// holds the result of the instruction just executed, so that the next
+/// instruction can take it from there. A float result thus stays in a float
+/// register: going through an integer register would cost two moves
+/// between register files on the dependency chain.
+pub(super) trait Value: Copy {
+    fn from_cell(cell: u64) -> Self;
+    fn to_cell(self) -> u64;
+    fn from_acc(acc: Acc) -> Self;
+    fn into_acc(self, acc: Acc) -> Acc;
+}
+
+impl Value for u64 {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> u64 {
+        cell
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        self
+    }
+    #[inline(always)]
+    fn from_acc(acc: Acc) -> u64 {
+        acc.int
+    }
+    #[inline(always)]
+    fn into_acc(self, acc: Acc) -> Acc {
+        Acc { int: self, ..acc }
+    }
+}
+
+impl Value for f32 {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> f32 {
+        f32::from_bits(cell as u32)
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+    #[inline(always)]
+    fn from_acc(acc: Acc) -> f32 {
+        acc.f32
+    }
+    #[inline(always)]
+    fn into_acc(self, acc: Acc) -> Acc {
+        Acc { f32: self, ..acc }
+    }
+}
+
+impl Value for f64 {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> f64 {
+        f64::from_bits(cell)
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        self.to_bits()
+    }
+    #[inline(always)]
+    fn from_acc(acc: Acc) -> f64 {
+        acc.f64
+    }
+    #[inline(always)]
+    fn into_acc(self, acc: Acc) -> Acc {
+        Acc { f64: self, ..acc }
+    }
+}
+
+/// Writes `result` to `dst` and makes it the accumulator of its type.
+#[inline(always)]
+fn finish<R: Value>(result: R, fp: Fp, dst: Slot, acc: Acc) -> Acc {
+    fp.set(dst, result.to_cell());
+    result.into_acc(acc)
+}
+
+/// A binary operator's result from its operands' cells or accumulator.
+#[inline(always)]
+fn binary<A: Value, B: Value, R: Value>(f: impl Fn(A, B) -> Result<R, Trap>, a: A, b: u64) -> Result<R, Trap> {
+    f(a, B::from_cell(b))
+}
+
+/// A unary operator's result.
+#[inline(always)]
+fn unary<A: Value, R: Value>(f: impl Fn(A) -> Result<R, Trap>, a: A) -> Result<R, Trap> {
+    f(a)
+}
 
 /// The cell of an instruction's `i32` immediate for an operator of the
 /// given width: zero-extended for i32 operators (the cell encoding: the
@@ -37,96 +130,64 @@ macro_rules! define_numeric_eval {
             $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
         load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_ai:ident, $ld_f:ident)),* $(,)?],
     ) => {
-        /// Executes `instr` if it is numeric: `Ok(Some(result))`, which is
-        /// also the new accumulator. `Ok(None)` for any other instruction.
+        /// Executes `instr` if it is numeric, leaving its result in the
+        /// accumulator of its type (see [`Value`]), and says whether it was.
         #[inline(always)]
         ///
         /// Operator slots are decoded from one [`OperandWord`] read.
-        pub(super) fn eval(ip: *const Instr, instr: Instr, fp: Fp, mem: Mem, acc: u64) -> Result<Option<u64>, Trap> {
+        pub(super) fn eval(ip: *const Instr, instr: Instr, fp: Fp, mem: Mem, acc: &mut Acc) -> Result<bool, Trap> {
             // SAFETY: `ip` points at `instr`, a valid instruction.
             let w = unsafe { OperandWord::read(ip) };
-            let value = match instr {
-                $(Instr::$bin(_) => {
-                    let v = sem::$bin_f(fp.get(w.slot(1)), fp.get(w.slot(2)))?;
-                    fp.set(w.slot(0), v);
-                    v
-                })*
-                $(Instr::$bin_acc(_) => {
-                    let v = sem::$bin_f(acc, fp.get(w.slot(1)))?;
-                    fp.set(w.slot(0), v);
-                    v
-                })*
-                $(Instr::$un(_) => {
-                    let v = sem::$un_f(fp.get(w.slot(1)))?;
-                    fp.set(w.slot(0), v);
-                    v
-                })*
-                $(Instr::$un_acc(_) => {
-                    let v = sem::$un_f(acc)?;
-                    fp.set(w.slot(0), v);
-                    v
-                })*
-                $(Instr::$bi(op) => {
-                    let v = sem::$bi_f(fp.get(op.lhs), imm_cell!($bi_w, op.imm))?;
-                    fp.set(op.dst, v);
-                    v
-                })*
-                $(Instr::$bi_acc(op) => {
-                    let v = sem::$bi_f(acc, imm_cell!($bi_w, op.imm))?;
-                    fp.set(op.dst, v);
-                    v
-                })*
-                $(Instr::$ci(op) => {
-                    let v = sem::$ci_f(fp.get(op.lhs), imm_cell!($ci_w, op.imm))?;
-                    fp.set(op.dst, v);
-                    v
-                })*
-                $(Instr::$ci_acc(op) => {
-                    let v = sem::$ci_f(acc, imm_cell!($ci_w, op.imm))?;
-                    fp.set(op.dst, v);
-                    v
-                })*
-                $(Instr::$ld(op) => {
-                    let v = sem::$ld_f(mem, fp.get(op.addr), op.offset)?;
-                    fp.set(op.dst, v);
-                    v
-                })*
-                $(Instr::$ld_acc(op) => {
-                    let v = sem::$ld_f(mem, acc, op.offset)?;
-                    fp.set(op.dst, v);
-                    v
-                })*
+            // The left operand (or address) from a slot or the accumulator.
+            macro_rules! slot {
+                ($slot:expr) => {
+                    Value::from_cell(fp.get($slot))
+                };
+            }
+            macro_rules! from_acc {
+                () => {
+                    Value::from_acc(*acc)
+                };
+            }
+            let acc_in = *acc;
+            *acc = match instr {
+                $(Instr::$bin(_) => finish(binary(sem::$bin_f, slot!(w.slot(1)), fp.get(w.slot(2)))?, fp, w.slot(0), acc_in),)*
+                $(Instr::$bin_acc(_) => finish(binary(sem::$bin_f, from_acc!(), fp.get(w.slot(1)))?, fp, w.slot(0), acc_in),)*
+                $(Instr::$un(_) => finish(unary(sem::$un_f, slot!(w.slot(1)))?, fp, w.slot(0), acc_in),)*
+                $(Instr::$un_acc(_) => finish(unary(sem::$un_f, from_acc!())?, fp, w.slot(0), acc_in),)*
+                $(Instr::$bi(op) => finish(sem::$bi_f(fp.get(op.lhs), imm_cell!($bi_w, op.imm))?, fp, op.dst, acc_in),)*
+                $(Instr::$bi_acc(op) => finish(sem::$bi_f(acc_in.int, imm_cell!($bi_w, op.imm))?, fp, op.dst, acc_in),)*
+                $(Instr::$ci(op) => finish(sem::$ci_f(fp.get(op.lhs), imm_cell!($ci_w, op.imm))?, fp, op.dst, acc_in),)*
+                $(Instr::$ci_acc(op) => finish(sem::$ci_f(acc_in.int, imm_cell!($ci_w, op.imm))?, fp, op.dst, acc_in),)*
+                $(Instr::$ld(op) => finish(sem::$ld_f(mem, fp.get(op.addr), op.offset)?, fp, op.dst, acc_in),)*
+                $(Instr::$ld_acc(op) => finish(sem::$ld_f(mem, acc_in.int, op.offset)?, fp, op.dst, acc_in),)*
                 $(Instr::$ld_ai(op) => {
-                    let v = sem::$ld_f(mem, AddImmLoad::address(fp.get(op.base), op.imm), 0)?;
-                    fp.set(op.dst, v);
-                    v
+                    finish(sem::$ld_f(mem, AddImmLoad::address(fp.get(op.base), op.imm), 0)?, fp, op.dst, acc_in)
                 })*
                 $(Instr::$ld_sc(op) => {
                     let addr = ScaledLoad::address(fp.get(op.base), fp.get(op.index), op.shift);
-                    let v = sem::$ld_f(mem, addr, u32::from(op.offset))?;
-                    fp.set(op.dst, v);
-                    v
+                    finish(sem::$ld_f(mem, addr, u32::from(op.offset))?, fp, op.dst, acc_in)
                 })*
-                _ => return Ok(None),
+                _ => return Ok(false),
             };
-            Ok(Some(value))
+            Ok(true)
         }
 
         /// For a compare-and-branch instruction, whether its branch is taken
         /// and its offset; `None` for any other instruction.
         #[inline(always)]
-        pub(super) fn eval_branch(instr: Instr, fp: Fp, acc: u64) -> Option<(bool, BranchOffset)> {
+        pub(super) fn eval_branch(instr: Instr, fp: Fp, acc: Acc) -> Option<(bool, BranchOffset)> {
             match instr {
                 $(Instr::$br(b) => Some((sem::$cmp_f(fp.get(b.lhs), fp.get(b.rhs)) == Ok(1), b.offset)),)*
-                $(Instr::$br_acc(b) => Some((sem::$cmp_f(acc, fp.get(b.rhs)) == Ok(1), b.offset)),)*
-                $(Instr::$fbr(b) => Some((sem::$fcmp_f(fp.get(b.lhs), fp.get(b.rhs)) == Ok(1), b.offset)),)*
-                $(Instr::$fbr_acc(b) => Some((sem::$fcmp_f(acc, fp.get(b.rhs)) == Ok(1), b.offset)),)*
+                $(Instr::$br_acc(b) => Some((sem::$cmp_f(acc.int, fp.get(b.rhs)) == Ok(1), b.offset)),)*
+                $(Instr::$fbr(b) => Some((binary(sem::$fcmp_f, Value::from_cell(fp.get(b.lhs)), fp.get(b.rhs)) == Ok(1), b.offset)),)*
+                $(Instr::$fbr_acc(b) => Some((binary(sem::$fcmp_f, Value::from_acc(acc), fp.get(b.rhs)) == Ok(1), b.offset)),)*
                 $(Instr::$ci_br(b) => Some((sem::$ci_f(fp.get(b.lhs), imm_cell!($ci_w, i32::from(b.imm))) == Ok(1), b.offset)),)*
-                $(Instr::$ci_br_acc(b) => Some((sem::$ci_f(acc, imm_cell!($ci_w, i32::from(b.imm))) == Ok(1), b.offset)),)*
+                $(Instr::$ci_br_acc(b) => Some((sem::$ci_f(acc.int, imm_cell!($ci_w, i32::from(b.imm))) == Ok(1), b.offset)),)*
                 $(Instr::$tb_nez(b) => Some(((fp.get(b.lhs) & fp.get(b.rhs)) as u32 != 0, b.offset)),)*
-                $(Instr::$tb_nez_acc(b) => Some(((acc & fp.get(b.rhs)) as u32 != 0, b.offset)),)*
+                $(Instr::$tb_nez_acc(b) => Some(((acc.int & fp.get(b.rhs)) as u32 != 0, b.offset)),)*
                 $(Instr::$tb_eqz(b) => Some(((fp.get(b.lhs) & fp.get(b.rhs)) as u32 == 0, b.offset)),)*
-                $(Instr::$tb_eqz_acc(b) => Some(((acc & fp.get(b.rhs)) as u32 == 0, b.offset)),)*
+                $(Instr::$tb_eqz_acc(b) => Some(((acc.int & fp.get(b.rhs)) as u32 == 0, b.offset)),)*
                 _ => None,
             }
         }
@@ -149,24 +210,8 @@ pub(super) mod sem {
         c as u32 as i32
     }
     #[inline(always)]
-    fn f32(c: u64) -> f32 {
-        f32::from_bits(c as u32)
-    }
-    #[inline(always)]
-    fn f64(c: u64) -> f64 {
-        f64::from_bits(c)
-    }
-    #[inline(always)]
     fn c32(v: i32) -> u64 {
         v as u32 as u64
-    }
-    #[inline(always)]
-    fn cf32(v: f32) -> u64 {
-        v.to_bits() as u64
-    }
-    #[inline(always)]
-    fn cf64(v: f64) -> u64 {
-        v.to_bits()
     }
     #[inline(always)]
     fn b(v: bool) -> R {
@@ -194,18 +239,18 @@ pub(super) mod sem {
     #[inline(always)] pub fn i64_le_u(a: u64, b_: u64) -> R { b(a <= b_) }
     #[inline(always)] pub fn i64_ge_s(a: u64, b_: u64) -> R { b(a as i64 >= b_ as i64) }
     #[inline(always)] pub fn i64_ge_u(a: u64, b_: u64) -> R { b(a >= b_) }
-    #[inline(always)] pub fn f32_eq(a: u64, b_: u64) -> R { b(f32(a) == f32(b_)) }
-    #[inline(always)] pub fn f32_ne(a: u64, b_: u64) -> R { b(f32(a) != f32(b_)) }
-    #[inline(always)] pub fn f32_lt(a: u64, b_: u64) -> R { b(f32(a) < f32(b_)) }
-    #[inline(always)] pub fn f32_gt(a: u64, b_: u64) -> R { b(f32(a) > f32(b_)) }
-    #[inline(always)] pub fn f32_le(a: u64, b_: u64) -> R { b(f32(a) <= f32(b_)) }
-    #[inline(always)] pub fn f32_ge(a: u64, b_: u64) -> R { b(f32(a) >= f32(b_)) }
-    #[inline(always)] pub fn f64_eq(a: u64, b_: u64) -> R { b(f64(a) == f64(b_)) }
-    #[inline(always)] pub fn f64_ne(a: u64, b_: u64) -> R { b(f64(a) != f64(b_)) }
-    #[inline(always)] pub fn f64_lt(a: u64, b_: u64) -> R { b(f64(a) < f64(b_)) }
-    #[inline(always)] pub fn f64_gt(a: u64, b_: u64) -> R { b(f64(a) > f64(b_)) }
-    #[inline(always)] pub fn f64_le(a: u64, b_: u64) -> R { b(f64(a) <= f64(b_)) }
-    #[inline(always)] pub fn f64_ge(a: u64, b_: u64) -> R { b(f64(a) >= f64(b_)) }
+    #[inline(always)] pub fn f32_eq(a: f32, b_: f32) -> R { b(a == b_) }
+    #[inline(always)] pub fn f32_ne(a: f32, b_: f32) -> R { b(a != b_) }
+    #[inline(always)] pub fn f32_lt(a: f32, b_: f32) -> R { b(a < b_) }
+    #[inline(always)] pub fn f32_gt(a: f32, b_: f32) -> R { b(a > b_) }
+    #[inline(always)] pub fn f32_le(a: f32, b_: f32) -> R { b(a <= b_) }
+    #[inline(always)] pub fn f32_ge(a: f32, b_: f32) -> R { b(a >= b_) }
+    #[inline(always)] pub fn f64_eq(a: f64, b_: f64) -> R { b(a == b_) }
+    #[inline(always)] pub fn f64_ne(a: f64, b_: f64) -> R { b(a != b_) }
+    #[inline(always)] pub fn f64_lt(a: f64, b_: f64) -> R { b(a < b_) }
+    #[inline(always)] pub fn f64_gt(a: f64, b_: f64) -> R { b(a > b_) }
+    #[inline(always)] pub fn f64_le(a: f64, b_: f64) -> R { b(a <= b_) }
+    #[inline(always)] pub fn f64_ge(a: f64, b_: f64) -> R { b(a >= b_) }
 
     // Integer arithmetic.
     #[inline(always)] pub fn i32_add(a: u64, b: u64) -> R { Ok(c32(i32(a).wrapping_add(i32(b)))) }
@@ -240,20 +285,20 @@ pub(super) mod sem {
     #[inline(always)] pub fn i64_rotr(a: u64, b: u64) -> R { Ok(a.rotate_right((b & 63) as u32)) }
 
     // Float arithmetic.
-    #[inline(always)] pub fn f32_add(a: u64, b: u64) -> R { Ok(cf32(f32(a) + f32(b))) }
-    #[inline(always)] pub fn f32_sub(a: u64, b: u64) -> R { Ok(cf32(f32(a) - f32(b))) }
-    #[inline(always)] pub fn f32_mul(a: u64, b: u64) -> R { Ok(cf32(f32(a) * f32(b))) }
-    #[inline(always)] pub fn f32_div(a: u64, b: u64) -> R { Ok(cf32(f32(a) / f32(b))) }
-    #[inline(always)] pub fn f32_min(a: u64, b: u64) -> R { Ok(cf32(num::f32_min(f32(a), f32(b)))) }
-    #[inline(always)] pub fn f32_max(a: u64, b: u64) -> R { Ok(cf32(num::f32_max(f32(a), f32(b)))) }
-    #[inline(always)] pub fn f32_copysign(a: u64, b: u64) -> R { Ok(num::f32_copysign(a as u32, b as u32) as u64) }
-    #[inline(always)] pub fn f64_add(a: u64, b: u64) -> R { Ok(cf64(f64(a) + f64(b))) }
-    #[inline(always)] pub fn f64_sub(a: u64, b: u64) -> R { Ok(cf64(f64(a) - f64(b))) }
-    #[inline(always)] pub fn f64_mul(a: u64, b: u64) -> R { Ok(cf64(f64(a) * f64(b))) }
-    #[inline(always)] pub fn f64_div(a: u64, b: u64) -> R { Ok(cf64(f64(a) / f64(b))) }
-    #[inline(always)] pub fn f64_min(a: u64, b: u64) -> R { Ok(cf64(num::f64_min(f64(a), f64(b)))) }
-    #[inline(always)] pub fn f64_max(a: u64, b: u64) -> R { Ok(cf64(num::f64_max(f64(a), f64(b)))) }
-    #[inline(always)] pub fn f64_copysign(a: u64, b: u64) -> R { Ok(num::f64_copysign(a, b)) }
+    #[inline(always)] pub fn f32_add(a: f32, b: f32) -> Result<f32, Trap> { Ok(a + b) }
+    #[inline(always)] pub fn f32_sub(a: f32, b: f32) -> Result<f32, Trap> { Ok(a - b) }
+    #[inline(always)] pub fn f32_mul(a: f32, b: f32) -> Result<f32, Trap> { Ok(a * b) }
+    #[inline(always)] pub fn f32_div(a: f32, b: f32) -> Result<f32, Trap> { Ok(a / b) }
+    #[inline(always)] pub fn f32_min(a: f32, b: f32) -> Result<f32, Trap> { Ok(num::f32_min(a, b)) }
+    #[inline(always)] pub fn f32_max(a: f32, b: f32) -> Result<f32, Trap> { Ok(num::f32_max(a, b)) }
+    #[inline(always)] pub fn f32_copysign(a: f32, b: f32) -> Result<f32, Trap> { Ok(f32::from_bits(num::f32_copysign(a.to_bits(), b.to_bits()))) }
+    #[inline(always)] pub fn f64_add(a: f64, b: f64) -> Result<f64, Trap> { Ok(a + b) }
+    #[inline(always)] pub fn f64_sub(a: f64, b: f64) -> Result<f64, Trap> { Ok(a - b) }
+    #[inline(always)] pub fn f64_mul(a: f64, b: f64) -> Result<f64, Trap> { Ok(a * b) }
+    #[inline(always)] pub fn f64_div(a: f64, b: f64) -> Result<f64, Trap> { Ok(a / b) }
+    #[inline(always)] pub fn f64_min(a: f64, b: f64) -> Result<f64, Trap> { Ok(num::f64_min(a, b)) }
+    #[inline(always)] pub fn f64_max(a: f64, b: f64) -> Result<f64, Trap> { Ok(num::f64_max(a, b)) }
+    #[inline(always)] pub fn f64_copysign(a: f64, b: f64) -> Result<f64, Trap> { Ok(f64::from_bits(num::f64_copysign(a.to_bits(), b.to_bits()))) }
 
     // Unary operators.
     #[inline(always)] pub fn i32_eqz(a: u64) -> R { b(a as u32 == 0) }
@@ -264,62 +309,62 @@ pub(super) mod sem {
     #[inline(always)] pub fn i64_clz(a: u64) -> R { Ok(a.leading_zeros() as u64) }
     #[inline(always)] pub fn i64_ctz(a: u64) -> R { Ok(a.trailing_zeros() as u64) }
     #[inline(always)] pub fn i64_popcnt(a: u64) -> R { Ok(a.count_ones() as u64) }
-    #[inline(always)] pub fn f32_abs(a: u64) -> R { Ok(a & 0x7fff_ffff) }
-    #[inline(always)] pub fn f32_neg(a: u64) -> R { Ok(a ^ 0x8000_0000) }
-    #[inline(always)] pub fn f32_ceil(a: u64) -> R { Ok(cf32(num::quiet_f32(f32(a).ceil()))) }
-    #[inline(always)] pub fn f32_floor(a: u64) -> R { Ok(cf32(num::quiet_f32(f32(a).floor()))) }
-    #[inline(always)] pub fn f32_trunc(a: u64) -> R { Ok(cf32(num::quiet_f32(f32(a).trunc()))) }
-    #[inline(always)] pub fn f32_nearest(a: u64) -> R { Ok(cf32(num::quiet_f32(f32(a).round_ties_even()))) }
-    #[inline(always)] pub fn f32_sqrt(a: u64) -> R { Ok(cf32(f32(a).sqrt())) }
-    #[inline(always)] pub fn f64_abs(a: u64) -> R { Ok(a & 0x7fff_ffff_ffff_ffff) }
-    #[inline(always)] pub fn f64_neg(a: u64) -> R { Ok(a ^ 0x8000_0000_0000_0000) }
-    #[inline(always)] pub fn f64_ceil(a: u64) -> R { Ok(cf64(num::quiet_f64(f64(a).ceil()))) }
-    #[inline(always)] pub fn f64_floor(a: u64) -> R { Ok(cf64(num::quiet_f64(f64(a).floor()))) }
-    #[inline(always)] pub fn f64_trunc(a: u64) -> R { Ok(cf64(num::quiet_f64(f64(a).trunc()))) }
-    #[inline(always)] pub fn f64_nearest(a: u64) -> R { Ok(cf64(num::quiet_f64(f64(a).round_ties_even()))) }
-    #[inline(always)] pub fn f64_sqrt(a: u64) -> R { Ok(cf64(f64(a).sqrt())) }
+    #[inline(always)] pub fn f32_abs(a: f32) -> Result<f32, Trap> { Ok(f32::from_bits(a.to_bits() & 0x7fff_ffff)) }
+    #[inline(always)] pub fn f32_neg(a: f32) -> Result<f32, Trap> { Ok(f32::from_bits(a.to_bits() ^ 0x8000_0000)) }
+    #[inline(always)] pub fn f32_ceil(a: f32) -> Result<f32, Trap> { Ok(num::quiet_f32(a.ceil())) }
+    #[inline(always)] pub fn f32_floor(a: f32) -> Result<f32, Trap> { Ok(num::quiet_f32(a.floor())) }
+    #[inline(always)] pub fn f32_trunc(a: f32) -> Result<f32, Trap> { Ok(num::quiet_f32(a.trunc())) }
+    #[inline(always)] pub fn f32_nearest(a: f32) -> Result<f32, Trap> { Ok(num::quiet_f32(a.round_ties_even())) }
+    #[inline(always)] pub fn f32_sqrt(a: f32) -> Result<f32, Trap> { Ok(a.sqrt()) }
+    #[inline(always)] pub fn f64_abs(a: f64) -> Result<f64, Trap> { Ok(f64::from_bits(a.to_bits() & 0x7fff_ffff_ffff_ffff)) }
+    #[inline(always)] pub fn f64_neg(a: f64) -> Result<f64, Trap> { Ok(f64::from_bits(a.to_bits() ^ 0x8000_0000_0000_0000)) }
+    #[inline(always)] pub fn f64_ceil(a: f64) -> Result<f64, Trap> { Ok(num::quiet_f64(a.ceil())) }
+    #[inline(always)] pub fn f64_floor(a: f64) -> Result<f64, Trap> { Ok(num::quiet_f64(a.floor())) }
+    #[inline(always)] pub fn f64_trunc(a: f64) -> Result<f64, Trap> { Ok(num::quiet_f64(a.trunc())) }
+    #[inline(always)] pub fn f64_nearest(a: f64) -> Result<f64, Trap> { Ok(num::quiet_f64(a.round_ties_even())) }
+    #[inline(always)] pub fn f64_sqrt(a: f64) -> Result<f64, Trap> { Ok(a.sqrt()) }
 
     // Conversions.
     #[inline(always)] pub fn i32_wrap_i64(a: u64) -> R { Ok(a as u32 as u64) }
-    #[inline(always)] pub fn i32_trunc_f32_s(a: u64) -> R { Ok(c32(num::i32_trunc_f32_s(f32(a))?)) }
-    #[inline(always)] pub fn i32_trunc_f32_u(a: u64) -> R { Ok(num::i32_trunc_f32_u(f32(a))? as u64) }
-    #[inline(always)] pub fn i32_trunc_f64_s(a: u64) -> R { Ok(c32(num::i32_trunc_f64_s(f64(a))?)) }
-    #[inline(always)] pub fn i32_trunc_f64_u(a: u64) -> R { Ok(num::i32_trunc_f64_u(f64(a))? as u64) }
+    #[inline(always)] pub fn i32_trunc_f32_s(a: f32) -> R { Ok(c32(num::i32_trunc_f32_s(a)?)) }
+    #[inline(always)] pub fn i32_trunc_f32_u(a: f32) -> R { Ok(num::i32_trunc_f32_u(a)? as u64) }
+    #[inline(always)] pub fn i32_trunc_f64_s(a: f64) -> R { Ok(c32(num::i32_trunc_f64_s(a)?)) }
+    #[inline(always)] pub fn i32_trunc_f64_u(a: f64) -> R { Ok(num::i32_trunc_f64_u(a)? as u64) }
     #[inline(always)] pub fn i64_extend_i32_s(a: u64) -> R { Ok(i32(a) as i64 as u64) }
-    #[inline(always)] pub fn i64_trunc_f32_s(a: u64) -> R { Ok(num::i64_trunc_f32_s(f32(a))? as u64) }
-    #[inline(always)] pub fn i64_trunc_f32_u(a: u64) -> R { num::i64_trunc_f32_u(f32(a)) }
-    #[inline(always)] pub fn i64_trunc_f64_s(a: u64) -> R { Ok(num::i64_trunc_f64_s(f64(a))? as u64) }
-    #[inline(always)] pub fn i64_trunc_f64_u(a: u64) -> R { num::i64_trunc_f64_u(f64(a)) }
-    #[inline(always)] pub fn f32_convert_i32_s(a: u64) -> R { Ok(cf32(i32(a) as f32)) }
-    #[inline(always)] pub fn f32_convert_i32_u(a: u64) -> R { Ok(cf32(a as u32 as f32)) }
-    #[inline(always)] pub fn f32_convert_i64_s(a: u64) -> R { Ok(cf32(a as i64 as f32)) }
-    #[inline(always)] pub fn f32_convert_i64_u(a: u64) -> R { Ok(cf32(a as f32)) }
-    #[inline(always)] pub fn f32_demote_f64(a: u64) -> R { Ok(cf32(f64(a) as f32)) }
-    #[inline(always)] pub fn f64_convert_i32_s(a: u64) -> R { Ok(cf64(i32(a) as f64)) }
-    #[inline(always)] pub fn f64_convert_i32_u(a: u64) -> R { Ok(cf64(a as u32 as f64)) }
-    #[inline(always)] pub fn f64_convert_i64_s(a: u64) -> R { Ok(cf64(a as i64 as f64)) }
-    #[inline(always)] pub fn f64_convert_i64_u(a: u64) -> R { Ok(cf64(a as f64)) }
-    #[inline(always)] pub fn f64_promote_f32(a: u64) -> R { Ok(cf64(f32(a) as f64)) }
+    #[inline(always)] pub fn i64_trunc_f32_s(a: f32) -> R { Ok(num::i64_trunc_f32_s(a)? as u64) }
+    #[inline(always)] pub fn i64_trunc_f32_u(a: f32) -> R { num::i64_trunc_f32_u(a) }
+    #[inline(always)] pub fn i64_trunc_f64_s(a: f64) -> R { Ok(num::i64_trunc_f64_s(a)? as u64) }
+    #[inline(always)] pub fn i64_trunc_f64_u(a: f64) -> R { num::i64_trunc_f64_u(a) }
+    #[inline(always)] pub fn f32_convert_i32_s(a: u64) -> Result<f32, Trap> { Ok(i32(a) as f32) }
+    #[inline(always)] pub fn f32_convert_i32_u(a: u64) -> Result<f32, Trap> { Ok(a as u32 as f32) }
+    #[inline(always)] pub fn f32_convert_i64_s(a: u64) -> Result<f32, Trap> { Ok(a as i64 as f32) }
+    #[inline(always)] pub fn f32_convert_i64_u(a: u64) -> Result<f32, Trap> { Ok(a as f32) }
+    #[inline(always)] pub fn f32_demote_f64(a: f64) -> Result<f32, Trap> { Ok(a as f32) }
+    #[inline(always)] pub fn f64_convert_i32_s(a: u64) -> Result<f64, Trap> { Ok(i32(a) as f64) }
+    #[inline(always)] pub fn f64_convert_i32_u(a: u64) -> Result<f64, Trap> { Ok(a as u32 as f64) }
+    #[inline(always)] pub fn f64_convert_i64_s(a: u64) -> Result<f64, Trap> { Ok(a as i64 as f64) }
+    #[inline(always)] pub fn f64_convert_i64_u(a: u64) -> Result<f64, Trap> { Ok(a as f64) }
+    #[inline(always)] pub fn f64_promote_f32(a: f32) -> Result<f64, Trap> { Ok(a as f64) }
     #[inline(always)] pub fn i32_extend8_s(a: u64) -> R { Ok(c32(a as i8 as i32)) }
     #[inline(always)] pub fn i32_extend16_s(a: u64) -> R { Ok(c32(a as i16 as i32)) }
     #[inline(always)] pub fn i64_extend8_s(a: u64) -> R { Ok(a as i8 as i64 as u64) }
     #[inline(always)] pub fn i64_extend16_s(a: u64) -> R { Ok(a as i16 as i64 as u64) }
     #[inline(always)] pub fn i64_extend32_s(a: u64) -> R { Ok(a as i32 as i64 as u64) }
     // Rust's float-to-int `as` saturates and maps NaN to 0: exactly `trunc_sat`.
-    #[inline(always)] pub fn i32_trunc_sat_f32_s(a: u64) -> R { Ok(c32(f32(a) as i32)) }
-    #[inline(always)] pub fn i32_trunc_sat_f32_u(a: u64) -> R { Ok(f32(a) as u32 as u64) }
-    #[inline(always)] pub fn i32_trunc_sat_f64_s(a: u64) -> R { Ok(c32(f64(a) as i32)) }
-    #[inline(always)] pub fn i32_trunc_sat_f64_u(a: u64) -> R { Ok(f64(a) as u32 as u64) }
-    #[inline(always)] pub fn i64_trunc_sat_f32_s(a: u64) -> R { Ok(f32(a) as i64 as u64) }
-    #[inline(always)] pub fn i64_trunc_sat_f32_u(a: u64) -> R { Ok(f32(a) as u64) }
-    #[inline(always)] pub fn i64_trunc_sat_f64_s(a: u64) -> R { Ok(f64(a) as i64 as u64) }
-    #[inline(always)] pub fn i64_trunc_sat_f64_u(a: u64) -> R { Ok(f64(a) as u64) }
+    #[inline(always)] pub fn i32_trunc_sat_f32_s(a: f32) -> R { Ok(c32(a as i32)) }
+    #[inline(always)] pub fn i32_trunc_sat_f32_u(a: f32) -> R { Ok(a as u32 as u64) }
+    #[inline(always)] pub fn i32_trunc_sat_f64_s(a: f64) -> R { Ok(c32(a as i32)) }
+    #[inline(always)] pub fn i32_trunc_sat_f64_u(a: f64) -> R { Ok(a as u32 as u64) }
+    #[inline(always)] pub fn i64_trunc_sat_f32_s(a: f32) -> R { Ok(a as i64 as u64) }
+    #[inline(always)] pub fn i64_trunc_sat_f32_u(a: f32) -> R { Ok(a as u64) }
+    #[inline(always)] pub fn i64_trunc_sat_f64_s(a: f64) -> R { Ok(a as i64 as u64) }
+    #[inline(always)] pub fn i64_trunc_sat_f64_u(a: f64) -> R { Ok(a as u64) }
 
     // Loads from the default memory.
     #[inline(always)] pub fn i32_load(m: Mem, a: u64, o: u32) -> R { Ok(u32::from_le_bytes(m.read(a, o)?) as u64) }
     #[inline(always)] pub fn i64_load(m: Mem, a: u64, o: u32) -> R { Ok(u64::from_le_bytes(m.read(a, o)?)) }
-    #[inline(always)] pub fn f32_load(m: Mem, a: u64, o: u32) -> R { Ok(u32::from_le_bytes(m.read(a, o)?) as u64) }
-    #[inline(always)] pub fn f64_load(m: Mem, a: u64, o: u32) -> R { Ok(u64::from_le_bytes(m.read(a, o)?)) }
+    #[inline(always)] pub fn f32_load(m: Mem, a: u64, o: u32) -> Result<f32, Trap> { m.read_float::<f32, 4>(a, o) }
+    #[inline(always)] pub fn f64_load(m: Mem, a: u64, o: u32) -> Result<f64, Trap> { m.read_float::<f64, 8>(a, o) }
     #[inline(always)] pub fn i32_load8_s(m: Mem, a: u64, o: u32) -> R { Ok(c32(i8::from_le_bytes(m.read(a, o)?) as i32)) }
     #[inline(always)] pub fn i32_load8_u(m: Mem, a: u64, o: u32) -> R { Ok(u8::from_le_bytes(m.read(a, o)?) as u64) }
     #[inline(always)] pub fn i32_load16_s(m: Mem, a: u64, o: u32) -> R { Ok(c32(i16::from_le_bytes(m.read(a, o)?) as i32)) }

@@ -1620,7 +1620,12 @@ impl<'a> FuncTranslator<'a> {
             O::F64PromoteF32 => self.unary(Instr::F64PromoteF32)?,
             // Reinterpretations keep the bits, and the cell encoding of a
             // 32-bit (or 64-bit) int and float is the same: nothing to emit.
-            O::I32ReinterpretF32 | O::I64ReinterpretF64 | O::F32ReinterpretI32 | O::F64ReinterpretI64 => {}
+            // But the value changes kind, and with it the accumulator it
+            // would be read from, which its producer did not write: the
+            // consumer must read the slot.
+            O::I32ReinterpretF32 | O::I64ReinterpretF64 | O::F32ReinterpretI32 | O::F64ReinterpretI64 => {
+                self.last_result = None;
+            }
             O::I32Extend8S => self.unary(Instr::I32Extend8S)?,
             O::I32Extend16S => self.unary(Instr::I32Extend16S)?,
             O::I64Extend8S => self.unary(Instr::I64Extend8S)?,
