@@ -260,6 +260,16 @@ pub struct TernOp {
     pub c: Slot,
 }
 
+/// `dst = op(acc, b, c)`: a ternary SIMD operator whose first operand is
+/// the `v128` accumulator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct AccTernOp {
+    pub dst: Slot,
+    pub b: Slot,
+    pub c: Slot,
+}
+
 /// `dst = op(src, lane)`: a SIMD `extract_lane`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C)]
@@ -669,6 +679,8 @@ macro_rules! define_instrs {
             extract_lane: [$($v_extract:ident),* $(,)?],
             replace_lane: [$($v_replace:ident),* $(,)?],
             load: [$($v_load:ident),* $(,)?],
+            acc_binary: [$(($v_bin_of:ident, $v_bin_acc:ident, $v_bin_comm:literal)),* $(,)?],
+            acc_ternary: [$(($v_tern_of:ident, $v_tern_acc:ident)),* $(,)?],
         },
         store: [$($st:ident),* $(,)?],
         other: { $($(#[$doc:meta])* $other:ident $({ $($field:ident : $fty:ty),* $(,)? })?, )* }
@@ -706,6 +718,8 @@ macro_rules! define_instrs {
             $($v_extract(LaneOp),)*
             $($v_replace(ReplaceLaneOp),)*
             $($v_load(Load),)*
+            $($v_bin_acc(AccBinOp),)*
+            $($v_tern_acc(AccTernOp),)*
             $($(#[$doc])* $other $({ $($field: $fty),* })?,)*
         }
 
@@ -744,6 +758,8 @@ macro_rules! define_instrs {
             $($v_extract,)*
             $($v_replace,)*
             $($v_load,)*
+            $($v_bin_acc,)*
+            $($v_tern_acc,)*
             $($other,)*
         }
 
@@ -846,6 +862,7 @@ macro_rules! define_instrs {
                 $(, stringify!($v_un))* $(, stringify!($v_bin))* $(, stringify!($v_tern))* $(, stringify!($v_shift))*
                 $(, stringify!($v_test))* $(, stringify!($v_splat))* $(, stringify!($v_extract))*
                 $(, stringify!($v_replace))* $(, stringify!($v_load))*
+                $(, stringify!($v_bin_acc))* $(, stringify!($v_tern_acc))*
                 $(, stringify!($other))*].len();
 
             /// Whether this instruction leaves its result in the accumulator
@@ -905,6 +922,43 @@ macro_rules! define_instrs {
                 })
             }
 
+            /// Whether this instruction leaves its result in the `v128`
+            /// accumulator: every SIMD operator with a `v128` result, and
+            /// the memory-0 `v128` loads.
+            pub fn sets_v128_acc(&self) -> bool {
+                matches!(self, $(Instr::$v_un(_))|* | $(Instr::$v_bin(_))|* | $(Instr::$v_tern(_))|*
+                    | $(Instr::$v_shift(_))|* | $(Instr::$v_splat(_))|* | $(Instr::$v_replace(_))|*
+                    | $(Instr::$v_load(_))|* | $(Instr::$v_bin_acc(_))|* | $(Instr::$v_tern_acc(_))|*
+                    | Instr::V128Load { .. } | Instr::V128LoadAddImm { .. })
+            }
+
+            /// This SIMD operator taking its first operand from the `v128`
+            /// accumulator, if it has such a form.
+            pub fn with_v128_acc(&self) -> Option<Instr> {
+                Some(match *self {
+                    $(Instr::$v_bin_of(op) => Instr::$v_bin_acc(AccBinOp { dst: op.dst, rhs: op.rhs }),)*
+                    $(Instr::$v_tern_of(op) => Instr::$v_tern_acc(AccTernOp { dst: op.dst, b: op.b, c: op.c }),)*
+                    _ => return None,
+                })
+            }
+
+            /// The operands of a binary SIMD operator with an `…Acc` form.
+            pub fn binary_operands_mut(&mut self) -> Option<&mut BinOp> {
+                match self {
+                    $(Instr::$v_bin_of(op) => Some(op),)*
+                    _ => None,
+                }
+            }
+
+            /// Whether this SIMD operator's `…Acc` form may take its second
+            /// operand instead (its operands commute).
+            pub fn simd_commutes(&self) -> bool {
+                match self {
+                    $(Instr::$v_bin_of(_) => $v_bin_comm,)*
+                    _ => false,
+                }
+            }
+
             /// The slot this instruction writes its single result to, if it is
             /// an instruction whose result the translator may redirect (to
             /// write straight into a local instead of a temporary).
@@ -931,6 +985,8 @@ macro_rules! define_instrs {
                     $(Instr::$v_extract(op) => Some(&mut op.dst),)*
                     $(Instr::$v_replace(op) => Some(&mut op.dst),)*
                     $(Instr::$v_load(op) => Some(&mut op.dst),)*
+                    $(Instr::$v_bin_acc(op) => Some(&mut op.dst),)*
+                    $(Instr::$v_tern_acc(op) => Some(&mut op.dst),)*
                     Instr::Copy { dst, .. }
                     | Instr::CopyImm32 { dst, .. }
                     | Instr::Select { dst, .. }
@@ -971,6 +1027,8 @@ macro_rules! define_instrs_with_simd {
         load_extend: [$(($v_le:ident, $v_le_f:ident)),* $(,)?]
         load_splat: [$(($v_ls:ident, $v_ls_n:literal, $v_ls_f:ident)),* $(,)?]
         load_zero: [$(($v_lz:ident, $v_lz_n:literal, $v_lz_f:ident)),* $(,)?]
+        acc_binary: [$(($v_bin_of:ident, $v_bin_acc:ident, $v_bin_acc_f:ident, $v_bin_comm:literal)),* $(,)?]
+        acc_ternary: [$(($v_tern_of:ident, $v_tern_acc:ident, $v_tern_acc_f:ident)),* $(,)?]
     ) => {
 for_each_numeric!(define_instrs {
     simd: {
@@ -983,6 +1041,8 @@ for_each_numeric!(define_instrs {
         extract_lane: [$($v_extract),*],
         replace_lane: [$($v_replace),*],
         load: [$($v_le,)* $($v_ls,)* $($v_lz,)*],
+        acc_binary: [$(($v_bin_of, $v_bin_acc, $v_bin_comm)),*],
+        acc_ternary: [$(($v_tern_of, $v_tern_acc)),*],
     },
     store: [
         I32Store, I64Store, F32Store, F64Store,
@@ -1177,6 +1237,9 @@ for_each_numeric!(define_instrs {
         V128LoadAddImm { dst: Slot, base: Slot, imm: i32 },
         /// `memory0[addr + offset] = value`, 16 bytes.
         V128Store { addr: Slot, value: Slot, offset: u32 },
+        /// `V128Store` of the `v128` accumulator (the result of the
+        /// instruction just executed).
+        V128StoreAcc { addr: Slot, offset: u32 },
         /// `v128.load8_lane`: `dst` is the `v128` in `src` with lane `lane`
         /// replaced by the byte at `addr + offset`.
         V128Load8Lane { dst: Slot, addr: Slot, src: Slot, lane: u8, offset: u16 },
@@ -1235,7 +1298,15 @@ for_each_numeric!(define_instrs {
     };
 }
 
-crate::interp::simd::for_each_simd!(define_instrs_with_simd);
+/// Hands the lists of `interp::simd::for_each_simd_acc!` to
+/// `define_instrs_with_simd`, after those of `for_each_simd!`.
+macro_rules! define_instrs_with_simd_acc {
+    (binary: [$($binary:tt)*] ternary: [$($ternary:tt)*]) => {
+        crate::interp::simd::for_each_simd!(define_instrs_with_simd, acc_binary: [$($binary)*] acc_ternary: [$($ternary)*]);
+    };
+}
+
+crate::interp::simd::for_each_simd_acc!(define_instrs_with_simd_acc);
 
 /// [`V128LoadKind`], from the loads of `interp::simd::for_each_simd!`.
 macro_rules! define_v128_load_kind {

@@ -401,3 +401,60 @@ fn fused_load_address_wraps_at_32_bits() {
         assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
     }
 }
+
+#[test]
+fn v128_accumulator_forms_agree_with_frame_forms() {
+    // The same chain twice: `fused` feeds every result straight to the next
+    // operator (the `…Acc` forms and `V128StoreAcc`), `split` has an
+    // unrelated instruction after every step, which makes each operator
+    // read its operands from the frame. Integer chains must agree bit for
+    // bit; the float inputs below are never NaN.
+    let steps = [
+        "(local.set $t (i32x4.add (local.get $x) (local.get $y)))",
+        "(local.set $t (i32x4.sub (local.get $t) (local.get $y)))",
+        "(local.set $t (i32x4.sub (local.get $y) (local.get $t)))",
+        "(local.set $t (i32x4.mul (local.get $x) (local.get $t)))",
+        "(local.set $t (i16x8.sub (local.get $t) (local.get $x)))",
+        "(local.set $t (i8x16.eq (local.get $y) (local.get $t)))",
+        "(local.set $t (v128.xor (local.get $t) (local.get $x)))",
+        "(local.set $t (f32x4.sub (local.get $y) (f32x4.mul (local.get $x) (local.get $x))))",
+        "(local.set $t (f32x4.relaxed_madd (local.get $t) (local.get $x) (local.get $y)))",
+        "(local.set $t (f64x2.add (f64x2.mul (local.get $y) (local.get $t)) (local.get $x)))",
+        "(v128.store (i32.const 64) (f64x2.sub (local.get $t) (local.get $y)))",
+    ];
+    let body = |separator: &str| steps.iter().map(|step| format!("{step} {separator}")).collect::<String>();
+    let wat = format!(
+        r#"(module
+          (memory 1)
+          (global $g (mut i32) (i32.const 0))
+          (func (export "fused") (param $x v128) (param $y v128) (result v128) (local $t v128)
+            {} (v128.load (i32.const 64)))
+          (func (export "split") (param $x v128) (param $y v128) (result v128) (local $t v128)
+            {} (v128.load (i32.const 64))))"#,
+        body(""),
+        body("(global.set $g (i32.const 1))"),
+    );
+    let floats =
+        |lanes: [f32; 4]| lanes.iter().enumerate().fold(0u128, |v, (i, x)| v | u128::from(x.to_bits()) << (32 * i));
+    let inputs = [
+        (A, B),
+        (B, A),
+        (floats([1.5, -2.25, 1e10, 3.0]), floats([0.5, 4.0, -1e-3, 7.0])),
+        (floats([-0.0, 0.0, 2.0, -8.0]), floats([1.0, 1.0, 1.0, 1.0])),
+    ];
+    for engine in engines() {
+        let module = Module::new(&engine, &wat).unwrap();
+        let fused_code = module.disassemble(0).unwrap();
+        assert!(fused_code.contains("SubAcc") && fused_code.contains("V128StoreAcc"), "{fused_code}");
+        assert!(!module.disassemble(1).unwrap().contains("Acc("), "{}", module.disassemble(1).unwrap());
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+        let fused = instance.get_typed_func::<(V128, V128), V128>(&mut store, "fused").unwrap();
+        let split = instance.get_typed_func::<(V128, V128), V128>(&mut store, "split").unwrap();
+        for (x, y) in inputs {
+            let a = fused.call(&mut store, (x.into(), y.into())).unwrap().as_u128();
+            let b = split.call(&mut store, (x.into(), y.into())).unwrap().as_u128();
+            assert_eq!(a, b, "{x:#x}, {y:#x}");
+        }
+    }
+}

@@ -3,6 +3,8 @@
 //! Both strategies run the same handler code, `Executor::step`; they differ
 //! only in how control reaches it (see `build.rs` for which one is built).
 
+#[cfg(skiff_tail_calls)]
+use super::VReg;
 use super::{Acc, Executor, Fp, Mem, Step, Stop};
 use crate::ir::Instr;
 
@@ -115,9 +117,14 @@ macro_rules! handler_table {
 /// A handler for one instruction kind: runs it and jumps on to the next.
 ///
 /// The accumulators (`Acc`) travel as separate arguments, each in a
-/// register of its kind: as one struct the Rust ABI would pass them in memory.
+/// register of its kind: as one struct the Rust ABI would pass them in
+/// memory, and the `v128` one too, which is why handlers use the C ABI
+/// (`C-unwind`, so that a panic still unwinds to the embedder), which passes
+/// a vector in a vector register. The executor is a pointer, never read
+/// outside Rust.
 #[cfg(skiff_tail_calls)]
-type Handler<'s> = fn(&mut Executor<'s>, *const Instr, *mut u64, *mut u8, u64, u64, f32, f64);
+#[allow(improper_ctypes_definitions)]
+type Handler<'s> = extern "C-unwind" fn(&mut Executor<'s>, *const Instr, *mut u64, *mut u8, u64, u64, f32, f64, VReg);
 
 /// Threaded dispatch: each instruction kind has its own handler, and every
 /// handler ends by jumping to the next instruction's handler. Each of those
@@ -190,12 +197,12 @@ impl<'s> Executor<'s> {
         // SAFETY: tags are below `Instr::COUNT`, which fits the table (checked
         // in `execute`).
         let handler = unsafe { *Self::HANDLERS.get_unchecked(tag) };
-        handler(this, ip, fp, base, len, acc.int, acc.f32, acc.f64)
+        handler(this, ip, fp, base, len, acc.int, acc.f32, acc.f64, acc.v128)
     }
 
     /// The handler for instructions with tag `TAG`.
-    #[allow(clippy::too_many_arguments)]
-    fn handler<const TAG: u16>(
+    #[allow(clippy::too_many_arguments, improper_ctypes_definitions)]
+    extern "C-unwind" fn handler<const TAG: u16>(
         this: &mut Self,
         ip: *const Instr,
         fp: *mut u64,
@@ -204,8 +211,9 @@ impl<'s> Executor<'s> {
         acc_int: u64,
         acc_f32: f32,
         acc_f64: f64,
+        acc_v128: VReg,
     ) {
-        let mut acc = Acc { int: acc_int, f32: acc_f32, f64: acc_f64 };
+        let mut acc = Acc { int: acc_int, f32: acc_f32, f64: acc_f64, v128: acc_v128 };
         // SAFETY: `dispatch` picks this handler by the tag of `*ip`. Telling
         // the compiler so folds the `match` in `step` to this tag's arm.
         // SAFETY: `ip` points at an instruction.
@@ -218,9 +226,8 @@ impl<'s> Executor<'s> {
         if const { super::vector::is_tagged(TAG) } {
             // SAFETY: `ip` points at an instruction (see `dispatch`).
             let instr = unsafe { *ip };
-            match super::vector::eval_tagged::<TAG>(instr, Fp(fp), Mem { base, len }) {
-                // SAFETY: an operator always has a successor. SIMD
-                // operators leave the accumulator as it was.
+            match super::vector::eval_tagged::<TAG>(instr, Fp(fp), Mem { base, len }, &mut acc) {
+                // SAFETY: an operator always has a successor.
                 Ok(()) => Self::dispatch(this, unsafe { ip.add(1) }, fp, base, len, acc),
                 Err(trap) => this.set_stop(Stop::Trap(trap)),
             }

@@ -422,10 +422,34 @@ struct Acc {
     int: u64,
     f32: f32,
     f64: f64,
+    /// A `v128` result, in a vector register.
+    v128: VReg,
 }
 
 impl Acc {
-    const ZERO: Acc = Acc { int: 0, f32: 0.0, f64: 0.0 };
+    const ZERO: Acc = Acc { int: 0, f32: 0.0, f64: 0.0, v128: vreg(0) };
+}
+
+/// A `v128` in a vector register where the host has them: the handlers
+/// pass it on in one (their `extern "C-unwind"` ABI does; Rust's would pass
+/// it through memory).
+#[cfg(target_arch = "x86_64")]
+type VReg = std::arch::x86_64::__m128i;
+#[cfg(not(target_arch = "x86_64"))]
+type VReg = u128;
+
+/// The register form of a `v128`.
+#[inline(always)]
+const fn vreg(value: u128) -> VReg {
+    // SAFETY: both types are 16 bytes of plain data, every bit pattern valid.
+    unsafe { std::mem::transmute::<u128, VReg>(value) }
+}
+
+/// The `v128` in a register.
+#[inline(always)]
+fn from_vreg(value: VReg) -> u128 {
+    // SAFETY: as for `vreg`.
+    unsafe { std::mem::transmute::<VReg, u128>(value) }
 }
 
 /// Where execution goes after one instruction.
@@ -1033,7 +1057,7 @@ impl Executor<'_> {
             // SIMD instructions: one arm each in `vector::eval`. Last, so
             // that no other instruction's handler looks at them.
             _ => {
-                if !vector::eval(instr, fp, mem)? {
+                if !vector::eval(instr, fp, mem, acc)? {
                     unreachable!("numeric instructions are executed by `numeric::eval`")
                 }
             }

@@ -87,7 +87,7 @@ pub(crate) type V128 = u128;
 /// [`i8x16_shuffle`]) and the lane loads and stores `V128LoadNLane` /
 /// `V128StoreNLane` (see [`replace_bytes`] and [`extract_bytes`]).
 macro_rules! for_each_simd {
-    ($m:ident) => {
+    ($m:ident $(, $($rest:tt)*)?) => {
         $m! {
             unary: [
                 (V128Not, v128_not),
@@ -355,12 +355,61 @@ macro_rules! for_each_simd {
                 (V128Load32Zero, 4, v128_load32_zero),
                 (V128Load64Zero, 8, v128_load64_zero),
             ]
+            $($($rest)*)?
         }
     };
 }
 // Until the translator and interpreter invoke the list from other modules.
 #[allow(unused_imports)]
 pub(crate) use for_each_simd;
+
+/// Calls `$m! { ... }` with the SIMD operators that also have an `…Acc`
+/// form, which takes its first operand from the `v128` accumulator (the
+/// result of the instruction just executed, in a vector register: see
+/// `interp::Acc`) instead of from the frame:
+///
+/// ```text
+/// binary:  [ (Variant, AccVariant, fn_name, commutative), ... ]   AccVariant(AccBinOp): dst = f(acc, rhs)
+/// ternary: [ (Variant, AccVariant, fn_name), ... ]                AccVariant(AccTernOp): dst = f(acc, b, c)
+/// ```
+///
+/// `fn_name` is the operator's function in this module, as in
+/// [`for_each_simd!`]; `commutative` says whether the translator may swap
+/// the operands to put the fresh one first (float additions and products
+/// count: the spec leaves a NaN result's payload open). The operators are
+/// the ones dependency chains of SIMD kernels are made of; the others read
+/// every operand from the frame.
+macro_rules! for_each_simd_acc {
+    ($m:ident $(, $($rest:tt)*)?) => {
+        $m! {
+            binary: [
+                (I8x16Add, I8x16AddAcc, i8x16_add, true),
+                (I8x16Sub, I8x16SubAcc, i8x16_sub, false),
+                (I8x16Eq, I8x16EqAcc, i8x16_eq, true),
+                (I16x8Add, I16x8AddAcc, i16x8_add, true),
+                (I16x8Sub, I16x8SubAcc, i16x8_sub, false),
+                (I32x4Add, I32x4AddAcc, i32x4_add, true),
+                (I32x4Sub, I32x4SubAcc, i32x4_sub, false),
+                (I32x4Mul, I32x4MulAcc, i32x4_mul, true),
+                (F32x4Add, F32x4AddAcc, f32x4_add, true),
+                (F32x4Sub, F32x4SubAcc, f32x4_sub, false),
+                (F32x4Mul, F32x4MulAcc, f32x4_mul, true),
+                (F64x2Add, F64x2AddAcc, f64x2_add, true),
+                (F64x2Sub, F64x2SubAcc, f64x2_sub, false),
+                (F64x2Mul, F64x2MulAcc, f64x2_mul, true),
+                (V128And, V128AndAcc, v128_and, true),
+                (V128Or, V128OrAcc, v128_or, true),
+                (V128Xor, V128XorAcc, v128_xor, true),
+            ]
+            ternary: [
+                (F32x4RelaxedMadd, F32x4RelaxedMaddAcc, f32x4_relaxed_madd),
+                (F64x2RelaxedMadd, F64x2RelaxedMaddAcc, f64x2_relaxed_madd),
+            ]
+            $($($rest)*)?
+        }
+    };
+}
+pub(crate) use for_each_simd_acc;
 
 /// Checks at compile time that every listed function has the signature its
 /// group promises.

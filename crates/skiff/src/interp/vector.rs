@@ -10,8 +10,11 @@
 //! instructions leave the accumulator as it was: the translator never
 //! emits an `…Acc` instruction after one.
 
-use super::{Executor, Fp, Mem, simd};
-use crate::ir::{AddImmLoad, BinOp, Instr, InstrTag, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp, V128LoadKind};
+use super::{Acc, Executor, Fp, Mem, from_vreg, simd, vreg};
+use crate::ir::{
+    AccBinOp, AccTernOp, AddImmLoad, BinOp, Instr, InstrTag, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp,
+    V128LoadKind,
+};
 use crate::trap::Trap;
 
 /// The `N` bytes at `addr + offset`, zero-extended to a `u64` (N <= 8).
@@ -46,24 +49,49 @@ fn write_le<const N: usize>(mem: Mem, fp: Fp, addr: Slot, offset: u32, bits: u64
 //   copied into the thousand handlers that start from `step` (that made
 //   compiling the executor take tens of GiB).
 
-#[inline(never)]
-fn unary(f: impl Fn(simd::V128) -> simd::V128, op: UnOp, fp: Fp) {
-    fp.set128(op.dst, f(fp.get128(op.src)))
+// The helpers of `eval` that compute a `v128` also return it, for the
+// accumulator.
+
+/// Writes a `v128` result to its slot and returns it.
+#[inline(always)]
+fn put(fp: Fp, dst: Slot, value: simd::V128) -> simd::V128 {
+    fp.set128(dst, value);
+    value
 }
 
 #[inline(never)]
-fn binary(f: impl Fn(simd::V128, simd::V128) -> simd::V128, op: BinOp, fp: Fp) {
-    fp.set128(op.dst, f(fp.get128(op.lhs), fp.get128(op.rhs)))
+fn unary(f: impl Fn(simd::V128) -> simd::V128, op: UnOp, fp: Fp) -> simd::V128 {
+    put(fp, op.dst, f(fp.get128(op.src)))
 }
 
 #[inline(never)]
-fn ternary(f: impl Fn(simd::V128, simd::V128, simd::V128) -> simd::V128, op: TernOp, fp: Fp) {
-    fp.set128(op.dst, f(fp.get128(op.a), fp.get128(op.b), fp.get128(op.c)))
+fn binary(f: impl Fn(simd::V128, simd::V128) -> simd::V128, op: BinOp, fp: Fp) -> simd::V128 {
+    put(fp, op.dst, f(fp.get128(op.lhs), fp.get128(op.rhs)))
 }
 
 #[inline(never)]
-fn shift(f: impl Fn(simd::V128, u32) -> simd::V128, op: BinOp, fp: Fp) {
-    fp.set128(op.dst, f(fp.get128(op.lhs), fp.u32(op.rhs)))
+fn binary_acc(f: impl Fn(simd::V128, simd::V128) -> simd::V128, op: AccBinOp, fp: Fp, acc: simd::V128) -> simd::V128 {
+    put(fp, op.dst, f(acc, fp.get128(op.rhs)))
+}
+
+#[inline(never)]
+fn ternary(f: impl Fn(simd::V128, simd::V128, simd::V128) -> simd::V128, op: TernOp, fp: Fp) -> simd::V128 {
+    put(fp, op.dst, f(fp.get128(op.a), fp.get128(op.b), fp.get128(op.c)))
+}
+
+#[inline(never)]
+fn ternary_acc(
+    f: impl Fn(simd::V128, simd::V128, simd::V128) -> simd::V128,
+    op: AccTernOp,
+    fp: Fp,
+    acc: simd::V128,
+) -> simd::V128 {
+    put(fp, op.dst, f(acc, fp.get128(op.b), fp.get128(op.c)))
+}
+
+#[inline(never)]
+fn shift(f: impl Fn(simd::V128, u32) -> simd::V128, op: BinOp, fp: Fp) -> simd::V128 {
+    put(fp, op.dst, f(fp.get128(op.lhs), fp.u32(op.rhs)))
 }
 
 #[inline(never)]
@@ -72,8 +100,8 @@ fn test(f: impl Fn(simd::V128) -> u32, op: UnOp, fp: Fp) {
 }
 
 #[inline(never)]
-fn splat(f: impl Fn(u64) -> simd::V128, op: UnOp, fp: Fp) {
-    fp.set128(op.dst, f(fp.get(op.src)))
+fn splat(f: impl Fn(u64) -> simd::V128, op: UnOp, fp: Fp) -> simd::V128 {
+    put(fp, op.dst, f(fp.get(op.src)))
 }
 
 #[inline(never)]
@@ -82,16 +110,15 @@ fn extract_lane(f: impl Fn(simd::V128, u8) -> u64, op: LaneOp, fp: Fp) {
 }
 
 #[inline(never)]
-fn replace_lane(f: impl Fn(simd::V128, u8, u64) -> simd::V128, op: ReplaceLaneOp, fp: Fp) {
-    fp.set128(op.dst, f(fp.get128(op.src), op.lane, fp.get(op.value)))
+fn replace_lane(f: impl Fn(simd::V128, u8, u64) -> simd::V128, op: ReplaceLaneOp, fp: Fp) -> simd::V128 {
+    put(fp, op.dst, f(fp.get128(op.src), op.lane, fp.get(op.value)))
 }
 
 /// A load of `N` bytes reshaped into a `v128` (extending, splatting or
 /// zero-filling).
 #[inline(never)]
-fn load<const N: usize>(f: impl Fn(u64) -> simd::V128, op: Load, fp: Fp, mem: Mem) -> Result<(), Trap> {
-    fp.set128(op.dst, f(read_le::<N>(mem, fp.get(op.addr), op.offset)?));
-    Ok(())
+fn load<const N: usize>(f: impl Fn(u64) -> simd::V128, op: Load, fp: Fp, mem: Mem) -> Result<simd::V128, Trap> {
+    Ok(put(fp, op.dst, f(read_le::<N>(mem, fp.get(op.addr), op.offset)?)))
 }
 
 #[inline(never)]
@@ -113,6 +140,8 @@ macro_rules! define_vector_eval {
         load_extend: [$(($le:ident, $le_f:ident)),* $(,)?]
         load_splat: [$(($ls:ident, $ls_n:literal, $ls_f:ident)),* $(,)?]
         load_zero: [$(($lz:ident, $lz_n:literal, $lz_f:ident)),* $(,)?]
+        acc_binary: [$(($bin_of:ident, $bin_acc:ident, $bin_acc_f:ident, $bin_comm:literal)),* $(,)?]
+        acc_ternary: [$(($tern_of:ident, $tern_acc:ident, $tern_acc_f:ident)),* $(,)?]
     ) => {
         /// The tags of the instructions `eval_tagged` executes.
         #[cfg_attr(not(skiff_tail_calls), allow(dead_code))]
@@ -120,6 +149,7 @@ macro_rules! define_vector_eval {
             $(InstrTag::$un,)* $(InstrTag::$bin,)* $(InstrTag::$tern,)* $(InstrTag::$shift,)*
             $(InstrTag::$test,)* $(InstrTag::$splat,)* $(InstrTag::$extract,)* $(InstrTag::$replace,)*
             $(InstrTag::$le,)* $(InstrTag::$ls,)* $(InstrTag::$lz,)*
+            $(InstrTag::$bin_acc,)* $(InstrTag::$tern_acc,)*
         ];
 
         /// Whether `eval_tagged::<tag>` executes the instructions of this tag.
@@ -140,7 +170,7 @@ macro_rules! define_vector_eval {
         /// exactly as scalar ones do.
         #[inline(always)]
         #[cfg_attr(not(skiff_tail_calls), allow(dead_code))]
-        pub(super) fn eval_tagged<const TAG: u16>(instr: Instr, fp: Fp, mem: Mem) -> Result<(), Trap> {
+        pub(super) fn eval_tagged<const TAG: u16>(instr: Instr, fp: Fp, mem: Mem, acc: &mut Acc) -> Result<(), Trap> {
             // Only the arm whose `if const` holds is compiled. In it, the
             // `else` of the `let` cannot happen: the dispatcher chose this
             // handler by the instruction's tag (see `dispatch`).
@@ -153,41 +183,67 @@ macro_rules! define_vector_eval {
                     }
                 };
             }
-            $(arm!($un, |op| fp.set128(op.dst, simd::$un_f(fp.get128(op.src))));)*
-            $(arm!($bin, |op| fp.set128(op.dst, simd::$bin_f(fp.get128(op.lhs), fp.get128(op.rhs))));)*
-            $(arm!($tern, |op| fp.set128(op.dst, simd::$tern_f(fp.get128(op.a), fp.get128(op.b), fp.get128(op.c))));)*
-            $(arm!($shift, |op| fp.set128(op.dst, simd::$shift_f(fp.get128(op.lhs), fp.u32(op.rhs))));)*
+            let fresh = from_vreg(acc.v128);
+            // A `v128` result goes to its slot and to the accumulator.
+            let mut put = |dst: Slot, value: simd::V128| {
+                fp.set128(dst, value);
+                acc.v128 = vreg(value);
+            };
+            $(arm!($un, |op| put(op.dst, simd::$un_f(fp.get128(op.src))));)*
+            $(arm!($bin, |op| put(op.dst, simd::$bin_f(fp.get128(op.lhs), fp.get128(op.rhs))));)*
+            $(arm!($tern, |op| put(op.dst, simd::$tern_f(fp.get128(op.a), fp.get128(op.b), fp.get128(op.c))));)*
+            $(arm!($shift, |op| put(op.dst, simd::$shift_f(fp.get128(op.lhs), fp.u32(op.rhs))));)*
             $(arm!($test, |op| fp.set(op.dst, u64::from(simd::$test_f(fp.get128(op.src)))));)*
-            $(arm!($splat, |op| fp.set128(op.dst, simd::$splat_f(fp.get(op.src))));)*
+            $(arm!($splat, |op| put(op.dst, simd::$splat_f(fp.get(op.src))));)*
             $(arm!($extract, |op| fp.set(op.dst, simd::$extract_f(fp.get128(op.src), op.lane)));)*
-            $(arm!($replace, |op| fp.set128(op.dst, simd::$replace_f(fp.get128(op.src), op.lane, fp.get(op.value))));)*
-            $(arm!($le, |op| fp.set128(op.dst, simd::$le_f(read_le::<8>(mem, fp.get(op.addr), op.offset)?)));)*
-            $(arm!($ls, |op| fp.set128(op.dst, simd::$ls_f(read_le::<$ls_n>(mem, fp.get(op.addr), op.offset)?)));)*
-            $(arm!($lz, |op| fp.set128(op.dst, simd::$lz_f(read_le::<$lz_n>(mem, fp.get(op.addr), op.offset)?)));)*
+            $(arm!($replace, |op| put(op.dst, simd::$replace_f(fp.get128(op.src), op.lane, fp.get(op.value))));)*
+            $(arm!($le, |op| put(op.dst, simd::$le_f(read_le::<8>(mem, fp.get(op.addr), op.offset)?)));)*
+            $(arm!($ls, |op| put(op.dst, simd::$ls_f(read_le::<$ls_n>(mem, fp.get(op.addr), op.offset)?)));)*
+            $(arm!($lz, |op| put(op.dst, simd::$lz_f(read_le::<$lz_n>(mem, fp.get(op.addr), op.offset)?)));)*
+            $(arm!($bin_acc, |op| put(op.dst, simd::$bin_acc_f(fresh, fp.get128(op.rhs))));)*
+            $(arm!($tern_acc, |op| put(op.dst, simd::$tern_acc_f(fresh, fp.get128(op.b), fp.get128(op.c))));)*
             unreachable!("eval_tagged::<{TAG}> is only used when `is_tagged({TAG})`")
         }
 
         /// Executes `instr` if it is a SIMD instruction and says whether it
         /// was one. Memory accesses trap exactly as scalar ones do.
         #[inline(always)]
-        pub(super) fn eval(instr: Instr, fp: Fp, mem: Mem) -> Result<bool, Trap> {
-            match instr {
+        pub(super) fn eval(instr: Instr, fp: Fp, mem: Mem, acc: &mut Acc) -> Result<bool, Trap> {
+            // The result of an instruction that sets the `v128` accumulator
+            // (`Instr::sets_v128_acc`): the same instructions as in
+            // `eval_tagged`, so that both dispatchers agree.
+            let fresh = from_vreg(acc.v128);
+            let result = match instr {
                 $(Instr::$un(op) => unary(simd::$un_f, op, fp),)*
                 $(Instr::$bin(op) => binary(simd::$bin_f, op, fp),)*
                 $(Instr::$tern(op) => ternary(simd::$tern_f, op, fp),)*
                 $(Instr::$shift(op) => shift(simd::$shift_f, op, fp),)*
-                $(Instr::$test(op) => test(simd::$test_f, op, fp),)*
                 $(Instr::$splat(op) => splat(simd::$splat_f, op, fp),)*
-                $(Instr::$extract(op) => extract_lane(simd::$extract_f, op, fp),)*
                 $(Instr::$replace(op) => replace_lane(simd::$replace_f, op, fp),)*
                 $(Instr::$le(op) => load::<8>(simd::$le_f, op, fp, mem)?,)*
                 $(Instr::$ls(op) => load::<$ls_n>(simd::$ls_f, op, fp, mem)?,)*
                 $(Instr::$lz(op) => load::<$lz_n>(simd::$lz_f, op, fp, mem)?,)*
-                Instr::V128Load { dst, addr, offset } => fp.set128(dst, mem.read_v128(fp.get(addr), offset)?),
+                $(Instr::$bin_acc(op) => binary_acc(simd::$bin_acc_f, op, fp, fresh),)*
+                $(Instr::$tern_acc(op) => ternary_acc(simd::$tern_acc_f, op, fp, fresh),)*
+                Instr::V128Load { dst, addr, offset } => put(fp, dst, mem.read_v128(fp.get(addr), offset)?),
                 Instr::V128LoadAddImm { dst, base, imm } => {
-                    fp.set128(dst, mem.read_v128(AddImmLoad::address(fp.get(base), imm), 0)?)
+                    put(fp, dst, mem.read_v128(AddImmLoad::address(fp.get(base), imm), 0)?)
                 }
+                _ => return eval_other(instr, fp, mem, fresh),
+            };
+            acc.v128 = vreg(result);
+            Ok(true)
+        }
+
+        /// The SIMD instructions of `eval` that leave the `v128`
+        /// accumulator as it was.
+        #[inline(always)]
+        fn eval_other(instr: Instr, fp: Fp, mem: Mem, fresh: simd::V128) -> Result<bool, Trap> {
+            match instr {
+                $(Instr::$test(op) => test(simd::$test_f, op, fp),)*
+                $(Instr::$extract(op) => extract_lane(simd::$extract_f, op, fp),)*
                 Instr::V128Store { addr, value, offset } => mem.write_v128(fp.get(addr), offset, fp.get128(value))?,
+                Instr::V128StoreAcc { addr, offset } => mem.write_v128(fp.get(addr), offset, fresh)?,
                 Instr::V128Load8Lane { dst, addr, src, lane, offset } => {
                     let bytes = read_le::<1>(mem, fp.get(addr), u32::from(offset))?;
                     fp.set128(dst, simd::replace_bytes(fp.get128(src), lane, 1, bytes))
@@ -252,7 +308,14 @@ macro_rules! define_vector_eval {
     };
 }
 
-simd::for_each_simd!(define_vector_eval);
+/// Hands the lists of `simd::for_each_simd_acc!` to `define_vector_eval`.
+macro_rules! define_vector_eval_acc {
+    (binary: [$($binary:tt)*] ternary: [$($ternary:tt)*]) => {
+        simd::for_each_simd!(define_vector_eval, acc_binary: [$($binary)*] acc_ternary: [$($ternary)*]);
+    };
+}
+
+simd::for_each_simd_acc!(define_vector_eval_acc);
 
 /// The `v128` accesses to any memory but a 32-bit memory 0: the memory is
 /// found through the instance, the address of the access's full width is

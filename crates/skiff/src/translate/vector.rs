@@ -11,7 +11,9 @@
 
 use super::{FuncTranslator, Operand, memarg_memory, memory_operand};
 use crate::interp::simd::for_each_simd;
-use crate::ir::{BinOp, Instr, LaneOp, Load, Offset64, ReplaceLaneOp, Slot, TernOp, UnOp, V128LoadKind};
+use crate::ir::{
+    AccBinOp, AccTernOp, BinOp, Instr, LaneOp, Load, Offset64, ReplaceLaneOp, Slot, TernOp, UnOp, V128LoadKind,
+};
 use anyhow::{Context, Result};
 use wasmparser::{MemArg, Operator};
 
@@ -122,6 +124,48 @@ impl FuncTranslator<'_> {
         self.emit_result_wide(make(UnOp { dst, src }))
     }
 
+    /// The slot of the `v128` the last instruction just computed and left
+    /// in the `v128` accumulator, if nothing can run between it and the
+    /// next instruction (as `fresh_result` for the scalar accumulators).
+    fn fresh_v128(&self) -> Option<Slot> {
+        let at = self.last_result.filter(|&at| at + 1 == self.code.len())?;
+        let mut last = self.code[at];
+        if !last.sets_v128_acc() {
+            return None;
+        }
+        last.result_slot_mut().map(|slot| *slot)
+    }
+
+    /// `instr`, a SIMD operator, taking its first operand from the `v128`
+    /// accumulator when that operand (or, if the operator commutes, its
+    /// second) is the value just computed.
+    fn with_v128_acc(&self, instr: Instr, first: Slot, second: Option<Slot>) -> Instr {
+        let Some(fresh) = self.fresh_v128() else { return instr };
+        if fresh == first {
+            return instr.with_v128_acc().unwrap_or(instr);
+        }
+        match (instr, second) {
+            (Instr::F32x4RelaxedMadd(op), _) | (Instr::F64x2RelaxedMadd(op), _) if fresh == op.b && op.a != op.b => {
+                // a * b + c = b * a + c
+                let swapped = TernOp { a: op.b, b: op.a, ..op };
+                let swapped = if matches!(instr, Instr::F32x4RelaxedMadd(_)) {
+                    Instr::F32x4RelaxedMadd(swapped)
+                } else {
+                    Instr::F64x2RelaxedMadd(swapped)
+                };
+                swapped.with_v128_acc().unwrap_or(instr)
+            }
+            (_, Some(second)) if fresh == second && first != second && instr.simd_commutes() => {
+                let mut swapped = instr;
+                if let Some(op) = swapped.binary_operands_mut() {
+                    (op.lhs, op.rhs) = (op.rhs, op.lhs);
+                }
+                swapped.with_v128_acc().unwrap_or(instr)
+            }
+            _ => instr,
+        }
+    }
+
     /// `v128 v128 -> v128`, or a shift (`v128 i32 -> v128`).
     fn simd_binary(&mut self, make: fn(BinOp) -> Instr) -> Result<()> {
         let rhs = self.pop();
@@ -131,8 +175,11 @@ impl FuncTranslator<'_> {
         if let Some(fused) = self.fuse_multiply_add(instr) {
             let at = self.code.len() - 1;
             self.code.truncate(at);
+            // The product's own operands, now the fused instruction's, may
+            // still have their accumulator form (the product's was one).
             return self.emit_result_wide(fused);
         }
+        let instr = self.with_v128_acc(instr, lhs, Some(rhs));
         self.emit_result_wide(instr)
     }
 
@@ -159,9 +206,19 @@ impl FuncTranslator<'_> {
             // other addend another slot.
             (self.is_temp(mul.dst) && c != mul.dst).then_some(TernOp { dst: sum.dst, a: mul.lhs, b: mul.rhs, c })
         };
+        // A product that took its first operand from the `v128` accumulator
+        // makes a `relaxed_madd` that does too: it runs where the product
+        // ran, right after the instruction that left that operand there.
+        let fuse_acc = |mul: AccBinOp, sum: BinOp| -> Option<AccTernOp> {
+            let placeholder = BinOp { dst: mul.dst, lhs: mul.dst, rhs: mul.rhs };
+            let op = fuse(placeholder, sum)?;
+            Some(AccTernOp { dst: op.dst, b: mul.rhs, c: op.c })
+        };
         match (self.code[at], add) {
             (Instr::F32x4Mul(mul), Instr::F32x4Add(sum)) => fuse(mul, sum).map(Instr::F32x4RelaxedMadd),
             (Instr::F64x2Mul(mul), Instr::F64x2Add(sum)) => fuse(mul, sum).map(Instr::F64x2RelaxedMadd),
+            (Instr::F32x4MulAcc(mul), Instr::F32x4Add(sum)) => fuse_acc(mul, sum).map(Instr::F32x4RelaxedMaddAcc),
+            (Instr::F64x2MulAcc(mul), Instr::F64x2Add(sum)) => fuse_acc(mul, sum).map(Instr::F64x2RelaxedMaddAcc),
             _ => None,
         }
     }
@@ -171,7 +228,8 @@ impl FuncTranslator<'_> {
         let b = self.pop();
         let a = self.pop();
         let dst = self.next_temp();
-        self.emit_result_wide(make(TernOp { dst, a, b, c }))
+        let instr = self.with_v128_acc(make(TernOp { dst, a, b, c }), a, None);
+        self.emit_result_wide(instr)
     }
 
     /// `v128 -> i32`: `any_true`, `all_true`, `bitmask`.
@@ -234,7 +292,11 @@ impl FuncTranslator<'_> {
         };
         let value = self.pop();
         let addr = self.pop();
-        self.emit(Instr::V128Store { addr, value, offset });
+        if self.fresh_v128() == Some(value) {
+            self.emit(Instr::V128StoreAcc { addr, offset });
+        } else {
+            self.emit(Instr::V128Store { addr, value, offset });
+        }
         Ok(())
     }
 

@@ -46,7 +46,7 @@
 ;;    6: I8x16Add(BinOp { dst: s4, lhs: s4, rhs: s6 })
 ;;    7: V128LoadMem { dst: s6, addr: s1, memory: 2, kind: V128Load64Zero, offset: 0 }
 ;;    8: I8x16Add(BinOp { dst: s4, lhs: s4, rhs: s6 })
-;;    9: I8x16Add(BinOp { dst: s4, lhs: s4, rhs: s2 })
+;;    9: I8x16AddAcc(AccBinOp { dst: s4, rhs: s2 })
 ;;   10: ReturnSpan { src: s4, len: 2 }
 ;;
 ;; function 1:
