@@ -6,9 +6,11 @@
 //!
 //! A `v128` lives in two consecutive frame cells, low half first
 //! (`Fp::get128`). Every operator reads all its operands before it writes
-//! its result, so a result may overlap an operand's cells. SIMD
-//! instructions leave the accumulator as it was: the translator never
-//! emits an `…Acc` instruction after one.
+//! its result, so a result may overlap an operand's cells. A `v128` result
+//! also goes to the `v128` accumulator (for the `…Acc` forms of
+//! `simd::for_each_simd_acc!` and `V128StoreAcc`); SIMD instructions leave
+//! the scalar accumulators as they were, and the translator never emits a
+//! scalar `…Acc` instruction after one (`Instr::sets_acc`).
 
 use super::{Acc, Executor, Fp, Mem, from_vreg, simd, vreg};
 use crate::ir::{
