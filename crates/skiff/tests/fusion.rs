@@ -70,6 +70,21 @@ const WAT: &str = r#"(module
   ;; the shifted value added to itself
   (func (export "scaled_twice") (param i32) (result i32) (local i32)
     (i32.load8_u (i32.add (local.tee 1 (i32.shl (local.get 0) (i32.const 1))) (local.get 1))))
+  ;; the index from the instruction before the shift (`hash & mask`)
+  (func (export "scaled_masked") (param i32) (result i32)
+    (i32.load8_u (i32.add (i32.const 2) (i32.shl (i32.and (local.get 0) (i32.const 3)) (i32.const 2)))))
+  ;; base + index: shift 0, the 32-bit sum wraps before the offset is added
+  (func (export "byte_index") (param i32) (result i32)
+    (i32.load8_u offset=4 (i32.add (i32.const -3) (local.get 0))))
+  (func (export "byte_index_same") (param i32) (result i32)
+    (i32.load8_u (i32.add (local.get 0) (local.get 0))))
+  ;; base + a just computed index
+  (func (export "byte_index_acc") (param i32) (result i32)
+    (i32.load8_u (i32.add (i32.const 1) (i32.xor (local.get 0) (i32.const 2)))))
+  ;; the and's result kept in a local that is also the base
+  (func (export "scaled_masked_tee") (param i32) (result i32) (local i32)
+    (i32.load8_u (i32.add (local.tee 1 (i32.and (local.get 0) (i32.const 3)))
+                          (i32.shl (local.get 1) (i32.const 1)))))
   ;; base + constant feeding a load becomes one load; the sum wraps at 32 bits
   (func (export "add_imm_load") (param i32) (result i32)
     (i32.load8_u (i32.add (local.get 0) (i32.const 5))))
@@ -126,6 +141,10 @@ fn scaled_loads_bounds_check_the_final_address() {
     assert_eq!(oob.call(&mut store, 0).unwrap(), 0);
     let err = oob.call(&mut store, 1).unwrap_err();
     assert_eq!(err.downcast_ref::<skiff::Trap>(), Some(&skiff::Trap::MemoryOutOfBounds));
+    // -3 + 2 wraps to 0xffff_ffff; the offset 4 then goes past 4 GiB.
+    let byte_index = instance.get_typed_func::<i32, i32>(&mut store, "byte_index").unwrap();
+    let err = byte_index.call(&mut store, 2).unwrap_err();
+    assert_eq!(err.downcast_ref::<skiff::Trap>(), Some(&skiff::Trap::MemoryOutOfBounds));
     let add_imm = instance.get_typed_func::<i32, i32>(&mut store, "add_imm_load").unwrap();
     let err = add_imm.call(&mut store, 65531).unwrap_err();
     assert_eq!(err.downcast_ref::<skiff::Trap>(), Some(&skiff::Trap::MemoryOutOfBounds));
@@ -168,6 +187,13 @@ fn locals_written_by_tee_survive_branch_fusion() {
     assert_eq!(call("scaled_shift_mod", 5), 11);
     assert_eq!(call("scaled_tee", 2), 16);
     assert_eq!(call("scaled_twice", 3), 12);
+    assert_eq!(call("scaled_masked", 7), 14);
+    assert_eq!(call("scaled_masked", 5), 6);
+    assert_eq!(call("byte_index", 5), 6);
+    assert_eq!(call("byte_index_same", 3), 6);
+    assert_eq!(call("byte_index_acc", 5), 8);
+    assert_eq!(call("scaled_masked_tee", 6), 6);
+    assert_eq!(call("scaled_masked_tee", 7), 9);
     assert_eq!(call("add_imm_load", 2), 7);
     assert_eq!(call("add_imm_load_wraps", 5), 3);
     assert_eq!(call("add_imm_load_tee", 1), 6);

@@ -728,7 +728,7 @@ impl<'a> FuncTranslator<'a> {
         let addr = self.pop();
         let dst = self.next_temp();
         let load = make(Load { dst, addr, offset });
-        if let Some((base, index, shift)) = self.scaled_address(addr)
+        if let Some((base, index, shift, dropped)) = self.scaled_address(addr)
             && load.with_scaled_address(Slot(0), index, shift).is_some()
         {
             let base = match base {
@@ -737,7 +737,7 @@ impl<'a> FuncTranslator<'a> {
             };
             let scaled = load.with_scaled_address(base, index, shift).expect("checked above");
             // The `i32.shl` and `i32.add` that computed the address go.
-            self.code.truncate(self.code.len() - 2);
+            self.code.truncate(self.code.len() - dropped);
             return self.emit_result(scaled);
         }
         if self.fresh_result() == Some(addr)
@@ -753,35 +753,63 @@ impl<'a> FuncTranslator<'a> {
         self.emit_result(instr)
     }
 
-    /// `(base, index, shift)` when the address in `addr` was just computed
-    /// as `base + (index << shift)` by the last two instructions, an
-    /// `i32.shl` by a constant feeding an `i32.add` through the accumulator
-    /// (how compilers index arrays), both writing temporaries only: the load
-    /// can then do that arithmetic itself, and the two need not run. The
-    /// base is a slot, or a constant (a static array's address).
-    fn scaled_address(&self, addr: Slot) -> Option<(AddressBase, Slot, u8)> {
+    /// `(base, index, shift, n)` when the address in `addr` was just
+    /// computed as `base + (index << shift)` by the last `n` instructions,
+    /// all writing temporaries only, so that the load can do that
+    /// arithmetic itself and they need not run:
+    ///
+    /// - an `i32.shl` by a constant feeding an `i32.add` through the
+    ///   accumulator (how compilers index arrays); the base is a slot, or a
+    ///   constant (a static array's address);
+    /// - the same, with the shift taking its operand from the accumulator:
+    ///   the index is then the slot of the instruction before it, which
+    ///   stays (`hash & mask` scaled and added to the table's address);
+    /// - a plain `i32.add` of two slots, or of a slot and the accumulator
+    ///   (the index is the slot of the instruction that left it there):
+    ///   `base + i` for a byte array, shift 0.
+    fn scaled_address(&self, addr: Slot) -> Option<(AddressBase, Slot, u8, usize)> {
         if self.fresh_result() != Some(addr) || !self.is_temp(addr) {
             return None;
         }
-        let (shl, base) = match self.code[..] {
+        // The result slot of the instruction `back` places before the end,
+        // whose result the next one read from the accumulator.
+        let producer = |back: usize| -> Option<Slot> {
+            let mut instr = *self.code.len().checked_sub(back).and_then(|at| self.code.get(at))?;
+            if !instr.sets_acc() {
+                return None;
+            }
+            instr.result_slot_mut().copied()
+        };
+        let (index, shift, base, dropped) = match self.code[..] {
             [.., Instr::I32ShlImm(shl), Instr::I32AddAcc(add)] => {
                 // If the add's other operand is the shift's own result, the
                 // fused load would read that slot without the shift having
                 // written it.
-                if add.rhs == shl.dst {
+                if add.rhs == shl.dst || !self.is_temp(shl.dst) {
                     return None;
                 }
-                (shl, AddressBase::Slot(add.rhs))
+                (shl.lhs, shl.imm, AddressBase::Slot(add.rhs), 2)
             }
             [.., Instr::I32ShlImm(shl), Instr::I32AddAccImm(add)] => {
-                (shl, AddressBase::Const(u64::from(add.imm as u32)))
+                if !self.is_temp(shl.dst) {
+                    return None;
+                }
+                (shl.lhs, shl.imm, AddressBase::Const(u64::from(add.imm as u32)), 2)
             }
+            [.., _, Instr::I32ShlAccImm(shl), Instr::I32AddAcc(add)] => {
+                let index = producer(3)?;
+                // As above; and the base must not be the index's slot, which
+                // the shift may have overwritten in place.
+                if add.rhs == shl.dst || add.rhs == index || !self.is_temp(shl.dst) {
+                    return None;
+                }
+                (index, shl.imm, AddressBase::Slot(add.rhs), 2)
+            }
+            [.., Instr::I32Add(add)] => (add.rhs, 0, AddressBase::Slot(add.lhs), 1),
+            [.., _, Instr::I32AddAcc(add)] => (producer(2)?, 0, AddressBase::Slot(add.rhs), 1),
             _ => return None,
         };
-        if !self.is_temp(shl.dst) {
-            return None;
-        }
-        Some((base, shl.lhs, (shl.imm & 31) as u8))
+        Some((base, index, (shift & 31) as u8, dropped))
     }
 
     fn store(&mut self, memarg: &MemArg, make: fn(Store) -> Instr, kind: StoreKind) -> Result<()> {
