@@ -686,9 +686,16 @@ impl<'a> FuncTranslator<'a> {
     /// in the accumulator and nothing can run between it and the next
     /// instruction (no label was pinned since).
     fn fresh_result(&self) -> Option<Slot> {
+        self.fresh_in(Instr::sets_acc)
+    }
+
+    /// The slot just written by the last instruction, if `leaves_in_acc`
+    /// says that instruction also leaves its result in the accumulator of
+    /// interest and nothing can run between it and the next instruction.
+    fn fresh_in(&self, leaves_in_acc: fn(&Instr) -> bool) -> Option<Slot> {
         let at = self.last_result.filter(|&at| at + 1 == self.code.len())?;
         let mut last = self.code[at];
-        if !last.sets_acc() {
+        if !leaves_in_acc(&last) {
             return None;
         }
         last.result_slot_mut().map(|slot| *slot)

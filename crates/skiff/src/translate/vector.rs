@@ -128,12 +128,7 @@ impl FuncTranslator<'_> {
     /// in the `v128` accumulator, if nothing can run between it and the
     /// next instruction (as `fresh_result` for the scalar accumulators).
     fn fresh_v128(&self) -> Option<Slot> {
-        let at = self.last_result.filter(|&at| at + 1 == self.code.len())?;
-        let mut last = self.code[at];
-        if !last.sets_v128_acc() {
-            return None;
-        }
-        last.result_slot_mut().map(|slot| *slot)
+        self.fresh_in(Instr::sets_v128_acc)
     }
 
     /// `instr`, a SIMD operator, taking its first operand from the `v128`
