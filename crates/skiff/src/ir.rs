@@ -950,6 +950,15 @@ macro_rules! define_instrs {
                 }
             }
 
+            /// The operands of a ternary SIMD operator with an `…Acc` form
+            /// (the multiply-adds, whose `a` and `b` commute).
+            pub fn ternary_operands_mut(&mut self) -> Option<&mut TernOp> {
+                match self {
+                    $(Instr::$v_tern_of(op) => Some(op),)*
+                    _ => None,
+                }
+            }
+
             /// Whether this SIMD operator's `…Acc` form may take its second
             /// operand instead (its operands commute).
             pub fn simd_commutes(&self) -> bool {

@@ -139,26 +139,22 @@ impl FuncTranslator<'_> {
         if fresh == first {
             return instr.with_v128_acc().unwrap_or(instr);
         }
-        match (instr, second) {
-            (Instr::F32x4RelaxedMadd(op), _) | (Instr::F64x2RelaxedMadd(op), _) if fresh == op.b && op.a != op.b => {
-                // a * b + c = b * a + c
-                let swapped = TernOp { a: op.b, b: op.a, ..op };
-                let swapped = if matches!(instr, Instr::F32x4RelaxedMadd(_)) {
-                    Instr::F32x4RelaxedMadd(swapped)
-                } else {
-                    Instr::F64x2RelaxedMadd(swapped)
-                };
-                swapped.with_v128_acc().unwrap_or(instr)
+        let mut swapped = instr;
+        if let Some(op) = swapped.ternary_operands_mut() {
+            // A multiply-add: a * b + c = b * a + c.
+            if fresh != op.b || op.a == op.b {
+                return instr;
             }
-            (_, Some(second)) if fresh == second && first != second && instr.simd_commutes() => {
-                let mut swapped = instr;
-                if let Some(op) = swapped.binary_operands_mut() {
-                    (op.lhs, op.rhs) = (op.rhs, op.lhs);
-                }
-                swapped.with_v128_acc().unwrap_or(instr)
+            (op.a, op.b) = (op.b, op.a);
+        } else if let Some(op) = swapped.binary_operands_mut() {
+            if second != Some(fresh) || first == fresh || !instr.simd_commutes() {
+                return instr;
             }
-            _ => instr,
+            (op.lhs, op.rhs) = (op.rhs, op.lhs);
+        } else {
+            return instr;
         }
+        swapped.with_v128_acc().unwrap_or(instr)
     }
 
     /// `v128 v128 -> v128`, or a shift (`v128 i32 -> v128`).
