@@ -1388,6 +1388,29 @@ pub struct CatchClause {
     pub target: u32,
 }
 
+/// An instruction as the executor runs it: the address of the handler that
+/// runs it, then the instruction.
+///
+/// The threaded dispatcher ends every handler with a jump to the next
+/// instruction's handler; with the address in the instruction stream that
+/// jump needs one load, instead of a load of the tag and then one from a
+/// table indexed by it. The address is filled in once, when the translated
+/// code is linked for the executor (`interp::link`); the loop dispatcher
+/// leaves it 0 and matches on `instr`. Branch offsets and code positions
+/// count `Op`s, one per instruction.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub struct Op {
+    pub handler: usize,
+    pub instr: Instr,
+}
+
+impl fmt::Debug for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.instr.fmt(f)
+    }
+}
+
 /// A listing of a function's code, one instruction per line with its index.
 pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {
     use std::fmt::Write;
@@ -1400,8 +1423,8 @@ pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {
         &func.frame_init[(func.num_locals - func.num_params) as usize..],
         func.frame_size
     );
-    for (i, instr) in func.code.iter().enumerate() {
-        let _ = writeln!(out, "{i:4}: {instr:?}");
+    for (i, op) in func.code.iter().enumerate() {
+        let _ = writeln!(out, "{i:4}: {:?}", op.instr);
     }
     for handler in func.handlers.iter() {
         let _ = writeln!(out, "handler {}..{}: {:?}", handler.start, handler.end, handler.catches);
@@ -1455,5 +1478,8 @@ mod tests {
     fn instructions_stay_compact() {
         // Dispatch speed depends on how many instructions share a cache line.
         assert!(std::mem::size_of::<Instr>() <= 12, "Instr grew to {} bytes", std::mem::size_of::<Instr>());
+        // The handler's address and the instruction: 20 bytes, aligned to 8.
+        assert_eq!(std::mem::size_of::<Op>(), 24);
+        assert_eq!(std::mem::offset_of!(Op, instr), 8);
     }
 }

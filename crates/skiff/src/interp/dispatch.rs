@@ -6,7 +6,7 @@
 #[cfg(skiff_tail_calls)]
 use super::VReg;
 use super::{Acc, Executor, Fp, Mem, Step, Stop};
-use crate::ir::Instr;
+use crate::ir::{Instr, Op};
 
 /// Entries of the threaded dispatcher's handler table: room for every
 /// instruction kind's tag.
@@ -17,9 +17,26 @@ impl Executor<'_> {
     /// The running frame's pointer and default memory, recomputed after a
     /// call, a return or memory growth.
     #[inline(always)]
-    fn reload(&mut self) -> (*const Instr, Fp, Mem) {
+    fn reload(&mut self) -> (*const Op, Fp, Mem) {
         (self.ip, self.fp_at(self.fp_index), self.mem0())
     }
+}
+
+/// Links translated code for the executor: gives each instruction its
+/// handler's address (see [`Op`]).
+pub(crate) fn link(code: &[Instr]) -> Box<[Op]> {
+    code.iter().map(|&instr| Op { handler: handler_address(&instr), instr }).collect()
+}
+
+#[cfg(skiff_tail_calls)]
+fn handler_address(instr: &Instr) -> usize {
+    Executor::<'static>::handler_address(instr.tag())
+}
+
+/// The loop dispatcher matches on the instruction instead.
+#[cfg(not(skiff_tail_calls))]
+fn handler_address(_: &Instr) -> usize {
+    0
 }
 
 /// A `loop` around `step`: portable, and the only safe choice when the
@@ -48,7 +65,7 @@ impl Executor<'_> {
 /// executor prints the most frequent pairs to stderr when it finishes.
 #[cfg(skiff_profile)]
 pub(super) mod profile {
-    use crate::ir::Instr;
+    use crate::ir::{Instr, Op};
     use std::cell::RefCell;
     use std::collections::HashMap;
 
@@ -65,9 +82,9 @@ pub(super) mod profile {
         static COUNTS: RefCell<Counts> = RefCell::default();
     }
 
-    pub fn record(ip: *const Instr) {
+    pub fn record(ip: *const Op) {
         // SAFETY: `ip` points at the instruction about to run.
-        let instr = unsafe { *ip };
+        let instr = unsafe { (*ip).instr };
         let tag = instr.tag();
         COUNTS.with_borrow_mut(|counts| {
             *counts.pairs.entry((counts.last, tag)).or_default() += 1;
@@ -124,7 +141,7 @@ macro_rules! handler_table {
 /// outside Rust.
 #[cfg(skiff_tail_calls)]
 #[allow(improper_ctypes_definitions)]
-type Handler<'s> = extern "C-unwind" fn(&mut Executor<'s>, *const Instr, *mut u64, *mut u8, u64, u64, f32, f64, VReg);
+type Handler<'s> = extern "C-unwind" fn(&mut Executor<'s>, *const Op, *mut u64, *mut u8, u64, u64, f32, f64, VReg);
 
 /// Threaded dispatch: each instruction kind has its own handler, and every
 /// handler ends by jumping to the next instruction's handler. Each of those
@@ -191,20 +208,24 @@ impl<'s> Executor<'s> {
     }
 
     #[inline(always)]
-    fn dispatch(this: &mut Self, ip: *const Instr, fp: *mut u64, base: *mut u8, len: u64, acc: Acc) {
-        // SAFETY: `ip` points at an instruction (see `step`).
-        let tag = unsafe { &*ip }.tag() as usize;
-        // SAFETY: tags are below `Instr::COUNT`, which fits the table (checked
-        // in `execute`).
-        let handler = unsafe { *Self::HANDLERS.get_unchecked(tag) };
+    fn dispatch(this: &mut Self, ip: *const Op, fp: *mut u64, base: *mut u8, len: u64, acc: Acc) {
+        // SAFETY: `ip` points at an instruction linked by `link`, whose
+        // `handler` is `HANDLERS[tag]`: a function of this very type (the
+        // lifetime does not change the code).
+        let handler = unsafe { std::mem::transmute::<usize, Handler<'s>>((*ip).handler) };
         handler(this, ip, fp, base, len, acc.int, acc.f32, acc.f64, acc.v128)
+    }
+
+    /// The address of the handler for instructions with tag `tag`.
+    pub(super) fn handler_address(tag: u16) -> usize {
+        Self::HANDLERS[tag as usize] as usize
     }
 
     /// The handler for instructions with tag `TAG`.
     #[allow(clippy::too_many_arguments, improper_ctypes_definitions)]
     extern "C-unwind" fn handler<const TAG: u16>(
         this: &mut Self,
-        ip: *const Instr,
+        ip: *const Op,
         fp: *mut u64,
         base: *mut u8,
         len: u64,
@@ -217,7 +238,7 @@ impl<'s> Executor<'s> {
         // SAFETY: `dispatch` picks this handler by the tag of `*ip`. Telling
         // the compiler so folds the `match` in `step` to this tag's arm.
         // SAFETY: `ip` points at an instruction.
-        if unsafe { &*ip }.tag() != TAG {
+        if unsafe { &*ip }.instr.tag() != TAG {
             // SAFETY: see above.
             unsafe { std::hint::unreachable_unchecked() }
         }
@@ -225,7 +246,7 @@ impl<'s> Executor<'s> {
         // `vector`); no other handler contains their code.
         if const { super::vector::is_tagged(TAG) } {
             // SAFETY: `ip` points at an instruction (see `dispatch`).
-            let instr = unsafe { *ip };
+            let instr = unsafe { (*ip).instr };
             match super::vector::eval_tagged::<TAG>(instr, Fp(fp), Mem { base, len }, &mut acc) {
                 // SAFETY: an operator always has a successor.
                 Ok(()) => Self::dispatch(this, unsafe { ip.add(1) }, fp, base, len, acc),

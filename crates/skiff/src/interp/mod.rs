@@ -19,10 +19,12 @@ mod numeric;
 pub(crate) mod simd;
 mod vector;
 
+pub(crate) use dispatch::link;
+
 use crate::anyhow;
 use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught};
-use crate::ir::{Instr, LoadKind, Slot, Store, StoreKind};
+use crate::ir::{Instr, LoadKind, Op, Slot, Store, StoreKind};
 use crate::runtime::vmcontext::{VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
 use crate::store::{FuncEntity, StoreDyn};
 use crate::translate::CompiledFunc;
@@ -35,7 +37,7 @@ const MAX_HOST_DEPTH: u32 = 200;
 /// A suspended caller, restored on return.
 struct Frame {
     /// Where the caller continues.
-    ret_ip: *const Instr,
+    ret_ip: *const Op,
     /// The caller's frame base, as an index into the value stack.
     fp: usize,
     /// The caller's instance and function (store indices).
@@ -405,7 +407,7 @@ struct Executor<'s> {
     /// The running frame's base, as an index into `stack`.
     fp_index: usize,
     /// Where to continue after a `Step::Reload`.
-    ip: *const Instr,
+    ip: *const Op,
     /// Why the threaded dispatcher stopped, if it did not finish.
     #[cfg_attr(not(skiff_tail_calls), allow(dead_code))]
     stop: Option<Stop>,
@@ -456,10 +458,10 @@ fn from_vreg(value: VReg) -> u128 {
 enum Step {
     /// To this instruction of the same frame (with the accumulators `step`
     /// left).
-    Next(*const Instr),
+    Next(*const Op),
     /// Into a new frame (a call) or back to a caller's (a return) of the
     /// same instance, whose default memory is the one in use.
-    Enter(*const Instr, Fp),
+    Enter(*const Op, Fp),
     /// To `Executor::ip`, after a call, return or memory growth changed the
     /// frame, the instance or the memory's length.
     Reload,
@@ -608,7 +610,7 @@ impl Executor<'_> {
     /// dispatchers (`dispatch.rs`) call it with `ip`'s instruction kind known,
     /// so each instantiation folds to a single arm.
     #[inline(always)]
-    fn step(&mut self, ip: *const Instr, fp: Fp, mem: Mem, acc: &mut Acc) -> Result<Step, Stop> {
+    fn step(&mut self, ip: *const Op, fp: Fp, mem: Mem, acc: &mut Acc) -> Result<Step, Stop> {
         // Takes the branch at `ip + offset` when the condition holds. The
         // hint keeps this a real branch: computing the next instruction with
         // a conditional move would make every later instruction wait for the
@@ -634,7 +636,7 @@ impl Executor<'_> {
         // SAFETY: the translator ends every code path with a return, branch
         // or trap, and branch offsets stay inside the function, so `ip`
         // always points at an instruction of the running function.
-        let instr = unsafe { *ip };
+        let instr = unsafe { (*ip).instr };
         if numeric::eval(ip, instr, fp, mem, acc)? {
             // SAFETY: a numeric instruction always has a successor.
             return Ok(Step::Next(unsafe { ip.add(1) }));
@@ -671,7 +673,9 @@ impl Executor<'_> {
                 let entry = unsafe { ip.add(1 + target) };
                 // Follow the entry's jump here rather than dispatching to it.
                 // SAFETY: as above; its target is inside the function.
-                let Instr::Br { offset } = (unsafe { *entry }) else { unreachable!("br_table entries are `Br`") };
+                let Instr::Br { offset } = (unsafe { (*entry).instr }) else {
+                    unreachable!("br_table entries are `Br`")
+                };
                 return Ok(Step::Next(unsafe { entry.offset(offset as isize) }));
             }
             Instr::ConsumeFuel { amount } => {
@@ -728,7 +732,7 @@ impl Executor<'_> {
             }
             Instr::CallIndirect { table, index, base } => {
                 // SAFETY: `CallIndirectSig` always follows `CallIndirect`.
-                let Instr::CallIndirectSig { sig } = (unsafe { *ip.add(1) }) else {
+                let Instr::CallIndirectSig { sig } = (unsafe { (*ip.add(1)).instr }) else {
                     unreachable!("CallIndirect without its signature word")
                 };
                 let callee = self.indirect_callee(table, fp.get(index), sig)?;
@@ -755,7 +759,7 @@ impl Executor<'_> {
             }
             Instr::ReturnCallIndirect { table, index, base } => {
                 // SAFETY: `CallIndirectSig` always follows `ReturnCallIndirect`.
-                let Instr::CallIndirectSig { sig } = (unsafe { *ip.add(1) }) else {
+                let Instr::CallIndirectSig { sig } = (unsafe { (*ip.add(1)).instr }) else {
                     unreachable!("ReturnCallIndirect without its signature word")
                 };
                 let callee = self.indirect_callee(table, fp.get(index), sig)?;
@@ -841,7 +845,7 @@ impl Executor<'_> {
             }
             Instr::TableCopy { dst, src, len } => {
                 // SAFETY: `TableCopyParams` always follows `TableCopy`.
-                let Instr::TableCopyParams { dst_table, src_table } = (unsafe { *ip.add(1) }) else {
+                let Instr::TableCopyParams { dst_table, src_table } = (unsafe { (*ip.add(1)).instr }) else {
                     unreachable!("TableCopy without its parameter word")
                 };
                 let store = &mut self.store.opaque_mut();
@@ -861,7 +865,7 @@ impl Executor<'_> {
             }
             Instr::TableInit { dst, src, len } => {
                 // SAFETY: `TableInitParams` always follows `TableInit`.
-                let Instr::TableInitParams { table, elem } = (unsafe { *ip.add(1) }) else {
+                let Instr::TableInitParams { table, elem } = (unsafe { (*ip.add(1)).instr }) else {
                     unreachable!("TableInit without its parameter word")
                 };
                 self.table_init(table, elem, fp.get(dst), fp.get(src), fp.get(len))?;
@@ -942,7 +946,7 @@ impl Executor<'_> {
             }
             Instr::MemoryCopyMem { dst, src, len } => {
                 // SAFETY: `MemoryCopyParams` always follows `MemoryCopyMem`.
-                let Instr::MemoryCopyParams { dst_memory, src_memory } = (unsafe { *ip.add(1) }) else {
+                let Instr::MemoryCopyParams { dst_memory, src_memory } = (unsafe { (*ip.add(1)).instr }) else {
                     unreachable!("MemoryCopyMem without its parameter word")
                 };
                 let (to, from) = (self.memory_at(dst_memory), self.memory_at(src_memory));
@@ -959,7 +963,7 @@ impl Executor<'_> {
             }
             Instr::MemoryInitMem { dst, src, len } => {
                 // SAFETY: `MemoryInitParams` always follows `MemoryInitMem`.
-                let Instr::MemoryInitParams { memory, data } = (unsafe { *ip.add(1) }) else {
+                let Instr::MemoryInitParams { memory, data } = (unsafe { (*ip.add(1)).instr }) else {
                     unreachable!("MemoryInitMem without its parameter word")
                 };
                 let target = self.memory_at(memory);
@@ -1038,7 +1042,7 @@ impl Executor<'_> {
             }
             Instr::V128LoadLaneMem { dst, addr, src, memory, width, lane } => {
                 // SAFETY: `V128LaneMemParams` always follows `V128LoadLaneMem`.
-                let Instr::V128LaneMemParams { offset } = (unsafe { *ip.add(1) }) else {
+                let Instr::V128LaneMemParams { offset } = (unsafe { (*ip.add(1)).instr }) else {
                     unreachable!("V128LoadLaneMem without its parameter word")
                 };
                 self.v128_load_lane_mem(fp, dst, addr, src, memory, width, lane, offset.get())?;
@@ -1047,7 +1051,7 @@ impl Executor<'_> {
             }
             Instr::V128StoreLaneMem { addr, value, memory, width, lane } => {
                 // SAFETY: `V128LaneMemParams` always follows `V128StoreLaneMem`.
-                let Instr::V128LaneMemParams { offset } = (unsafe { *ip.add(1) }) else {
+                let Instr::V128LaneMemParams { offset } = (unsafe { (*ip.add(1)).instr }) else {
                     unreachable!("V128StoreLaneMem without its parameter word")
                 };
                 self.v128_store_lane_mem(fp, addr, value, memory, width, lane, offset.get())?;
@@ -1077,7 +1081,7 @@ impl Executor<'_> {
     /// would stop the threaded handlers from ending in a jump (see
     /// `dispatch.rs`).
     #[inline(always)]
-    fn call(&mut self, callee: u32, ip: *const Instr, ret_ip: *const Instr, base: Slot) -> Result<Step, Stop> {
+    fn call(&mut self, callee: u32, ip: *const Op, ret_ip: *const Op, base: Slot) -> Result<Step, Stop> {
         let new_fp = self.fp_index + base.index();
         let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque().funcs[callee as usize]
         else {
@@ -1110,7 +1114,7 @@ impl Executor<'_> {
     /// [`Self::make_room_and_retry`]. The hot path makes no calls, so the
     /// call handlers need not save any registers.
     #[inline(always)]
-    fn enter_frame(&mut self, code: &CompiledFunc, func: u32, ret_ip: *const Instr, new_fp: usize) -> Option<Fp> {
+    fn enter_frame(&mut self, code: &CompiledFunc, func: u32, ret_ip: *const Op, new_fp: usize) -> Option<Fp> {
         if self.frames.len() >= self.frame_limit || new_fp + code.frame_size as usize > self.stack.len() {
             return None;
         }
@@ -1144,7 +1148,7 @@ impl Executor<'_> {
     /// keeps the handlers' hot paths free of register saves.
     #[cold]
     #[inline(never)]
-    fn make_room_and_retry(&mut self, ip: *const Instr, new_fp: usize, frame_size: u16) -> Result<(), Trap> {
+    fn make_room_and_retry(&mut self, ip: *const Op, new_fp: usize, frame_size: u16) -> Result<(), Trap> {
         self.make_room(new_fp + frame_size as usize)?;
         self.ip = ip;
         Ok(())
@@ -1157,7 +1161,7 @@ impl Executor<'_> {
     /// `make_room_and_retry` does.
     #[cold]
     #[inline(never)]
-    fn translate_and_retry(&mut self, ip: *const Instr, func: u32) -> Result<(), Stop> {
+    fn translate_and_retry(&mut self, ip: *const Op, func: u32) -> Result<(), Stop> {
         self.translate_func(func)?;
         self.ip = ip;
         Ok(())
@@ -1198,7 +1202,7 @@ impl Executor<'_> {
     /// at slot `base` of the running frame: the callee takes over the running
     /// frame (no `Frame` is pushed), so its results go straight to our caller.
     #[inline(always)]
-    fn tail_call(&mut self, callee: u32, ip: *const Instr, base: Slot) -> Result<Step, Stop> {
+    fn tail_call(&mut self, callee: u32, ip: *const Op, base: Slot) -> Result<Step, Stop> {
         let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque().funcs[callee as usize]
         else {
             return self.tail_call_host(callee, base);
@@ -1228,13 +1232,7 @@ impl Executor<'_> {
     /// value stack had to grow first: `self.ip` is then the tail call at
     /// `ip`, to run again (`Step::Reload`), as calls do.
     #[inline(always)]
-    fn replace_frame(
-        &mut self,
-        code: &CompiledFunc,
-        func: u32,
-        ip: *const Instr,
-        base: Slot,
-    ) -> Result<Option<Fp>, Trap> {
+    fn replace_frame(&mut self, code: &CompiledFunc, func: u32, ip: *const Op, base: Slot) -> Result<Option<Fp>, Trap> {
         if self.fp_index + code.frame_size as usize > self.stack.len() {
             self.grow_stack_and_retry(ip, self.fp_index + code.frame_size as usize)?;
             return Ok(None);
@@ -1255,7 +1253,7 @@ impl Executor<'_> {
     /// sets the call up to run again.
     #[cold]
     #[inline(never)]
-    fn grow_stack_and_retry(&mut self, ip: *const Instr, needed: usize) -> Result<(), Trap> {
+    fn grow_stack_and_retry(&mut self, ip: *const Op, needed: usize) -> Result<(), Trap> {
         self.grow_stack(needed)?;
         self.ip = ip;
         Ok(())
@@ -1294,7 +1292,7 @@ impl Executor<'_> {
     /// Calls host function `callee` with its parameters at stack index
     /// `new_fp`; the caller then continues at `ret_ip`.
     #[inline(never)]
-    fn call_host(&mut self, callee: u32, ret_ip: *const Instr, new_fp: usize) -> Result<Step, Stop> {
+    fn call_host(&mut self, callee: u32, ret_ip: *const Op, new_fp: usize) -> Result<Step, Stop> {
         let FuncEntity::Host { host, ty, .. } = &self.store.opaque().funcs[callee as usize] else {
             unreachable!("`call` handles wasm functions")
         };
@@ -1319,7 +1317,7 @@ impl Executor<'_> {
     /// in the slots from `base`, thrown at `ip`.
     #[cold]
     #[inline(never)]
-    fn throw_new(&mut self, tag: u32, base: Slot, ip: *const Instr) -> Result<Step, Stop> {
+    fn throw_new(&mut self, tag: u32, base: Slot, ip: *const Op) -> Result<Step, Stop> {
         let store = &mut self.store.opaque_mut();
         let tag = store.instances[self.instance as usize].tags[tag as usize];
         let len = store.tags[tag as usize].ty.payload_cells();
@@ -1339,7 +1337,7 @@ impl Executor<'_> {
     /// a `try_table` until something throws.
     #[cold]
     #[inline(never)]
-    fn unwind(&mut self, exn: u32, at: *const Instr) -> Result<Step, Stop> {
+    fn unwind(&mut self, exn: u32, at: *const Op) -> Result<Step, Stop> {
         let store = self.store.opaque();
         let tag = store.exns.get(exn).tag;
         // The frame being searched: the running one, then its callers.
@@ -1351,7 +1349,7 @@ impl Executor<'_> {
                 // SAFETY: `code` points into a module kept alive by the entity.
                 && let Some(code) = unsafe { &**code }.get()
             {
-                let pc = ((at.addr() - code.code.as_ptr().addr()) / std::mem::size_of::<Instr>()) as u32;
+                let pc = ((at.addr() - code.code.as_ptr().addr()) / std::mem::size_of::<Op>()) as u32;
                 let tags = &store.instances[instance as usize].tags;
                 for handler in code.handlers.iter().filter(|h| h.start <= pc && pc < h.end) {
                     if let Some(clause) = handler.catches.iter().find(|c| c.tag.is_none_or(|t| tags[t as usize] == tag))

@@ -9,7 +9,7 @@
 
 use super::num;
 use super::{Acc, Fp, Mem};
-use crate::ir::{AddImmLoad, BranchOffset, Instr, OperandWord, ScaledLoad, Slot, for_each_numeric};
+use crate::ir::{AddImmLoad, BranchOffset, Instr, Op, OperandWord, ScaledLoad, Slot, for_each_numeric};
 use crate::trap::Trap;
 
 /// A value as the semantics functions of [`sem`] take and return it: an
@@ -135,9 +135,9 @@ macro_rules! define_numeric_eval {
         #[inline(always)]
         ///
         /// Operator slots are decoded from one [`OperandWord`] read.
-        pub(super) fn eval(ip: *const Instr, instr: Instr, fp: Fp, mem: Mem, acc: &mut Acc) -> Result<bool, Trap> {
+        pub(super) fn eval(ip: *const Op, instr: Instr, fp: Fp, mem: Mem, acc: &mut Acc) -> Result<bool, Trap> {
             // SAFETY: `ip` points at `instr`, a valid instruction.
-            let w = unsafe { OperandWord::read(ip) };
+            let w = unsafe { OperandWord::read(&raw const (*ip).instr) };
             // The left operand (or address) from a slot or the accumulator.
             macro_rules! slot {
                 ($slot:expr) => {

@@ -19,7 +19,7 @@ pub(crate) use support::{CheckingVisitor, SupportCheck};
 
 use crate::engine::SigId;
 use crate::ir::{
-    AccBinOp, BinOp, BranchOffset, CatchClause, Handler, Instr, Load, LoadKind, Slot, Store, StoreKind, UnOp,
+    AccBinOp, BinOp, BranchOffset, CatchClause, Handler, Instr, Load, LoadKind, Op, Slot, Store, StoreKind, UnOp,
 };
 use crate::trap::Trap;
 use crate::types::{FuncType, MemoryType, TableType};
@@ -31,7 +31,8 @@ use wasmparser::{BlockType, FunctionBody, MemArg, MemArgTarget, Operator};
 /// Interpreter code for one function, ready to run.
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
-    pub code: Box<[Instr]>,
+    /// The instructions, linked for the executor (see [`Op`]).
+    pub code: Box<[Op]>,
     /// The cells the parameters take (a `v128` takes two).
     pub num_params: u16,
     /// The cells of the parameters plus the declared locals.
@@ -274,7 +275,7 @@ impl<'a> FuncTranslator<'a> {
         let handlers = self.finish_handlers();
         let frame_size = self.temps_base as usize + self.max_cells;
         Ok(CompiledFunc {
-            code: std::mem::take(&mut self.code).into_boxed_slice(),
+            code: crate::interp::link(&self.code),
             num_params: self.num_params,
             num_locals: self.num_locals,
             frame_init: std::iter::repeat_n(0, (self.num_locals - self.num_params) as usize)
