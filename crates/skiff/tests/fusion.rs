@@ -270,3 +270,82 @@ fn reinterpretations_hand_values_between_accumulators_through_their_slot() {
     let f32_to_i32 = instance.get_typed_func::<(f32, i32), i32>(&mut store, "f32_to_i32").unwrap();
     assert_eq!(f32_to_i32.call(&mut store, (1.0, 7)).unwrap(), 2.0f32.to_bits() as i32 ^ 7);
 }
+
+#[test]
+fn stored_results_write_their_width_and_trap_before_writing() {
+    // Fused operator-and-store instructions (`ir::Stored`): each writes
+    // exactly its result's bytes at `addr + offset`, leaves the neighbours
+    // alone, and an out-of-bounds address traps with memory unchanged.
+    let wat = r#"(module
+      (memory (export "mem") 1)
+      (func (export "i32_add") (param i32 i32 i32)
+        (i32.store offset=4 (local.get 0) (i32.add (local.get 1) (local.get 2))))
+      (func (export "i32_xor_and") (param i32 i32 i32)
+        (i32.store (local.get 0) (i32.and (i32.xor (local.get 1) (local.get 2)) (i32.const 0xff00ff))))
+      (func (export "i64_add_imm") (param i32 i64)
+        (i64.store (local.get 0) (i64.add (local.get 1) (i64.const -2))))
+      (func (export "f32_mul") (param i32 f32 f32)
+        (f32.store (local.get 0) (f32.mul (local.get 1) (local.get 2))))
+      (func (export "f64_sub_acc") (param i32 f64 f64)
+        (f64.store (local.get 0) (f64.sub (f64.add (local.get 1) (local.get 2)) (local.get 2)))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let memory = instance.get_memory(&mut store, "mem").unwrap();
+    memory.data_mut(&mut store)[..64].fill(0xaa);
+    let bytes = |store: &Store<()>, at: usize, n: usize| memory.data(store)[at..at + n].to_vec();
+
+    let i32_add = instance.get_typed_func::<(i32, i32, i32), ()>(&mut store, "i32_add").unwrap();
+    i32_add.call(&mut store, (0, -1, 2)).unwrap();
+    assert_eq!(bytes(&store, 0, 12), [0xaa, 0xaa, 0xaa, 0xaa, 1, 0, 0, 0, 0xaa, 0xaa, 0xaa, 0xaa]);
+    let i32_xor_and = instance.get_typed_func::<(i32, i32, i32), ()>(&mut store, "i32_xor_and").unwrap();
+    i32_xor_and.call(&mut store, (16, 0x1234_5678, -1)).unwrap();
+    assert_eq!(bytes(&store, 16, 8), [0x87, 0, 0xcb, 0, 0xaa, 0xaa, 0xaa, 0xaa]);
+    let i64_add_imm = instance.get_typed_func::<(i32, i64), ()>(&mut store, "i64_add_imm").unwrap();
+    i64_add_imm.call(&mut store, (24, 1)).unwrap();
+    assert_eq!(bytes(&store, 24, 9), [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xaa]);
+    let f32_mul = instance.get_typed_func::<(i32, f32, f32), ()>(&mut store, "f32_mul").unwrap();
+    f32_mul.call(&mut store, (40, 1.5, -2.0)).unwrap();
+    assert_eq!(bytes(&store, 40, 5), [0, 0, 0x40, 0xc0, 0xaa]);
+    let f64_sub_acc = instance.get_typed_func::<(i32, f64, f64), ()>(&mut store, "f64_sub_acc").unwrap();
+    f64_sub_acc.call(&mut store, (48, 0.5, 0.25)).unwrap();
+    assert_eq!(bytes(&store, 48, 8), 0.5f64.to_le_bytes());
+
+    // The last bytes of the memory: in bounds at 65532, out of bounds one
+    // byte further, and then nothing is written.
+    i32_add.call(&mut store, (65528, 3, 4)).unwrap();
+    assert_eq!(bytes(&store, 65532, 4), [7, 0, 0, 0]);
+    let trap = i32_add.call(&mut store, (65529, 5, 5)).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    assert_eq!(bytes(&store, 65532, 4), [7, 0, 0, 0]);
+    let trap = i64_add_imm.call(&mut store, (65529, 5)).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    assert_eq!(bytes(&store, 65528, 8), [0, 0, 0, 0, 7, 0, 0, 0]);
+}
+
+#[test]
+fn loaded_operands_read_memory_and_trap_out_of_bounds() {
+    // Operators fused with the load of their left operand (`ir::Loaded`).
+    let wat = r#"(module
+      (memory 1)
+      (data (i32.const 8) "\00\00\00\00\00\00\f8\3f")  ;; 1.5
+      (data (i32.const 16) "\05\00\00\00")
+      (func (export "f64_mul") (param i32 f64) (result f64)
+        (f64.mul (f64.load (local.get 0)) (local.get 1)))
+      (func (export "i32_sub") (param i32 i32) (result i32)
+        (i32.sub (i32.load offset=4 (local.get 0)) (local.get 1))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let f64_mul = instance.get_typed_func::<(i32, f64), f64>(&mut store, "f64_mul").unwrap();
+    assert_eq!(f64_mul.call(&mut store, (8, -3.0)).unwrap(), -4.5);
+    let i32_sub = instance.get_typed_func::<(i32, i32), i32>(&mut store, "i32_sub").unwrap();
+    assert_eq!(i32_sub.call(&mut store, (12, 7)).unwrap(), -2);
+    assert_eq!(i32_sub.call(&mut store, (65528, 1)).unwrap(), -1);
+    let trap = i32_sub.call(&mut store, (65529, 1)).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    let trap = f64_mul.call(&mut store, (-1, 1.0)).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+}

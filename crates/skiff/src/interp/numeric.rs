@@ -91,6 +91,24 @@ fn finish<R: Value>(result: R, fp: Fp, dst: Slot, acc: Acc) -> Acc {
     result.into_acc(acc)
 }
 
+/// Stores the low `N` bytes of `result` at the address in slot `addr` plus
+/// `offset` (a fused `…Store`, see `ir::Stored`), and empties the integer
+/// accumulator as a store does (nothing reads it after a store, and an
+/// empty one frees its register).
+#[inline(always)]
+fn store_result<R: Value, const N: usize>(
+    result: R,
+    fp: Fp,
+    mem: Mem,
+    addr: Slot,
+    offset: u32,
+    acc: Acc,
+) -> Result<Acc, Trap> {
+    let bytes = result.to_cell().to_le_bytes();
+    mem.write::<N>(fp.get(addr), offset, std::array::from_fn(|i| bytes[i]))?;
+    Ok(Acc { int: 0, ..acc })
+}
+
 /// A binary operator's result from its operands' cells or accumulator.
 #[inline(always)]
 fn binary<A: Value, B: Value, R: Value>(f: impl Fn(A, B) -> Result<R, Trap>, a: A, b: u64) -> Result<R, Trap> {
@@ -128,6 +146,10 @@ macro_rules! define_numeric_eval {
             $ci_neg:ident, $ci_neg_acc:ident, $ci_f:ident, $ci_w:ident)),* $(,)?],
         test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
             $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
+        store_result: [$(($sr_of:ident, $sr_of_acc:ident, $sr:ident, $sr_acc:ident, $sr_f:ident, $sr_n:literal)),* $(,)?],
+        load_operand: [$(($lo_of:ident, $lo_ld:ident, $lo:ident, $lo_f:ident, $lo_ld_f:ident)),* $(,)?],
+        store_result_imm: [$(($sri_of:ident, $sri_of_acc:ident, $sri:ident, $sri_acc:ident, $sri_f:ident,
+            $sri_w:ident, $sri_n:literal)),* $(,)?],
         load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_ai:ident, $ld_f:ident)),* $(,)?],
     ) => {
         /// Executes `instr` if it is numeric, leaving its result in the
@@ -167,6 +189,26 @@ macro_rules! define_numeric_eval {
                 $(Instr::$ld_sc(op) => {
                     let addr = ScaledLoad::address(fp.get(op.base), fp.get(op.index), op.shift);
                     finish(sem::$ld_f(mem, addr, u32::from(op.offset))?, fp, op.dst, acc_in)
+                })*
+                $(Instr::$sr(s) => {
+                    let result = binary(sem::$sr_f, slot!(s.op.lhs), fp.get(s.op.rhs))?;
+                    store_result::<_, $sr_n>(result, fp, mem, s.op.dst, s.offset, acc_in)?
+                })*
+                $(Instr::$sr_acc(s) => {
+                    let result = binary(sem::$sr_f, from_acc!(), fp.get(s.op.rhs))?;
+                    store_result::<_, $sr_n>(result, fp, mem, s.op.dst, s.offset, acc_in)?
+                })*
+                $(Instr::$lo(op) => {
+                    let lhs = sem::$lo_ld_f(mem, fp.get(op.addr), op.offset)?;
+                    finish(binary(sem::$lo_f, lhs, fp.get(op.rhs))?, fp, op.dst, acc_in)
+                })*
+                $(Instr::$sri(s) => {
+                    let result = sem::$sri_f(fp.get(s.op.lhs), imm_cell!($sri_w, s.op.imm))?;
+                    store_result::<_, $sri_n>(result, fp, mem, s.op.dst, s.offset, acc_in)?
+                })*
+                $(Instr::$sri_acc(s) => {
+                    let result = sem::$sri_f(acc_in.int, imm_cell!($sri_w, s.op.imm))?;
+                    store_result::<_, $sri_n>(result, fp, mem, s.op.dst, s.offset, acc_in)?
                 })*
                 _ => return Ok(false),
             };

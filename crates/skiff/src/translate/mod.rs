@@ -651,6 +651,16 @@ impl<'a> FuncTranslator<'a> {
             (lhs, rhs) = (rhs, lhs);
         }
         let instr = self.with_acc_operand(make(BinOp { dst, lhs, rhs }), Some(lhs));
+        // A left operand that the previous instruction loaded into a
+        // temporary read by nothing else: the operator loads it itself.
+        if self.fresh_result() == Some(lhs)
+            && self.is_temp(lhs)
+            && rhs != lhs
+            && let Some(fused) = self.code.last().and_then(|load| instr.with_loaded_operand(load))
+        {
+            self.code.pop();
+            return self.emit_result(fused);
+        }
         self.emit_result(instr)
     }
 
@@ -828,6 +838,16 @@ impl<'a> FuncTranslator<'a> {
         let offset = u32::try_from(memarg.offset).context("memory offset too large for a 32-bit memory")?;
         let value = self.pop();
         let addr = self.pop();
+        // A value the previous instruction computed into a temporary that
+        // only this store reads: that instruction stores it itself.
+        if self.is_temp(value)
+            && self.fresh_result() == Some(value)
+            && let Some(fused) = self.code.last().and_then(|last| last.with_stored_result(kind.width(), addr, offset))
+        {
+            self.code.pop();
+            self.emit(fused);
+            return Ok(());
+        }
         self.emit(make(Store { addr, value, offset }));
         Ok(())
     }
