@@ -30,7 +30,7 @@ pub(crate) fn link(code: &[Instr]) -> Box<[Op]> {
 
 #[cfg(skiff_tail_calls)]
 fn handler_address(instr: &Instr) -> usize {
-    Executor::<'static>::handler_address(instr.tag())
+    Executor::<'static>::HANDLERS[usize::from(instr.tag())] as usize
 }
 
 /// The loop dispatcher matches on the instruction instead.
@@ -216,11 +216,6 @@ impl<'s> Executor<'s> {
         handler(this, ip, fp, base, len, acc.int, acc.f32, acc.f64, acc.v128)
     }
 
-    /// The address of the handler for instructions with tag `tag`.
-    pub(super) fn handler_address(tag: u16) -> usize {
-        Self::HANDLERS[tag as usize] as usize
-    }
-
     /// The handler for instructions with tag `TAG`.
     #[allow(clippy::too_many_arguments, improper_ctypes_definitions)]
     extern "C-unwind" fn handler<const TAG: u16>(
@@ -235,7 +230,7 @@ impl<'s> Executor<'s> {
         acc_v128: VReg,
     ) {
         let mut acc = Acc { int: acc_int, f32: acc_f32, f64: acc_f64, v128: acc_v128 };
-        // SAFETY: `dispatch` picks this handler by the tag of `*ip`. Telling
+        // SAFETY: `link` gave `*ip` this handler because its tag is `TAG`. Telling
         // the compiler so folds the `match` in `step` to this tag's arm.
         // SAFETY: `ip` points at an instruction.
         if unsafe { &*ip }.instr.tag() != TAG {

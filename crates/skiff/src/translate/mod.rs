@@ -653,8 +653,9 @@ impl<'a> FuncTranslator<'a> {
         let instr = self.with_acc_operand(make(BinOp { dst, lhs, rhs }), Some(lhs));
         // A left operand that the previous instruction loaded into a
         // temporary read by nothing else: the operator loads it itself.
-        if self.fresh_result() == Some(lhs)
-            && self.is_temp(lhs)
+        // (An `…Acc` form, which this needs, means that instruction wrote
+        // `lhs`.)
+        if self.is_temp(lhs)
             && rhs != lhs
             && let Some(fused) = self.code.last().and_then(|load| instr.with_loaded_operand(load))
         {
