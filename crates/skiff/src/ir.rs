@@ -235,6 +235,27 @@ pub struct AccCmpBranchImm {
     pub offset: BranchOffset,
 }
 
+/// `slot += step` (as i32), then branches by `offset` if comparing the sum
+/// with `rhs` holds: a loop counter's step fused with the loop's closing
+/// compare-and-branch. The sum is also left in the accumulator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepBranch {
+    pub slot: Slot,
+    pub step: i16,
+    pub rhs: Slot,
+    pub offset: BranchOffset,
+}
+
+/// `slot += step` (as i32), then branches by `offset` if comparing the sum
+/// with the constant `imm` (sign-extended) holds; see [`StepBranch`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepBranchImm {
+    pub slot: Slot,
+    pub step: i16,
+    pub imm: i16,
+    pub offset: BranchOffset,
+}
+
 /// `dst = memory0[base + imm]`, the sum computed in 32 bits: a load whose
 /// address an `i32.add` of a constant just computed (how compilers reach a
 /// field or the next element), with a static offset of 0.
@@ -651,6 +672,24 @@ macro_rules! for_each_numeric {
             test_branch: [
                 (I32And, I32AndAcc, BrIfI32AndNez, BrIfI32AndNezAcc, BrIfI32AndEqz, BrIfI32AndEqzAcc),
             ],
+            // A counter's `i32.add` of a constant fused with the
+            // compare-and-branch that tests the sum (the step and test of a
+            // counted loop), as `(Branch, BranchAcc, StepBranch, BranchImm,
+            // BranchAccImm, StepBranchImm, semantics)`: the branch forms it
+            // replaces, from a slot or the accumulator, then the fused form,
+            // for a right operand in a slot and then for a constant one.
+            step_branch: [
+                (BrIfI32Eq, BrIfI32EqAcc, I32AddImmBrIfEq, BrIfI32EqImm, BrIfI32EqAccImm, I32AddImmBrIfEqImm, i32_eq),
+                (BrIfI32Ne, BrIfI32NeAcc, I32AddImmBrIfNe, BrIfI32NeImm, BrIfI32NeAccImm, I32AddImmBrIfNeImm, i32_ne),
+                (BrIfI32LtS, BrIfI32LtSAcc, I32AddImmBrIfLtS, BrIfI32LtSImm, BrIfI32LtSAccImm, I32AddImmBrIfLtSImm, i32_lt_s),
+                (BrIfI32LtU, BrIfI32LtUAcc, I32AddImmBrIfLtU, BrIfI32LtUImm, BrIfI32LtUAccImm, I32AddImmBrIfLtUImm, i32_lt_u),
+                (BrIfI32GtS, BrIfI32GtSAcc, I32AddImmBrIfGtS, BrIfI32GtSImm, BrIfI32GtSAccImm, I32AddImmBrIfGtSImm, i32_gt_s),
+                (BrIfI32GtU, BrIfI32GtUAcc, I32AddImmBrIfGtU, BrIfI32GtUImm, BrIfI32GtUAccImm, I32AddImmBrIfGtUImm, i32_gt_u),
+                (BrIfI32LeS, BrIfI32LeSAcc, I32AddImmBrIfLeS, BrIfI32LeSImm, BrIfI32LeSAccImm, I32AddImmBrIfLeSImm, i32_le_s),
+                (BrIfI32LeU, BrIfI32LeUAcc, I32AddImmBrIfLeU, BrIfI32LeUImm, BrIfI32LeUAccImm, I32AddImmBrIfLeUImm, i32_le_u),
+                (BrIfI32GeS, BrIfI32GeSAcc, I32AddImmBrIfGeS, BrIfI32GeSImm, BrIfI32GeSAccImm, I32AddImmBrIfGeSImm, i32_ge_s),
+                (BrIfI32GeU, BrIfI32GeUAcc, I32AddImmBrIfGeU, BrIfI32GeUImm, BrIfI32GeUAccImm, I32AddImmBrIfGeUImm, i32_ge_u),
+            ],
             // Operators whose result a store of the same width can take
             // straight from them, as `(Op, OpAcc, OpStore, OpAccStore,
             // semantics, bytes)`: `a[i] = x op y` is then one instruction
@@ -746,6 +785,8 @@ macro_rules! define_instrs {
             $ci_neg:ident, $ci_neg_acc:ident, $ci_f:ident, $ci_w:ident)),* $(,)?],
         test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
             $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
+        step_branch: [$(($sb_br:ident, $sb_br_acc:ident, $sb:ident, $sb_bri:ident, $sb_bri_acc:ident,
+            $sbi:ident, $sb_f:ident)),* $(,)?],
         store_result: [$(($sr_of:ident, $sr_of_acc:ident, $sr:ident, $sr_acc:ident, $sr_f:ident, $sr_n:literal)),* $(,)?],
         load_operand: [$(($lo_of:ident, $lo_ld:ident, $lo:ident, $lo_f:ident, $lo_ld_f:ident)),* $(,)?],
         store_result_imm: [$(($sri_of:ident, $sri_of_acc:ident, $sri:ident, $sri_acc:ident, $sri_f:ident,
@@ -790,6 +831,7 @@ macro_rules! define_instrs {
             $($bi(BinOpImm), $bi_acc(AccBinOpImm),)*
             $($ci(BinOpImm), $ci_acc(AccBinOpImm), $ci_br(CmpBranchImm), $ci_br_acc(AccCmpBranchImm),)*
             $($tb_nez(CmpBranch), $tb_nez_acc(AccCmpBranch), $tb_eqz(CmpBranch), $tb_eqz_acc(AccCmpBranch),)*
+            $($sb(StepBranch), $sbi(StepBranchImm),)*
             $($st(Store),)*
             $($sr(Stored<BinOp>), $sr_acc(Stored<AccBinOp>),)*
             $($sri(Stored<BinOpImm>), $sri_acc(Stored<AccBinOpImm>),)*
@@ -833,6 +875,7 @@ macro_rules! define_instrs {
             $($bi, $bi_acc,)*
             $($ci, $ci_acc, $ci_br, $ci_br_acc,)*
             $($tb_nez, $tb_nez_acc, $tb_eqz, $tb_eqz_acc,)*
+            $($sb, $sbi,)*
             $($st,)*
             $($sr, $sr_acc,)*
             $($sri, $sri_acc,)*
@@ -880,8 +923,27 @@ macro_rules! define_instrs {
                     $(Instr::$ci_br_acc(b) => Some(&mut b.offset),)*
                     $(Instr::$tb_nez(b) | Instr::$tb_eqz(b) => Some(&mut b.offset),)*
                     $(Instr::$tb_nez_acc(b) | Instr::$tb_eqz_acc(b) => Some(&mut b.offset),)*
+                    $(Instr::$sb(b) => Some(&mut b.offset),)*
+                    $(Instr::$sbi(b) => Some(&mut b.offset),)*
                     _ => None,
                 }
+            }
+
+            /// This i32 compare-and-branch fused with the `slot += step`
+            /// right before it, when it tests the sum: from the accumulator,
+            /// or from `slot` as its left operand. Keeps the offset.
+            pub fn with_step(&self, slot: Slot, step: i16) -> Option<Instr> {
+                Some(match *self {
+                    $(Instr::$sb_br(b) if b.lhs == slot => {
+                        Instr::$sb(StepBranch { slot, step, rhs: b.rhs, offset: b.offset })
+                    })*
+                    $(Instr::$sb_br_acc(b) => Instr::$sb(StepBranch { slot, step, rhs: b.rhs, offset: b.offset }),)*
+                    $(Instr::$sb_bri(b) if b.lhs == slot => {
+                        Instr::$sbi(StepBranchImm { slot, step, imm: b.imm, offset: b.offset })
+                    })*
+                    $(Instr::$sb_bri_acc(b) => Instr::$sbi(StepBranchImm { slot, step, imm: b.imm, offset: b.offset }),)*
+                    _ => return None,
+                })
             }
 
             /// A conditional branch that tests only slots and immediates
@@ -946,6 +1008,7 @@ macro_rules! define_instrs {
                 $(, stringify!($bi), stringify!($bi_acc))*
                 $(, stringify!($ci), stringify!($ci_acc), stringify!($ci_br), stringify!($ci_br_acc))*
                 $(, stringify!($tb_nez), stringify!($tb_nez_acc), stringify!($tb_eqz), stringify!($tb_eqz_acc))*
+                $(, stringify!($sb), stringify!($sbi))*
                 $(, stringify!($st))*
                 $(, stringify!($sr), stringify!($sr_acc))* $(, stringify!($sri), stringify!($sri_acc))*
                 $(, stringify!($lo))*
@@ -1187,9 +1250,6 @@ for_each_numeric!(define_instrs {
         /// `slot += imm` (as i32), then branches if the result is not zero:
         /// a loop counter's step fused with the loop's closing branch.
         I32AddImmBrIfNez { slot: Slot, imm: i16, offset: BranchOffset },
-        /// `slot += imm` (as i32), then branches (backwards, within `i16`
-        /// instructions) if the result differs from the i32 in `rhs`.
-        I32AddImmBrIfNe { slot: Slot, imm: i16, rhs: Slot, offset: i16 },
         /// Branches if the i32 in `cond` is not zero.
         BrIfNez { cond: Slot, offset: BranchOffset },
         /// Branches if the i32 in `cond` is zero.

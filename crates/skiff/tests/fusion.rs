@@ -349,3 +349,80 @@ fn loaded_operands_read_memory_and_trap_out_of_bounds() {
     let trap = f64_mul.call(&mut store, (-1, 1.0)).unwrap_err();
     assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
 }
+
+#[test]
+fn fused_counter_steps_branch_on_the_new_value() {
+    // A counter's `i32.add` of a constant fused with the compare-and-branch
+    // on the sum (`ir::StepBranch`, `StepBranchImm`), in bottom-tested loops
+    // and in `while` loops whose exit test jump threading copies to the
+    // bottom, where a path that skips the step still jumps to the copy.
+    let wat = r#"(module
+      ;; do { s += i; i += 2 } while (i < n), signed
+      (func (export "up_lt_s") (param $n i32) (param $i i32) (result i32) (local $s i32)
+        (loop $l
+          (local.set $s (i32.add (local.get $s) (local.get $i)))
+          (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 2))) (local.get $n))))
+        (local.get $s))
+      ;; do { s += i } while (--i > 1), unsigned against a constant
+      (func (export "down_gt_u") (param $i i32) (result i32) (local $s i32)
+        (loop $l
+          (local.set $s (i32.add (local.get $s) (local.get $i)))
+          (br_if $l (i32.gt_u (local.tee $i (i32.add (local.get $i) (i32.const -1))) (i32.const 1))))
+        (local.get $s))
+      ;; while (i < n) { s += i; if (i & 1) { i += 3; continue } i += 1 }
+      (func (export "while_continue") (param $n i32) (result i32) (local $i i32) (local $s i32)
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $s (i32.add (local.get $s) (local.get $i)))
+            (if (i32.and (local.get $i) (i32.const 1))
+              (then (local.set $i (i32.add (local.get $i) (i32.const 3))) (br $l)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $l)))
+        (i32.add (i32.mul (local.get $s) (i32.const 1000)) (local.get $i))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let up = instance.get_typed_func::<(i32, i32), i32>(&mut store, "up_lt_s").unwrap();
+    let up_model = |n: i32, mut i: i32| {
+        let mut s = 0i32;
+        loop {
+            s = s.wrapping_add(i);
+            i = i.wrapping_add(2);
+            if i >= n {
+                return s;
+            }
+        }
+    };
+    // The signed compare sees the wrap past i32::MAX as negative.
+    for (n, i) in [(10, 0), (10, 9), (0, 5), (-3, -10), (i32::MIN + 4, i32::MAX - 3)] {
+        assert_eq!(up.call(&mut store, (n, i)).unwrap(), up_model(n, i), "up_lt_s({n}, {i})");
+    }
+    let down = instance.get_typed_func::<i32, i32>(&mut store, "down_gt_u").unwrap();
+    let down_model = |mut i: i32| {
+        let mut s = 0i32;
+        loop {
+            s = s.wrapping_add(i);
+            i = i.wrapping_sub(1);
+            if i as u32 <= 1 {
+                return s;
+            }
+        }
+    };
+    for i in [5, 2, 1, 3, 1000] {
+        assert_eq!(down.call(&mut store, i).unwrap(), down_model(i), "down_gt_u({i})");
+    }
+    let cont = instance.get_typed_func::<i32, i32>(&mut store, "while_continue").unwrap();
+    let cont_model = |n: i32| {
+        let (mut i, mut s) = (0u32, 0i32);
+        while i < n as u32 {
+            s = s.wrapping_add(i as i32);
+            i += if i & 1 == 1 { 3 } else { 1 };
+        }
+        s.wrapping_mul(1000).wrapping_add(i as i32)
+    };
+    for n in [0, 1, 2, 7, 100] {
+        assert_eq!(cont.call(&mut store, n).unwrap(), cont_model(n), "while_continue({n})");
+    }
+}

@@ -646,6 +646,11 @@ impl Executor<'_> {
             // SAFETY: a conditional branch always has a successor.
             return Ok(Step::Next(unsafe { ip.add(1) }));
         }
+        if let Some((taken, offset)) = numeric::eval_step_branch(instr, fp, acc) {
+            branch_if!(taken, offset);
+            // SAFETY: as above.
+            return Ok(Step::Next(unsafe { ip.add(1) }));
+        }
         let instance = self.instance;
         match instr {
             Instr::Trap { code } => return Err(code.into()),
@@ -657,11 +662,6 @@ impl Executor<'_> {
                 let value = fp.u32(slot).wrapping_add(i32::from(imm) as u32);
                 fp.set(slot, u64::from(value));
                 branch_if!(value != 0, offset);
-            }
-            Instr::I32AddImmBrIfNe { slot, imm, rhs, offset } => {
-                let value = fp.u32(slot).wrapping_add(i32::from(imm) as u32);
-                fp.set(slot, u64::from(value));
-                branch_if!(value != fp.u32(rhs), offset);
             }
             Instr::BrIfNez { cond, offset } => branch_if!(fp.u32(cond) != 0, offset),
             Instr::BrIfEqz { cond, offset } => branch_if!(fp.u32(cond) == 0, offset),

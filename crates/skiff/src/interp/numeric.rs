@@ -146,6 +146,8 @@ macro_rules! define_numeric_eval {
             $ci_neg:ident, $ci_neg_acc:ident, $ci_f:ident, $ci_w:ident)),* $(,)?],
         test_branch: [$(($tst:ident, $tst_acc:ident, $tb_nez:ident, $tb_nez_acc:ident,
             $tb_eqz:ident, $tb_eqz_acc:ident)),* $(,)?],
+        step_branch: [$(($sb_br:ident, $sb_br_acc:ident, $sb:ident, $sb_bri:ident, $sb_bri_acc:ident,
+            $sbi:ident, $sb_f:ident)),* $(,)?],
         store_result: [$(($sr_of:ident, $sr_of_acc:ident, $sr:ident, $sr_acc:ident, $sr_f:ident, $sr_n:literal)),* $(,)?],
         load_operand: [$(($lo_of:ident, $lo_ld:ident, $lo:ident, $lo_f:ident, $lo_ld_f:ident)),* $(,)?],
         store_result_imm: [$(($sri_of:ident, $sri_of_acc:ident, $sri:ident, $sri_acc:ident, $sri_f:ident,
@@ -230,6 +232,32 @@ macro_rules! define_numeric_eval {
                 $(Instr::$tb_nez_acc(b) => Some(((acc.int & fp.get(b.rhs)) as u32 != 0, b.offset)),)*
                 $(Instr::$tb_eqz(b) => Some(((fp.get(b.lhs) & fp.get(b.rhs)) as u32 == 0, b.offset)),)*
                 $(Instr::$tb_eqz_acc(b) => Some(((acc.int & fp.get(b.rhs)) as u32 == 0, b.offset)),)*
+                _ => None,
+            }
+        }
+
+        /// For a counter step fused with a compare-and-branch: takes the
+        /// step (the sum goes to the slot and the accumulator), then says
+        /// whether the branch is taken and its offset; `None` for any other
+        /// instruction. The right operand is read after the step, as the
+        /// unfused pair would.
+        #[inline(always)]
+        pub(super) fn eval_step_branch(instr: Instr, fp: Fp, acc: &mut Acc) -> Option<(bool, BranchOffset)> {
+            let mut step = |slot: Slot, step: i16| {
+                let sum = u64::from((fp.get(slot) as u32).wrapping_add(i32::from(step) as u32));
+                fp.set(slot, sum);
+                acc.int = sum;
+                sum
+            };
+            match instr {
+                $(Instr::$sb(b) => {
+                    let sum = step(b.slot, b.step);
+                    Some((sem::$sb_f(sum, fp.get(b.rhs)) == Ok(1), b.offset))
+                })*
+                $(Instr::$sbi(b) => {
+                    let sum = step(b.slot, b.step);
+                    Some((sem::$sb_f(sum, imm_cell!(i32, i32::from(b.imm))) == Ok(1), b.offset))
+                })*
                 _ => None,
             }
         }

@@ -992,15 +992,9 @@ impl<'a> FuncTranslator<'a> {
         if add.dst != add.lhs {
             return;
         }
+        let Some(mut fused) = fused_step(self.code[at], add.dst, imm) else { return };
         // The fused instruction sits one earlier: offsets grow by one.
-        let fused = match self.code[at] {
-            Instr::BrIfNezAcc { offset } => Instr::I32AddImmBrIfNez { slot: add.dst, imm, offset: offset + 1 },
-            Instr::BrIfI32NeAcc(branch) => match i16::try_from(branch.offset + 1) {
-                Ok(offset) => Instr::I32AddImmBrIfNe { slot: add.dst, imm, rhs: branch.rhs, offset },
-                Err(_) => return,
-            },
-            _ => return,
-        };
+        *fused.branch_offset_mut().expect("a branch") += 1;
         self.code.pop();
         self.code[at - 1] = fused;
     }
@@ -1893,6 +1887,15 @@ fn unsupported_message(op: &Operator<'_>) -> String {
 /// arm of an `if` that ends the function, a `br` out of the body), and a
 /// `Br` to a `Br` goes straight to the final target. Entries of a
 /// `br_table` stay `Br`s, as its handler expects, but are threaded too.
+/// The branch `branch`, which tests `slot` right after `slot += step`,
+/// fused with that step; its offset unchanged.
+fn fused_step(branch: Instr, slot: Slot, step: i16) -> Option<Instr> {
+    match branch {
+        Instr::BrIfNezAcc { offset } => Some(Instr::I32AddImmBrIfNez { slot, imm: step, offset }),
+        other => other.with_step(slot, step),
+    }
+}
+
 fn thread_jumps(code: &mut [Instr]) {
     let mut table_entries_left = 0;
     for at in 0..code.len() {
@@ -1920,7 +1923,22 @@ fn thread_jumps(code: &mut [Instr]) {
             // iteration, and the loop no longer goes through `Br`.
             mut cond if !in_table => match (cond.negated_branch(), cond.branch_offset_mut().map(|o| *o)) {
                 (Some(mut negated), Some(exit)) if target + exit as isize == at as isize + 1 => {
-                    *negated.branch_offset_mut().expect("a branch") = (target + 1 - at as isize) as BranchOffset;
+                    let offset = (target + 1 - at as isize) as BranchOffset;
+                    *negated.branch_offset_mut().expect("a branch") = offset;
+                    // A counter step right before takes the test into itself
+                    // (see `FuncTranslator::fuse_step_and_branch`). The negated
+                    // branch stays in place for the loop's exit, where the
+                    // step falls through to it (its test, repeated on the
+                    // same values, is not taken either), and for any jump
+                    // to it; the loop's iterations skip it.
+                    if let Some(Instr::I32AddImm(add)) = at.checked_sub(1).map(|before| code[before])
+                        && add.dst == add.lhs
+                        && let Ok(step) = i16::try_from(add.imm)
+                        && let Some(mut fused) = fused_step(negated, add.dst, step)
+                    {
+                        *fused.branch_offset_mut().expect("a branch") = offset + 1;
+                        code[at - 1] = fused;
+                    }
                     negated
                 }
                 _ => Instr::Br { offset: (target - at as isize) as BranchOffset },

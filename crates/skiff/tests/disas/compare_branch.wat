@@ -24,7 +24,7 @@
 ;;    0: BrIfI32GeU(CmpBranch { lhs: s1, rhs: s0, offset: 5 })
 ;;    1: BrIfI32AndNez(CmpBranch { lhs: s1, rhs: s2, offset: 2 })
 ;;    2: I32AddImm(BinOpImm { dst: s1, lhs: s1, imm: 3 })
-;;    3: I32AddImm(BinOpImm { dst: s1, lhs: s1, imm: 1 })
+;;    3: I32AddImmBrIfLtU(StepBranch { slot: s1, step: 1, rhs: s0, offset: -2 })
 ;;    4: BrIfI32LtU(CmpBranch { lhs: s1, rhs: s0, offset: -3 })
 ;;    5: Return1 { src: s1 }
 ;;

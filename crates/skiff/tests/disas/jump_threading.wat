@@ -57,7 +57,7 @@
 ;; function 2:
 ;; params=1 locals=2 consts=[] frame=5
 ;;    0: BrIfI32GeU(CmpBranch { lhs: s1, rhs: s0, offset: 3 })
-;;    1: I32AddImm(BinOpImm { dst: s1, lhs: s1, imm: 3 })
+;;    1: I32AddImmBrIfLtU(StepBranch { slot: s1, step: 3, rhs: s0, offset: 0 })
 ;;    2: BrIfI32LtU(CmpBranch { lhs: s1, rhs: s0, offset: -1 })
 ;;    3: Return1 { src: s1 }
 ;;

@@ -65,8 +65,8 @@
 ;;   14: I32AddImm(BinOpImm { dst: s19, lhs: s2, imm: 7 })
 ;;   15: I32RemU(BinOp { dst: s18, lhs: s4, rhs: s19 })
 ;;   16: I64Sub(BinOp { dst: s3, lhs: s3, rhs: s18 })
-;;   17: I32AddImm(BinOpImm { dst: s2, lhs: s2, imm: 1 })
+;;   17: I32AddImmBrIfLtUImm(StepBranchImm { slot: s2, step: 1, imm: 1000, offset: -12 })
 ;;   18: BrIfI32LtUImm(CmpBranchImm { lhs: s2, imm: 1000, offset: -13 })
-;;   19: I32AddImm(BinOpImm { dst: s1, lhs: s1, imm: 1 })
+;;   19: I32AddImmBrIfLtU(StepBranch { slot: s1, step: 1, rhs: s0, offset: -16 })
 ;;   20: BrIfI32LtU(CmpBranch { lhs: s1, rhs: s0, offset: -17 })
 ;;   21: Return1 { src: s3 }
