@@ -980,19 +980,14 @@ impl<'a> FuncTranslator<'a> {
 
     /// Fuses the branch at `at`, the last instruction, whose target is
     /// already known, with the `i32.add` of a constant right before it, when
-    /// the branch tests that sum through the accumulator: the step and test
+    /// the branch tests that sum (see `fused_step`): the step and test
     /// of a counted loop become one instruction. Nothing may branch to `at`
     /// itself, or that path would skip the add.
     fn fuse_step_and_branch(&mut self, at: usize) {
         if at == 0 || self.last_target >= at {
             return;
         }
-        let Instr::I32AddImm(add) = self.code[at - 1] else { return };
-        let Ok(imm) = i16::try_from(add.imm) else { return };
-        if add.dst != add.lhs {
-            return;
-        }
-        let Some(mut fused) = fused_step(self.code[at], add.dst, imm) else { return };
+        let Some(mut fused) = fused_step(self.code[at - 1], self.code[at]) else { return };
         // The fused instruction sits one earlier: offsets grow by one.
         *fused.branch_offset_mut().expect("a branch") += 1;
         self.code.pop();
@@ -1881,21 +1876,22 @@ fn unsupported_message(op: &Operator<'_>) -> String {
     format!("the `{name}` instruction is not supported yet")
 }
 
-/// An upper bound on the distinct constants a body can need: one per
-/// constant-producing operator. Sizes the constant area before translation.
+/// `branch` fused with the instruction `step` right before it, when `step`
+/// is an in-place `slot += k` (`k` within 16 bits) and `branch` tests the
+/// new `slot`; the branch offset is unchanged.
+fn fused_step(step: Instr, branch: Instr) -> Option<Instr> {
+    let Instr::I32AddImm(add) = step else { return None };
+    let imm = i16::try_from(add.imm).ok().filter(|_| add.dst == add.lhs)?;
+    match branch {
+        Instr::BrIfNezAcc { offset } => Some(Instr::I32AddImmBrIfNez { slot: add.dst, imm, offset }),
+        other => other.with_step(add.dst, imm),
+    }
+}
+
 /// Jump threading: a `Br` to a return becomes that return (the `then`
 /// arm of an `if` that ends the function, a `br` out of the body), and a
 /// `Br` to a `Br` goes straight to the final target. Entries of a
 /// `br_table` stay `Br`s, as its handler expects, but are threaded too.
-/// The branch `branch`, which tests `slot` right after `slot += step`,
-/// fused with that step; its offset unchanged.
-fn fused_step(branch: Instr, slot: Slot, step: i16) -> Option<Instr> {
-    match branch {
-        Instr::BrIfNezAcc { offset } => Some(Instr::I32AddImmBrIfNez { slot, imm: step, offset }),
-        other => other.with_step(slot, step),
-    }
-}
-
 fn thread_jumps(code: &mut [Instr]) {
     let mut table_entries_left = 0;
     for at in 0..code.len() {
@@ -1931,11 +1927,7 @@ fn thread_jumps(code: &mut [Instr]) {
                     // step falls through to it (its test, repeated on the
                     // same values, is not taken either), and for any jump
                     // to it; the loop's iterations skip it.
-                    if let Some(Instr::I32AddImm(add)) = at.checked_sub(1).map(|before| code[before])
-                        && add.dst == add.lhs
-                        && let Ok(step) = i16::try_from(add.imm)
-                        && let Some(mut fused) = fused_step(negated, add.dst, step)
-                    {
+                    if let Some(mut fused) = at.checked_sub(1).and_then(|before| fused_step(code[before], negated)) {
                         *fused.branch_offset_mut().expect("a branch") = offset + 1;
                         code[at - 1] = fused;
                     }
@@ -1948,6 +1940,8 @@ fn thread_jumps(code: &mut [Instr]) {
     }
 }
 
+/// An upper bound on the distinct constants a body can need: one per
+/// constant-producing operator. Sizes the constant area before translation.
 fn count_constants(body: &FunctionBody<'_>) -> Result<usize> {
     let mut reader = body.get_operators_reader()?;
     let mut count = 0;
