@@ -10,6 +10,12 @@ and after the change, copy each somewhere, and alternate them run by run
     python3 benches/ab.py --runs 5 /tmp/skiff-before /tmp/skiff-after mandelbrot fft
     python3 benches/ab.py /tmp/skiff-before /tmp/skiff-after simd   # a category
 
+The two sides may also be one binary run with different `skiff run` flags,
+e.g. the cost of fuel metering:
+
+    python3 benches/ab.py --b-flags="-W fuel=18000000000000000000" \
+        target/release/skiff target/release/skiff integer float calls memory
+
 Prints, per program, the median and minimum wall time of each binary and
 B/A (below 1: B is faster). Every run's output is checked against
 `programs/expected.json`, as `run.py` does. Standard library only.
@@ -17,6 +23,7 @@ B/A (below 1: B is faster). Every run's output is checked against
 
 import argparse
 import json
+import shlex
 import statistics
 import subprocess
 import sys
@@ -32,6 +39,8 @@ PROGRAMS = Path(__file__).resolve().parent / "programs"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="runs per binary and program (default 5)")
+    parser.add_argument("--a-flags", default="", help="extra `skiff run` flags for A")
+    parser.add_argument("--b-flags", default="", help="extra `skiff run` flags for B")
     parser.add_argument("a", help="the baseline skiff binary")
     parser.add_argument("b", help="the skiff binary to compare with it")
     parser.add_argument("programs", nargs="+", help="program names or categories from programs/expected.json")
@@ -47,10 +56,12 @@ def main() -> int:
 
     for name in names:
         entry = expected[name]
-        times = {args.a: [], args.b: []}
+        sides = {"A": (args.a, shlex.split(args.a_flags)), "B": (args.b, shlex.split(args.b_flags))}
+        times = {"A": [], "B": []}
         for i in range(args.runs):
-            for binary in (args.a, args.b) if i % 2 == 0 else (args.b, args.a):
-                command = [binary, "run", str(PROGRAMS / f"{name}.wasm"), *entry.get("args", [])]
+            for side in ("A", "B") if i % 2 == 0 else ("B", "A"):
+                binary, flags = sides[side]
+                command = [binary, "run", *flags, str(PROGRAMS / f"{name}.wasm"), *entry.get("args", [])]
                 start = time.perf_counter()
                 done = subprocess.run(command, capture_output=True)
                 elapsed = time.perf_counter() - start
@@ -58,8 +69,8 @@ def main() -> int:
                 if problem:
                     print(f"{name}: {binary} failed: {problem} {done.stderr[-300:].decode(errors='replace')}")
                     return 1
-                times[binary].append(elapsed)
-        a, b = times[args.a], times[args.b]
+                times[side].append(elapsed)
+        a, b = times["A"], times["B"]
         ratio, ratio_min = statistics.median(b) / statistics.median(a), min(b) / min(a)
         print(
             f"{name:14s} A median {statistics.median(a):6.3f} s, min {min(a):6.3f} | "

@@ -29,7 +29,9 @@
 //!   their left operand or address from the *accumulator*: the result of the
 //!   instruction executed just before, which every numeric instruction also
 //!   leaves in a register. `BrIfI32LtS` and kin are comparisons fused with a
-//!   conditional branch.
+//!   conditional branch. A result that only the next instruction reads, from
+//!   the accumulator, names [`Slot::ACC`] as its destination (`dst: acc` in
+//!   listings) and is written nowhere else.
 //! * `…Imm` variants (`I32AddImm`, `I64ShlAccImm`, `BrIfI32LtUImm`, …) take
 //!   their right operand from a constant carried in the instruction instead
 //!   of a slot: integer operators take any constant of their type that fits
@@ -75,6 +77,16 @@ use std::fmt;
 pub struct Slot(pub u16);
 
 impl Slot {
+    /// The destination of a result that only the accumulator receives
+    /// (`dst: acc` in listings): the instruction after it takes the value
+    /// from there, and nothing reads the temporary it would have gone to.
+    /// Only instructions that set the accumulator ([`Instr::sets_acc`])
+    /// name it, and no frame has this cell (the translator keeps every
+    /// real slot below `u16::MAX`), so an instruction that names it must
+    /// run in its result-in-accumulator form: `interp::link` picks that
+    /// form's handler by this very test ([`Instr::result_in_acc_only`]).
+    pub const ACC: Slot = Slot(u16::MAX);
+
     #[inline(always)]
     pub fn index(self) -> usize {
         self.0 as usize
@@ -83,7 +95,7 @@ impl Slot {
 
 impl fmt::Debug for Slot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "s{}", self.0)
+        if *self == Slot::ACC { f.write_str("acc") } else { write!(f, "s{}", self.0) }
     }
 }
 
@@ -1025,6 +1037,46 @@ macro_rules! define_instrs {
                     | $(Instr::$lo(_))|*
                     | $(Instr::$ld(_))|* | $(Instr::$ld_acc(_))|* | $(Instr::$ld_sc(_))|* | $(Instr::$ld_ai(_))|*
                     | $(Instr::$bi(_) | Instr::$bi_acc(_))|* | $(Instr::$ci(_) | Instr::$ci_acc(_))|*)
+            }
+
+            /// Whether this instruction sets the accumulator and writes its
+            /// result nowhere else (its `dst` is [`Slot::ACC`]).
+            pub fn result_in_acc_only(&self) -> bool {
+                let mut instr = *self;
+                instr.sets_acc() && instr.result_slot_mut().is_some_and(|dst| *dst == Slot::ACC)
+            }
+
+            /// Whether instructions with tag `tag` set the accumulator
+            /// ([`Instr::sets_acc`]), for code chosen per tag at compile time.
+            #[cfg_attr(not(skiff_tail_calls), allow(dead_code))]
+            pub const fn tag_sets_acc(tag: u16) -> bool {
+                const SETS_ACC: [bool; Instr::COUNT] = {
+                    let mut table = [false; Instr::COUNT];
+                    $(table[InstrTag::$bin as usize] = true;)*
+                    $(table[InstrTag::$bin_acc as usize] = true;)*
+                    $(table[InstrTag::$un as usize] = true;)*
+                    $(table[InstrTag::$un_acc as usize] = true;)*
+                    $(table[InstrTag::$lo as usize] = true;)*
+                    $(table[InstrTag::$ld as usize] = true;)*
+                    $(table[InstrTag::$ld_acc as usize] = true;)*
+                    $(table[InstrTag::$ld_sc as usize] = true;)*
+                    $(table[InstrTag::$ld_ai as usize] = true;)*
+                    $(table[InstrTag::$bi as usize] = true; table[InstrTag::$bi_acc as usize] = true;)*
+                    $(table[InstrTag::$ci as usize] = true; table[InstrTag::$ci_acc as usize] = true;)*
+                    table
+                };
+                (tag as usize) < Instr::COUNT && SETS_ACC[tag as usize]
+            }
+
+            /// Whether this instruction reads the (integer or float)
+            /// accumulator: the value the instruction before it left there.
+            pub fn reads_acc(&self) -> bool {
+                matches!(self, $(Instr::$bin_acc(_))|* | $(Instr::$un_acc(_))|* | $(Instr::$ld_acc(_))|*
+                    | $(Instr::$bi_acc(_))|* | $(Instr::$ci_acc(_))|*
+                    | $(Instr::$br_acc(_))|* | $(Instr::$fbr_acc(_))|* | $(Instr::$ci_br_acc(_))|*
+                    | $(Instr::$tb_nez_acc(_) | Instr::$tb_eqz_acc(_))|*
+                    | $(Instr::$sr_acc(_))|* | $(Instr::$sri_acc(_))|*
+                    | Instr::BrIfNezAcc { .. } | Instr::BrIfEqzAcc { .. })
             }
 
             /// This operator with its right operand replaced by the constant

@@ -426,3 +426,64 @@ fn fused_counter_steps_branch_on_the_new_value() {
         assert_eq!(cont.call(&mut store, n).unwrap(), cont_model(n), "while_continue({n})");
     }
 }
+
+#[test]
+fn results_left_in_the_accumulator_alone_reach_their_readers() {
+    // A result that the next instruction takes from the accumulator is not
+    // stored (`dst: acc`). Each function mixes such results with ones that
+    // must still be stored: read from a slot later, kept in a local, or
+    // read by a fused scaled load as its index.
+    let wat = r#"(module
+      (memory 1)
+      ;; the xor goes through the accumulator only, the mul through its slot
+      (func (export "mixed") (param i32) (result i32)
+        (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.xor (local.get 0) (i32.const 5))))
+      ;; a chain of integer and float results, one of them teed to a local
+      (func (export "chain") (param i32) (result i32) (local i32)
+        (i32.add
+          (i32.trunc_f64_s (f64.mul (f64.convert_i32_s (local.tee 1 (i32.shl (local.get 0) (i32.const 1))))
+                                    (f64.const 1.5)))
+          (local.get 1)))
+      ;; the and's result is the scaled load's index: it must be stored
+      (func (export "masked_index") (param i32) (result i32)
+        (i32.load (i32.add (i32.const 16) (i32.shl (i32.and (local.get 0) (i32.const 3)) (i32.const 2)))))
+      ;; the sum only in the accumulator, then the division traps on it
+      (func (export "div_by") (param i32) (result i32)
+        (i32.div_u (i32.add (local.get 0) (i32.const 100)) (i32.sub (local.get 0) (i32.const 7))))
+      ;; the same temporary, reused every iteration
+      (func (export "sum_of_squares") (param $n i32) (result i32) (local $s i32)
+        (block $done
+          (loop $l
+            (br_if $done (i32.eqz (local.get $n)))
+            (local.set $s (i32.add (local.get $s)
+              (i32.mul (i32.add (local.get $n) (i32.const 1)) (i32.add (local.get $n) (i32.const 1)))))
+            (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+            (br $l)))
+        (local.get $s))
+      (data (i32.const 16) "\0a\00\00\00\14\00\00\00\1e\00\00\00\28\00\00\00"))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let mut call = |name: &str, arg: i32| {
+        let func = instance.get_typed_func::<i32, i32>(&mut store, name).unwrap();
+        func.call(&mut store, arg)
+    };
+    for x in [0, 1, 7, -9, i32::MAX] {
+        assert_eq!(call("mixed", x).unwrap(), x.wrapping_mul(3).wrapping_add(x ^ 5), "mixed({x})");
+    }
+    for x in [0, 3, -4, 1000] {
+        let teed = x << 1;
+        assert_eq!(call("chain", x).unwrap(), ((f64::from(teed) * 1.5) as i32).wrapping_add(teed), "chain({x})");
+    }
+    for (x, expected) in [(0, 10), (1, 20), (6, 30), (7, 40)] {
+        assert_eq!(call("masked_index", x).unwrap(), expected, "masked_index({x})");
+    }
+    assert_eq!(call("div_by", 9).unwrap(), 109 / 2);
+    let trap = call("div_by", 7).unwrap_err();
+    assert!(format!("{trap:#}").contains("divide by zero"), "{trap:#}");
+    let squares = |n: i32| (1..=n).map(|k| (k + 1) * (k + 1)).sum::<i32>();
+    for n in [0, 1, 2, 10] {
+        assert_eq!(call("sum_of_squares", n).unwrap(), squares(n), "sum_of_squares({n})");
+    }
+}

@@ -5,7 +5,7 @@
 
 #[cfg(skiff_tail_calls)]
 use super::VReg;
-use super::{Acc, Executor, Fp, Mem, Step, Stop};
+use super::{Acc, Executor, Fp, Mem, Step, Stop, numeric};
 use crate::ir::{Instr, Op};
 
 /// Entries of the threaded dispatcher's handler table: room for every
@@ -28,16 +28,31 @@ pub(crate) fn link(code: &[Instr]) -> Box<[Op]> {
     code.iter().map(|&instr| Op { handler: handler_address(&instr), instr }).collect()
 }
 
+/// An instruction whose result goes to the accumulator only gets the
+/// handler of that form: the plain one would write its result to
+/// `Slot::ACC`, a cell no frame has.
 #[cfg(skiff_tail_calls)]
 fn handler_address(instr: &Instr) -> usize {
-    Executor::<'static>::HANDLERS[usize::from(instr.tag())] as usize
+    let handlers = if instr.result_in_acc_only() {
+        &Executor::<'static>::ACC_ONLY_HANDLERS
+    } else {
+        &Executor::<'static>::HANDLERS
+    };
+    handlers[usize::from(instr.tag())] as usize
 }
 
-/// The loop dispatcher matches on the instruction instead.
+/// The loop dispatcher matches on the instruction instead; the address
+/// only marks a result that goes to the accumulator only
+/// ([`ACC_ONLY_MARK`]), for the same reason as above.
 #[cfg(not(skiff_tail_calls))]
-fn handler_address(_: &Instr) -> usize {
-    0
+fn handler_address(instr: &Instr) -> usize {
+    if instr.result_in_acc_only() { ACC_ONLY_MARK } else { 0 }
 }
+
+/// The loop dispatcher's `Op::handler` for an instruction whose result
+/// goes to the accumulator only.
+#[cfg(not(skiff_tail_calls))]
+const ACC_ONLY_MARK: usize = 1;
 
 /// A `loop` around `step`: portable, and the only safe choice when the
 /// compiler does not turn tail calls into jumps.
@@ -50,6 +65,14 @@ impl Executor<'_> {
         loop {
             #[cfg(skiff_profile)]
             profile::record(ip);
+            // SAFETY: `ip` points at an instruction (see `step`).
+            let op = unsafe { *ip };
+            if op.handler == ACC_ONLY_MARK {
+                numeric::eval::<true>(ip, op.instr, fp, mem, &mut acc)?;
+                // SAFETY: a numeric instruction always has a successor.
+                ip = unsafe { ip.add(1) };
+                continue;
+            }
             match self.step(ip, fp, mem, &mut acc)? {
                 Step::Next(next) => ip = next,
                 Step::Enter(next, frame) => (ip, fp, acc) = (next, frame, Acc::ZERO),
@@ -110,7 +133,7 @@ pub(super) mod profile {
             eprintln!("skiff profile: {total} instructions executed");
             for (t, n) in singles.iter().take(30) {
                 // The tag (hex) names the handler's symbol in a build with
-                // `-C symbol-mangling-version=v0` (`handler::<TAG>`), for reading its code.
+                // `-C symbol-mangling-version=v0` (`handler::<TAG, false>`), for reading its code.
                 eprintln!("  {:5.2}%  {} (tag {t:#x})", *n as f64 * 100.0 / total as f64, name(t));
             }
             let mut sorted: Vec<_> = pairs.iter().collect();
@@ -123,37 +146,12 @@ pub(super) mod profile {
     }
 }
 
-/// `[Self::handler::<0>, Self::handler::<1>, …]` for the given tags.
+/// Calls `$callback!(0, 1, …, 1023)`: every tag a handler table has room for.
 #[cfg(skiff_tail_calls)]
-macro_rules! handler_table {
-    ($($tag:literal),* $(,)?) => {
-        [$(Self::handler::<$tag> as Handler<'s>),*]
-    };
-}
-
-/// A handler for one instruction kind: runs it and jumps on to the next.
-///
-/// The accumulators (`Acc`) travel as separate arguments, each in a
-/// register of its kind: as one struct the Rust ABI would pass them in
-/// memory, and the `v128` one too, which is why handlers use the C ABI
-/// (`C-unwind`, so that a panic still unwinds to the embedder), which passes
-/// a vector in a vector register. The executor is a pointer, never read
-/// outside Rust.
-#[cfg(skiff_tail_calls)]
-#[allow(improper_ctypes_definitions)]
-type Handler<'s> = extern "C-unwind" fn(&mut Executor<'s>, *const Op, *mut u64, *mut u8, u64, u64, f32, f64, VReg);
-
-/// Threaded dispatch: each instruction kind has its own handler, and every
-/// handler ends by jumping to the next instruction's handler. Each of those
-/// jumps has its own entry in the branch predictor, which learns the
-/// sequences of a program far better than the single jump of a `match`
-/// loop. The registers carry the instruction pointer, frame pointer and
-/// memory and the accumulator from handler to handler.
-#[cfg(skiff_tail_calls)]
-impl<'s> Executor<'s> {
-    /// Handlers by instruction tag (the first two bytes of an `Instr`).
-    #[rustfmt::skip]
-    const HANDLERS: [Handler<'s>; HANDLER_TABLE_SIZE] = handler_table!(
+#[rustfmt::skip]
+macro_rules! with_every_tag {
+    ($callback:ident) => {
+        $callback!(
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
         32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
         64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
@@ -185,8 +183,55 @@ impl<'s> Executor<'s> {
         896, 897, 898, 899, 900, 901, 902, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917, 918, 919, 920, 921, 922, 923, 924, 925, 926, 927,
         928, 929, 930, 931, 932, 933, 934, 935, 936, 937, 938, 939, 940, 941, 942, 943, 944, 945, 946, 947, 948, 949, 950, 951, 952, 953, 954, 955, 956, 957, 958, 959,
         960, 961, 962, 963, 964, 965, 966, 967, 968, 969, 970, 971, 972, 973, 974, 975, 976, 977, 978, 979, 980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991,
-        992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023,
-    );
+        992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023)
+    };
+}
+
+/// `[Self::handler::<0, false>, Self::handler::<1, false>, …]` for the given tags.
+#[cfg(skiff_tail_calls)]
+macro_rules! handler_table {
+    ($($tag:literal),* $(,)?) => {
+        [$(Self::handler::<$tag, false> as Handler<'s>),*]
+    };
+}
+
+/// The result-in-accumulator handler of each of the given tags that has
+/// one (those that set the accumulator), else the plain handler (never
+/// used: `link` picks from this table only for instructions that set the
+/// accumulator). Only the functions a table holds are compiled.
+#[cfg(skiff_tail_calls)]
+macro_rules! acc_only_handler_table {
+    ($($tag:literal),* $(,)?) => {
+        [$(if Instr::tag_sets_acc($tag) { Self::handler::<$tag, true> as Handler<'s> } else { Self::handler::<$tag, false> }),*]
+    };
+}
+
+/// A handler for one instruction kind: runs it and jumps on to the next.
+///
+/// The accumulators (`Acc`) travel as separate arguments, each in a
+/// register of its kind: as one struct the Rust ABI would pass them in
+/// memory, and the `v128` one too, which is why handlers use the C ABI
+/// (`C-unwind`, so that a panic still unwinds to the embedder), which passes
+/// a vector in a vector register. The executor is a pointer, never read
+/// outside Rust.
+#[cfg(skiff_tail_calls)]
+#[allow(improper_ctypes_definitions)]
+type Handler<'s> = extern "C-unwind" fn(&mut Executor<'s>, *const Op, *mut u64, *mut u8, u64, u64, f32, f64, VReg);
+
+/// Threaded dispatch: each instruction kind has its own handler, and every
+/// handler ends by jumping to the next instruction's handler. Each of those
+/// jumps has its own entry in the branch predictor, which learns the
+/// sequences of a program far better than the single jump of a `match`
+/// loop. The registers carry the instruction pointer, frame pointer and
+/// memory and the accumulator from handler to handler.
+#[cfg(skiff_tail_calls)]
+impl<'s> Executor<'s> {
+    /// Handlers by instruction tag (the first two bytes of an `Instr`).
+    const HANDLERS: [Handler<'s>; HANDLER_TABLE_SIZE] = with_every_tag!(handler_table);
+
+    /// Handlers by tag for instructions whose result goes to the
+    /// accumulator only (`Instr::result_in_acc_only`).
+    const ACC_ONLY_HANDLERS: [Handler<'s>; HANDLER_TABLE_SIZE] = with_every_tag!(acc_only_handler_table);
 
     /// Records why execution stops. Out of line and cold so that the
     /// handlers' hot paths, which end here on a trap, do not keep the
@@ -216,9 +261,12 @@ impl<'s> Executor<'s> {
         handler(this, ip, fp, base, len, acc.int, acc.f32, acc.f64, acc.v128)
     }
 
-    /// The handler for instructions with tag `TAG`.
+    /// The handler for instructions with tag `TAG`; with `ACC_ONLY`, for
+    /// those of them that set the accumulator and write no slot (`dst` is
+    /// `Slot::ACC`): the operator's code without the store, and none of
+    /// `step`'s.
     #[allow(clippy::too_many_arguments, improper_ctypes_definitions)]
-    extern "C-unwind" fn handler<const TAG: u16>(
+    extern "C-unwind" fn handler<const TAG: u16, const ACC_ONLY: bool>(
         this: &mut Self,
         ip: *const Op,
         fp: *mut u64,
@@ -236,6 +284,17 @@ impl<'s> Executor<'s> {
         if unsafe { &*ip }.instr.tag() != TAG {
             // SAFETY: see above.
             unsafe { std::hint::unreachable_unchecked() }
+        }
+        if ACC_ONLY {
+            // SAFETY: `ip` points at an instruction (see `dispatch`).
+            let instr = unsafe { (*ip).instr };
+            match numeric::eval::<true>(ip, instr, Fp(fp), Mem { base, len }, &mut acc) {
+                // SAFETY: a numeric instruction always has a successor.
+                Ok(true) => Self::dispatch(this, unsafe { ip.add(1) }, fp, base, len, acc),
+                Ok(false) => unreachable!("only numeric instructions have a result-in-accumulator form"),
+                Err(trap) => this.set_stop(Stop::Trap(trap)),
+            }
+            return;
         }
         // SIMD operators have handlers of their own, without `step` (see
         // `vector`); no other handler contains their code.

@@ -637,7 +637,7 @@ impl Executor<'_> {
         // or trap, and branch offsets stay inside the function, so `ip`
         // always points at an instruction of the running function.
         let instr = unsafe { (*ip).instr };
-        if numeric::eval(ip, instr, fp, mem, acc)? {
+        if numeric::eval::<false>(ip, instr, fp, mem, acc)? {
             // SAFETY: a numeric instruction always has a successor.
             return Ok(Step::Next(unsafe { ip.add(1) }));
         }

@@ -84,10 +84,14 @@ impl Value for f64 {
     }
 }
 
-/// Writes `result` to `dst` and makes it the accumulator of its type.
+/// Writes `result` to `dst` and makes it the accumulator of its type; only
+/// the latter in the result-in-accumulator form (`ACC_ONLY`), whose `dst`
+/// is `Slot::ACC`.
 #[inline(always)]
-fn finish<R: Value>(result: R, fp: Fp, dst: Slot, acc: Acc) -> Acc {
-    fp.set(dst, result.to_cell());
+fn finish<R: Value, const ACC_ONLY: bool>(result: R, fp: Fp, dst: Slot, acc: Acc) -> Acc {
+    if !ACC_ONLY {
+        fp.set(dst, result.to_cell());
+    }
     result.into_acc(acc)
 }
 
@@ -156,10 +160,18 @@ macro_rules! define_numeric_eval {
     ) => {
         /// Executes `instr` if it is numeric, leaving its result in the
         /// accumulator of its type (see [`Value`]), and says whether it was.
-        #[inline(always)]
+        /// With `ACC_ONLY`, for an instruction whose result goes to the
+        /// accumulator only ([`Instr::result_in_acc_only`]), it writes no slot.
         ///
         /// Operator slots are decoded from one [`OperandWord`] read.
-        pub(super) fn eval(ip: *const Op, instr: Instr, fp: Fp, mem: Mem, acc: &mut Acc) -> Result<bool, Trap> {
+        #[inline(always)]
+        pub(super) fn eval<const ACC_ONLY: bool>(
+            ip: *const Op,
+            instr: Instr,
+            fp: Fp,
+            mem: Mem,
+            acc: &mut Acc,
+        ) -> Result<bool, Trap> {
             // SAFETY: `ip` points at `instr`, a valid instruction.
             let w = unsafe { OperandWord::read(&raw const (*ip).instr) };
             // The left operand (or address) from a slot or the accumulator.
@@ -175,22 +187,22 @@ macro_rules! define_numeric_eval {
             }
             let acc_in = *acc;
             *acc = match instr {
-                $(Instr::$bin(_) => finish(binary(sem::$bin_f, slot!(w.slot(1)), fp.get(w.slot(2)))?, fp, w.slot(0), acc_in),)*
-                $(Instr::$bin_acc(_) => finish(binary(sem::$bin_f, from_acc!(), fp.get(w.slot(1)))?, fp, w.slot(0), acc_in),)*
-                $(Instr::$un(_) => finish(unary(sem::$un_f, slot!(w.slot(1)))?, fp, w.slot(0), acc_in),)*
-                $(Instr::$un_acc(_) => finish(unary(sem::$un_f, from_acc!())?, fp, w.slot(0), acc_in),)*
-                $(Instr::$bi(op) => finish(sem::$bi_f(fp.get(op.lhs), imm_cell!($bi_w, op.imm))?, fp, op.dst, acc_in),)*
-                $(Instr::$bi_acc(op) => finish(sem::$bi_f(acc_in.int, imm_cell!($bi_w, op.imm))?, fp, op.dst, acc_in),)*
-                $(Instr::$ci(op) => finish(sem::$ci_f(fp.get(op.lhs), imm_cell!($ci_w, op.imm))?, fp, op.dst, acc_in),)*
-                $(Instr::$ci_acc(op) => finish(sem::$ci_f(acc_in.int, imm_cell!($ci_w, op.imm))?, fp, op.dst, acc_in),)*
-                $(Instr::$ld(op) => finish(sem::$ld_f(mem, fp.get(op.addr), op.offset)?, fp, op.dst, acc_in),)*
-                $(Instr::$ld_acc(op) => finish(sem::$ld_f(mem, acc_in.int, op.offset)?, fp, op.dst, acc_in),)*
+                $(Instr::$bin(_) => finish::<_, ACC_ONLY>(binary(sem::$bin_f, slot!(w.slot(1)), fp.get(w.slot(2)))?, fp, w.slot(0), acc_in),)*
+                $(Instr::$bin_acc(_) => finish::<_, ACC_ONLY>(binary(sem::$bin_f, from_acc!(), fp.get(w.slot(1)))?, fp, w.slot(0), acc_in),)*
+                $(Instr::$un(_) => finish::<_, ACC_ONLY>(unary(sem::$un_f, slot!(w.slot(1)))?, fp, w.slot(0), acc_in),)*
+                $(Instr::$un_acc(_) => finish::<_, ACC_ONLY>(unary(sem::$un_f, from_acc!())?, fp, w.slot(0), acc_in),)*
+                $(Instr::$bi(op) => finish::<_, ACC_ONLY>(sem::$bi_f(fp.get(op.lhs), imm_cell!($bi_w, op.imm))?, fp, op.dst, acc_in),)*
+                $(Instr::$bi_acc(op) => finish::<_, ACC_ONLY>(sem::$bi_f(acc_in.int, imm_cell!($bi_w, op.imm))?, fp, op.dst, acc_in),)*
+                $(Instr::$ci(op) => finish::<_, ACC_ONLY>(sem::$ci_f(fp.get(op.lhs), imm_cell!($ci_w, op.imm))?, fp, op.dst, acc_in),)*
+                $(Instr::$ci_acc(op) => finish::<_, ACC_ONLY>(sem::$ci_f(acc_in.int, imm_cell!($ci_w, op.imm))?, fp, op.dst, acc_in),)*
+                $(Instr::$ld(op) => finish::<_, ACC_ONLY>(sem::$ld_f(mem, fp.get(op.addr), op.offset)?, fp, op.dst, acc_in),)*
+                $(Instr::$ld_acc(op) => finish::<_, ACC_ONLY>(sem::$ld_f(mem, acc_in.int, op.offset)?, fp, op.dst, acc_in),)*
                 $(Instr::$ld_ai(op) => {
-                    finish(sem::$ld_f(mem, AddImmLoad::address(fp.get(op.base), op.imm), 0)?, fp, op.dst, acc_in)
+                    finish::<_, ACC_ONLY>(sem::$ld_f(mem, AddImmLoad::address(fp.get(op.base), op.imm), 0)?, fp, op.dst, acc_in)
                 })*
                 $(Instr::$ld_sc(op) => {
                     let addr = ScaledLoad::address(fp.get(op.base), fp.get(op.index), op.shift);
-                    finish(sem::$ld_f(mem, addr, u32::from(op.offset))?, fp, op.dst, acc_in)
+                    finish::<_, ACC_ONLY>(sem::$ld_f(mem, addr, u32::from(op.offset))?, fp, op.dst, acc_in)
                 })*
                 $(Instr::$sr(s) => {
                     let result = binary(sem::$sr_f, slot!(s.op.lhs), fp.get(s.op.rhs))?;
@@ -202,7 +214,7 @@ macro_rules! define_numeric_eval {
                 })*
                 $(Instr::$lo(op) => {
                     let lhs = sem::$lo_ld_f(mem, fp.get(op.addr), op.offset)?;
-                    finish(binary(sem::$lo_f, lhs, fp.get(op.rhs))?, fp, op.dst, acc_in)
+                    finish::<_, ACC_ONLY>(binary(sem::$lo_f, lhs, fp.get(op.rhs))?, fp, op.dst, acc_in)
                 })*
                 $(Instr::$sri(s) => {
                     let result = sem::$sri_f(fp.get(s.op.lhs), imm_cell!($sri_w, s.op.imm))?;

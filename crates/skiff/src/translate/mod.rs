@@ -270,6 +270,7 @@ impl<'a> FuncTranslator<'a> {
             self.translate_operator(op).map_err(|e| anyhow::anyhow!("{e:#} (at offset {offset:#x})"))?;
         }
         thread_jumps(&mut self.code);
+        keep_results_in_acc(&mut self.code, self.temps_base);
         // After jump threading, which rewrites branches in place and keeps
         // every instruction's index, so handler ranges and targets hold.
         let handlers = self.finish_handlers();
@@ -1937,6 +1938,34 @@ fn thread_jumps(code: &mut [Instr]) {
             },
             _ => Instr::Br { offset: (target - at as isize) as BranchOffset },
         };
+    }
+}
+
+/// Sends to the accumulator only (`dst` [`Slot::ACC`]) each result that
+/// goes to a temporary and that the next instruction takes from the
+/// accumulator: no instruction reads that temporary, so storing it is
+/// wasted work. Runs on the finished code, after every fusion.
+///
+/// Why no instruction reads it: the translator makes an instruction read
+/// the accumulator only when the one before it has just computed its
+/// operand (`fresh_result`), an operand it pops, and a popped temporary is
+/// dead until something pushes to its stack height again, which writes it.
+/// The one kind of instruction that reads an earlier instruction's
+/// temporary is a fusion that looks back, such as a scaled load taking
+/// its index from the slot of the instruction before an `i32.shl`; such a
+/// fusion replaces the instructions it folds in, the accumulator's reader
+/// among them, so the pair no longer matches here. And no branch lands
+/// between the two: a label ends freshness.
+fn keep_results_in_acc(code: &mut [Instr], temps_base: u16) {
+    for at in 1..code.len() {
+        if !code[at].reads_acc() || !code[at - 1].sets_acc() {
+            continue;
+        }
+        if let Some(dst) = code[at - 1].result_slot_mut()
+            && dst.0 >= temps_base
+        {
+            *dst = Slot::ACC;
+        }
     }
 }
 

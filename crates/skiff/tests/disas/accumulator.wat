@@ -19,6 +19,6 @@
 ;;
 ;; function 1:
 ;; params=2 locals=2 consts=[] frame=4
-;;    0: I64Mul(BinOp { dst: s2, lhs: s0, rhs: s1 })
+;;    0: I64Mul(BinOp { dst: acc, lhs: s0, rhs: s1 })
 ;;    1: I64SubAcc(AccBinOp { dst: s2, rhs: s1 })
 ;;    2: Return1 { src: s2 }

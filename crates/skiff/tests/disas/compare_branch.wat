@@ -30,10 +30,10 @@
 ;;
 ;; function 1:
 ;; params=2 locals=2 consts=[0, 1, 2] frame=7
-;;    0: F64Add(BinOp { dst: s5, lhs: s0, rhs: s0 })
+;;    0: F64Add(BinOp { dst: acc, lhs: s0, rhs: s0 })
 ;;    1: BrIfF64LeAcc(AccCmpBranch { rhs: s1, offset: 2 })
 ;;    2: Return1 { src: s2 }
-;;    3: F64Lt(BinOp { dst: s5, lhs: s0, rhs: s1 })
+;;    3: F64Lt(BinOp { dst: acc, lhs: s0, rhs: s1 })
 ;;    4: BrIfEqzAcc { offset: 2 }
 ;;    5: Return1 { src: s3 }
 ;;    6: Return1 { src: s4 }

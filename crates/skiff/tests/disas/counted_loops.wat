@@ -40,7 +40,7 @@
 ;;
 ;; function 0:
 ;; params=1 locals=2 consts=[] frame=7
-;;    0: I32LoadAddImm(AddImmLoad { dst: s5, base: s0, imm: 8 })
+;;    0: I32LoadAddImm(AddImmLoad { dst: acc, base: s0, imm: 8 })
 ;;    1: I32AddAcc(AccBinOp { dst: s1, rhs: s1 })
 ;;    2: I32AddImmBrIfNez { slot: s0, imm: -1, offset: -2 }
 ;;    3: Return1 { src: s1 }

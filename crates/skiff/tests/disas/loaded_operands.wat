@@ -44,12 +44,12 @@
 ;;
 ;; function 4:
 ;; params=2 locals=2 consts=[] frame=5
-;;    0: I64LoadAddImm(AddImmLoad { dst: s3, base: s0, imm: 8 })
+;;    0: I64LoadAddImm(AddImmLoad { dst: acc, base: s0, imm: 8 })
 ;;    1: I64AddAcc(AccBinOp { dst: s3, rhs: s1 })
 ;;    2: Return1 { src: s3 }
 ;;
 ;; function 5:
 ;; params=2 locals=2 consts=[] frame=4
-;;    0: F64Load(Load { dst: s2, addr: s0, offset: 0 })
+;;    0: F64Load(Load { dst: acc, addr: s0, offset: 0 })
 ;;    1: F64DivAcc(AccBinOp { dst: s2, rhs: s1 })
 ;;    2: Return1 { src: s2 }

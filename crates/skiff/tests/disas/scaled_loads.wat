@@ -1,7 +1,8 @@
 ;; An array access, `base + (index << k)` feeding a load, is one scaled load:
 ;; the shift and the add do not run on their own. With the shifted value
 ;; kept in a local they stay. The base may be a constant (a static array).
-;; The index may come from the instruction before the shift (which stays),
+;; The index may come from the instruction before the shift (which stays,
+;; and keeps writing its slot: the scaled load reads the index from there),
 ;; and a plain `base + index` is a scaled load with shift 0.
 (module
   (memory 1)
@@ -28,7 +29,7 @@
 ;; function 1:
 ;; params=2 locals=3 consts=[] frame=7
 ;;    0: I32ShlImm(BinOpImm { dst: s2, lhs: s1, imm: 2 })
-;;    1: I32AddAcc(AccBinOp { dst: s4, rhs: s0 })
+;;    1: I32AddAcc(AccBinOp { dst: acc, rhs: s0 })
 ;;    2: I32LoadAcc(AccLoad { dst: s4, offset: 0 })
 ;;    3: Return1 { src: s4 }
 ;;

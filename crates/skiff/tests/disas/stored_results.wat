@@ -30,7 +30,7 @@
 ;;
 ;; function 1:
 ;; params=3 locals=3 consts=[] frame=6
-;;    0: F64Mul(BinOp { dst: s4, lhs: s1, rhs: s2 })
+;;    0: F64Mul(BinOp { dst: acc, lhs: s1, rhs: s2 })
 ;;    1: F64AddAccStore(Stored { op: AccBinOp { dst: s0, rhs: s1 }, offset: 0 })
 ;;    2: Return0
 ;;
@@ -41,7 +41,7 @@
 ;;
 ;; function 3:
 ;; params=2 locals=2 consts=[] frame=6
-;;    0: I32Xor(BinOp { dst: s4, lhs: s1, rhs: s0 })
+;;    0: I32Xor(BinOp { dst: acc, lhs: s1, rhs: s0 })
 ;;    1: I32AndAccImmStore(Stored { op: AccBinOpImm { dst: s0, imm: 255 }, offset: 4 })
 ;;    2: Return0
 ;;
