@@ -1076,7 +1076,8 @@ macro_rules! define_instrs {
                     | $(Instr::$br_acc(_))|* | $(Instr::$fbr_acc(_))|* | $(Instr::$ci_br_acc(_))|*
                     | $(Instr::$tb_nez_acc(_) | Instr::$tb_eqz_acc(_))|*
                     | $(Instr::$sr_acc(_))|* | $(Instr::$sri_acc(_))|*
-                    | Instr::BrIfNezAcc { .. } | Instr::BrIfEqzAcc { .. })
+                    | Instr::BrIfNezAcc { .. } | Instr::BrIfEqzAcc { .. }
+                    | Instr::CopyAcc { .. } | Instr::CopyAccF32 { .. } | Instr::CopyAccF64 { .. })
             }
 
             /// This operator with its right operand replaced by the constant
@@ -1234,6 +1235,9 @@ macro_rules! define_instrs {
                     $(Instr::$v_bin_acc(op) => Some(&mut op.dst),)*
                     $(Instr::$v_tern_acc(op) => Some(&mut op.dst),)*
                     Instr::Copy { dst, .. }
+                    | Instr::CopyAcc { dst }
+                    | Instr::CopyAccF32 { dst }
+                    | Instr::CopyAccF64 { dst }
                     | Instr::CopyImm32 { dst, .. }
                     | Instr::Select { dst, .. }
                     | Instr::Copy128 { dst, .. }
@@ -1345,6 +1349,13 @@ for_each_numeric!(define_instrs {
         CallIndirectSig { sig: SigId },
         /// `dst = src`.
         Copy { dst: Slot, src: Slot },
+        /// `dst =` the integer accumulator: a copy of the `i32` or `i64`
+        /// the instruction before computed (`local.tee a; local.set b`).
+        CopyAcc { dst: Slot },
+        /// `dst =` the `f32` accumulator, as `CopyAcc`.
+        CopyAccF32 { dst: Slot },
+        /// `dst =` the `f64` accumulator, as `CopyAcc`.
+        CopyAccF64 { dst: Slot },
         /// `a = src_a`, then `b = src_b`: two copies in a row.
         Copy2 { a: Slot, src_a: Slot, b: Slot, src_b: Slot },
         /// `a += imm_a`, then `b += imm_b` (as i32): two pointer or counter

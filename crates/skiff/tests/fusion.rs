@@ -487,3 +487,80 @@ fn results_left_in_the_accumulator_alone_reach_their_readers() {
         assert_eq!(call("sum_of_squares", n).unwrap(), squares(n), "sum_of_squares({n})");
     }
 }
+
+#[test]
+fn tee_then_set_copies_each_kind_of_value_from_its_accumulator() {
+    // `local.tee a; local.set b` copies into `b` from the accumulator of the
+    // value's type (`CopyAcc`, `CopyAccF32`, `CopyAccF64`): every kind must
+    // arrive bit for bit, including an i32 whose high cell bits must stay
+    // zero and float NaN payloads, and a pointer stepped this way in a loop.
+    let wat = r#"(module
+      (memory 1)
+      (func (export "int") (param i32) (result i64) (local i32 i32)
+        (local.set 2 (local.tee 1 (i32.add (local.get 0) (i32.const -4))))
+        (i64.add (i64.extend_i32_u (local.get 2)) (i64.extend_i32_u (local.get 1))))
+      (func (export "wide") (param i64) (result i64) (local i64 i64)
+        (local.set 2 (local.tee 1 (i64.mul (local.get 0) (i64.const 0x100000001))))
+        (i64.xor (local.get 2) (i64.rotl (local.get 1) (i64.const 7))))
+      (func (export "single") (param i32) (result i32) (local f32 f32)
+        (local.set 2 (local.tee 1 (f32.neg (f32.reinterpret_i32 (local.get 0)))))
+        (i32.xor (i32.reinterpret_f32 (local.get 2)) (i32.rotl (i32.reinterpret_f32 (local.get 1)) (i32.const 3))))
+      (func (export "double") (param i64) (result i64) (local f64 f64)
+        (local.set 2 (local.tee 1 (f64.abs (f64.reinterpret_i64 (local.get 0)))))
+        (i64.xor (i64.reinterpret_f64 (local.get 2)) (i64.rotl (i64.reinterpret_f64 (local.get 1)) (i64.const 3))))
+      ;; sums the words below `end` down to address 0, stepping the pointer
+      ;; through two locals as compiled C does
+      (func (export "walk") (param $end i32) (result i32) (local $p i32) (local $q i32) (local $s i32)
+        (local.set $p (local.get $end))
+        (block $done
+          (loop $l
+            (br_if $done (i32.eqz (local.get $p)))
+            (local.set $p (local.tee $q (i32.add (local.get $p) (i32.const -4))))
+            (local.set $s (i32.add (local.get $s) (i32.load (local.get $q))))
+            (br $l)))
+        (local.get $s))
+      ;; a load through a pointer just stepped into a local: the sum wraps in
+      ;; 32 bits, and the local holds it afterwards
+      (func (export "step_load") (param i32) (result i32) (local i32)
+        (i32.add (i32.load (local.tee 1 (i32.add (local.get 0) (i32.const 4)))) (local.get 1)))
+      (func (export "step_load8") (param i32) (result i32) (local i32)
+        (i32.add (i32.load8_s (local.tee 1 (i32.add (local.get 0) (i32.const -1)))) (local.get 1)))
+      (data (i32.const 0) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00")
+      (data (i32.const 100) "\80"))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let int = instance.get_typed_func::<i32, i64>(&mut store, "int").unwrap();
+    for x in [0, 3, 4, i32::MIN, -1] {
+        let v = i64::from(x.wrapping_sub(4) as u32);
+        assert_eq!(int.call(&mut store, x).unwrap(), 2 * v, "int({x})");
+    }
+    let wide = instance.get_typed_func::<i64, i64>(&mut store, "wide").unwrap();
+    for x in [0, 1, -3, i64::MAX] {
+        let v = x.wrapping_mul(0x1_0000_0001);
+        assert_eq!(wide.call(&mut store, x).unwrap(), v ^ v.rotate_left(7), "wide({x})");
+    }
+    let single = instance.get_typed_func::<i32, i32>(&mut store, "single").unwrap();
+    for bits in [0x3f80_0000u32, 0x7fc0_1234, 0xff80_0001, 0] {
+        let v = (bits ^ 0x8000_0000) as i32;
+        assert_eq!(single.call(&mut store, bits as i32).unwrap(), v ^ v.rotate_left(3), "single({bits:#x})");
+    }
+    let double = instance.get_typed_func::<i64, i64>(&mut store, "double").unwrap();
+    for bits in [0xbff0_0000_0000_0000u64, 0xfff8_0000_dead_beef, 1] {
+        let v = (bits & !(1 << 63)) as i64;
+        assert_eq!(double.call(&mut store, bits as i64).unwrap(), v ^ v.rotate_left(3), "double({bits:#x})");
+    }
+    let walk = instance.get_typed_func::<i32, i32>(&mut store, "walk").unwrap();
+    for (end, sum) in [(0, 0), (4, 1), (8, 3), (16, 10)] {
+        assert_eq!(walk.call(&mut store, end).unwrap(), sum, "walk({end})");
+    }
+    let step_load = instance.get_typed_func::<i32, i32>(&mut store, "step_load").unwrap();
+    assert_eq!(step_load.call(&mut store, 0).unwrap(), 2 + 4);
+    assert_eq!(step_load.call(&mut store, -4).unwrap(), 1, "the address wraps to 0");
+    let trap = step_load.call(&mut store, 65536 - 4).unwrap_err();
+    assert!(format!("{trap:#}").contains("out of bounds"), "{trap:#}");
+    let step_load8 = instance.get_typed_func::<i32, i32>(&mut store, "step_load8").unwrap();
+    assert_eq!(step_load8.call(&mut store, 101).unwrap(), -128 + 100, "sign-extended byte at 100");
+    assert_eq!(step_load8.call(&mut store, 1).unwrap(), 1, "the byte at 0");
+}

@@ -791,6 +791,9 @@ impl Executor<'_> {
                 unreachable!("parameter words are consumed by their instruction")
             }
             Instr::Copy { dst, src } => fp.set(dst, fp.get(src)),
+            Instr::CopyAcc { dst } => fp.set(dst, acc.int),
+            Instr::CopyAccF32 { dst } => fp.set(dst, u64::from(acc.f32.to_bits())),
+            Instr::CopyAccF64 { dst } => fp.set(dst, acc.f64.to_bits()),
             Instr::CopyImm32 { dst, bits } => fp.set(dst, u64::from(bits)),
             Instr::Copy2 { a, src_a, b, src_b } => {
                 fp.set(a, fp.get(src_a));

@@ -114,6 +114,9 @@ pub(crate) struct FuncTranslator<'a> {
     /// each slot of a local whether it starts a `v128`.
     local_slots: Vec<u16>,
     wide_local_slots: Vec<bool>,
+    /// For each slot of a local, the accumulator that holds a value of its
+    /// type right after an instruction computed it.
+    local_slot_accs: Vec<AccKind>,
     /// The enclosing blocks, innermost last; entry 0 is the function body.
     control: Vec<ControlFrame>,
     /// For each local (by its first slot), how many `Operand::Local` entries
@@ -166,6 +169,7 @@ impl<'a> FuncTranslator<'a> {
             top_cells: 0,
             local_slots: Vec::new(),
             wide_local_slots: Vec::new(),
+            local_slot_accs: Vec::new(),
             control: Vec::new(),
             local_refs: Vec::new(),
             lazy_locals: 0,
@@ -197,7 +201,9 @@ impl<'a> FuncTranslator<'a> {
         // Each local's first slot: a `v128` takes two cells.
         self.local_slots.clear();
         self.wide_local_slots.clear();
-        let add_locals = |this: &mut Self, count: u32, wide: bool| -> Result<()> {
+        self.local_slot_accs.clear();
+        let add_locals = |this: &mut Self, count: u32, acc: AccKind| -> Result<()> {
+            let wide = acc == AccKind::V128;
             for _ in 0..count {
                 let slot = this.wide_local_slots.len() as u64;
                 if slot + 1 + u64::from(wide) > frame_limit {
@@ -205,19 +211,22 @@ impl<'a> FuncTranslator<'a> {
                 }
                 this.local_slots.push(slot as u16);
                 this.wide_local_slots.push(wide);
+                this.local_slot_accs.push(acc);
                 if wide {
                     this.wide_local_slots.push(false);
+                    this.local_slot_accs.push(AccKind::None);
                 }
             }
             Ok(())
         };
         for param in ty.param_slice() {
-            add_locals(self, 1, *param == crate::types::ValType::V128)?;
+            add_locals(self, 1, AccKind::of(param))?;
         }
         let num_params = self.wide_local_slots.len();
         for local in body.get_locals_reader()? {
             let (count, ty) = local?;
-            add_locals(self, count, ty == wasmparser::ValType::V128)?;
+            let acc = AccKind::of(&crate::types::ValType::from_wasmparser(ty, self.env.types)?);
+            add_locals(self, count, acc)?;
         }
         let num_locals = self.wide_local_slots.len() as u64;
         let max_consts = count_constants(body)?;
@@ -1736,6 +1745,22 @@ impl<'a> FuncTranslator<'a> {
             *result = dst;
             return;
         }
+        // `local.tee a` then `local.set b`: the value just computed into
+        // `a` is also in the accumulator, and copying it from there keeps
+        // a chain through `b` (a pointer stepped this way in a loop) off
+        // the store-to-load round trip through `a`.
+        if self.fresh_result() == Some(src) {
+            let copy = match self.local_slot_accs[usize::from(n)] {
+                AccKind::Int => Some(Instr::CopyAcc { dst }),
+                AccKind::F32 => Some(Instr::CopyAccF32 { dst }),
+                AccKind::F64 => Some(Instr::CopyAccF64 { dst }),
+                AccKind::V128 | AccKind::None => None,
+            };
+            if let Some(copy) = copy {
+                self.emit(copy);
+                return;
+            }
+        }
         self.emit(Self::copy_instr(dst, src, wide));
     }
 
@@ -1965,6 +1990,32 @@ fn keep_results_in_acc(code: &mut [Instr], temps_base: u16) {
             && dst.0 >= temps_base
         {
             *dst = Slot::ACC;
+        }
+    }
+}
+
+/// The accumulator register a value of some type travels in from the
+/// instruction that computed it to the next (see `interp::numeric::Value`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum AccKind {
+    /// `i32`, `i64`: the integer accumulator, holding the value's cell.
+    Int,
+    F32,
+    F64,
+    V128,
+    /// References, which no numeric instruction computes.
+    None,
+}
+
+impl AccKind {
+    fn of(ty: &crate::types::ValType) -> AccKind {
+        use crate::types::ValType;
+        match ty {
+            ValType::I32 | ValType::I64 => AccKind::Int,
+            ValType::F32 => AccKind::F32,
+            ValType::F64 => AccKind::F64,
+            ValType::V128 => AccKind::V128,
+            ValType::Ref(_) => AccKind::None,
         }
     }
 }
