@@ -1033,10 +1033,7 @@ macro_rules! define_instrs {
             /// Whether this instruction leaves its result in the accumulator
             /// (every numeric instruction does), so the next may use it.
             pub fn sets_acc(&self) -> bool {
-                matches!(self, $(Instr::$bin(_))|* | $(Instr::$bin_acc(_))|* | $(Instr::$un(_))|* | $(Instr::$un_acc(_))|*
-                    | $(Instr::$lo(_))|*
-                    | $(Instr::$ld(_))|* | $(Instr::$ld_acc(_))|* | $(Instr::$ld_sc(_))|* | $(Instr::$ld_ai(_))|*
-                    | $(Instr::$bi(_) | Instr::$bi_acc(_))|* | $(Instr::$ci(_) | Instr::$ci_acc(_))|*)
+                Self::tag_sets_acc(self.tag())
             }
 
             /// Whether this instruction sets the accumulator and writes its
@@ -1047,8 +1044,8 @@ macro_rules! define_instrs {
             }
 
             /// Whether instructions with tag `tag` set the accumulator
-            /// ([`Instr::sets_acc`]), for code chosen per tag at compile time.
-            #[cfg_attr(not(skiff_tail_calls), allow(dead_code))]
+            /// ([`Instr::sets_acc`]); a `const fn`, for code chosen per tag at
+            /// compile time (the result-in-accumulator handlers).
             pub const fn tag_sets_acc(tag: u16) -> bool {
                 const SETS_ACC: [bool; Instr::COUNT] = {
                     let mut table = [false; Instr::COUNT];

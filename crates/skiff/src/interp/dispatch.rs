@@ -66,9 +66,9 @@ impl Executor<'_> {
             #[cfg(skiff_profile)]
             profile::record(ip);
             // SAFETY: `ip` points at an instruction (see `step`).
-            let op = unsafe { *ip };
-            if op.handler == ACC_ONLY_MARK {
-                numeric::eval::<true>(ip, op.instr, fp, mem, &mut acc)?;
+            if unsafe { (*ip).handler } == ACC_ONLY_MARK {
+                // SAFETY: as above.
+                numeric::eval::<true>(ip, unsafe { (*ip).instr }, fp, mem, &mut acc)?;
                 // SAFETY: a numeric instruction always has a successor.
                 ip = unsafe { ip.add(1) };
                 continue;

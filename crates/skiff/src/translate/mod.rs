@@ -111,11 +111,10 @@ pub(crate) struct FuncTranslator<'a> {
     /// The cells the operands on `stack` take: the offset of the next one.
     top_cells: usize,
     /// The first slot of each local (a `v128` local takes two), and for
-    /// each slot of a local whether it starts a `v128`.
+    /// each slot of a local the accumulator that holds a value of its type
+    /// right after an instruction computed it (`V128` marks the first cell
+    /// of a `v128`; its second cell, like a reference, has `None`).
     local_slots: Vec<u16>,
-    wide_local_slots: Vec<bool>,
-    /// For each slot of a local, the accumulator that holds a value of its
-    /// type right after an instruction computed it.
     local_slot_accs: Vec<AccKind>,
     /// The enclosing blocks, innermost last; entry 0 is the function body.
     control: Vec<ControlFrame>,
@@ -168,7 +167,6 @@ impl<'a> FuncTranslator<'a> {
             wides: Vec::new(),
             top_cells: 0,
             local_slots: Vec::new(),
-            wide_local_slots: Vec::new(),
             local_slot_accs: Vec::new(),
             control: Vec::new(),
             local_refs: Vec::new(),
@@ -200,20 +198,17 @@ impl<'a> FuncTranslator<'a> {
         let frame_limit = u64::from(u16::MAX);
         // Each local's first slot: a `v128` takes two cells.
         self.local_slots.clear();
-        self.wide_local_slots.clear();
         self.local_slot_accs.clear();
         let add_locals = |this: &mut Self, count: u32, acc: AccKind| -> Result<()> {
             let wide = acc == AccKind::V128;
             for _ in 0..count {
-                let slot = this.wide_local_slots.len() as u64;
+                let slot = this.local_slot_accs.len() as u64;
                 if slot + 1 + u64::from(wide) > frame_limit {
                     bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
                 }
                 this.local_slots.push(slot as u16);
-                this.wide_local_slots.push(wide);
                 this.local_slot_accs.push(acc);
                 if wide {
-                    this.wide_local_slots.push(false);
                     this.local_slot_accs.push(AccKind::None);
                 }
             }
@@ -222,13 +217,13 @@ impl<'a> FuncTranslator<'a> {
         for param in ty.param_slice() {
             add_locals(self, 1, AccKind::of(param))?;
         }
-        let num_params = self.wide_local_slots.len();
+        let num_params = self.local_slot_accs.len();
         for local in body.get_locals_reader()? {
             let (count, ty) = local?;
             let acc = AccKind::of(&crate::types::ValType::from_wasmparser(ty, self.env.types)?);
             add_locals(self, count, acc)?;
         }
-        let num_locals = self.wide_local_slots.len() as u64;
+        let num_locals = self.local_slot_accs.len() as u64;
         let max_consts = count_constants(body)?;
         if num_locals + max_consts as u64 > frame_limit {
             bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
@@ -419,7 +414,7 @@ impl<'a> FuncTranslator<'a> {
     /// Pushes a one-cell operand (or a local, of the local's width).
     fn push(&mut self, operand: Operand) -> Result<()> {
         let wide = match operand {
-            Operand::Local(n) => self.wide_local_slots[n as usize],
+            Operand::Local(n) => self.local_slot_accs[n as usize] == AccKind::V128,
             Operand::V128Const(_) => true,
             Operand::Const(_) | Operand::Temp => false,
         };
