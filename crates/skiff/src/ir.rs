@@ -1060,6 +1060,9 @@ macro_rules! define_instrs {
                     $(table[InstrTag::$ld_ai as usize] = true;)*
                     $(table[InstrTag::$bi as usize] = true; table[InstrTag::$bi_acc as usize] = true;)*
                     $(table[InstrTag::$ci as usize] = true; table[InstrTag::$ci_acc as usize] = true;)*
+                    // Not numeric, so without a result-in-accumulator form:
+                    // its result slot is a local, never `Slot::ACC`.
+                    table[InstrTag::I32AddImm2 as usize] = true;
                     table
                 };
                 (tag as usize) < Instr::COUNT && SETS_ACC[tag as usize]
@@ -1204,7 +1207,8 @@ macro_rules! define_instrs {
 
             /// The slot this instruction writes its single result to, if it is
             /// an instruction whose result the translator may redirect (to
-            /// write straight into a local instead of a temporary).
+            /// write straight into a local instead of a temporary); for
+            /// `I32AddImm2`, the second step's local, which is never redirected.
             pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {
                 match self {
                     $(Instr::$bin(op) => Some(&mut op.dst),)*
@@ -1251,6 +1255,7 @@ macro_rules! define_instrs {
                     | Instr::MemorySize { dst, .. }
                     | Instr::LoadMem { dst, .. }
                     | Instr::V128LoadMem { dst, .. } => Some(dst),
+                    Instr::I32AddImm2 { b, .. } => Some(b),
                     _ => None,
                 }
             }
@@ -1356,8 +1361,28 @@ for_each_numeric!(define_instrs {
         /// `a = src_a`, then `b = src_b`: two copies in a row.
         Copy2 { a: Slot, src_a: Slot, b: Slot, src_b: Slot },
         /// `a += imm_a`, then `b += imm_b` (as i32): two pointer or counter
-        /// steps in a row.
+        /// steps in a row. `b`'s sum is left in the accumulator, so an
+        /// access through a pointer just stepped (`p += 4; x = *p`, with
+        /// a counter stepped before it) takes its address from there.
         I32AddImm2 { a: Slot, imm_a: i16, b: Slot, imm_b: i16 },
+        /// `dst = lhs + imm` (as i32), and `copy =` the same sum: an
+        /// `i32.add` of a constant kept in two locals (`local.tee dst;
+        /// local.set copy`, as compilers step a pointer in a loop and also
+        /// keep it for after the loop).
+        I32AddImmCopy { dst: Slot, lhs: Slot, copy: Slot, imm: i32 },
+        /// `memory0[base + imm] = value` (the sum in 32 bits, as
+        /// `AddImmLoad`): any one-byte store (`i32.store8`, `i64.store8`)
+        /// whose address an `i32.add` of a constant just computed, with a
+        /// static offset of 0.
+        Store8AddImm { base: Slot, value: Slot, imm: i32 },
+        /// A two-byte store to `base + imm`, as `Store8AddImm`.
+        Store16AddImm { base: Slot, value: Slot, imm: i32 },
+        /// A four-byte store (`i32.store`, `f32.store`, `i64.store32`) to
+        /// `base + imm`, as `Store8AddImm`.
+        Store32AddImm { base: Slot, value: Slot, imm: i32 },
+        /// An eight-byte store (`i64.store`, `f64.store`) to `base + imm`,
+        /// as `Store8AddImm`.
+        Store64AddImm { base: Slot, value: Slot, imm: i32 },
         /// `dst = bits` (zero-extended): a constant that fits 32 bits (any
         /// i32 or f32, small i64s) copied without a constant slot.
         CopyImm32 { dst: Slot, bits: u32 },

@@ -564,3 +564,77 @@ fn tee_then_set_copies_each_kind_of_value_from_its_accumulator() {
     assert_eq!(step_load8.call(&mut store, 101).unwrap(), -128 + 100, "sign-extended byte at 100");
     assert_eq!(step_load8.call(&mut store, 1).unwrap(), 1, "the byte at 0");
 }
+
+#[test]
+fn stepped_pointers_and_stores_to_base_plus_constant_address_the_wrapped_sum() {
+    // Two in-place steps in a row (`I32AddImm2`) leave the second sum in
+    // the accumulator for a load through the pointer just stepped; a store
+    // to `base + constant` (`Store8AddImm` and kin) adds the constant in 32
+    // bits, as the `i32.add` it replaces did, so a sum that wraps is a valid
+    // low address and one past the end traps with memory unchanged.
+    let wat = r#"(module
+      (memory (export "mem") 1)
+      (data (i32.const 0) "\01\00\00\00\02\00\00\00\03\00\00\00\09\00\00\00\05\00\00\00")
+      ;; i = 0; do { i++; p += 4 } while (*p < pivot); returns i * 1000 + p
+      (func (export "scan") (param $p i32) (param $pivot i32) (result i32) (local $i i32)
+        (loop $l
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_s (i32.load (local.tee $p (i32.add (local.get $p) (i32.const 4))))
+                              (local.get $pivot))))
+        (i32.add (i32.mul (local.get $i) (i32.const 1000)) (local.get $p)))
+      ;; the same local stepped twice: the load reads p + 8
+      (func (export "twice") (param $p i32) (result i32)
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (i32.add (i32.load (local.tee $p (i32.add (local.get $p) (i32.const 4)))) (i32.shl (local.get $p) (i32.const 8))))
+      (func (export "store8") (param $p i32) (param $v i64)
+        (i64.store8 (i32.add (local.get $p) (i32.const 1)) (local.get $v)))
+      (func (export "store16") (param $p i32) (param $v i32)
+        (i32.store16 (i32.add (local.get $p) (i32.const 2)) (local.get $v)))
+      (func (export "store32") (param $p i32) (param $v i64)
+        (i64.store32 (i32.add (local.get $p) (i32.const 4)) (local.get $v)))
+      (func (export "store64") (param $p i32) (param $v f64)
+        (f64.store (i32.add (local.get $p) (i32.const -8)) (local.get $v)))
+      (func (export "store_f32") (param $p i32) (param $v f32)
+        (f32.store (i32.add (local.get $p) (i32.const 4)) (local.get $v))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let scan = instance.get_typed_func::<(i32, i32), i32>(&mut store, "scan").unwrap();
+    assert_eq!(scan.call(&mut store, (-4, 3)).unwrap(), 3 * 1000 + 8, "stops at the 3");
+    assert_eq!(scan.call(&mut store, (-4, 6)).unwrap(), 4 * 1000 + 12, "stops at the 9");
+    let trap = scan.call(&mut store, (65528, 100)).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    let twice = instance.get_typed_func::<i32, i32>(&mut store, "twice").unwrap();
+    assert_eq!(twice.call(&mut store, 0).unwrap(), 3 + (8 << 8));
+    assert_eq!(twice.call(&mut store, -8).unwrap(), 1, "p + 8 wraps to 0");
+
+    let memory = instance.get_memory(&mut store, "mem").unwrap();
+    let bytes = |store: &Store<()>, at: usize, n: usize| memory.data(store)[at..at + n].to_vec();
+    memory.data_mut(&mut store)[..32].fill(0xaa);
+    let store8 = instance.get_typed_func::<(i32, i64), ()>(&mut store, "store8").unwrap();
+    store8.call(&mut store, (-1, 0x1234)).unwrap();
+    assert_eq!(bytes(&store, 0, 3), [0x34, 0xaa, 0xaa], "p + 1 wraps to 0");
+    let store16 = instance.get_typed_func::<(i32, i32), ()>(&mut store, "store16").unwrap();
+    store16.call(&mut store, (2, 0x5678_9abc)).unwrap();
+    assert_eq!(bytes(&store, 3, 4), [0xaa, 0xbc, 0x9a, 0xaa]);
+    let store32 = instance.get_typed_func::<(i32, i64), ()>(&mut store, "store32").unwrap();
+    store32.call(&mut store, (4, 0x1122_3344_5566_7788)).unwrap();
+    assert_eq!(bytes(&store, 7, 6), [0xaa, 0x88, 0x77, 0x66, 0x55, 0xaa]);
+    let store64 = instance.get_typed_func::<(i32, f64), ()>(&mut store, "store64").unwrap();
+    store64.call(&mut store, (24, -2.5)).unwrap();
+    assert_eq!(bytes(&store, 16, 8), (-2.5f64).to_le_bytes());
+    let store_f32 = instance.get_typed_func::<(i32, f32), ()>(&mut store, "store_f32").unwrap();
+    store_f32.call(&mut store, (-4, 1.5)).unwrap();
+    assert_eq!(bytes(&store, 0, 4), 1.5f32.to_le_bytes(), "p + 4 wraps to 0");
+
+    // In bounds up to the last byte; one further traps and writes nothing.
+    store32.call(&mut store, (65528, 7)).unwrap();
+    assert_eq!(bytes(&store, 65532, 4), [7, 0, 0, 0]);
+    let trap = store32.call(&mut store, (65529, 9)).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    assert_eq!(bytes(&store, 65532, 4), [7, 0, 0, 0]);
+    let trap = store64.call(&mut store, (65537, 1.0)).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    assert_eq!(bytes(&store, 65528, 4), [0, 0, 0, 0]);
+}

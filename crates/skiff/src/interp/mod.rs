@@ -24,7 +24,7 @@ pub(crate) use dispatch::link;
 use crate::anyhow;
 use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught};
-use crate::ir::{Instr, LoadKind, Op, Slot, Store, StoreKind};
+use crate::ir::{AddImmLoad, Instr, LoadKind, Op, Slot, Store, StoreKind};
 use crate::runtime::vmcontext::{VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
 use crate::store::{FuncEntity, StoreDyn};
 use crate::translate::CompiledFunc;
@@ -801,7 +801,14 @@ impl Executor<'_> {
             }
             Instr::I32AddImm2 { a, imm_a, b, imm_b } => {
                 fp.set(a, u64::from(fp.u32(a).wrapping_add(i32::from(imm_a) as u32)));
-                fp.set(b, u64::from(fp.u32(b).wrapping_add(i32::from(imm_b) as u32)));
+                let sum = u64::from(fp.u32(b).wrapping_add(i32::from(imm_b) as u32));
+                fp.set(b, sum);
+                acc.int = sum;
+            }
+            Instr::I32AddImmCopy { dst, lhs, copy, imm } => {
+                let sum = u64::from(fp.u32(lhs).wrapping_add(imm as u32));
+                fp.set(dst, sum);
+                fp.set(copy, sum);
             }
             Instr::CopySpan { dst, src, len } => {
                 let src = self.fp_index + src.index();
@@ -1020,6 +1027,22 @@ impl Executor<'_> {
             }
             Instr::I64Store32(op) => {
                 mem.store(fp, op, |v| (v as u32).to_le_bytes())?;
+                next_clearing_acc!();
+            }
+            Instr::Store8AddImm { base, value, imm } => {
+                mem.write(AddImmLoad::address(fp.get(base), imm), 0, [fp.get(value) as u8])?;
+                next_clearing_acc!();
+            }
+            Instr::Store16AddImm { base, value, imm } => {
+                mem.write(AddImmLoad::address(fp.get(base), imm), 0, (fp.get(value) as u16).to_le_bytes())?;
+                next_clearing_acc!();
+            }
+            Instr::Store32AddImm { base, value, imm } => {
+                mem.write(AddImmLoad::address(fp.get(base), imm), 0, (fp.get(value) as u32).to_le_bytes())?;
+                next_clearing_acc!();
+            }
+            Instr::Store64AddImm { base, value, imm } => {
+                mem.write(AddImmLoad::address(fp.get(base), imm), 0, fp.get(value).to_le_bytes())?;
                 next_clearing_acc!();
             }
             Instr::Copy128 { dst, src } => fp.set128(dst, fp.get128(src)),

@@ -600,8 +600,11 @@ impl<'a> FuncTranslator<'a> {
     }
 
     /// Fuses the last two instructions when both add a small constant to a
-    /// slot in place (pointer and counter steps at the end of a loop body),
-    /// unless a branch targets the second.
+    /// slot in place (pointer and counter steps, often at the end of a loop
+    /// body), unless a branch targets the second. The second sum stays
+    /// fresh if it was (`I32AddImm2` leaves it in the accumulator), so a
+    /// load through a pointer stepped by `local.tee` still reads its
+    /// address from there.
     fn fuse_steps(&mut self) {
         let len = self.code.len();
         if len < 2 || self.last_target >= len - 1 {
@@ -612,9 +615,10 @@ impl<'a> FuncTranslator<'a> {
         if x.dst != x.lhs || y.dst != y.lhs {
             return;
         }
+        let fresh = self.fresh_result() == Some(y.dst);
         self.code.pop();
         self.code[len - 2] = Instr::I32AddImm2 { a: x.dst, imm_a, b: y.dst, imm_b };
-        self.last_result = None;
+        self.last_result = fresh.then_some(len - 2);
     }
 
     /// Emits an instruction that writes a new top operand into `dst`, which
@@ -773,6 +777,12 @@ impl<'a> FuncTranslator<'a> {
             self.code.pop();
             return self.emit_result(fused);
         }
+        // A pointer just stepped in place (`local.tee`) right after another
+        // step: both steps are one instruction, which leaves the pointer in
+        // the accumulator for the load.
+        if self.fresh_result() == Some(addr) && !self.is_temp(addr) {
+            self.fuse_steps();
+        }
         let instr = self.with_acc_operand(load, Some(addr));
         self.emit_result(instr)
     }
@@ -852,6 +862,25 @@ impl<'a> FuncTranslator<'a> {
         {
             self.code.pop();
             self.emit(fused);
+            return Ok(());
+        }
+        // An address that an `i32.add` of a constant just computed into a
+        // temporary only this store reads (`a[j + 1] = v`; the value came
+        // from a local or a constant, since nothing ran after the add):
+        // the store adds it itself.
+        if offset == 0
+            && self.is_temp(addr)
+            && self.fresh_result() == Some(addr)
+            && let Some(&Instr::I32AddImm(add)) = self.code.last()
+        {
+            let (base, imm) = (add.lhs, add.imm);
+            self.code.pop();
+            self.emit(match kind {
+                StoreKind::B8 => Instr::Store8AddImm { base, value, imm },
+                StoreKind::B16 => Instr::Store16AddImm { base, value, imm },
+                StoreKind::B32 => Instr::Store32AddImm { base, value, imm },
+                StoreKind::B64 => Instr::Store64AddImm { base, value, imm },
+            });
             return Ok(());
         }
         self.emit(make(Store { addr, value, offset }));
@@ -1389,13 +1418,14 @@ impl<'a> FuncTranslator<'a> {
             O::LocalGet { local_index } => self.push(Operand::Local(self.local_slots[local_index as usize]))?,
             O::LocalSet { local_index } => {
                 self.local_set(self.local_slots[local_index as usize]);
-                // Not after `local.tee`: a step whose value feeds a loop's
-                // closing branch fuses with that branch instead.
                 self.fuse_steps();
             }
             O::LocalTee { local_index } => {
                 let slot = self.local_slots[local_index as usize];
                 self.local_set(slot);
+                // Not fused with a step before it yet: a step whose sum
+                // feeds a loop's closing branch fuses with that branch
+                // instead (`load` fuses one whose sum is an address).
                 self.push(Operand::Local(slot))?;
             }
             O::GlobalGet { global_index } => {
@@ -1745,6 +1775,15 @@ impl<'a> FuncTranslator<'a> {
         // a chain through `b` (a pointer stepped this way in a loop) off
         // the store-to-load round trip through `a`.
         if self.fresh_result() == Some(src) {
+            // After an `i32.add` of a constant, one instruction writes both.
+            if let Some(&Instr::I32AddImm(add)) = self.code.last()
+                && add.dst == src
+            {
+                let at = self.code.len() - 1;
+                self.code[at] = Instr::I32AddImmCopy { dst: add.dst, lhs: add.lhs, copy: dst, imm: add.imm };
+                self.last_result = None;
+                return;
+            }
             let copy = match self.local_slot_accs[usize::from(n)] {
                 AccKind::Int => Some(Instr::CopyAcc { dst }),
                 AccKind::F32 => Some(Instr::CopyAccF32 { dst }),

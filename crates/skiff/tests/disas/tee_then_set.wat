@@ -23,10 +23,9 @@
 ;;
 ;; function 0:
 ;; params=1 locals=3 consts=[] frame=6
-;;    0: I32AddImm(BinOpImm { dst: s1, lhs: s0, imm: -4 })
-;;    1: CopyAcc { dst: s2 }
-;;    2: I32Add(BinOp { dst: s4, lhs: s1, rhs: s2 })
-;;    3: Return1 { src: s4 }
+;;    0: I32AddImmCopy { dst: s1, lhs: s0, copy: s2, imm: -4 }
+;;    1: I32Add(BinOp { dst: s4, lhs: s1, rhs: s2 })
+;;    2: Return1 { src: s4 }
 ;;
 ;; function 1:
 ;; params=2 locals=6 consts=[] frame=9
