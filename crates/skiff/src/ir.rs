@@ -43,7 +43,8 @@
 //! * `…Store` variants (`F64SubStore`, `I32AddAccStore`, `I64AddImmStore`)
 //!   are an operator fused with the store of its result ([`Stored`]), and
 //!   `…Load` variants (`F64MulLoad`, `I32XorLoad`) an operator fused with
-//!   the load of its left operand ([`Loaded`]).
+//!   the load of its left operand ([`Loaded`]); `…LoadStore` variants
+//!   (`F64AddLoadStore`) do both, to one address ([`LoadStored`]).
 //! * Everything else is documented on its variant. Instructions that need more
 //!   immediates than fit in one 16-byte instruction are followed by a
 //!   parameter word (`Call*`/`Table*Params`) that is never executed on its own.
@@ -354,6 +355,19 @@ pub struct Stored<T> {
 #[repr(C)]
 pub struct Loaded {
     pub dst: Slot,
+    pub rhs: Slot,
+    pub addr: Slot,
+    pub offset: u32,
+}
+
+/// `memory0[addr + offset] = op(memory0[addr + offset], rhs)`: a
+/// [`Loaded`] operator whose result a store of the same width puts back
+/// where its left operand came from (`F64AddLoadStore`, …): `a[i] += x`,
+/// for a result that only the store read. As after any store, the
+/// accumulator is left empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct LoadStored {
     pub rhs: Slot,
     pub addr: Slot,
     pub offset: u32,
@@ -725,22 +739,24 @@ macro_rules! for_each_numeric {
                 (F64Mul, F64MulAcc, F64MulStore, F64MulAccStore, f64_mul, 8),
             ],
             // Operators whose left operand a load just read, as `(OpAcc,
-            // Load, OpLoad, semantics, load semantics)`: `x op a[i]` is then
-            // one instruction (see [`Loaded`]).
+            // Load, OpLoad, OpLoadStore, semantics, load semantics, bytes)`:
+            // `x op a[i]` is then one instruction (see [`Loaded`]), and
+            // `a[i] op= x` too when a store of the same width puts the
+            // result back where it was loaded from (see [`LoadStored`]).
             load_operand: [
-                (I32AddAcc, I32Load, I32AddLoad, i32_add, i32_load),
-                (I32SubAcc, I32Load, I32SubLoad, i32_sub, i32_load),
-                (I32AndAcc, I32Load, I32AndLoad, i32_and, i32_load),
-                (I32XorAcc, I32Load, I32XorLoad, i32_xor, i32_load),
-                (I64AddAcc, I64Load, I64AddLoad, i64_add, i64_load),
-                (I64SubAcc, I64Load, I64SubLoad, i64_sub, i64_load),
-                (I64XorAcc, I64Load, I64XorLoad, i64_xor, i64_load),
-                (F32AddAcc, F32Load, F32AddLoad, f32_add, f32_load),
-                (F32SubAcc, F32Load, F32SubLoad, f32_sub, f32_load),
-                (F32MulAcc, F32Load, F32MulLoad, f32_mul, f32_load),
-                (F64AddAcc, F64Load, F64AddLoad, f64_add, f64_load),
-                (F64SubAcc, F64Load, F64SubLoad, f64_sub, f64_load),
-                (F64MulAcc, F64Load, F64MulLoad, f64_mul, f64_load),
+                (I32AddAcc, I32Load, I32AddLoad, I32AddLoadStore, i32_add, i32_load, 4),
+                (I32SubAcc, I32Load, I32SubLoad, I32SubLoadStore, i32_sub, i32_load, 4),
+                (I32AndAcc, I32Load, I32AndLoad, I32AndLoadStore, i32_and, i32_load, 4),
+                (I32XorAcc, I32Load, I32XorLoad, I32XorLoadStore, i32_xor, i32_load, 4),
+                (I64AddAcc, I64Load, I64AddLoad, I64AddLoadStore, i64_add, i64_load, 8),
+                (I64SubAcc, I64Load, I64SubLoad, I64SubLoadStore, i64_sub, i64_load, 8),
+                (I64XorAcc, I64Load, I64XorLoad, I64XorLoadStore, i64_xor, i64_load, 8),
+                (F32AddAcc, F32Load, F32AddLoad, F32AddLoadStore, f32_add, f32_load, 4),
+                (F32SubAcc, F32Load, F32SubLoad, F32SubLoadStore, f32_sub, f32_load, 4),
+                (F32MulAcc, F32Load, F32MulLoad, F32MulLoadStore, f32_mul, f32_load, 4),
+                (F64AddAcc, F64Load, F64AddLoad, F64AddLoadStore, f64_add, f64_load, 8),
+                (F64SubAcc, F64Load, F64SubLoad, F64SubLoadStore, f64_sub, f64_load, 8),
+                (F64MulAcc, F64Load, F64MulLoad, F64MulLoadStore, f64_mul, f64_load, 8),
             ],
             // Operators with a constant right operand whose result a store
             // of the same width can take straight from them, as `(OpImm,
@@ -800,7 +816,8 @@ macro_rules! define_instrs {
         step_branch: [$(($sb_br:ident, $sb_br_acc:ident, $sb:ident, $sb_bri:ident, $sb_bri_acc:ident,
             $sbi:ident, $sb_f:ident)),* $(,)?],
         store_result: [$(($sr_of:ident, $sr_of_acc:ident, $sr:ident, $sr_acc:ident, $sr_f:ident, $sr_n:literal)),* $(,)?],
-        load_operand: [$(($lo_of:ident, $lo_ld:ident, $lo:ident, $lo_f:ident, $lo_ld_f:ident)),* $(,)?],
+        load_operand: [$(($lo_of:ident, $lo_ld:ident, $lo:ident, $lo_st:ident, $lo_f:ident, $lo_ld_f:ident,
+            $lo_n:literal)),* $(,)?],
         store_result_imm: [$(($sri_of:ident, $sri_of_acc:ident, $sri:ident, $sri_acc:ident, $sri_f:ident,
             $sri_w:ident, $sri_n:literal)),* $(,)?],
         load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_ai:ident, $ld_f:ident)),* $(,)?],
@@ -848,6 +865,7 @@ macro_rules! define_instrs {
             $($sr(Stored<BinOp>), $sr_acc(Stored<AccBinOp>),)*
             $($sri(Stored<BinOpImm>), $sri_acc(Stored<AccBinOpImm>),)*
             $($lo(Loaded),)*
+            $($lo_st(LoadStored),)*
             $($v_un(UnOp),)*
             $($v_bin(BinOp),)*
             $($v_tern(TernOp),)*
@@ -892,6 +910,7 @@ macro_rules! define_instrs {
             $($sr, $sr_acc,)*
             $($sri, $sri_acc,)*
             $($lo,)*
+            $($lo_st,)*
             $($v_un,)*
             $($v_bin,)*
             $($v_tern,)*
@@ -924,6 +943,10 @@ macro_rules! define_instrs {
                     | Instr::BrIfEqz { offset, .. }
                     | Instr::BrIfNezAcc { offset }
                     | Instr::BrIfEqzAcc { offset }
+                    | Instr::I32LoadBrIfNez { offset, .. }
+                    | Instr::I32LoadBrIfEqz { offset, .. }
+                    | Instr::I32SubBrIfNez { offset, .. }
+                    | Instr::I32SubBrIfEqz { offset, .. }
                     | Instr::BrIfNull { offset, .. }
                     | Instr::BrIfNonNull { offset, .. }
                     | Instr::I32AddImmBrIfNez { offset, .. } => Some(offset),
@@ -1023,7 +1046,7 @@ macro_rules! define_instrs {
                 $(, stringify!($sb), stringify!($sbi))*
                 $(, stringify!($st))*
                 $(, stringify!($sr), stringify!($sr_acc))* $(, stringify!($sri), stringify!($sri_acc))*
-                $(, stringify!($lo))*
+                $(, stringify!($lo))* $(, stringify!($lo_st))*
                 $(, stringify!($v_un))* $(, stringify!($v_bin))* $(, stringify!($v_tern))* $(, stringify!($v_shift))*
                 $(, stringify!($v_test))* $(, stringify!($v_splat))* $(, stringify!($v_extract))*
                 $(, stringify!($v_replace))* $(, stringify!($v_load))*
@@ -1063,6 +1086,9 @@ macro_rules! define_instrs {
                     // Not numeric, so without a result-in-accumulator form:
                     // its result slot is a local, never `Slot::ACC`.
                     table[InstrTag::I32AddImm2 as usize] = true;
+                    // Executed by `interp::numeric::eval`, in both forms.
+                    table[InstrTag::I32MulAddImm as usize] = true;
+                    table[InstrTag::I32Load8U2 as usize] = true;
                     table
                 };
                 (tag as usize) < Instr::COUNT && SETS_ACC[tag as usize]
@@ -1132,6 +1158,19 @@ macro_rules! define_instrs {
                 Some(match (*self, *load) {
                     $((Instr::$lo_of(op), Instr::$lo_ld(ld)) => {
                         Instr::$lo(Loaded { dst: op.dst, rhs: op.rhs, addr: ld.addr, offset: ld.offset })
+                    })*
+                    _ => return None,
+                })
+            }
+
+            /// This `…Load` operator fused with the store of its result, of
+            /// `bytes` bytes, to `addr + offset`, if that is where it loaded
+            /// its left operand from and the store is as wide as the
+            /// result: see [`LoadStored`].
+            pub fn with_result_stored_back(&self, bytes: u64, addr: Slot, offset: u32) -> Option<Instr> {
+                Some(match *self {
+                    $(Instr::$lo(op) if bytes == $lo_n && op.addr == addr && op.offset == offset => {
+                        Instr::$lo_st(LoadStored { rhs: op.rhs, addr, offset })
                     })*
                     _ => return None,
                 })
@@ -1256,6 +1295,8 @@ macro_rules! define_instrs {
                     | Instr::LoadMem { dst, .. }
                     | Instr::V128LoadMem { dst, .. } => Some(dst),
                     Instr::I32AddImm2 { b, .. } => Some(b),
+                    Instr::I32MulAddImm { dst, .. } => Some(dst),
+                    Instr::I32Load8U2 { b, .. } => Some(b),
                     _ => None,
                 }
             }
@@ -1317,6 +1358,18 @@ for_each_numeric!(define_instrs {
         BrIfNezAcc { offset: BranchOffset },
         /// Branches if the accumulator (as an i32) is zero.
         BrIfEqzAcc { offset: BranchOffset },
+        /// `i32.load` into `load.dst`, then branches if the value is not
+        /// zero: a pointer or flag loaded, kept, and tested (`while ((p =
+        /// p->next))`, `if (t->state)`).
+        I32LoadBrIfNez { load: Load, offset: BranchOffset },
+        /// `i32.load` into `load.dst`, then branches if the value is zero.
+        I32LoadBrIfEqz { load: Load, offset: BranchOffset },
+        /// `op.dst = op.lhs - op.rhs` (as i32), then branches if the
+        /// difference is not zero: a difference kept and tested (musl's
+        /// `memcmp` and `strcmp` loops: `if ((d = *l - *r)) …`).
+        I32SubBrIfNez { op: BinOp, offset: BranchOffset },
+        /// `op.dst = op.lhs - op.rhs`, then branches if it is zero.
+        I32SubBrIfEqz { op: BinOp, offset: BranchOffset },
         /// Followed by `len` [`Instr::Br`] targets and one default target; jumps
         /// to the target selected by the u32 in `index` (clamped to the default).
         BrTable { index: Slot, len: u32 },
@@ -1365,6 +1418,17 @@ for_each_numeric!(define_instrs {
         /// access through a pointer just stepped (`p += 4; x = *p`, with
         /// a counter stepped before it) takes its address from there.
         I32AddImm2 { a: Slot, imm_a: i16, b: Slot, imm_b: i16 },
+        /// `i32.load8_u` into `a` from `addr_a + offset_a`, then into `b`
+        /// from `addr_b + offset_b`: two byte loads in a row, as a
+        /// comparison of two strings reads them. Numeric in all but name,
+        /// like `I32MulAddImm`: `b`'s byte is left in the accumulator.
+        I32Load8U2 { a: Slot, addr_a: Slot, b: Slot, addr_b: Slot, offset_a: u16, offset_b: u16 },
+        /// `dst = lhs * mul + add` (as i32, wrapping): an `i32.mul` by a
+        /// constant feeding an `i32.add` of one (linear congruential
+        /// generators, hash steps, `row * width + column` with constants).
+        /// Numeric in all but name: it leaves its result in the
+        /// accumulator and has a result-in-accumulator form.
+        I32MulAddImm { dst: Slot, lhs: Slot, mul: i32, add: i32 },
         /// `dst = lhs + imm` (as i32), and `copy =` the same sum: an
         /// `i32.add` of a constant kept in two locals (`local.tee dst;
         /// local.set copy`, as compilers step a pointer in a loop and also

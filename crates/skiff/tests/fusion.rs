@@ -638,3 +638,174 @@ fn stepped_pointers_and_stores_to_base_plus_constant_address_the_wrapped_sum() {
     assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
     assert_eq!(bytes(&store, 65528, 4), [0, 0, 0, 0]);
 }
+
+#[test]
+fn operators_updating_memory_in_place_store_the_result_and_trap_before_writing() {
+    // `a[i] op= x` as one instruction (`ir::LoadStored`): the load and the
+    // store go to the same address, the result has the operator's width,
+    // and an access out of bounds traps without writing anything.
+    let wat = r#"(module
+      (memory (export "memory") 1)
+      (func (export "f64_add") (param i32 f64)
+        (f64.store offset=8 (local.get 0) (f64.add (f64.load offset=8 (local.get 0)) (local.get 1))))
+      (func (export "i32_sub") (param i32 i32)
+        (i32.store (local.get 0) (i32.sub (i32.load (local.get 0)) (local.get 1))))
+      (func (export "i64_xor") (param i32 i64)
+        (i64.store (local.get 0) (i64.xor (local.get 1) (i64.load (local.get 0)))))
+      (func (export "f32_mul") (param i32 f32)
+        (f32.store (local.get 0) (f32.mul (f32.load (local.get 0)) (local.get 1)))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let memory = instance.get_memory(&mut store, "memory").unwrap();
+    let bytes = |store: &Store<()>, at: usize, n: usize| memory.data(store)[at..at + n].to_vec();
+    memory.data_mut(&mut store).fill(0xaa);
+    memory.data_mut(&mut store)[..24].fill(0);
+    memory.data_mut(&mut store)[300..304].copy_from_slice(&1.25f32.to_le_bytes());
+
+    let f64_add = instance.get_typed_func::<(i32, f64), ()>(&mut store, "f64_add").unwrap();
+    f64_add.call(&mut store, (0, 1.5)).unwrap();
+    f64_add.call(&mut store, (0, 2.25)).unwrap();
+    assert_eq!(bytes(&store, 0, 24), [[0; 8], 3.75f64.to_le_bytes(), [0; 8]].concat());
+    let i32_sub = instance.get_typed_func::<(i32, i32), ()>(&mut store, "i32_sub").unwrap();
+    i32_sub.call(&mut store, (100, 0x2a2a_2a2a)).unwrap();
+    assert_eq!(bytes(&store, 99, 6), [0xaa, 0x80, 0x80, 0x80, 0x80, 0xaa], "4 bytes, wrapping");
+    let i64_xor = instance.get_typed_func::<(i32, i64), ()>(&mut store, "i64_xor").unwrap();
+    i64_xor.call(&mut store, (200, 0x0f0f)).unwrap();
+    assert_eq!(bytes(&store, 200, 9), [0xa5, 0xa5, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa]);
+    let f32_mul = instance.get_typed_func::<(i32, f32), ()>(&mut store, "f32_mul").unwrap();
+    f32_mul.call(&mut store, (300, -2.0)).unwrap();
+    assert_eq!(bytes(&store, 300, 5), [(-2.5f32).to_le_bytes().as_slice(), &[0xaa]].concat());
+
+    // The last in-bounds place, then one byte past it: nothing written.
+    i32_sub.call(&mut store, (65532, 0x2a)).unwrap();
+    assert_eq!(bytes(&store, 65532, 4), [0x80, 0xaa, 0xaa, 0xaa]);
+    for (f, at) in [(&f64_add, 65528), (&f64_add, -8)] {
+        let trap = f.call(&mut store, (at, 1.0)).unwrap_err();
+        assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    }
+    let trap = i32_sub.call(&mut store, (65533, 1)).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    assert_eq!(
+        bytes(&store, 65520, 16),
+        [0xaa; 12].iter().chain(&[0x80, 0xaa, 0xaa, 0xaa]).copied().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn loads_tested_by_a_branch_keep_their_value_and_trap_before_branching() {
+    // `I32LoadBrIfNez`/`I32LoadBrIfEqz`: a linked list walked through a
+    // kept pointer, and a flag tested through `eqz`; the loaded value must
+    // reach its local whichever way the branch goes.
+    let wat = r#"(module
+      (memory (export "memory") 1)
+      ;; n = 0; do { n++ } while ((p = *(p + 4))); return n * 1000 + p
+      (func (export "walk") (param $p i32) (result i32) (local $n i32)
+        (loop $l
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (br_if $l (local.tee $p (i32.load offset=4 (local.get $p)))))
+        (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $p)))
+      ;; if (!(v = *p)) return -1; return v
+      (func (export "flag") (param $p i32) (result i32) (local $v i32)
+        (block (br_if 0 (i32.eqz (local.tee $v (i32.load (local.get $p))))) (return (local.get $v)))
+        (i32.const -1)))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let memory = instance.get_memory(&mut store, "memory").unwrap();
+    // A list 16 -> 40 -> 64 -> end; its last link points at 0 (the end).
+    for (node, next) in [(16u32, 40u32), (40, 64), (64, 0)] {
+        memory.data_mut(&mut store)[node as usize + 4..][..4].copy_from_slice(&next.to_le_bytes());
+    }
+    // Only the low 32 bits of the loaded word decide: a high bit set.
+    memory.data_mut(&mut store)[100..104].copy_from_slice(&0x8000_0000u32.to_le_bytes());
+    let walk = instance.get_typed_func::<i32, i32>(&mut store, "walk").unwrap();
+    assert_eq!(walk.call(&mut store, 16).unwrap(), 3000);
+    assert_eq!(walk.call(&mut store, 64).unwrap(), 1000);
+    let trap = walk.call(&mut store, 65532).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    let flag = instance.get_typed_func::<i32, i32>(&mut store, "flag").unwrap();
+    assert_eq!(flag.call(&mut store, 100).unwrap(), i32::MIN);
+    assert_eq!(flag.call(&mut store, 200).unwrap(), -1);
+    assert_eq!(flag.call(&mut store, 44).unwrap(), 64);
+    let trap = flag.call(&mut store, 65533).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+}
+
+#[test]
+fn multiply_adds_wrap_like_the_pair_they_replace() {
+    // `I32MulAddImm`: `x * a + b` in 32 bits, wrapping, with the result in
+    // a local, in the accumulator for the next operator, or returned.
+    let wat = r#"(module
+      (func (export "lcg") (param $x i32) (param $n i32) (result i32)
+        (loop $l
+          (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1664525)) (i32.const 1013904223)))
+          (br_if $l (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
+        (local.get $x))
+      (func (export "hash") (param $x i32) (result i32)
+        (i32.xor (i32.add (i32.mul (local.get $x) (i32.const -1640531535)) (i32.const -7)) (local.get $x)))
+      (func (export "plain") (param $x i32) (result i32)
+        (i32.add (i32.mul (local.get $x) (i32.const 2147483647)) (i32.const 2147483647))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let lcg = instance.get_typed_func::<(i32, i32), i32>(&mut store, "lcg").unwrap();
+    let hash = instance.get_typed_func::<i32, i32>(&mut store, "hash").unwrap();
+    let plain = instance.get_typed_func::<i32, i32>(&mut store, "plain").unwrap();
+    for x in [0, 1, -1, 7, i32::MAX, i32::MIN, 0x1234_5678] {
+        let model = (0..5).fold(x, |x, _| x.wrapping_mul(1664525).wrapping_add(1013904223));
+        assert_eq!(lcg.call(&mut store, (x, 5)).unwrap(), model, "lcg({x})");
+        let model = x.wrapping_mul(-1640531535).wrapping_add(-7) ^ x;
+        assert_eq!(hash.call(&mut store, x).unwrap(), model, "hash({x})");
+        let model = x.wrapping_mul(i32::MAX).wrapping_add(i32::MAX);
+        assert_eq!(plain.call(&mut store, x).unwrap(), model, "plain({x})");
+    }
+}
+
+#[test]
+fn byte_compares_load_both_bytes_and_keep_the_difference() {
+    // `I32Load8U2` and `I32SubBrIfNez` in musl's `memcmp` loop: the sign of
+    // the first differing byte pair, 0 for equal ranges, and a trap when
+    // the second range runs past the end of memory after the first byte
+    // was already read.
+    let wat = r#"(module
+      (memory (export "memory") 1)
+      (func (export "memcmp") (param $l i32) (param $r i32) (param $n i32) (result i32) (local $d i32)
+        (block $done
+          (br_if $done (i32.eqz (local.get $n)))
+          (loop $next
+            (br_if $done (local.tee $d (i32.sub (i32.load8_u (local.get $l)) (i32.load8_u (local.get $r)))))
+            (local.set $l (i32.add (local.get $l) (i32.const 1)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br_if $next (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
+          (local.set $d (i32.const 0)))
+        (local.get $d))
+      (func (export "same") (param $a i32) (param $b i32) (result i32)
+        (block (br_if 0 (i32.eqz (i32.sub (local.get $a) (local.get $b)))) (return (i32.const 1)))
+        (i32.const 2)))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let memory = instance.get_memory(&mut store, "memory").unwrap();
+    memory.data_mut(&mut store)[100..108].copy_from_slice(b"abcdefgh");
+    memory.data_mut(&mut store)[200..208].copy_from_slice(b"abcdXfgh");
+    memory.data_mut(&mut store)[65530..65536].copy_from_slice(b"abcdef");
+    let memcmp = instance.get_typed_func::<(i32, i32, i32), i32>(&mut store, "memcmp").unwrap();
+    assert_eq!(memcmp.call(&mut store, (100, 200, 4)).unwrap(), 0);
+    assert_eq!(memcmp.call(&mut store, (100, 200, 8)).unwrap(), i32::from(b'e') - i32::from(b'X'));
+    assert_eq!(memcmp.call(&mut store, (200, 100, 8)).unwrap(), i32::from(b'X') - i32::from(b'e'));
+    assert_eq!(memcmp.call(&mut store, (100, 65530, 6)).unwrap(), 0);
+    assert_eq!(memcmp.call(&mut store, (100, 200, 0)).unwrap(), 0);
+    let trap = memcmp.call(&mut store, (100, 65530, 7)).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    let trap = memcmp.call(&mut store, (65536, 100, 1)).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+    let same = instance.get_typed_func::<(i32, i32), i32>(&mut store, "same").unwrap();
+    assert_eq!(same.call(&mut store, (5, 5)).unwrap(), 2);
+    assert_eq!(same.call(&mut store, (5, 6)).unwrap(), 1);
+    assert_eq!(same.call(&mut store, (i32::MIN, i32::MIN)).unwrap(), 2);
+}

@@ -667,6 +667,26 @@ impl Executor<'_> {
             Instr::BrIfEqz { cond, offset } => branch_if!(fp.u32(cond) == 0, offset),
             Instr::BrIfNezAcc { offset } => branch_if!(acc.int as u32 != 0, offset),
             Instr::BrIfEqzAcc { offset } => branch_if!(acc.int as u32 == 0, offset),
+            Instr::I32LoadBrIfNez { load, offset } => {
+                let value = numeric::sem::i32_load(mem, fp.get(load.addr), load.offset)?;
+                fp.set(load.dst, value);
+                branch_if!(value as u32 != 0, offset);
+            }
+            Instr::I32SubBrIfNez { op, offset } => {
+                let difference = fp.u32(op.lhs).wrapping_sub(fp.u32(op.rhs));
+                fp.set(op.dst, u64::from(difference));
+                branch_if!(difference != 0, offset);
+            }
+            Instr::I32SubBrIfEqz { op, offset } => {
+                let difference = fp.u32(op.lhs).wrapping_sub(fp.u32(op.rhs));
+                fp.set(op.dst, u64::from(difference));
+                branch_if!(difference == 0, offset);
+            }
+            Instr::I32LoadBrIfEqz { load, offset } => {
+                let value = numeric::sem::i32_load(mem, fp.get(load.addr), load.offset)?;
+                fp.set(load.dst, value);
+                branch_if!(value as u32 == 0, offset);
+            }
             Instr::BrTable { index, len } => {
                 let target = fp.u32(index).min(len) as usize;
                 // SAFETY: `len + 1` `Br` entries follow the `BrTable`.

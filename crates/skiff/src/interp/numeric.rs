@@ -153,7 +153,8 @@ macro_rules! define_numeric_eval {
         step_branch: [$(($sb_br:ident, $sb_br_acc:ident, $sb:ident, $sb_bri:ident, $sb_bri_acc:ident,
             $sbi:ident, $sb_f:ident)),* $(,)?],
         store_result: [$(($sr_of:ident, $sr_of_acc:ident, $sr:ident, $sr_acc:ident, $sr_f:ident, $sr_n:literal)),* $(,)?],
-        load_operand: [$(($lo_of:ident, $lo_ld:ident, $lo:ident, $lo_f:ident, $lo_ld_f:ident)),* $(,)?],
+        load_operand: [$(($lo_of:ident, $lo_ld:ident, $lo:ident, $lo_st:ident, $lo_f:ident, $lo_ld_f:ident,
+            $lo_n:literal)),* $(,)?],
         store_result_imm: [$(($sri_of:ident, $sri_of_acc:ident, $sri:ident, $sri_acc:ident, $sri_f:ident,
             $sri_w:ident, $sri_n:literal)),* $(,)?],
         load: [$(($ld:ident, $ld_acc:ident, $ld_sc:ident, $ld_ai:ident, $ld_f:ident)),* $(,)?],
@@ -216,6 +217,19 @@ macro_rules! define_numeric_eval {
                     let lhs = sem::$lo_ld_f(mem, fp.get(op.addr), op.offset)?;
                     finish::<_, ACC_ONLY>(binary(sem::$lo_f, lhs, fp.get(op.rhs))?, fp, op.dst, acc_in)
                 })*
+                $(Instr::$lo_st(op) => {
+                    let lhs = sem::$lo_ld_f(mem, fp.get(op.addr), op.offset)?;
+                    let result = binary(sem::$lo_f, lhs, fp.get(op.rhs))?;
+                    store_result::<_, $lo_n>(result, fp, mem, op.addr, op.offset, acc_in)?
+                })*
+                Instr::I32Load8U2 { a, addr_a, b, addr_b, offset_a, offset_b } => {
+                    fp.set(a, sem::i32_load8_u(mem, fp.get(addr_a), u32::from(offset_a))?);
+                    finish::<_, ACC_ONLY>(sem::i32_load8_u(mem, fp.get(addr_b), u32::from(offset_b))?, fp, b, acc_in)
+                }
+                Instr::I32MulAddImm { dst, lhs, mul, add } => {
+                    let result = (fp.get(lhs) as u32).wrapping_mul(mul as u32).wrapping_add(add as u32);
+                    finish::<_, ACC_ONLY>(u64::from(result), fp, dst, acc_in)
+                }
                 $(Instr::$sri(s) => {
                     let result = sem::$sri_f(fp.get(s.op.lhs), imm_cell!($sri_w, s.op.imm))?;
                     store_result::<_, $sri_n>(result, fp, mem, s.op.dst, s.offset, acc_in)?

@@ -698,6 +698,18 @@ impl<'a> FuncTranslator<'a> {
         let dst = self.next_temp();
         let instr = self.with_acc_operand(make(BinOp { dst, lhs, rhs: Slot(0) }), Some(lhs));
         let instr = instr.with_imm_rhs(value).expect("the operator's accumulator form takes the same immediates");
+        // A sum of a product just computed into a temporary only this add
+        // reads (`with_acc_operand` made it `I32AddAccImm`): one instruction.
+        if let Instr::I32AddAccImm(add) = instr
+            && self.is_temp(lhs)
+            && let Some(&Instr::I32MulImm(mul)) = self.code.last()
+            && mul.dst == lhs
+        {
+            self.code.pop();
+            let fused = Instr::I32MulAddImm { dst: add.dst, lhs: mul.lhs, mul: mul.imm, add: add.imm };
+            self.emit_result(fused)?;
+            return Ok(true);
+        }
         self.emit_result(instr)?;
         Ok(true)
     }
@@ -784,6 +796,17 @@ impl<'a> FuncTranslator<'a> {
             self.fuse_steps();
         }
         let instr = self.with_acc_operand(load, Some(addr));
+        // A byte load right after another, with nothing between them (no
+        // label): both in one instruction, in the same order.
+        if let Instr::I32Load8U(second) = instr
+            && self.last_result.is_some_and(|at| at + 1 == self.code.len())
+            && let Some(&Instr::I32Load8U(first)) = self.code.last()
+            && let (Ok(offset_a), Ok(offset_b)) = (u16::try_from(first.offset), u16::try_from(second.offset))
+        {
+            self.code.pop();
+            let (a, addr_a, b, addr_b) = (first.dst, first.addr, second.dst, second.addr);
+            return self.emit_result(Instr::I32Load8U2 { a, addr_a, b, addr_b, offset_a, offset_b });
+        }
         self.emit_result(instr)
     }
 
@@ -856,9 +879,14 @@ impl<'a> FuncTranslator<'a> {
         let addr = self.pop();
         // A value the previous instruction computed into a temporary that
         // only this store reads: that instruction stores it itself.
+        // (If it loaded its left operand from where the store goes, `a[i]
+        // op= x`, the operator loads and stores.)
         if self.is_temp(value)
             && self.fresh_result() == Some(value)
-            && let Some(fused) = self.code.last().and_then(|last| last.with_stored_result(kind.width(), addr, offset))
+            && let Some(fused) = self.code.last().and_then(|last| {
+                last.with_result_stored_back(kind.width(), addr, offset)
+                    .or_else(|| last.with_stored_result(kind.width(), addr, offset))
+            })
         {
             self.code.pop();
             self.emit(fused);
@@ -950,10 +978,30 @@ impl<'a> FuncTranslator<'a> {
     /// comparison, or by `i32.eqz`, into a temporary, the two fuse into one
     /// instruction. A result that `local.set`/`local.tee` redirected into a
     /// local must still be written, so its producer stays; the branch then
-    /// tests the accumulator.
+    /// tests the accumulator (or, after an `i32.load`, the load both writes
+    /// and tests).
     fn cond_branch(&mut self, cond: Slot, when: bool) -> Instr {
         if self.fresh_result() == Some(cond) {
             let last = self.code[self.code.len() - 1];
+            // An `i32.load` whose value is tested: the load branches itself
+            // (and still writes its slot, which a local may be).
+            if let Instr::I32Load(load) = last {
+                self.code.pop();
+                self.last_result = None;
+                let offset = 0;
+                return if when {
+                    Instr::I32LoadBrIfNez { load, offset }
+                } else {
+                    Instr::I32LoadBrIfEqz { load, offset }
+                };
+            }
+            // The same for a difference.
+            if let Instr::I32Sub(op) = last {
+                self.code.pop();
+                self.last_result = None;
+                let offset = 0;
+                return if when { Instr::I32SubBrIfNez { op, offset } } else { Instr::I32SubBrIfEqz { op, offset } };
+            }
             if !self.is_temp(cond) {
                 return if when { Instr::BrIfNezAcc { offset: 0 } } else { Instr::BrIfEqzAcc { offset: 0 } };
             }
