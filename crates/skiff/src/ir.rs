@@ -1089,6 +1089,8 @@ macro_rules! define_instrs {
                     // Executed by `interp::numeric::eval`, in both forms.
                     table[InstrTag::I32MulAddImm as usize] = true;
                     table[InstrTag::I32Load8U2 as usize] = true;
+                    table[InstrTag::I32XorShrUImm as usize] = true;
+                    table[InstrTag::I32XorShrUAccImm as usize] = true;
                     table
                 };
                 (tag as usize) < Instr::COUNT && SETS_ACC[tag as usize]
@@ -1102,7 +1104,7 @@ macro_rules! define_instrs {
                     | $(Instr::$br_acc(_))|* | $(Instr::$fbr_acc(_))|* | $(Instr::$ci_br_acc(_))|*
                     | $(Instr::$tb_nez_acc(_) | Instr::$tb_eqz_acc(_))|*
                     | $(Instr::$sr_acc(_))|* | $(Instr::$sri_acc(_))|*
-                    | Instr::BrIfNezAcc { .. } | Instr::BrIfEqzAcc { .. }
+                    | Instr::BrIfNezAcc { .. } | Instr::BrIfEqzAcc { .. } | Instr::I32XorShrUAccImm { .. }
                     | Instr::CopyAcc { .. } | Instr::CopyAccF32 { .. } | Instr::CopyAccF64 { .. })
             }
 
@@ -1297,6 +1299,7 @@ macro_rules! define_instrs {
                     Instr::I32AddImm2 { b, .. } => Some(b),
                     Instr::I32MulAddImm { dst, .. } => Some(dst),
                     Instr::I32Load8U2 { b, .. } => Some(b),
+                    Instr::I32XorShrUImm { dst, .. } | Instr::I32XorShrUAccImm { dst, .. } => Some(dst),
                     _ => None,
                 }
             }
@@ -1423,6 +1426,14 @@ for_each_numeric!(define_instrs {
         /// comparison of two strings reads them. Numeric in all but name,
         /// like `I32MulAddImm`: `b`'s byte is left in the accumulator.
         I32Load8U2 { a: Slot, addr_a: Slot, b: Slot, addr_b: Slot, offset_a: u16, offset_b: u16 },
+        /// `dst = src ^ (src >> imm)` (as i32, the shift unsigned and its
+        /// count taken modulo 32): the xorshift step of hash finalizers
+        /// and random-number generators (`h ^= h >> 16`). Numeric in all
+        /// but name, like `I32MulAddImm`.
+        I32XorShrUImm { dst: Slot, src: Slot, imm: i32 },
+        /// `dst = acc ^ (acc >> imm)`: `I32XorShrUImm` on the value the
+        /// instruction before computed (`h *= k; h ^= h >> 15`).
+        I32XorShrUAccImm { dst: Slot, imm: i32 },
         /// `dst = lhs * mul + add` (as i32, wrapping): an `i32.mul` by a
         /// constant feeding an `i32.add` of one (linear congruential
         /// generators, hash steps, `row * width + column` with constants).

@@ -809,3 +809,36 @@ fn byte_compares_load_both_bytes_and_keep_the_difference() {
     assert_eq!(same.call(&mut store, (5, 6)).unwrap(), 1);
     assert_eq!(same.call(&mut store, (i32::MIN, i32::MIN)).unwrap(), 2);
 }
+
+#[test]
+fn xorshifts_match_the_shift_and_xor_they_replace() {
+    // `I32XorShrUImm` and `I32XorShrUAccImm` in a hash finalizer, with the
+    // shift count taken modulo 32 and the high bit shifted in as zero.
+    let wat = r#"(module
+      (func (export "finalize") (param $h i32) (result i32)
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+        (local.set $h (i32.mul (local.get $h) (i32.const 0x7feb352d)))
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 15))))
+        (local.set $h (i32.mul (local.get $h) (i32.const 0x846ca68b)))
+        (local.set $h (i32.xor (i32.shr_u (local.get $h) (i32.const 16)) (local.get $h)))
+        (local.get $h))
+      (func (export "mod32") (param $h i32) (result i32)
+        (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 33)))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let finalize = instance.get_typed_func::<i32, i32>(&mut store, "finalize").unwrap();
+    let mod32 = instance.get_typed_func::<i32, i32>(&mut store, "mod32").unwrap();
+    let model = |h: u32| {
+        let h = h ^ (h >> 16);
+        let h = h.wrapping_mul(0x7feb352d);
+        let h = h ^ (h >> 15);
+        let h = h.wrapping_mul(0x846ca68b);
+        h ^ (h >> 16)
+    };
+    for h in [0u32, 1, 0x8000_0000, 0xffff_ffff, 0x1234_5678, 0xdead_beef] {
+        assert_eq!(finalize.call(&mut store, h as i32).unwrap() as u32, model(h), "finalize({h:#x})");
+        assert_eq!(mod32.call(&mut store, h as i32).unwrap() as u32, h ^ (h >> 1), "mod32({h:#x})");
+    }
+}

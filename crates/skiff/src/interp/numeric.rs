@@ -226,6 +226,14 @@ macro_rules! define_numeric_eval {
                     fp.set(a, sem::i32_load8_u(mem, fp.get(addr_a), u32::from(offset_a))?);
                     finish::<_, ACC_ONLY>(sem::i32_load8_u(mem, fp.get(addr_b), u32::from(offset_b))?, fp, b, acc_in)
                 }
+                Instr::I32XorShrUImm { dst, src, imm } => {
+                    let x = fp.get(src) as u32;
+                    finish::<_, ACC_ONLY>(u64::from(x ^ (x >> (imm as u32 & 31))), fp, dst, acc_in)
+                }
+                Instr::I32XorShrUAccImm { dst, imm } => {
+                    let x = acc_in.int as u32;
+                    finish::<_, ACC_ONLY>(u64::from(x ^ (x >> (imm as u32 & 31))), fp, dst, acc_in)
+                }
                 Instr::I32MulAddImm { dst, lhs, mul, add } => {
                     let result = (fp.get(lhs) as u32).wrapping_mul(mul as u32).wrapping_add(add as u32);
                     finish::<_, ACC_ONLY>(u64::from(result), fp, dst, acc_in)

@@ -660,6 +660,14 @@ impl<'a> FuncTranslator<'a> {
             (lhs, rhs) = (rhs, lhs);
         }
         let instr = self.with_acc_operand(make(BinOp { dst, lhs, rhs }), Some(lhs));
+        if let Instr::I32XorAcc(xor) = instr
+            && self.is_temp(lhs)
+            && let Some(fused) = self.xorshift(xor)
+        {
+            // The shift that computed `lhs` goes.
+            self.code.pop();
+            return self.emit_result(fused);
+        }
         // A left operand that the previous instruction loaded into a
         // temporary read by nothing else: the operator loads it itself.
         // (An `…Acc` form, which this needs, means that instruction wrote
@@ -672,6 +680,27 @@ impl<'a> FuncTranslator<'a> {
             return self.emit_result(fused);
         }
         self.emit_result(instr)
+    }
+
+    /// `x ^ (x >> k)` as one instruction, for an `i32.xor` (`xor`, whose
+    /// left operand the accumulator holds) of a right shift by a constant,
+    /// just computed into a temporary, with the value it shifted: that
+    /// value in a slot (`I32ShrUImm` of `xor.rhs`), or in the accumulator
+    /// (`I32ShrUAccImm` of what the instruction before it computed into
+    /// `xor.rhs`; without the shift between them, that value reaches the
+    /// fused instruction in the accumulator).
+    fn xorshift(&self, xor: AccBinOp) -> Option<Instr> {
+        match self.code[..] {
+            [.., Instr::I32ShrUImm(shift)] if shift.lhs == xor.rhs => {
+                Some(Instr::I32XorShrUImm { dst: xor.dst, src: shift.lhs, imm: shift.imm })
+            }
+            [.., producer, Instr::I32ShrUAccImm(shift)] if self.last_target + 1 < self.code.len() => {
+                let mut producer = producer;
+                let shifted = producer.sets_acc() && producer.result_slot_mut().is_some_and(|slot| *slot == xor.rhs);
+                shifted.then_some(Instr::I32XorShrUAccImm { dst: xor.dst, imm: shift.imm })
+            }
+            _ => None,
+        }
     }
 
     /// Emits the operator with its constant operand as an immediate, if it
