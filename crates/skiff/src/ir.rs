@@ -997,6 +997,21 @@ macro_rules! define_instrs {
                 })
             }
 
+            /// This `i32.load` or `i32.sub` fused with the branch that tests
+            /// its result for non-zero (`when`) or zero (`!when`); unlike
+            /// [`Instr::fuse_with_branch`], the fused instruction still
+            /// writes the result to its slot.
+            pub fn with_branch_on_result(&self, when: bool) -> Option<Instr> {
+                let offset = 0;
+                Some(match *self {
+                    Instr::I32Load(load) if when => Instr::I32LoadBrIfNez { load, offset },
+                    Instr::I32Load(load) => Instr::I32LoadBrIfEqz { load, offset },
+                    Instr::I32Sub(op) if when => Instr::I32SubBrIfNez { op, offset },
+                    Instr::I32Sub(op) => Instr::I32SubBrIfEqz { op, offset },
+                    _ => return None,
+                })
+            }
+
             /// The compare-and-branch that branches when this comparison
             /// (when `when` is true) or its negation (when false) holds, or
             /// for an `i32.and`, when its result is non-zero (zero).
@@ -1249,7 +1264,8 @@ macro_rules! define_instrs {
             /// The slot this instruction writes its single result to, if it is
             /// an instruction whose result the translator may redirect (to
             /// write straight into a local instead of a temporary); for
-            /// `I32AddImm2`, the second step's local, which is never redirected.
+            /// `I32AddImm2`, the second step's local, which is never
+            /// redirected, and for `I32Load8U2`, the second load's slot.
             pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {
                 match self {
                     $(Instr::$bin(op) => Some(&mut op.dst),)*

@@ -672,6 +672,11 @@ impl Executor<'_> {
                 fp.set(load.dst, value);
                 branch_if!(value as u32 != 0, offset);
             }
+            Instr::I32LoadBrIfEqz { load, offset } => {
+                let value = numeric::sem::i32_load(mem, fp.get(load.addr), load.offset)?;
+                fp.set(load.dst, value);
+                branch_if!(value as u32 == 0, offset);
+            }
             Instr::I32SubBrIfNez { op, offset } => {
                 let difference = fp.u32(op.lhs).wrapping_sub(fp.u32(op.rhs));
                 fp.set(op.dst, u64::from(difference));
@@ -681,11 +686,6 @@ impl Executor<'_> {
                 let difference = fp.u32(op.lhs).wrapping_sub(fp.u32(op.rhs));
                 fp.set(op.dst, u64::from(difference));
                 branch_if!(difference == 0, offset);
-            }
-            Instr::I32LoadBrIfEqz { load, offset } => {
-                let value = numeric::sem::i32_load(mem, fp.get(load.addr), load.offset)?;
-                fp.set(load.dst, value);
-                branch_if!(value as u32 == 0, offset);
             }
             Instr::BrTable { index, len } => {
                 let target = fp.u32(index).min(len) as usize;

@@ -828,8 +828,8 @@ impl<'a> FuncTranslator<'a> {
         // A byte load right after another, with nothing between them (no
         // label): both in one instruction, in the same order.
         if let Instr::I32Load8U(second) = instr
-            && self.last_result.is_some_and(|at| at + 1 == self.code.len())
             && let Some(&Instr::I32Load8U(first)) = self.code.last()
+            && self.fresh_result() == Some(first.dst)
             && let (Ok(offset_a), Ok(offset_b)) = (u16::try_from(first.offset), u16::try_from(second.offset))
         {
             self.code.pop();
@@ -1007,29 +1007,17 @@ impl<'a> FuncTranslator<'a> {
     /// comparison, or by `i32.eqz`, into a temporary, the two fuse into one
     /// instruction. A result that `local.set`/`local.tee` redirected into a
     /// local must still be written, so its producer stays; the branch then
-    /// tests the accumulator (or, after an `i32.load`, the load both writes
-    /// and tests).
+    /// tests the accumulator (or, after an `i32.load` or `i32.sub`, that
+    /// instruction both writes and tests).
     fn cond_branch(&mut self, cond: Slot, when: bool) -> Instr {
         if self.fresh_result() == Some(cond) {
             let last = self.code[self.code.len() - 1];
-            // An `i32.load` whose value is tested: the load branches itself
-            // (and still writes its slot, which a local may be).
-            if let Instr::I32Load(load) = last {
+            // An `i32.load` or `i32.sub` whose value is tested branches
+            // itself (and still writes its slot, which a local may be).
+            if let Some(fused) = last.with_branch_on_result(when) {
                 self.code.pop();
                 self.last_result = None;
-                let offset = 0;
-                return if when {
-                    Instr::I32LoadBrIfNez { load, offset }
-                } else {
-                    Instr::I32LoadBrIfEqz { load, offset }
-                };
-            }
-            // The same for a difference.
-            if let Instr::I32Sub(op) = last {
-                self.code.pop();
-                self.last_result = None;
-                let offset = 0;
-                return if when { Instr::I32SubBrIfNez { op, offset } } else { Instr::I32SubBrIfEqz { op, offset } };
+                return fused;
             }
             if !self.is_temp(cond) {
                 return if when { Instr::BrIfNezAcc { offset: 0 } } else { Instr::BrIfEqzAcc { offset: 0 } };
