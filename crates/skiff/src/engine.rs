@@ -189,6 +189,7 @@ impl Config {
 /// A signature's engine-wide identity: equal function types have equal ids,
 /// so `call_indirect` compares two integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(transparent)]
 pub(crate) struct SigId(pub(crate) u32);
 
 #[derive(Default)]
@@ -252,6 +253,12 @@ impl Engine {
     /// The current epoch.
     pub(crate) fn current_epoch(&self) -> u64 {
         self.inner.epoch.load(Ordering::Relaxed)
+    }
+
+    /// The epoch counter's address, for store contexts (stable: the engine
+    /// is shared, never moved out of its `Arc`).
+    pub(crate) fn epoch_counter(&self) -> *const AtomicU64 {
+        &raw const self.inner.epoch
     }
 
     pub(crate) fn features(&self) -> WasmFeatures {

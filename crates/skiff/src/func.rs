@@ -4,6 +4,7 @@
 
 use crate::exception::{ExnRef, ThrownException};
 use crate::externals::Extern;
+use crate::runtime::vmcontext::VMFuncRef;
 use crate::store::{AsContext, AsContextMut, FuncEntity, StoreContext, StoreContextMut, StoreId, StoreInner};
 use crate::types::{FuncType, ValType};
 use crate::values::{ExternRef, V128, Val};
@@ -63,8 +64,7 @@ impl Func {
         let sig = store.opaque.engine().intern_sig(&ty);
         let host_index = store.host_funcs.len() as u32;
         store.host_funcs.push(host);
-        let index = store.opaque.funcs.len() as u32;
-        store.opaque.funcs.push(FuncEntity::Host { sig, ty, host: host_index });
+        let index = store.opaque.push_func(FuncEntity::Host { ty, host: host_index }, VMFuncRef::host(sig));
         Func { store: store.opaque.id(), index }
     }
 
@@ -477,7 +477,7 @@ impl<'a, T> Caller<'a, T> {
         if !self.engine().config().consume_fuel {
             bail!("fuel is not configured in this store");
         }
-        Ok(self.store.opaque.fuel)
+        Ok(self.store.opaque.fuel())
     }
 }
 

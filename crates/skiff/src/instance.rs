@@ -6,7 +6,7 @@ use crate::externals::{Extern, Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::{ExportKind, ImportKind, SegmentMode};
 use crate::runtime::memory::LinearMemory;
-use crate::runtime::vmcontext::VMContext;
+use crate::runtime::vmcontext::{VMContext, VMFuncRef};
 use crate::store::{
     AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, StoreId, StoreInner, StoreOpaque, TableEntity,
 };
@@ -181,14 +181,9 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
     let opaque = &mut store.opaque;
     for (i, code) in m.code.iter().enumerate() {
         let func_index = m.num_imported_funcs + i as u32;
-        entity.funcs.push(opaque.funcs.len() as u32);
-        opaque.funcs.push(FuncEntity::Wasm {
-            instance: index,
-            index: func_index,
-            sig: m.func_sig(func_index),
-            code: code as *const _,
-            module: m.clone(),
-        });
+        // The context comes later, once the instance's definitions exist.
+        let func_ref = VMFuncRef { code, vmctx: std::ptr::null(), sig: m.func_sig(func_index), instance: index };
+        entity.funcs.push(opaque.push_func(FuncEntity::Wasm { index: func_index, module: m.clone() }, func_ref));
     }
     for (i, ty) in m.tags.iter().enumerate().skip(m.num_imported_tags as usize) {
         entity.tags.push(opaque.tags.len() as u32);
@@ -242,10 +237,12 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
     entity.elems = elems;
     entity.datas = m.datas.iter().map(|d| d.bytes.clone()).collect();
     entity.vmctx = VMContext::new(
+        opaque.vm_context(),
         entity.memories.iter().map(|&i| opaque.memories[i as usize].definition()),
         entity.tables.iter().map(|&i| opaque.tables[i as usize].definition()),
         entity.globals.iter().map(|&i| opaque.globals[i as usize].definition()),
     );
+    opaque.set_func_context(&entity.funcs[m.num_imported_funcs as usize..], entity.vmctx.as_ptr());
     opaque.instances.push(entity);
     let instance = Instance { store: id, index };
 

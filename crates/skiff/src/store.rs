@@ -6,17 +6,15 @@
 //! index. Objects are never freed before the store, so an index stays valid
 //! and the interpreter can hold raw pointers to code and memory while it runs.
 
-use crate::engine::SigId;
 use crate::exception::{ExnHeap, ExnRef, TagEntity, ThrownException};
 use crate::module::ModuleInner;
 use crate::runtime::memory::LinearMemory;
-use crate::runtime::vmcontext::{VMContext, VMGlobalDefinition, VMTableDefinition, VmBox};
-use crate::translate::CompiledFunc;
+use crate::runtime::vmcontext::{VMContext, VMFuncRef, VMGlobalDefinition, VMStoreContext, VMTableDefinition, VmBox};
 use crate::types::{FuncType, GlobalType, TableType};
 use crate::{Engine, Module};
 use std::any::Any;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
 
 /// Identifies a store, so handles from another store are refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -34,38 +32,21 @@ impl StoreId {
 pub(crate) type HostFuncFn<T> =
     Arc<dyn Fn(crate::Caller<'_, T>, &mut [u64]) -> anyhow::Result<()> + Send + Sync + 'static>;
 
+/// A function of the store, as the slow paths (types, names, host calls)
+/// see it; what calls need is in its [`VMFuncRef`], at the same index.
 pub(crate) enum FuncEntity {
     Wasm {
-        instance: u32,
         /// Index in the module's function index space.
         index: u32,
-        sig: SigId,
-        /// Points into `module.code`, which `module` keeps alive; empty
-        /// until the function is translated (lazy compilation).
-        code: *const OnceLock<CompiledFunc>,
+        /// The module, kept alive for the function's code (which its
+        /// `VMFuncRef` points into) and names.
         module: Arc<ModuleInner>,
     },
     Host {
-        sig: SigId,
         ty: FuncType,
         /// Index into `StoreInner::host_funcs`.
         host: u32,
     },
-}
-
-// SAFETY: `code` points into the `ModuleInner` that the same entity keeps
-// alive through an `Arc`; the pointee is a `OnceLock`, written once and
-// then immutable, safe to share between threads.
-unsafe impl Send for FuncEntity {}
-// SAFETY: see `Send`.
-unsafe impl Sync for FuncEntity {}
-
-impl FuncEntity {
-    pub fn sig(&self) -> SigId {
-        match self {
-            FuncEntity::Wasm { sig, .. } | FuncEntity::Host { sig, .. } => *sig,
-        }
-    }
 }
 
 pub(crate) struct TableEntity {
@@ -182,7 +163,12 @@ pub(crate) struct InstanceEntity {
 pub(crate) struct StoreOpaque {
     id: StoreId,
     engine: Engine,
+    /// The functions; push them with `push_func`, which keeps `func_refs`
+    /// and the context in step.
     pub funcs: Vec<FuncEntity>,
+    /// What a call needs of each function, by the same index; the context
+    /// points at it.
+    func_refs: Vec<VMFuncRef>,
     pub memories: Vec<LinearMemory>,
     pub tables: Vec<TableEntity>,
     pub globals: Vec<GlobalEntity>,
@@ -193,10 +179,9 @@ pub(crate) struct StoreOpaque {
     pub exns: ExnHeap,
     /// The exception propagating outside wasm, if any (see `exception.rs`).
     pub pending_exception: Option<u32>,
-    /// Remaining fuel, when the engine meters it.
-    pub fuel: u64,
-    /// The engine epoch at which interruptible code traps; `u64::MAX` is never.
-    pub epoch_deadline: u64,
+    /// Fuel, the epoch deadline and the functions, as running code reads
+    /// them; every instance's context points at it.
+    vm: VmBox<VMStoreContext>,
     /// How many host-to-wasm entries are active on the host stack.
     pub host_depth: u32,
     /// Value stacks kept for reuse by later calls.
@@ -213,7 +198,45 @@ impl StoreOpaque {
     }
 
     pub fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
-        self.epoch_deadline = self.engine.current_epoch().saturating_add(ticks_beyond_current);
+        self.vm.get_mut().epoch_deadline = self.engine.current_epoch().saturating_add(ticks_beyond_current);
+    }
+
+    /// The store's context, for instance contexts to point at.
+    pub fn vm_context(&self) -> *mut VMStoreContext {
+        self.vm.as_ptr()
+    }
+
+    pub fn fuel(&self) -> u64 {
+        self.vm.get().fuel
+    }
+
+    pub fn fuel_mut(&mut self) -> &mut u64 {
+        &mut self.vm.get_mut().fuel
+    }
+
+    /// Adds a function; returns its store index.
+    pub fn push_func(&mut self, entity: FuncEntity, func_ref: VMFuncRef) -> u32 {
+        let index = self.funcs.len() as u32;
+        self.funcs.push(entity);
+        self.func_refs.push(func_ref);
+        let vm = self.vm.get_mut();
+        vm.funcs = self.func_refs.as_ptr();
+        vm.funcs_len = self.func_refs.len();
+        index
+    }
+
+    /// What a call needs of function `index`.
+    #[inline(always)]
+    pub fn func_ref(&self, index: u32) -> &VMFuncRef {
+        &self.func_refs[index as usize]
+    }
+
+    /// Makes the store's functions `funcs` run with instance context `vmctx`
+    /// (once instantiation has built it).
+    pub fn set_func_context(&mut self, funcs: &[u32], vmctx: *const u8) {
+        for &f in funcs {
+            self.func_refs[f as usize].vmctx = vmctx;
+        }
     }
 
     /// Makes `exn` the pending exception and returns the error that says so.
@@ -235,7 +258,7 @@ impl StoreOpaque {
     /// Whether the engine's epoch has reached this store's deadline.
     #[inline]
     pub fn epoch_deadline_reached(&self) -> bool {
-        self.engine.current_epoch() >= self.epoch_deadline
+        self.vm.get().epoch_deadline_reached()
     }
 }
 
@@ -395,6 +418,7 @@ impl<T> Store<T> {
                     id: StoreId::fresh(),
                     engine: engine.clone(),
                     funcs: Vec::new(),
+                    func_refs: Vec::new(),
                     memories: Vec::new(),
                     tables: Vec::new(),
                     globals: Vec::new(),
@@ -403,8 +427,7 @@ impl<T> Store<T> {
                     tags: Vec::new(),
                     exns: ExnHeap::default(),
                     pending_exception: None,
-                    fuel: 0,
-                    epoch_deadline: u64::MAX,
+                    vm: VmBox::new(VMStoreContext::new(engine.epoch_counter())),
                     host_depth: 0,
                     spare_stacks: Vec::new(),
                 },
@@ -440,14 +463,14 @@ impl<T> Store<T> {
     /// configured with `consume_fuel(true)`.
     pub fn set_fuel(&mut self, fuel: u64) -> anyhow::Result<()> {
         self.check_fuel_enabled()?;
-        self.inner.opaque.fuel = fuel;
+        *self.inner.opaque.fuel_mut() = fuel;
         Ok(())
     }
 
     /// The fuel left. Fails unless fuel metering is on.
     pub fn get_fuel(&self) -> anyhow::Result<u64> {
         self.check_fuel_enabled()?;
-        Ok(self.inner.opaque.fuel)
+        Ok(self.inner.opaque.fuel())
     }
 
     /// Makes wasm in this store trap with [`Trap::Interrupt`](crate::Trap::Interrupt)

@@ -25,7 +25,7 @@ use crate::anyhow;
 use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught};
 use crate::ir::{AddImmLoad, Instr, LoadKind, Op, Slot, Store, StoreKind};
-use crate::runtime::vmcontext::{VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
+use crate::runtime::vmcontext::{VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
 use crate::store::{FuncEntity, StoreDyn};
 use crate::translate::CompiledFunc;
 use crate::trap::{FrameInfo, Trap, WasmBacktrace};
@@ -574,10 +574,8 @@ impl Executor<'_> {
 
     fn run(&mut self, cells: &mut [u64]) -> Result<(), (Stop, u32)> {
         let entry = self.func;
-        let (instance, code) = match &self.store.opaque().funcs[entry as usize] {
-            FuncEntity::Wasm { instance, code, .. } => (*instance, *code),
-            FuncEntity::Host { .. } => unreachable!("host functions are called directly"),
-        };
+        let VMFuncRef { code, instance, .. } = *self.store.opaque().func_ref(entry);
+        assert!(!code.is_null(), "host functions are called directly");
         // SAFETY: `code` points into a module kept alive by the store's entity.
         let code = match unsafe { &*code }.get() {
             Some(code) => code as *const CompiledFunc,
@@ -699,7 +697,7 @@ impl Executor<'_> {
                 return Ok(Step::Next(unsafe { entry.offset(offset as isize) }));
             }
             Instr::ConsumeFuel { amount } => {
-                let fuel = &mut self.store.opaque_mut().fuel;
+                let fuel = self.store.opaque_mut().fuel_mut();
                 match fuel.checked_sub(u64::from(amount)) {
                     Some(left) => *fuel = left,
                     None => {
@@ -1129,13 +1127,12 @@ impl Executor<'_> {
     #[inline(always)]
     fn call(&mut self, callee: u32, ip: *const Op, ret_ip: *const Op, base: Slot) -> Result<Step, Stop> {
         let new_fp = self.fp_index + base.index();
-        let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque().funcs[callee as usize]
-        else {
+        let VMFuncRef { code, instance: callee_instance, .. } = *self.store.opaque().func_ref(callee);
+        if code.is_null() {
             return self.call_host(callee, ret_ip, new_fp);
-        };
-        let callee_instance = *callee_instance;
+        }
         // SAFETY: `code` points into a module kept alive by the entity.
-        let Some(code) = (unsafe { &**code }).get() else {
+        let Some(code) = (unsafe { &*code }).get() else {
             self.translate_and_retry(ip, callee)?;
             return Ok(Step::Reload);
         };
@@ -1238,7 +1235,7 @@ impl Executor<'_> {
             return Err(Trap::IndirectCallToNull);
         }
         let callee = (cell - 1) as u32;
-        if self.store.opaque().funcs[callee as usize].sig() != sig {
+        if self.store.opaque().func_ref(callee).sig != sig {
             return Err(Trap::BadSignature);
         }
         Ok(callee)
@@ -1249,13 +1246,12 @@ impl Executor<'_> {
     /// frame (no `Frame` is pushed), so its results go straight to our caller.
     #[inline(always)]
     fn tail_call(&mut self, callee: u32, ip: *const Op, base: Slot) -> Result<Step, Stop> {
-        let FuncEntity::Wasm { instance: callee_instance, code, .. } = &self.store.opaque().funcs[callee as usize]
-        else {
+        let VMFuncRef { code, instance: callee_instance, .. } = *self.store.opaque().func_ref(callee);
+        if code.is_null() {
             return self.tail_call_host(callee, base);
-        };
-        let callee_instance = *callee_instance;
+        }
         // SAFETY: `code` points into a module kept alive by the entity.
-        let Some(code) = (unsafe { &**code }).get() else {
+        let Some(code) = (unsafe { &*code }).get() else {
             self.translate_and_retry(ip, callee)?;
             return Ok(Step::Reload);
         };
@@ -1391,9 +1387,11 @@ impl Executor<'_> {
         let mut depth = self.frames.len();
         let landing = 'search: loop {
             // An active frame's function has run, so it is translated.
-            if let FuncEntity::Wasm { code, .. } = &store.funcs[func as usize]
-                // SAFETY: `code` points into a module kept alive by the entity.
-                && let Some(code) = unsafe { &**code }.get()
+            let code = store.func_ref(func).code;
+            // SAFETY: a non-null `code` points into a module kept alive by
+            // the entity.
+            if !code.is_null()
+                && let Some(code) = unsafe { &*code }.get()
             {
                 let pc = ((at.addr() - code.code.as_ptr().addr()) / std::mem::size_of::<Op>()) as u32;
                 let tags = &store.instances[instance as usize].tags;

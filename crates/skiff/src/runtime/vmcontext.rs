@@ -1,6 +1,8 @@
 //! The layouts that executing code reads directly: the definitions of
-//! memories, tables and globals, and each instance's context, which points
-//! at the ones the instance uses (its own and its imports) by index.
+//! memories, tables and globals, each instance's context, which points at
+//! the store's context and at the definitions the instance uses (its own
+//! and its imports) by index, and the store's context: fuel, the epoch
+//! deadline, and what a call needs of every function ([`VMFuncRef`]).
 //!
 //! Everything here is `#[repr(C)]` with offsets fixed by this module (and
 //! checked by its tests), so that generated code can address them with a
@@ -19,7 +21,11 @@
 //! This is one of the few modules with `unsafe`: allocating and freeing
 //! `VmBox`es, and reading a context's pointers.
 
+use crate::engine::SigId;
+use crate::translate::CompiledFunc;
 use std::ptr::NonNull;
+use std::sync::OnceLock;
+use std::sync::atomic::AtomicU64;
 
 /// A heap cell with a fixed address, read and written only through raw
 /// pointers (its owner's methods, or a pointer from `as_ptr`).
@@ -132,13 +138,109 @@ impl VMGlobalDefinition {
     }
 }
 
+/// What a call needs of a function: its code, the context it runs with
+/// and its signature. The store keeps one per function, by store index, in
+/// the array its [`VMStoreContext`] points at; a table cell names a
+/// function by that index (plus one), so `call_indirect` goes from the cell
+/// to `funcs[cell - 1]`, compares `sig` and enters `code` with `vmctx`,
+/// all at constant offsets. The interpreter reads it on every call.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct VMFuncRef {
+    /// A wasm function's interpreter code: its slot in the module, filled
+    /// on the first call (lazy translation). Null for a host function. (A
+    /// compiled tier adds its native entry next to it.)
+    pub code: *const OnceLock<CompiledFunc>,
+    /// The context of the instance the function belongs to; null for a
+    /// host function.
+    pub vmctx: *const u8,
+    /// The function's signature, engine-wide.
+    pub sig: SigId,
+    /// The store index of the function's instance; [`Self::HOST`] for a
+    /// host function.
+    pub instance: u32,
+}
+
+// SAFETY: the pointers are addresses of a module's code slots (`OnceLock`s,
+// written once, safe to share) and of an instance context; both are only
+// followed by code holding the store that owns the function.
+unsafe impl Send for VMFuncRef {}
+// SAFETY: see `Send`.
+unsafe impl Sync for VMFuncRef {}
+
+#[cfg_attr(not(test), allow(dead_code))]
+impl VMFuncRef {
+    /// Field offsets, as for [`VMMemoryDefinition`].
+    pub const CODE: usize = 0;
+    pub const VMCTX: usize = PTR;
+    pub const SIG: usize = 2 * PTR;
+    pub const INSTANCE: usize = 2 * PTR + 4;
+    /// `instance` of a host function.
+    pub const HOST: u32 = u32::MAX;
+
+    /// A host function's reference.
+    pub fn host(sig: SigId) -> VMFuncRef {
+        VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null(), sig, instance: VMFuncRef::HOST }
+    }
+}
+
+/// The part of a store that running code reads and writes, one per store
+/// in a [`VmBox`], reached from every instance's context (its first entry).
+#[repr(C)]
+pub(crate) struct VMStoreContext {
+    /// Fuel left, when the engine meters it.
+    pub fuel: u64,
+    /// The engine epoch at which interruptible code traps (`u64::MAX`: never).
+    pub epoch_deadline: u64,
+    /// The engine's epoch counter, which `Engine::increment_epoch` advances.
+    pub epoch: *const AtomicU64,
+    /// The store's functions by store index. The array moves when functions
+    /// are added (instantiation, host functions), never while wasm runs
+    /// without a host call in between, and the store updates this field
+    /// each time.
+    pub funcs: *const VMFuncRef,
+    /// How many entries `funcs` has.
+    pub funcs_len: usize,
+}
+
+// SAFETY: `epoch` points at an atomic in the engine; `funcs` at the owning
+// store's array, only read by code holding that store.
+unsafe impl Send for VMStoreContext {}
+// SAFETY: see `Send`.
+unsafe impl Sync for VMStoreContext {}
+
+#[cfg_attr(not(test), allow(dead_code))]
+impl VMStoreContext {
+    /// Field offsets, as for [`VMMemoryDefinition`].
+    pub const FUEL: usize = 0;
+    pub const EPOCH_DEADLINE: usize = 8;
+    pub const EPOCH: usize = 16;
+    pub const FUNCS: usize = 16 + PTR;
+    pub const FUNCS_LEN: usize = 16 + 2 * PTR;
+
+    /// The context of a store with no functions, whose code reads the
+    /// epoch at `epoch`.
+    pub fn new(epoch: *const AtomicU64) -> VMStoreContext {
+        VMStoreContext { fuel: 0, epoch_deadline: u64::MAX, epoch, funcs: std::ptr::null(), funcs_len: 0 }
+    }
+
+    /// Whether the epoch has reached the deadline.
+    #[inline]
+    pub fn epoch_deadline_reached(&self) -> bool {
+        // SAFETY: `epoch` points into the engine, which the store that owns
+        // this context keeps alive.
+        unsafe { (*self.epoch).load(std::sync::atomic::Ordering::Relaxed) >= self.epoch_deadline }
+    }
+}
+
 /// Where things are in an instance's context, from the counts of the
 /// module's memories, tables and globals (imported ones first, as in the
 /// module's index spaces):
 ///
 /// ```text
-/// offset 0                      memories: [*mut VMMemoryDefinition; memories]
-/// memories_start + 8 * memories tables:   [*mut VMTableDefinition; tables]
+/// offset 0                      store:    *mut VMStoreContext
+/// 8                             memories: [*mut VMMemoryDefinition; memories]
+/// 8 + 8 * memories              tables:   [*mut VMTableDefinition; tables]
 /// ...                           globals:  [*mut VMGlobalDefinition; globals]
 /// ```
 ///
@@ -159,10 +261,16 @@ impl VMOffsets {
         VMOffsets { memories, tables, globals }
     }
 
+    /// Byte offset of the store context pointer.
+    #[cfg_attr(not(test), allow(dead_code))] // The interpreter reaches the store through `StoreDyn`.
+    pub fn store(&self) -> usize {
+        0
+    }
+
     /// Byte offset of memory `index`'s definition pointer.
     pub fn memory(&self, index: u32) -> usize {
         debug_assert!(index < self.memories);
-        index as usize * PTR
+        PTR + index as usize * PTR
     }
 
     /// Byte offset of table `index`'s definition pointer.
@@ -181,26 +289,27 @@ impl VMOffsets {
 
     /// Byte offset of the array of table definition pointers.
     pub fn table_array(&self) -> usize {
-        self.memories as usize * PTR
+        (1 + self.memories as usize) * PTR
     }
 
     /// Byte offset of the array of global definition pointers.
     pub fn global_array(&self) -> usize {
-        (self.memories + self.tables) as usize * PTR
+        (1 + self.memories as usize + self.tables as usize) * PTR
     }
 
     /// Bytes in the context.
     pub fn size(&self) -> usize {
-        (self.memories + self.tables + self.globals) as usize * PTR
+        (1 + self.memories as usize + self.tables as usize + self.globals as usize) * PTR
     }
 }
 
-/// An instance's context: the definitions of the memories, tables and
-/// globals it uses, at the offsets [`VMOffsets`] gives.
+/// An instance's context: its store's context and the definitions of the
+/// memories, tables and globals it uses, at the offsets [`VMOffsets`] gives.
 pub(crate) struct VMContext {
     offsets: VMOffsets,
-    /// The context's words; each a pointer to a definition. (A `VmBox`, so
-    /// that the executor may keep pointers into it.)
+    /// The context's words; each a pointer to the store context or to a
+    /// definition. (A `VmBox`, so that the executor, and the functions'
+    /// `VMFuncRef`s, may keep pointers into it.)
     words: VmBox<[*mut u8]>,
 }
 
@@ -211,23 +320,28 @@ unsafe impl Send for VMContext {}
 unsafe impl Sync for VMContext {}
 
 impl Default for VMContext {
-    /// The context of an instance with no memories, tables or globals.
+    /// A placeholder, for an instance being built: no store, memories,
+    /// tables or globals.
     fn default() -> VMContext {
-        VMContext::new(std::iter::empty(), std::iter::empty(), std::iter::empty())
+        VMContext::new(std::ptr::null_mut(), std::iter::empty(), std::iter::empty(), std::iter::empty())
     }
 }
 
 impl VMContext {
-    /// A context for `memories`, `tables` and `globals`, in the module's
-    /// index order.
+    /// A context in the store whose context is `store`, for `memories`,
+    /// `tables` and `globals` in the module's index order.
     pub fn new(
+        store: *mut VMStoreContext,
         memories: impl ExactSizeIterator<Item = *mut VMMemoryDefinition>,
         tables: impl ExactSizeIterator<Item = *mut VMTableDefinition>,
         globals: impl ExactSizeIterator<Item = *mut VMGlobalDefinition>,
     ) -> VMContext {
         let offsets = VMOffsets::new(memories.len() as u32, tables.len() as u32, globals.len() as u32);
-        let words: Box<[*mut u8]> =
-            memories.map(|p| p.cast()).chain(tables.map(|p| p.cast())).chain(globals.map(|p| p.cast())).collect();
+        let words: Box<[*mut u8]> = std::iter::once(store.cast())
+            .chain(memories.map(|p| p.cast()))
+            .chain(tables.map(|p| p.cast()))
+            .chain(globals.map(|p| p.cast()))
+            .collect();
         debug_assert_eq!(words.len() * PTR, offsets.size());
         VMContext { offsets, words: VmBox::from_box(words) }
     }
@@ -284,6 +398,27 @@ mod tests {
         assert_eq!(offset_of!(VMGlobalDefinition, cells), VMGlobalDefinition::VALUE);
         assert_eq!(VMGlobalDefinition::HIGH, VMGlobalDefinition::VALUE + 8);
         assert_eq!((size_of::<VMGlobalDefinition>(), align_of::<VMGlobalDefinition>()), (16, 16));
+        assert_eq!(offset_of!(VMFuncRef, code), VMFuncRef::CODE);
+        assert_eq!(offset_of!(VMFuncRef, vmctx), VMFuncRef::VMCTX);
+        assert_eq!(offset_of!(VMFuncRef, sig), VMFuncRef::SIG);
+        assert_eq!(offset_of!(VMFuncRef, instance), VMFuncRef::INSTANCE);
+        assert_eq!(size_of::<VMFuncRef>(), 2 * PTR + 8);
+        assert_eq!(offset_of!(VMStoreContext, fuel), VMStoreContext::FUEL);
+        assert_eq!(offset_of!(VMStoreContext, epoch_deadline), VMStoreContext::EPOCH_DEADLINE);
+        assert_eq!(offset_of!(VMStoreContext, epoch), VMStoreContext::EPOCH);
+        assert_eq!(offset_of!(VMStoreContext, funcs), VMStoreContext::FUNCS);
+        assert_eq!(offset_of!(VMStoreContext, funcs_len), VMStoreContext::FUNCS_LEN);
+    }
+
+    #[test]
+    fn store_context_reads_the_engine_epoch() {
+        let epoch = AtomicU64::new(3);
+        let mut store = VMStoreContext::new(&raw const epoch);
+        assert!(!store.epoch_deadline_reached());
+        store.epoch_deadline = 5;
+        assert!(!store.epoch_deadline_reached());
+        epoch.store(5, std::sync::atomic::Ordering::Relaxed);
+        assert!(store.epoch_deadline_reached());
     }
 
     #[test]
@@ -292,17 +427,22 @@ mod tests {
         let mut tables =
             [1u64, 2].map(|n| VMTableDefinition { base: std::ptr::null_mut(), current_elements: n as usize });
         let mut globals = [VMGlobalDefinition::new(1), VMGlobalDefinition::new(2), VMGlobalDefinition::new(3)];
+        let epoch = AtomicU64::new(0);
+        let mut store = VMStoreContext::new(&raw const epoch);
+        store.fuel = 11;
         let ctx = VMContext::new(
+            &raw mut store,
             std::iter::once(&raw mut memory),
             tables.iter_mut().map(|t| t as *mut _),
             globals.iter_mut().map(|g| g as *mut _),
         );
         let offsets = *ctx.offsets();
-        assert_eq!(offsets.size(), 6 * PTR);
+        assert_eq!(offsets.size(), 7 * PTR);
         // SAFETY: every offset read is inside the context, and each entry
         // points at one of the live locals above.
         unsafe {
             let at = |offset: usize| ctx.as_ptr().add(offset).cast::<*mut u8>().read();
+            assert_eq!(at(offsets.store()).add(VMStoreContext::FUEL).cast::<u64>().read(), 11);
             assert_eq!((*at(offsets.memory(0)).cast::<VMMemoryDefinition>()).current_length, 7);
             assert_eq!((*at(offsets.table(1)).cast::<VMTableDefinition>()).current_elements, 2);
             for i in 0..3 {
@@ -327,5 +467,58 @@ mod tests {
         assert_eq!(boxes[0].as_ptr(), address);
         boxes[0].get_mut().cells[1] = 9;
         assert_eq!(boxes[0].get().bits(), 5 | 9 << 64);
+    }
+
+    /// The path a compiled `call_indirect` takes, from an instance's context
+    /// to a function's reference, followed through a real store: the store
+    /// context's function array tracks the functions added after the
+    /// instance, and fuel set through the API shows in the context.
+    #[test]
+    fn instance_context_reaches_the_store_functions() {
+        use crate::store::AsContext;
+        use crate::{Config, Engine, Func, Instance, Module, Store};
+        let mut config = Config::new();
+        config.consume_fuel(true);
+        let engine = Engine::new(&config).unwrap();
+        let module = Module::new(
+            &engine,
+            r#"(module (import "h" "f" (func $h (param i32)))
+                 (func $g (export "g") (param i32)) (func (export "k") (result i64) i64.const 0))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let host = Func::wrap(&mut store, |_: i32| {});
+        let instance = Instance::new(&mut store, &module, &[host.into()]).unwrap();
+        let g = instance.get_func(&mut store, "g").unwrap();
+        let k = instance.get_func(&mut store, "k").unwrap();
+        // Enough functions for the array to move.
+        for _ in 0..100 {
+            Func::wrap(&mut store, || {});
+        }
+        store.set_fuel(77).unwrap();
+        let opaque = &store.as_context().0.opaque;
+        // The store's only instance.
+        assert_eq!(opaque.instances.len(), 1);
+        let entity = &opaque.instances[0];
+        let vmctx = entity.vmctx.as_ptr();
+        // SAFETY: every offset read is inside the context or the store
+        // context, and the function indices are below `funcs_len`.
+        unsafe {
+            let store_ctx = vmctx.add(entity.vmctx.offsets().store()).cast::<*const u8>().read();
+            assert_eq!(store_ctx.add(VMStoreContext::FUEL).cast::<u64>().read(), 77);
+            let funcs = store_ctx.add(VMStoreContext::FUNCS).cast::<*const u8>().read();
+            let len = store_ctx.add(VMStoreContext::FUNCS_LEN).cast::<usize>().read();
+            assert_eq!(len, 103);
+            let func_ref = |index: u32| funcs.add(index as usize * size_of::<VMFuncRef>());
+            let (g, k, h) = (func_ref(g.index()), func_ref(k.index()), func_ref(host.index()));
+            assert_eq!(g.add(VMFuncRef::VMCTX).cast::<*const u8>().read(), vmctx);
+            assert_eq!(g.add(VMFuncRef::INSTANCE).cast::<u32>().read(), 0);
+            assert!(!g.add(VMFuncRef::CODE).cast::<*const u8>().read().is_null());
+            // The host function and `g` share a signature; `k` does not.
+            assert_eq!(g.add(VMFuncRef::SIG).cast::<u32>().read(), h.add(VMFuncRef::SIG).cast::<u32>().read());
+            assert_ne!(g.add(VMFuncRef::SIG).cast::<u32>().read(), k.add(VMFuncRef::SIG).cast::<u32>().read());
+            assert_eq!(h.add(VMFuncRef::INSTANCE).cast::<u32>().read(), VMFuncRef::HOST);
+            assert!(h.add(VMFuncRef::CODE).cast::<*const u8>().read().is_null());
+        }
     }
 }
