@@ -1106,6 +1106,7 @@ macro_rules! define_instrs {
                     table[InstrTag::I32Load8U2 as usize] = true;
                     table[InstrTag::I32XorShrUImm as usize] = true;
                     table[InstrTag::I32XorShrUAccImm as usize] = true;
+                    table[InstrTag::I32LoadShlAcc as usize] = true;
                     table
                 };
                 (tag as usize) < Instr::COUNT && SETS_ACC[tag as usize]
@@ -1120,6 +1121,7 @@ macro_rules! define_instrs {
                     | $(Instr::$tb_nez_acc(_) | Instr::$tb_eqz_acc(_))|*
                     | $(Instr::$sr_acc(_))|* | $(Instr::$sri_acc(_))|*
                     | Instr::BrIfNezAcc { .. } | Instr::BrIfEqzAcc { .. } | Instr::I32XorShrUAccImm { .. }
+                    | Instr::I32LoadShlAcc { .. }
                     | Instr::CopyAcc { .. } | Instr::CopyAccF32 { .. } | Instr::CopyAccF64 { .. })
             }
 
@@ -1315,7 +1317,9 @@ macro_rules! define_instrs {
                     Instr::I32AddImm2 { b, .. } => Some(b),
                     Instr::I32MulAddImm { dst, .. } => Some(dst),
                     Instr::I32Load8U2 { b, .. } => Some(b),
-                    Instr::I32XorShrUImm { dst, .. } | Instr::I32XorShrUAccImm { dst, .. } => Some(dst),
+                    Instr::I32XorShrUImm { dst, .. }
+                    | Instr::I32XorShrUAccImm { dst, .. }
+                    | Instr::I32LoadShlAcc { dst, .. } => Some(dst),
                     _ => None,
                 }
             }
@@ -1442,14 +1446,23 @@ for_each_numeric!(define_instrs {
         /// comparison of two strings reads them. Numeric in all but name,
         /// like `I32MulAddImm`: `b`'s byte is left in the accumulator.
         I32Load8U2 { a: Slot, addr_a: Slot, b: Slot, addr_b: Slot, offset_a: u16, offset_b: u16 },
-        /// `dst = src ^ (src >> imm)` (as i32, the shift unsigned and its
-        /// count taken modulo 32): the xorshift step of hash finalizers
-        /// and random-number generators (`h ^= h >> 16`). Numeric in all
-        /// but name, like `I32MulAddImm`.
-        I32XorShrUImm { dst: Slot, src: Slot, imm: i32 },
-        /// `dst = acc ^ (acc >> imm)`: `I32XorShrUImm` on the value the
+        /// `dst = (src >> imm) ^ rhs` (as i32, the shift unsigned and its
+        /// count taken modulo 32): a right shift by a constant feeding an
+        /// `i32.xor`, as in the xorshift step of hash finalizers and
+        /// random-number generators (`h ^= h >> 16`: `rhs` is `src`) and
+        /// table-driven CRCs (`table[i] ^ (crc >> 8)`). Numeric in all but
+        /// name, like `I32MulAddImm`.
+        I32XorShrUImm { dst: Slot, src: Slot, rhs: Slot, imm: i32 },
+        /// `dst = (acc >> imm) ^ rhs`: `I32XorShrUImm` on the value the
         /// instruction before computed (`h *= k; h ^= h >> 15`).
-        I32XorShrUAccImm { dst: Slot, imm: i32 },
+        I32XorShrUAccImm { dst: Slot, rhs: Slot, imm: i32 },
+        /// `dst =` the `i32.load` at `(acc << shift) + offset`, the shift
+        /// (count modulo 32) wrapping in 32 bits and the offset added
+        /// without wrapping, as the `i32.shl` and load it replaces: a table
+        /// at a static address indexed by the value the instruction before
+        /// computed (`table[(crc ^ b) & 0xff]`). Numeric in all but name,
+        /// like `I32MulAddImm`.
+        I32LoadShlAcc { dst: Slot, shift: u8, offset: u32 },
         /// `dst = lhs * mul + add` (as i32, wrapping): an `i32.mul` by a
         /// constant feeding an `i32.add` of one (linear congruential
         /// generators, hash steps, `row * width + column` with constants).

@@ -842,3 +842,84 @@ fn xorshifts_match_the_shift_and_xor_they_replace() {
         assert_eq!(mod32.call(&mut store, h as i32).unwrap() as u32, h ^ (h >> 1), "mod32({h:#x})");
     }
 }
+
+#[test]
+fn zero_stores_are_dropped_only_where_the_local_is_surely_zero() {
+    // Each function sets `$x` to zero where a wrong elision would leave an
+    // earlier value: written in a block a branch may skip, or by the
+    // previous iteration of a loop. Also a local reused after a call that
+    // recursed (every frame starts at zero, not the caller's values).
+    let wat = r#"(module
+      (func (export "after_block") (param $c i32) (result i32) (local $x i32)
+        (block (br_if 0 (local.get $c)) (local.set $x (i32.const 7)))
+        (local.set $x (i32.const 0))
+        (local.get $x))
+      (func (export "in_loop") (param $n i32) (result i32) (local $x i32) (local $sum i32)
+        (loop $l
+          (local.set $x (i32.const 0))
+          (local.set $sum (i32.add (local.get $sum) (local.get $x)))
+          (local.set $x (i32.const 5))
+          (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (local.get $sum))
+      (func $count (export "count") (param $n i32) (result i32) (local $acc i32)
+        (local.set $acc (i32.const 0))
+        (if (local.get $n)
+          (then (local.set $acc (i32.add (i32.const 100) (call $count (i32.sub (local.get $n) (i32.const 1)))))))
+        (i32.add (local.get $acc) (i32.const 1))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let after_block = instance.get_typed_func::<i32, i32>(&mut store, "after_block").unwrap();
+    assert_eq!(after_block.call(&mut store, 0).unwrap(), 0);
+    assert_eq!(after_block.call(&mut store, 1).unwrap(), 0);
+    let in_loop = instance.get_typed_func::<i32, i32>(&mut store, "in_loop").unwrap();
+    assert_eq!(in_loop.call(&mut store, 3).unwrap(), 0);
+    let count = instance.get_typed_func::<i32, i32>(&mut store, "count").unwrap();
+    assert_eq!(count.call(&mut store, 3).unwrap(), 304);
+}
+
+#[test]
+fn table_driven_crc_steps_match_the_unfused_operators() {
+    // `I32LoadShlAcc` and `I32XorShrUImm` in a CRC-32 step over a byte
+    // buffer, against a model; then the load's index shifted past 32 bits
+    // (it wraps, as `i32.shl` does) and past the memory's end (a trap).
+    let wat = r#"(module
+      (memory (export "memory") 1)
+      (func (export "crc") (param $p i32) (param $n i32) (result i32) (local $crc i32)
+        (local.set $crc (i32.const -1))
+        (block $done (loop $bytes
+          (br_if $done (i32.eqz (local.get $n)))
+          (local.set $crc
+            (i32.xor
+              (i32.load offset=1024
+                (i32.shl (i32.and (i32.xor (local.get $crc) (i32.load8_u (local.get $p))) (i32.const 255))
+                  (i32.const 2)))
+              (i32.shr_u (local.get $crc) (i32.const 8))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $bytes)))
+        (i32.xor (local.get $crc) (i32.const -1)))
+      (func (export "entry") (param $i i32) (result i32)
+        (i32.load offset=8 (i32.shl (i32.xor (local.get $i) (i32.const 0)) (i32.const 34)))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let memory = instance.get_memory(&mut store, "memory").unwrap();
+    let table: Vec<u32> =
+        (0..256u32).map(|n| (0..8).fold(n, |c, _| if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 })).collect();
+    let bytes: Vec<u8> = table.iter().flat_map(|entry| entry.to_le_bytes()).collect();
+    memory.write(&mut store, 1024, &bytes).unwrap();
+    let text = b"The quick brown fox jumps over the lazy dog";
+    memory.write(&mut store, 0, text).unwrap();
+    let crc = instance.get_typed_func::<(i32, i32), i32>(&mut store, "crc").unwrap();
+    assert_eq!(crc.call(&mut store, (0, text.len() as i32)).unwrap() as u32, 0x414f_a339);
+    // The shift count is 34 mod 32 = 2, and bits shifted past 32 are lost:
+    // 0x4000_0003 << 2 is 12, so the load reads bytes 20..24.
+    let entry = instance.get_typed_func::<i32, i32>(&mut store, "entry").unwrap();
+    memory.write(&mut store, 20, &0xfeed_f00du32.to_le_bytes()).unwrap();
+    assert_eq!(entry.call(&mut store, 0x4000_0003).unwrap() as u32, 0xfeed_f00d);
+    let trap = entry.call(&mut store, 0x3fff).unwrap_err();
+    assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
+}

@@ -88,7 +88,7 @@ impl Executor<'_> {
 /// executor prints the most frequent pairs to stderr when it finishes.
 #[cfg(skiff_profile)]
 pub(super) mod profile {
-    use crate::ir::{Instr, Op};
+    use crate::ir::Op;
     use std::cell::RefCell;
     use std::collections::HashMap;
 

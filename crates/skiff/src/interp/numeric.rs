@@ -226,13 +226,17 @@ macro_rules! define_numeric_eval {
                     fp.set(a, sem::i32_load8_u(mem, fp.get(addr_a), u32::from(offset_a))?);
                     finish::<_, ACC_ONLY>(sem::i32_load8_u(mem, fp.get(addr_b), u32::from(offset_b))?, fp, b, acc_in)
                 }
-                Instr::I32XorShrUImm { dst, src, imm } => {
-                    let x = fp.get(src) as u32;
-                    finish::<_, ACC_ONLY>(u64::from(x ^ (x >> (imm as u32 & 31))), fp, dst, acc_in)
+                Instr::I32XorShrUImm { dst, src, rhs, imm } => {
+                    let shifted = fp.get(src) as u32 >> (imm as u32 & 31);
+                    finish::<_, ACC_ONLY>(u64::from(shifted ^ fp.get(rhs) as u32), fp, dst, acc_in)
                 }
-                Instr::I32XorShrUAccImm { dst, imm } => {
-                    let x = acc_in.int as u32;
-                    finish::<_, ACC_ONLY>(u64::from(x ^ (x >> (imm as u32 & 31))), fp, dst, acc_in)
+                Instr::I32XorShrUAccImm { dst, rhs, imm } => {
+                    let shifted = acc_in.int as u32 >> (imm as u32 & 31);
+                    finish::<_, ACC_ONLY>(u64::from(shifted ^ fp.get(rhs) as u32), fp, dst, acc_in)
+                }
+                Instr::I32LoadShlAcc { dst, shift, offset } => {
+                    let addr = u64::from((acc_in.int as u32) << (shift & 31));
+                    finish::<_, ACC_ONLY>(sem::i32_load(mem, addr, offset)?, fp, dst, acc_in)
                 }
                 Instr::I32MulAddImm { dst, lhs, mul, add } => {
                     let result = (fp.get(lhs) as u32).wrapping_mul(mul as u32).wrapping_add(add as u32);

@@ -124,6 +124,13 @@ pub(crate) struct FuncTranslator<'a> {
     local_refs: Vec<u32>,
     /// Sum of `local_refs`: whether any lazy local reads are on the stack.
     lazy_locals: u32,
+    /// For each local slot, whether it surely still holds the zero a frame
+    /// starts its declared locals with: true for declared locals until code
+    /// writes them, false for all once a loop begins (a back edge brings in
+    /// the writes of later code; a forward branch only those of code
+    /// translated before its target). Setting such a local to zero, as
+    /// compilers do at function entry, emits nothing.
+    zero_locals: Vec<bool>,
     num_params: u16,
     num_locals: u16,
     /// The deduplicated constants, by bit pattern, and their slots.
@@ -171,6 +178,7 @@ impl<'a> FuncTranslator<'a> {
             control: Vec::new(),
             local_refs: Vec::new(),
             lazy_locals: 0,
+            zero_locals: Vec::new(),
             num_params: 0,
             num_locals: 0,
             consts: Vec::new(),
@@ -237,6 +245,9 @@ impl<'a> FuncTranslator<'a> {
         self.local_refs.clear();
         self.local_refs.resize(num_locals as usize, 0);
         self.lazy_locals = 0;
+        self.zero_locals.clear();
+        self.zero_locals.resize(num_params, false);
+        self.zero_locals.resize(num_locals as usize, true);
         self.num_params = num_params as u16;
         self.num_locals = num_locals as u16;
         self.consts.clear();
@@ -682,22 +693,20 @@ impl<'a> FuncTranslator<'a> {
         self.emit_result(instr)
     }
 
-    /// `x ^ (x >> k)` as one instruction, for an `i32.xor` (`xor`, whose
+    /// `(x >> k) ^ y` as one instruction, for an `i32.xor` (`xor`, whose
     /// left operand the accumulator holds) of a right shift by a constant,
-    /// just computed into a temporary, with the value it shifted: that
-    /// value in a slot (`I32ShrUImm` of `xor.rhs`), or in the accumulator
-    /// (`I32ShrUAccImm` of what the instruction before it computed into
-    /// `xor.rhs`; without the shift between them, that value reaches the
-    /// fused instruction in the accumulator).
+    /// just computed into a temporary, with any slot (`x` itself in a
+    /// xorshift, `h ^= h >> 16`). The shifted value is in a slot
+    /// (`I32ShrUImm`), or in the accumulator (`I32ShrUAccImm` of what the
+    /// instruction before it computed; without the shift between them, that
+    /// value reaches the fused instruction in the accumulator).
     fn xorshift(&self, xor: AccBinOp) -> Option<Instr> {
         match self.code[..] {
-            [.., Instr::I32ShrUImm(shift)] if shift.lhs == xor.rhs => {
-                Some(Instr::I32XorShrUImm { dst: xor.dst, src: shift.lhs, imm: shift.imm })
+            [.., Instr::I32ShrUImm(shift)] => {
+                Some(Instr::I32XorShrUImm { dst: xor.dst, src: shift.lhs, rhs: xor.rhs, imm: shift.imm })
             }
-            [.., producer, Instr::I32ShrUAccImm(shift)] if self.last_target + 1 < self.code.len() => {
-                let mut producer = producer;
-                let shifted = producer.sets_acc() && producer.result_slot_mut().is_some_and(|slot| *slot == xor.rhs);
-                shifted.then_some(Instr::I32XorShrUAccImm { dst: xor.dst, imm: shift.imm })
+            [.., _, Instr::I32ShrUAccImm(shift)] if self.last_target + 1 < self.code.len() => {
+                Some(Instr::I32XorShrUAccImm { dst: xor.dst, rhs: xor.rhs, imm: shift.imm })
             }
             _ => None,
         }
@@ -817,6 +826,17 @@ impl<'a> FuncTranslator<'a> {
             // The `i32.add` that computed the address into a temporary goes.
             self.code.pop();
             return self.emit_result(fused);
+        }
+        // An index shifted into a temporary only this load reads, from the
+        // value the instruction before left in the accumulator: the load
+        // shifts it itself (a table at a static address, `table[i & 0xff]`).
+        if let Instr::I32Load(_) = load
+            && self.fresh_result() == Some(addr)
+            && self.is_temp(addr)
+            && let Some(&Instr::I32ShlAccImm(shl)) = self.code.last()
+        {
+            self.code.pop();
+            return self.emit_result(Instr::I32LoadShlAcc { dst, shift: (shl.imm & 31) as u8, offset });
         }
         // A pointer just stepped in place (`local.tee`) right after another
         // step: both steps are one instruction, which leaves the pointer in
@@ -1276,6 +1296,7 @@ impl<'a> FuncTranslator<'a> {
                 let height = self.stack.len() - params;
                 let mut label = Label::new();
                 label.pin(self.code.len());
+                self.zero_locals.fill(false);
                 self.last_target = self.code.len();
                 self.last_result = None;
                 let mut frame = ControlFrame::new(FrameKind::Loop, height, arity, label);
@@ -1818,12 +1839,18 @@ impl<'a> FuncTranslator<'a> {
             self.pop_operand();
             return;
         }
+        let wide = self.is_wide(height);
+        let known_zero = &mut self.zero_locals[usize::from(n)..usize::from(n) + 1 + usize::from(wide)];
+        if known_zero[0] && matches!(value, Operand::Const(0) | Operand::V128Const(0)) {
+            self.pop_operand();
+            return;
+        }
+        known_zero.fill(false);
         self.materialize_local(n);
         if let Operand::Const(_) | Operand::V128Const(_) = value {
             self.copy_top_to(dst);
             return;
         }
-        let wide = self.is_wide(height);
         let src = self.pop();
         if value == Operand::Temp
             && let Some(at) = self.last_result.filter(|&at| at + 1 == self.code.len())

@@ -50,22 +50,21 @@
 ;; params=1 locals=5 consts=[11400714819323198485, 15] frame=21
 ;;    0: Copy { dst: s3, src: s5 }
 ;;    1: CopyImm32 { dst: s4, bits: 1 }
-;;    2: BrIfI32GeU(CmpBranch { lhs: s1, rhs: s0, offset: 18 })
+;;    2: BrIfI32GeU(CmpBranch { lhs: s1, rhs: s0, offset: 17 })
 ;;    3: CopyImm32 { dst: s2, bits: 0 }
-;;    4: BrIfI32GeUImm(CmpBranchImm { lhs: s2, imm: 1000, offset: 14 })
+;;    4: BrIfI32GeUImm(CmpBranchImm { lhs: s2, imm: 1000, offset: 13 })
 ;;    5: I32MulAddImm { dst: acc, lhs: s4, mul: 1664525, add: 1013904223 }
 ;;    6: I32AddAcc(AccBinOp { dst: s4, rhs: s2 })
 ;;    7: I64XorAcc(AccBinOp { dst: acc, rhs: s3 })
 ;;    8: I64RotlAccImm(AccBinOpImm { dst: s17, imm: 5 })
-;;    9: I32ShrUImm(BinOpImm { dst: acc, lhs: s4, imm: 7 })
-;;   10: I32XorAcc(AccBinOp { dst: acc, rhs: s1 })
-;;   11: I64AddAcc(AccBinOp { dst: s3, rhs: s17 })
-;;   12: BrIfI32AndNez(CmpBranch { lhs: s2, rhs: s6, offset: 4 })
-;;   13: I32AddImm(BinOpImm { dst: s19, lhs: s2, imm: 7 })
-;;   14: I32RemU(BinOp { dst: s18, lhs: s4, rhs: s19 })
-;;   15: I64Sub(BinOp { dst: s3, lhs: s3, rhs: s18 })
-;;   16: I32AddImmBrIfLtUImm(StepBranchImm { slot: s2, step: 1, imm: 1000, offset: -11 })
-;;   17: BrIfI32LtUImm(CmpBranchImm { lhs: s2, imm: 1000, offset: -12 })
-;;   18: I32AddImmBrIfLtU(StepBranch { slot: s1, step: 1, rhs: s0, offset: -15 })
-;;   19: BrIfI32LtU(CmpBranch { lhs: s1, rhs: s0, offset: -16 })
-;;   20: Return1 { src: s3 }
+;;    9: I32XorShrUImm { dst: acc, src: s4, rhs: s1, imm: 7 }
+;;   10: I64AddAcc(AccBinOp { dst: s3, rhs: s17 })
+;;   11: BrIfI32AndNez(CmpBranch { lhs: s2, rhs: s6, offset: 4 })
+;;   12: I32AddImm(BinOpImm { dst: s19, lhs: s2, imm: 7 })
+;;   13: I32RemU(BinOp { dst: s18, lhs: s4, rhs: s19 })
+;;   14: I64Sub(BinOp { dst: s3, lhs: s3, rhs: s18 })
+;;   15: I32AddImmBrIfLtUImm(StepBranchImm { slot: s2, step: 1, imm: 1000, offset: -10 })
+;;   16: BrIfI32LtUImm(CmpBranchImm { lhs: s2, imm: 1000, offset: -11 })
+;;   17: I32AddImmBrIfLtU(StepBranch { slot: s1, step: 1, rhs: s0, offset: -14 })
+;;   18: BrIfI32LtU(CmpBranch { lhs: s1, rhs: s0, offset: -15 })
+;;   19: Return1 { src: s3 }
