@@ -1107,6 +1107,7 @@ macro_rules! define_instrs {
                     table[InstrTag::I32XorShrUImm as usize] = true;
                     table[InstrTag::I32XorShrUAccImm as usize] = true;
                     table[InstrTag::I32LoadShlAcc as usize] = true;
+                    table[InstrTag::I32XorRotlImm as usize] = true;
                     table
                 };
                 (tag as usize) < Instr::COUNT && SETS_ACC[tag as usize]
@@ -1319,6 +1320,7 @@ macro_rules! define_instrs {
                     Instr::I32Load8U2 { b, .. } => Some(b),
                     Instr::I32XorShrUImm { dst, .. }
                     | Instr::I32XorShrUAccImm { dst, .. }
+                    | Instr::I32XorRotlImm { dst, .. }
                     | Instr::I32LoadShlAcc { dst, .. } => Some(dst),
                     _ => None,
                 }
@@ -1456,6 +1458,11 @@ for_each_numeric!(define_instrs {
         /// `dst = (acc >> imm) ^ rhs`: `I32XorShrUImm` on the value the
         /// instruction before computed (`h *= k; h ^= h >> 15`).
         I32XorShrUAccImm { dst: Slot, rhs: Slot, imm: i32 },
+        /// `dst = rotl(src, imm) ^ rhs` (as i32, the count modulo 32): a
+        /// rotation by a constant feeding an `i32.xor`, as SHA-2's sigma
+        /// functions chain them (`rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22)`).
+        /// Numeric in all but name, like `I32MulAddImm`.
+        I32XorRotlImm { dst: Slot, src: Slot, rhs: Slot, imm: i32 },
         /// `dst =` the `i32.load` at `(acc << shift) + offset`, the shift
         /// (count modulo 32) wrapping in 32 bits and the offset added
         /// without wrapping, as the `i32.shl` and load it replaces: a table

@@ -923,3 +923,30 @@ fn table_driven_crc_steps_match_the_unfused_operators() {
     let trap = entry.call(&mut store, 0x3fff).unwrap_err();
     assert!(format!("{trap:?}").contains("out of bounds"), "{trap:?}");
 }
+
+#[test]
+fn rotations_feeding_a_xor_match_the_unfused_operators() {
+    // `I32XorRotlImm` from left and right rotations, with counts taken
+    // modulo 32 (0, 32 and 45 included), against Rust's rotations.
+    let wat = r#"(module
+      (func (export "sigma") (param $a i32) (result i32)
+        (i32.xor (i32.xor (i32.rotr (local.get $a) (i32.const 2)) (i32.rotr (local.get $a) (i32.const 13)))
+          (i32.rotl (local.get $a) (i32.const 10))))
+      (func (export "odd_counts") (param $a i32) (param $b i32) (result i32)
+        (i32.xor (i32.xor (i32.xor (local.get $b) (i32.rotr (local.get $a) (i32.const 0)))
+            (i32.rotl (local.get $b) (i32.const 32)))
+          (i32.rotr (local.get $a) (i32.const 45)))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let sigma = instance.get_typed_func::<i32, i32>(&mut store, "sigma").unwrap();
+    let odd_counts = instance.get_typed_func::<(i32, i32), i32>(&mut store, "odd_counts").unwrap();
+    for a in [0u32, 1, 0x8000_0000, 0xffff_ffff, 0x6a09_e667, 0xdead_beef] {
+        let expected = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_left(10);
+        assert_eq!(sigma.call(&mut store, a as i32).unwrap() as u32, expected, "sigma({a:#x})");
+        let b = a.wrapping_mul(0x9e37_79b9) ^ 0x5555;
+        let expected = b ^ a ^ b ^ a.rotate_right(13);
+        assert_eq!(odd_counts.call(&mut store, (a as i32, b as i32)).unwrap() as u32, expected, "odd_counts({a:#x})");
+    }
+}

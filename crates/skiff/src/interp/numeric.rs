@@ -234,6 +234,10 @@ macro_rules! define_numeric_eval {
                     let shifted = acc_in.int as u32 >> (imm as u32 & 31);
                     finish::<_, ACC_ONLY>(u64::from(shifted ^ fp.get(rhs) as u32), fp, dst, acc_in)
                 }
+                Instr::I32XorRotlImm { dst, src, rhs, imm } => {
+                    let rotated = (fp.get(src) as u32).rotate_left(imm as u32 & 31);
+                    finish::<_, ACC_ONLY>(u64::from(rotated ^ fp.get(rhs) as u32), fp, dst, acc_in)
+                }
                 Instr::I32LoadShlAcc { dst, shift, offset } => {
                     let addr = u64::from((acc_in.int as u32) << (shift & 31));
                     finish::<_, ACC_ONLY>(sem::i32_load(mem, addr, offset)?, fp, dst, acc_in)

@@ -693,17 +693,26 @@ impl<'a> FuncTranslator<'a> {
         self.emit_result(instr)
     }
 
-    /// `(x >> k) ^ y` as one instruction, for an `i32.xor` (`xor`, whose
-    /// left operand the accumulator holds) of a right shift by a constant,
-    /// just computed into a temporary, with any slot (`x` itself in a
-    /// xorshift, `h ^= h >> 16`). The shifted value is in a slot
-    /// (`I32ShrUImm`), or in the accumulator (`I32ShrUAccImm` of what the
-    /// instruction before it computed; without the shift between them, that
-    /// value reaches the fused instruction in the accumulator).
+    /// `(x >> k) ^ y` or `rotl(x, k) ^ y` as one instruction, for an
+    /// `i32.xor` (`xor`, whose left operand the accumulator holds) of a
+    /// right shift or rotation by a constant, just computed into a
+    /// temporary, with any slot (`x` itself in a xorshift, `h ^= h >> 16`).
+    /// The shifted value is in a slot (`I32ShrUImm`, `I32RotlImm`,
+    /// `I32RotrImm` as the rotation left that it is), or for
+    /// a shift in the accumulator (`I32ShrUAccImm` of what the instruction
+    /// before it computed; without the shift between them, that value
+    /// reaches the fused instruction in the accumulator).
     fn xorshift(&self, xor: AccBinOp) -> Option<Instr> {
         match self.code[..] {
             [.., Instr::I32ShrUImm(shift)] => {
                 Some(Instr::I32XorShrUImm { dst: xor.dst, src: shift.lhs, rhs: xor.rhs, imm: shift.imm })
+            }
+            [.., Instr::I32RotlImm(rotation)] => {
+                Some(Instr::I32XorRotlImm { dst: xor.dst, src: rotation.lhs, rhs: xor.rhs, imm: rotation.imm })
+            }
+            [.., Instr::I32RotrImm(rotation)] => {
+                let imm = (32 - (rotation.imm & 31)) & 31;
+                Some(Instr::I32XorRotlImm { dst: xor.dst, src: rotation.lhs, rhs: xor.rhs, imm })
             }
             [.., _, Instr::I32ShrUAccImm(shift)] if self.last_target + 1 < self.code.len() => {
                 Some(Instr::I32XorShrUAccImm { dst: xor.dst, rhs: xor.rhs, imm: shift.imm })

@@ -5,8 +5,11 @@
 ;; eight dispatches before, five now), a shift of another value (function
 ;; 1), and a table-driven CRC step `table[(crc ^ b) & 0xff] ^ (crc >> 8)`
 ;; (function 4), whose table load also does the index's `i32.shl`
-;; (`I32LoadShlAcc`): six dispatches a byte before, four now. A signed
-;; shift, and a shift whose result is also kept, stay apart.
+;; (`I32LoadShlAcc`): six dispatches a byte before, four now. Rotations
+;; fuse the same way (`I32XorRotlImm`, a rotation right as the rotation
+;; left it is): SHA-256's `rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)` (function
+;; 5) in three dispatches instead of five. A signed shift, and a shift
+;; whose result is also kept, stay apart.
 (module
   (func (param $h i32) (result i32)
     (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
@@ -26,7 +29,10 @@
     (i32.xor
       (i32.load offset=1024
         (i32.shl (i32.and (i32.xor (local.get $crc) (i32.load8_u (local.get $p))) (i32.const 255)) (i32.const 2)))
-      (i32.shr_u (local.get $crc) (i32.const 8)))))
+      (i32.shr_u (local.get $crc) (i32.const 8))))
+  (func (param $a i32) (result i32)
+    (i32.xor (i32.xor (i32.rotr (local.get $a) (i32.const 2)) (i32.rotr (local.get $a) (i32.const 13)))
+      (i32.rotl (local.get $a) (i32.const 10)))))
 
 ;; ---- expected interpreter code (SKIFF_BLESS=1 regenerates) ----
 ;;
@@ -65,3 +71,10 @@
 ;;    3: I32LoadShlAcc { dst: s5, shift: 2, offset: 1024 }
 ;;    4: I32XorShrUImm { dst: s5, src: s0, rhs: s5, imm: 8 }
 ;;    5: Return1 { src: s5 }
+;;
+;; function 5:
+;; params=1 locals=1 consts=[] frame=7
+;;    0: I32RotrImm(BinOpImm { dst: s4, lhs: s0, imm: 2 })
+;;    1: I32XorRotlImm { dst: s4, src: s0, rhs: s4, imm: 19 }
+;;    2: I32XorRotlImm { dst: s4, src: s0, rhs: s4, imm: 10 }
+;;    3: Return1 { src: s4 }
