@@ -52,10 +52,16 @@ pub(crate) fn read_vectored(desc: &mut Desc, bufs: &mut [IoSliceMut<'_>]) -> Res
 /// Writes `bufs` to a descriptor.
 pub(crate) fn write_vectored(desc: &mut Desc, bufs: &[IoSlice<'_>]) -> Result<usize> {
     Ok(match desc {
+        // An embedder's writer gets every buffer whole, as the guest asked:
+        // `Write::write_vectored`'s default takes only the first, which
+        // would make the guest call again for the rest (musl's stdio
+        // passes its buffer and the new bytes as two).
         Desc::Stdout(OutputStream::Writer(w), _) => {
-            let n = w.write_vectored(bufs)?;
+            for buf in bufs {
+                w.write_all(buf)?;
+            }
             w.flush()?;
-            n
+            bufs.iter().map(|b| b.len()).sum()
         }
         Desc::Stdout(OutputStream::Null, _) => bufs.iter().map(|b| b.len()).sum(),
         Desc::Dir(_) | Desc::Stdin(_) | Desc::Listener(_) => return Err(Errno::Badf.into()),
