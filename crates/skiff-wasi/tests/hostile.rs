@@ -1,29 +1,16 @@
 //! Guests that pass bad pointers, lengths and strings: each call must fail
 //! with the errno WASI gives (or succeed), never crash or panic the host.
 
+mod common;
+
+use common::Captured;
 use skiff::{Engine, Linker, Module, Store};
 use skiff_wasi::{I32Exit, InputStream, OutputStream, WasiCtx};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 const EFAULT: i32 = 21;
 const EBADF: i32 = 8;
 const EILSEQ: i32 = 25;
 const EINVAL: i32 = 28;
-
-/// A writer whose bytes the test can read afterwards.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Instantiates `wat` (which imports what it needs from WASI and exports
 /// `memory` of one page) with stdout captured and `stdin` as its input.
@@ -120,7 +107,7 @@ fn bad_pointers_are_efault() -> anyhow::Result<()> {
     iovec(&mut store, &instance, 0, 100, 5);
     assert_eq!(call(&mut store, &instance, "write", (1, 0, 1, -1)), EFAULT);
     assert_eq!(call(&mut store, &instance, "write", (1, 0, 1, 16)), 0);
-    assert_eq!(out.0.lock().unwrap().as_slice(), b"hellohello");
+    assert_eq!(out.bytes().as_slice(), b"hellohello");
 
     assert_eq!(call(&mut store, &instance, "args", (end - 4, 0, 0, 0)), EFAULT);
     assert_eq!(call(&mut store, &instance, "args", (0, end - 3, 0, 0)), EFAULT);

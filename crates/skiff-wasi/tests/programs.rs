@@ -9,10 +9,11 @@
 //! a captured stdout (an unknown file type with a byte stream's rights), so
 //! that musl's stdio state, kept in linear memory, comes out the same.
 
+mod common;
+
+use common::Captured;
 use skiff_wasi::{I32Exit, OutputStream, WasiCtx};
-use std::io::Write;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 /// Every program with a size that keeps a debug build's run short.
 const PROGRAMS: &[(&str, u32)] = &[
@@ -51,20 +52,6 @@ fn wasm(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// A writer whose bytes the test reads afterwards.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn run_skiff(wasm: &[u8], args: &[String], fuel: bool) -> Outcome {
     let mut config = skiff::Config::new();
     config.consume_fuel(fuel);
@@ -85,7 +72,7 @@ fn run_skiff(wasm: &[u8], args: &[String], fuel: bool) -> Outcome {
         Err(error) => error.downcast_ref::<I32Exit>().unwrap_or_else(|| panic!("skiff: {error:?}")).0,
     };
     let memory = instance.get_memory(&mut store, "memory").unwrap().data(&store).to_vec();
-    let stdout = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    let stdout = String::from_utf8(out.bytes()).unwrap();
     Outcome { stdout, exit, memory }
 }
 
