@@ -1108,6 +1108,7 @@ macro_rules! define_instrs {
                     table[InstrTag::I32XorShrUAccImm as usize] = true;
                     table[InstrTag::I32LoadShlAcc as usize] = true;
                     table[InstrTag::I32XorRotlImm as usize] = true;
+                    table[InstrTag::I32MulXorShrUAccImm as usize] = true;
                     table
                 };
                 (tag as usize) < Instr::COUNT && SETS_ACC[tag as usize]
@@ -1123,6 +1124,7 @@ macro_rules! define_instrs {
                     | $(Instr::$sr_acc(_))|* | $(Instr::$sri_acc(_))|*
                     | Instr::BrIfNezAcc { .. } | Instr::BrIfEqzAcc { .. } | Instr::I32XorShrUAccImm { .. }
                     | Instr::I32LoadShlAcc { .. }
+                    | Instr::I32MulXorShrUAccImm { .. }
                     | Instr::CopyAcc { .. } | Instr::CopyAccF32 { .. } | Instr::CopyAccF64 { .. })
             }
 
@@ -1321,6 +1323,7 @@ macro_rules! define_instrs {
                     Instr::I32XorShrUImm { dst, .. }
                     | Instr::I32XorShrUAccImm { dst, .. }
                     | Instr::I32XorRotlImm { dst, .. }
+                    | Instr::I32MulXorShrUAccImm { dst, .. }
                     | Instr::I32LoadShlAcc { dst, .. } => Some(dst),
                     _ => None,
                 }
@@ -1458,6 +1461,13 @@ for_each_numeric!(define_instrs {
         /// `dst = (acc >> imm) ^ rhs`: `I32XorShrUImm` on the value the
         /// instruction before computed (`h *= k; h ^= h >> 15`).
         I32XorShrUAccImm { dst: Slot, rhs: Slot, imm: i32 },
+        /// `rhs = acc * mul`, then `dst = (rhs >> shift) ^ rhs` (as i32,
+        /// wrapping; the shift unsigned, its count modulo 32): a multiply
+        /// by a constant and the xorshift of the product, the two steps of
+        /// hash finalizers (`h *= 0x85ebca6b; h ^= h >> 13`), the product
+        /// kept in `rhs` as the unfused pair leaves it. Numeric in all but
+        /// name, like `I32MulAddImm`.
+        I32MulXorShrUAccImm { dst: Slot, rhs: Slot, mul: i32, shift: u8 },
         /// `dst = rotl(src, imm) ^ rhs` (as i32, the count modulo 32): a
         /// rotation by a constant feeding an `i32.xor`, as SHA-2's sigma
         /// functions chain them (`rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22)`).

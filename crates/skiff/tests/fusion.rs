@@ -823,13 +823,18 @@ fn xorshifts_match_the_shift_and_xor_they_replace() {
         (local.set $h (i32.xor (i32.shr_u (local.get $h) (i32.const 16)) (local.get $h)))
         (local.get $h))
       (func (export "mod32") (param $h i32) (result i32)
-        (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 33)))))"#;
+        (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 33))))
+      (func (export "kept_product") (param $h i32) (result i32) (local $p i32) (local $q i32)
+        (local.set $p (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (i32.const 0x85ebca6b)))
+        (local.set $q (i32.xor (local.get $p) (i32.shr_u (local.get $p) (i32.const 45))))
+        (i32.sub (local.get $q) (local.get $p))))"#;
     let engine = Engine::default();
     let module = Module::new(&engine, wat).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
     let finalize = instance.get_typed_func::<i32, i32>(&mut store, "finalize").unwrap();
     let mod32 = instance.get_typed_func::<i32, i32>(&mut store, "mod32").unwrap();
+    let kept_product = instance.get_typed_func::<i32, i32>(&mut store, "kept_product").unwrap();
     let model = |h: u32| {
         let h = h ^ (h >> 16);
         let h = h.wrapping_mul(0x7feb352d);
@@ -840,6 +845,14 @@ fn xorshifts_match_the_shift_and_xor_they_replace() {
     for h in [0u32, 1, 0x8000_0000, 0xffff_ffff, 0x1234_5678, 0xdead_beef] {
         assert_eq!(finalize.call(&mut store, h as i32).unwrap() as u32, model(h), "finalize({h:#x})");
         assert_eq!(mod32.call(&mut store, h as i32).unwrap() as u32, h ^ (h >> 1), "mod32({h:#x})");
+        // `I32MulXorShrUAccImm` with the product kept in a local of its own
+        // and a shift count of 45 (13 modulo 32).
+        let p = (h ^ (h >> 16)).wrapping_mul(0x85eb_ca6b);
+        assert_eq!(
+            kept_product.call(&mut store, h as i32).unwrap() as u32,
+            (p ^ (p >> 13)).wrapping_sub(p),
+            "kept({h:#x})"
+        );
     }
 }
 

@@ -234,6 +234,11 @@ macro_rules! define_numeric_eval {
                     let shifted = acc_in.int as u32 >> (imm as u32 & 31);
                     finish::<_, ACC_ONLY>(u64::from(shifted ^ fp.get(rhs) as u32), fp, dst, acc_in)
                 }
+                Instr::I32MulXorShrUAccImm { dst, rhs, mul, shift } => {
+                    let product = (acc_in.int as u32).wrapping_mul(mul as u32);
+                    fp.set(rhs, u64::from(product));
+                    finish::<_, ACC_ONLY>(u64::from((product >> (shift & 31)) ^ product), fp, dst, acc_in)
+                }
                 Instr::I32XorRotlImm { dst, src, rhs, imm } => {
                     let rotated = (fp.get(src) as u32).rotate_left(imm as u32 & 31);
                     finish::<_, ACC_ONLY>(u64::from(rotated ^ fp.get(rhs) as u32), fp, dst, acc_in)

@@ -677,6 +677,18 @@ impl<'a> FuncTranslator<'a> {
         {
             // The shift that computed `lhs` goes.
             self.code.pop();
+            // The xorshift of a product of a constant just computed into a
+            // slot (a hash finalizer's two steps): one instruction, which
+            // still writes the product there.
+            if let Instr::I32XorShrUAccImm { dst, rhs, imm } = fused
+                && let Some(&Instr::I32MulAccImm(mul)) = self.code.last()
+                && mul.dst == rhs
+                && rhs != Slot::ACC
+            {
+                self.code.pop();
+                let shift = (imm & 31) as u8;
+                return self.emit_result(Instr::I32MulXorShrUAccImm { dst, rhs, mul: mul.imm, shift });
+            }
             return self.emit_result(fused);
         }
         // A left operand that the previous instruction loaded into a

@@ -1,8 +1,9 @@
 ;; A right shift by a constant feeding an `i32.xor` is one instruction:
 ;; `I32XorShrUImm` on a slot, and `I32XorShrUAccImm` on the value the
 ;; instruction before computed. The xorshift `x ^ (x >> k)` of a hash
-;; finalizer (`h ^= h >> 16; h *= k1; h ^= h >> 15; h *= k2; h ^= h >> 16`,
-;; eight dispatches before, five now), a shift of another value (function
+;; finalizer (`h ^= h >> 16; h *= k1; h ^= h >> 15; h *= k2; h ^= h >> 16`:
+;; eight dispatches before, three now, as a multiply by a constant and the
+;; xorshift of its product are one `I32MulXorShrUAccImm`), a shift of another value (function
 ;; 1), and a table-driven CRC step `table[(crc ^ b) & 0xff] ^ (crc >> 8)`
 ;; (function 4), whose table load also does the index's `i32.shl`
 ;; (`I32LoadShlAcc`): six dispatches a byte before, four now. Rotations
@@ -39,11 +40,9 @@
 ;; function 0:
 ;; params=1 locals=1 consts=[] frame=9
 ;;    0: I32XorShrUImm { dst: s0, src: s0, rhs: s0, imm: 16 }
-;;    1: I32MulAccImm(AccBinOpImm { dst: s0, imm: 2146121005 })
-;;    2: I32XorShrUAccImm { dst: s0, rhs: s0, imm: 15 }
-;;    3: I32MulAccImm(AccBinOpImm { dst: s0, imm: -2073254261 })
-;;    4: I32XorShrUAccImm { dst: s0, rhs: s0, imm: 16 }
-;;    5: Return1 { src: s0 }
+;;    1: I32MulXorShrUAccImm { dst: s0, rhs: s0, mul: 2146121005, shift: 15 }
+;;    2: I32MulXorShrUAccImm { dst: s0, rhs: s0, mul: -2073254261, shift: 16 }
+;;    3: Return1 { src: s0 }
 ;;
 ;; function 1:
 ;; params=2 locals=2 consts=[] frame=6
