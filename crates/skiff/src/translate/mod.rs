@@ -673,22 +673,11 @@ impl<'a> FuncTranslator<'a> {
         let instr = self.with_acc_operand(make(BinOp { dst, lhs, rhs }), Some(lhs));
         if let Instr::I32XorAcc(xor) = instr
             && self.is_temp(lhs)
-            && let Some(fused) = self.xorshift(xor)
+            && let Some((fused, replaced)) = self.xorshift(xor)
         {
-            // The shift that computed `lhs` goes.
-            self.code.pop();
-            // The xorshift of a product of a constant just computed into a
-            // slot (a hash finalizer's two steps): one instruction, which
-            // still writes the product there.
-            if let Instr::I32XorShrUAccImm { dst, rhs, imm } = fused
-                && let Some(&Instr::I32MulAccImm(mul)) = self.code.last()
-                && mul.dst == rhs
-                && rhs != Slot::ACC
-            {
-                self.code.pop();
-                let shift = (imm & 31) as u8;
-                return self.emit_result(Instr::I32MulXorShrUAccImm { dst, rhs, mul: mul.imm, shift });
-            }
+            // The shift that computed `lhs` goes (with the multiply before
+            // it, for `I32MulXorShrUAccImm`).
+            self.code.truncate(self.code.len() - replaced);
             return self.emit_result(fused);
         }
         // A left operand that the previous instruction loaded into a
@@ -708,26 +697,37 @@ impl<'a> FuncTranslator<'a> {
     /// `(x >> k) ^ y` or `rotl(x, k) ^ y` as one instruction, for an
     /// `i32.xor` (`xor`, whose left operand the accumulator holds) of a
     /// right shift or rotation by a constant, just computed into a
-    /// temporary, with any slot (`x` itself in a xorshift, `h ^= h >> 16`).
+    /// temporary, with any slot (`x` itself in a xorshift, `h ^= h >> 16`),
+    /// and how many instructions at the end of the code it replaces.
     /// The shifted value is in a slot (`I32ShrUImm`, `I32RotlImm`,
-    /// `I32RotrImm` as the rotation left that it is), or for
-    /// a shift in the accumulator (`I32ShrUAccImm` of what the instruction
-    /// before it computed; without the shift between them, that value
-    /// reaches the fused instruction in the accumulator).
-    fn xorshift(&self, xor: AccBinOp) -> Option<Instr> {
+    /// `I32RotrImm` as the rotation left that it is), or for a shift in the
+    /// accumulator (`I32ShrUAccImm` of what the instruction before it
+    /// computed; without the shift between them, that value reaches the
+    /// fused instruction in the accumulator). When that instruction is a
+    /// multiply by a constant whose product is `y` (a hash finalizer's two
+    /// steps, `h *= k; h ^= h >> 13`), it goes too: `I32MulXorShrUAccImm`
+    /// still writes the product to `y`.
+    fn xorshift(&self, xor: AccBinOp) -> Option<(Instr, usize)> {
+        let (dst, rhs) = (xor.dst, xor.rhs);
         match self.code[..] {
             [.., Instr::I32ShrUImm(shift)] => {
-                Some(Instr::I32XorShrUImm { dst: xor.dst, src: shift.lhs, rhs: xor.rhs, imm: shift.imm })
+                Some((Instr::I32XorShrUImm { dst, src: shift.lhs, rhs, imm: shift.imm }, 1))
             }
             [.., Instr::I32RotlImm(rotation)] => {
-                Some(Instr::I32XorRotlImm { dst: xor.dst, src: rotation.lhs, rhs: xor.rhs, imm: rotation.imm })
+                Some((Instr::I32XorRotlImm { dst, src: rotation.lhs, rhs, imm: rotation.imm }, 1))
             }
             [.., Instr::I32RotrImm(rotation)] => {
                 let imm = (32 - (rotation.imm & 31)) & 31;
-                Some(Instr::I32XorRotlImm { dst: xor.dst, src: rotation.lhs, rhs: xor.rhs, imm })
+                Some((Instr::I32XorRotlImm { dst, src: rotation.lhs, rhs, imm }, 1))
+            }
+            [.., Instr::I32MulAccImm(mul), Instr::I32ShrUAccImm(shift)]
+                if self.last_target + 1 < self.code.len() && mul.dst == rhs && rhs != Slot::ACC =>
+            {
+                let shift = (shift.imm & 31) as u8;
+                Some((Instr::I32MulXorShrUAccImm { dst, rhs, mul: mul.imm, shift }, 2))
             }
             [.., _, Instr::I32ShrUAccImm(shift)] if self.last_target + 1 < self.code.len() => {
-                Some(Instr::I32XorShrUAccImm { dst: xor.dst, rhs: xor.rhs, imm: shift.imm })
+                Some((Instr::I32XorShrUAccImm { dst, rhs, imm: shift.imm }, 1))
             }
             _ => None,
         }
