@@ -6,7 +6,7 @@ use clap::Args;
 use skiff::{
     Config, Engine, Extern, Func, HeapType, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Trap, Val, ValType,
 };
-use skiff_wasi::{I32Exit, SignalRaised, WasiCtx, WasiCtxBuilder};
+use skiff_wasi::{I32Exit, WasiCtx, WasiCtxBuilder};
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -179,10 +179,6 @@ impl RunCommand {
                         bail!("the guest exited with status {code}, which is outside the portable range 0..=125");
                     }
                     return Ok(ExitCode::from(code as u8));
-                }
-                if let Some(signal) = err.downcast_ref::<SignalRaised>() {
-                    eprintln!("Error: {signal}");
-                    return Ok(ExitCode::from(128 + signal.host_number() as u8));
                 }
                 if err.downcast_ref::<Trap>() == Some(&Trap::Interrupt)
                     && let Some(timeout) = limits.timeout

@@ -23,8 +23,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// No run of a test program may take longer; a runtime that hangs fails
-/// the test instead of the whole suite.
-const KILL_AFTER: Duration = Duration::from_secs(10);
+/// the test instead of the whole suite. It is for hangs, not for speed: a
+/// debug build on a busy machine takes several seconds for the longest
+/// program, so the limit is far above that.
+const KILL_AFTER: Duration = Duration::from_secs(180);
 
 /// Wasmtime's exit code for a wasm trap (unreachable, fuel, timeout): the
 /// code of an abort, 128 + SIGABRT.
@@ -79,6 +81,9 @@ struct Run {
     module: PathBuf,
     args: Vec<String>,
     stdin: Vec<u8>,
+    /// Whether stdin stays open (and silent) after `stdin` is written,
+    /// until the run ends, instead of reaching end of file.
+    stdin_open: bool,
     host_env: Vec<(String, String)>,
 }
 
@@ -101,6 +106,7 @@ impl Run {
             module,
             args: Vec::new(),
             stdin: Vec::new(),
+            stdin_open: false,
             host_env: Vec::new(),
         }
     }
@@ -132,6 +138,12 @@ impl Run {
         self
     }
 
+    /// Keeps stdin open and silent until the run ends.
+    fn stdin_open(mut self) -> Run {
+        self.stdin_open = true;
+        self
+    }
+
     /// An environment variable of the runtime process itself.
     fn host_env(mut self, name: &str, value: &str) -> Run {
         self.host_env.push((name.to_string(), value.to_string()));
@@ -158,13 +170,19 @@ impl Run {
         let mut child = self.spawn();
         let mut stdin = child.stdin.take().unwrap();
         let input = self.stdin.clone();
+        let (keep_open, until_exit) = (self.stdin_open, mpsc::channel::<()>());
         // The program may exit without reading everything: a broken pipe is fine.
         let writer = thread::spawn(move || {
             let _ = stdin.write_all(&input);
+            if keep_open {
+                // Holds the pipe until the sender is dropped, after the run.
+                let _ = until_exit.1.recv();
+            }
         });
         let stdout = reader(child.stdout.take().unwrap());
         let stderr = reader(child.stderr.take().unwrap());
         let status = wait_or_kill(&mut child, start + KILL_AFTER);
+        drop(until_exit.0);
         let _ = writer.join();
         let out = Output {
             code: status.unwrap_or(-1),
@@ -481,6 +499,44 @@ fn path_operations() {
 }
 
 #[test]
+fn path_edges_append_truncate_directories_links_trailing_slashes() {
+    let tmp = tempdir();
+    let (sandbox, outside) = (tmp.path().join("sandbox"), tmp.path().join("outside"));
+    write(sandbox.join("old.txt"), "old contents\n");
+    write(sandbox.join("file.txt"), "hello\n");
+    write(sandbox.join("dir/inner.txt"), "inner\n");
+    mkdir(sandbox.join("emptydir"));
+    mkdir(&outside);
+    symlink("dir", sandbox.join("symdir"));
+    // Planted by the host: leads out of the preopen.
+    symlink(&outside, sandbox.join("dirlink"));
+    let out = Run::program("path_edges").dir(&sandbox, ".").run();
+    assert_success(&out);
+    assert_transcript("path_edges", &out.stdout);
+    assert_no_host_path(&out, tmp.path());
+    assert!(tree(&outside).is_empty(), "{:?}", tree(&outside));
+    let mut expected = vec![
+        "dir/".to_string(),
+        "dir/inner.txt (6 bytes)".to_string(),
+        format!("dirlink -> {}", outside.display()),
+        "emptydir/".to_string(),
+        "file.txt (6 bytes)".to_string(),
+        "libc.txt (7 bytes)".to_string(),
+        "made (0 bytes)".to_string(),
+        "symdir -> dir".to_string(),
+    ];
+    // Linux appends a pwrite to a file opened to append, POSIX writes at
+    // the offset (`abcdeX` or `Xbcde`); Wasmtime removes no directory
+    // named with a trailing slash (EINVAL), so `made_dir` stays.
+    let old = fs::read_to_string(sandbox.join("old.txt")).unwrap();
+    assert!(old == "abcdeX" || old == "Xbcde", "{old:?}");
+    expected.push(format!("old.txt ({} bytes)", old.len()));
+    expected.push("made_dir/".to_string());
+    expected.sort();
+    assert_eq!(tree(&sandbox), expected);
+}
+
+#[test]
 fn readdir_with_a_tiny_buffer() {
     let tmp = tempdir();
     let many = tmp.path().join("many");
@@ -553,8 +609,8 @@ fn poll_oneoff() {
     let out = Run::program("poll").dir(tmp.path(), "/data").run();
     assert_success(&out);
     assert_transcript("poll", &out.stdout);
-    // The 5 s clocks never fire: the whole run is a few short sleeps.
-    assert!(out.elapsed < Duration::from_secs(4), "{:?}", out.elapsed);
+    // The 60 s clocks never fire: the whole run is a few short sleeps.
+    assert!(out.elapsed < Duration::from_secs(50), "{:?}", out.elapsed);
 }
 
 // ---------------------------------------------------------- proc_*
@@ -580,34 +636,17 @@ fn proc_exit_status_126_and_above_is_an_error() {
 }
 
 #[test]
-fn proc_raise() {
-    // skiff ends the guest for a signal whose default action ends a process,
-    // with the shell's 128 + N, and answers EINVAL for signal 0 and unknown
-    // numbers. Wasmtime answers ENOTSUP for every valid signal and ends the
-    // program on an unknown one (not a valid enum value).
-    for (sig, code) in [("6", 134), ("9", 137), ("15", 143)] {
+fn proc_raise_is_not_supported() {
+    // No signal ends the guest: with a signal's exit status (134 for
+    // SIGABRT, 137 for SIGKILL) a guest could pass for a trap or a crash of
+    // the runtime. Every signal is ENOTSUP, as in Wasmtime; a number that
+    // is no signal is EINVAL in skiff (the spec's errno for an unknown enum
+    // value) and ends the program in Wasmtime.
+    for sig in ["0", "1", "6", "9", "15", "16", "30"] {
         let out = Run::program("proc").args(&["raise", sig]).run();
-        if reference().is_some() {
-            assert_success(&out);
-            assert_eq!(out.stdout, format!("before raise {sig}\nproc_raise: 58 notsup\n"));
-        } else {
-            assert_failed(&out, code, &format!("before raise {sig}\n"));
-            assert!(out.stderr.contains("SIG"), "{out:?}");
-        }
+        assert_success(&out);
+        assert_eq!(out.stdout, format!("before raise {sig}\nproc_raise: 58 notsup\n"));
     }
-    // SIGCHLD is ignored by default: the guest goes on.
-    let out = Run::program("proc").args(&["raise", "16"]).run();
-    assert_success(&out);
-    assert_eq!(
-        out.stdout,
-        skiff_or_wasmtime("before raise 16\nproc_raise: 0 success\n", "before raise 16\nproc_raise: 58 notsup\n")
-    );
-    let out = Run::program("proc").args(&["raise", "0"]).run();
-    assert_success(&out);
-    assert_eq!(
-        out.stdout,
-        skiff_or_wasmtime("before raise 0\nproc_raise: 28 inval\n", "before raise 0\nproc_raise: 58 notsup\n")
-    );
     let out = Run::program("proc").args(&["raise", "99"]).run();
     if reference().is_some() {
         assert_failed(&out, HOST_ERROR, "before raise 99\n");
@@ -992,7 +1031,32 @@ fn fuel_stops_a_busy_loop() {
 fn timeout_stops_an_infinite_loop() {
     let out = Run::wat("infinite_loop").option("-W", "timeout=250ms").run();
     assert_failed(&out, TRAP, "");
-    assert!(out.elapsed < Duration::from_secs(5), "took {:?}", out.elapsed);
+    assert!(out.stderr.contains("interrupt"), "{out:?}");
+    assert!(out.elapsed >= Duration::from_millis(250), "took {:?}", out.elapsed);
+}
+
+/// A guest blocked in the host runs no wasm to notice its deadline: the
+/// host's wait must watch it (`skiff_wasi`'s `wait`). Each run would
+/// otherwise go on until killed.
+#[test]
+fn timeout_stops_a_guest_blocked_in_the_host() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    drop(listener);
+    let runs = [
+        ("sleep_forever", Run::wat("sleep_forever")),
+        ("read_stdin_forever", Run::wat("read_stdin_forever").stdin_open()),
+        ("accept_forever", Run::wat("accept_forever").option("-S", &format!("tcplisten={addr}"))),
+    ];
+    for (name, run) in runs {
+        if name == "accept_forever" && reference().is_some() {
+            continue; // Wasmtime 49 has no preview1 listener (see the README).
+        }
+        let out = run.option("-W", "timeout=1s").run();
+        assert_failed(&out, TRAP, "");
+        assert!(out.stderr.contains("interrupt"), "{name}: {out:?}");
+        assert!(out.elapsed >= Duration::from_secs(1), "{name} took {:?}", out.elapsed);
+    }
 }
 
 #[test]

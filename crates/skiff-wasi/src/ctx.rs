@@ -28,12 +28,12 @@ pub enum OutputStream {
     Null,
 }
 
-/// An open regular file.
+/// A file opened by path: a regular file, or a FIFO or device.
 pub(crate) struct OpenFile {
     pub file: std::fs::File,
-    /// Whether writes append (`fdflags::APPEND`), kept here so that
-    /// `fd_pwrite` need not ask the host on every call.
-    pub append: bool,
+    /// A FIFO or a device, whose reads and writes may wait (on a regular
+    /// file they never do): they wait through [`crate::wait`].
+    pub may_block: bool,
 }
 
 /// A directory: a capability to everything beneath it, nothing above.
@@ -72,6 +72,17 @@ impl Desc {
             Desc::Dir(_) => rights::DIRECTORY,
             Desc::Listener(_) => rights::LISTENER,
             Desc::Socket(_) => rights::SOCKET,
+        }
+    }
+
+    /// Whether reading or writing may wait for a peer: a pipe, a terminal,
+    /// a socket (and `accept` on a listener), a FIFO.
+    pub fn may_block(&self) -> bool {
+        match self {
+            Desc::Stdin(InputStream::Inherit) | Desc::Stdout(OutputStream::Inherit, _) => true,
+            Desc::Listener(_) | Desc::Socket(_) => true,
+            Desc::File(f) => f.may_block,
+            Desc::Stdin(_) | Desc::Stdout(..) | Desc::Dir(_) => false,
         }
     }
 
@@ -131,6 +142,9 @@ pub struct WasiCtx {
     pub(crate) args: Vec<Vec<u8>>,
     pub(crate) env: Vec<Vec<u8>>,
     pub(crate) fds: BTreeMap<u32, Entry>,
+    /// The store's epoch deadline during the WASI call in progress (set by
+    /// `dispatch`), which waits watch ([`crate::wait`]).
+    pub(crate) deadline: Option<skiff::EpochDeadline>,
 }
 
 impl WasiCtx {
@@ -287,8 +301,12 @@ impl WasiCtxBuilder {
     }
 
     pub fn build(&mut self) -> WasiCtx {
-        let mut ctx =
-            WasiCtx { args: std::mem::take(&mut self.args), env: std::mem::take(&mut self.env), fds: BTreeMap::new() };
+        let mut ctx = WasiCtx {
+            args: std::mem::take(&mut self.args),
+            env: std::mem::take(&mut self.env),
+            fds: BTreeMap::new(),
+            deadline: None,
+        };
         let stdin = std::mem::replace(&mut self.stdin, InputStream::Null);
         let stdout = std::mem::replace(&mut self.stdout, OutputStream::Null);
         let stderr = std::mem::replace(&mut self.stderr, OutputStream::Null);

@@ -4,10 +4,11 @@
 //! where the descriptor has a host fd: no staging buffer in between.
 
 use crate::abi::{Errno, PREOPENTYPE_DIR, advice, fdflags, filetype, layout, rights, whence};
-use crate::ctx::{Desc, Entry, InputStream, OpenFile, OutputStream, WasiCtx};
+use crate::ctx::{Desc, Entry, InputStream, OutputStream, WasiCtx};
 use crate::error::Result;
 use crate::memory::GuestMemory;
 use crate::stat::{Filestat, NewTime, new_times};
+use rustix::event::PollFlags;
 use std::io::{IoSlice, IoSliceMut, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
 
@@ -36,21 +37,32 @@ fn file_fd(entry: &Entry) -> Result<BorrowedFd<'_>> {
     }
 }
 
-/// Reads into `bufs` from a descriptor.
-pub(crate) fn read_vectored(desc: &mut Desc, bufs: &mut [IoSliceMut<'_>]) -> Result<usize> {
+/// Reads into `bufs` from a descriptor; a wait for data watches `deadline`.
+pub(crate) fn read_vectored(
+    desc: &mut Desc,
+    bufs: &mut [IoSliceMut<'_>],
+    deadline: Option<&skiff::EpochDeadline>,
+) -> Result<usize> {
     Ok(match desc {
         Desc::Stdin(InputStream::Reader(r)) => r.read_vectored(bufs)?,
         Desc::Stdin(InputStream::Null) => 0,
         Desc::Dir(_) | Desc::Stdout(..) | Desc::Listener(_) => return Err(Errno::Badf.into()),
         Desc::Stdin(InputStream::Inherit) | Desc::File(_) | Desc::Socket(_) => {
             let fd = desc.host_fd().expect("these descriptors have host fds");
+            if desc.may_block() {
+                crate::wait::until_ready(fd, PollFlags::IN, deadline)?;
+            }
             retry(|| rustix::io::readv(fd, bufs))?
         }
     })
 }
 
-/// Writes `bufs` to a descriptor.
-pub(crate) fn write_vectored(desc: &mut Desc, bufs: &[IoSlice<'_>]) -> Result<usize> {
+/// Writes `bufs` to a descriptor; a wait for room watches `deadline`.
+pub(crate) fn write_vectored(
+    desc: &mut Desc,
+    bufs: &[IoSlice<'_>],
+    deadline: Option<&skiff::EpochDeadline>,
+) -> Result<usize> {
     Ok(match desc {
         // An embedder's writer gets every buffer whole, as the guest asked:
         // `Write::write_vectored`'s default takes only the first, which
@@ -67,6 +79,9 @@ pub(crate) fn write_vectored(desc: &mut Desc, bufs: &[IoSlice<'_>]) -> Result<us
         Desc::Dir(_) | Desc::Stdin(_) | Desc::Listener(_) => return Err(Errno::Badf.into()),
         Desc::Stdout(OutputStream::Inherit, _) | Desc::File(_) | Desc::Socket(_) => {
             let fd = desc.host_fd().expect("these descriptors have host fds");
+            if desc.may_block() {
+                crate::wait::until_ready(fd, PollFlags::OUT, deadline)?;
+            }
             retry(|| rustix::io::writev(fd, bufs))?
         }
     })
@@ -86,8 +101,9 @@ pub fn fd_read(
     nread: u32,
 ) -> Result<()> {
     let iovs = mem.iovecs(iovs, iovs_len)?;
+    let deadline = ctx.deadline.take();
     let entry = ctx.entry_with(fd, rights::FD_READ)?;
-    let n = read_vectored(&mut entry.desc, &mut mem.io_slices_mut(&iovs))?;
+    let n = read_vectored(&mut entry.desc, &mut mem.io_slices_mut(&iovs), deadline.as_ref())?;
     write_count(mem, nread, n)
 }
 
@@ -100,8 +116,9 @@ pub fn fd_write(
     nwritten: u32,
 ) -> Result<()> {
     let iovs = mem.iovecs(iovs, iovs_len)?;
+    let deadline = ctx.deadline.take();
     let entry = ctx.entry_with(fd, rights::FD_WRITE)?;
-    let n = write_vectored(&mut entry.desc, &mem.io_slices(&iovs))?;
+    let n = write_vectored(&mut entry.desc, &mem.io_slices(&iovs), deadline.as_ref())?;
     write_count(mem, nwritten, n)
 }
 
@@ -132,12 +149,9 @@ pub fn fd_pwrite(
 ) -> Result<()> {
     let iovs = mem.iovecs(iovs, iovs_len)?;
     let entry = ctx.entry_with(fd, rights::FD_WRITE | rights::FD_SEEK)?;
-    // Linux's pwrite ignores the offset of a file opened for appending; WASI
-    // does not say, and Wasmtime writes at the offset. Refuse rather than
-    // write somewhere the guest did not ask for.
-    if let Desc::File(OpenFile { append: true, .. }) = entry.desc {
-        return Err(Errno::NotSup.into());
-    }
+    // On a file opened to append, Linux's pwrite writes at the end whatever
+    // the offset (POSIX would write at the offset; WASI does not say), and,
+    // like every pwrite, leaves the position where it was.
     let file = file_fd(entry)?;
     let n = retry(|| rustix::io::pwritev(file, &mem.io_slices(&iovs), offset))?;
     write_count(mem, nwritten, n)
@@ -258,9 +272,6 @@ pub fn fd_fdstat_set_flags(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, fd: u32, 
         new |= OFlags::NONBLOCK;
     }
     rustix::fs::fcntl_setfl(host, new)?;
-    if let Desc::File(file) = &mut entry.desc {
-        file.append = flags & fdflags::APPEND != 0;
-    }
     Ok(())
 }
 

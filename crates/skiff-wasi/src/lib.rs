@@ -41,9 +41,10 @@ mod poll;
 mod proc;
 mod sock;
 mod stat;
+mod wait;
 
 pub use ctx::{InputStream, OutputStream, WasiCtx, WasiCtxBuilder};
-pub use proc::{I32Exit, SignalRaised};
+pub use proc::I32Exit;
 
 use error::Error;
 use memory::GuestMemory;
@@ -80,6 +81,7 @@ fn dispatch<T>(
     view: impl Fn(&mut T) -> &mut WasiCtx,
     call: impl FnOnce(&mut WasiCtx, &mut GuestMemory<'_>) -> error::Result<()>,
 ) -> anyhow::Result<i32> {
+    let deadline = caller.epoch_deadline();
     // A module without a memory can still make the calls that need none;
     // any pointer it passes is out of bounds of the empty memory.
     let memory = caller.get_export("memory").and_then(Extern::into_memory);
@@ -87,7 +89,9 @@ fn dispatch<T>(
         Some(memory) => memory.data_and_store_mut(caller),
         None => (&mut [], caller.data_mut()),
     };
-    match call(view(data), &mut GuestMemory::new(bytes)) {
+    let ctx = view(data);
+    ctx.deadline = deadline;
+    match call(ctx, &mut GuestMemory::new(bytes)) {
         Ok(()) => Ok(0),
         Err(Error::Errno(errno)) => Ok(errno as i32),
         Err(Error::Unwind(err)) => Err(err),

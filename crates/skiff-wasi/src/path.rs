@@ -18,6 +18,19 @@ fn path<'m>(mem: &'m GuestMemory<'_>, ptr: u32, len: u32) -> Result<&'m Path> {
     Ok(Path::new(mem.read_str(ptr, len)?))
 }
 
+fn ends_in_slash(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().last() == Some(&b'/')
+}
+
+/// `path` without its trailing slashes, unless that leaves nothing.
+fn without_slashes(path: &Path) -> &Path {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let end = bytes.iter().rposition(|&b| b != b'/').map_or(bytes.len(), |i| i + 1);
+    Path::new(std::ffi::OsStr::from_bytes(&bytes[..end]))
+}
+
 fn follows(flags: u32) -> bool {
     flags & lookupflags::SYMLINK_FOLLOW != 0
 }
@@ -113,7 +126,14 @@ pub fn path_rename(
 ) -> Result<()> {
     let old_dir = ctx.dir(old_fd, rights::PATH_RENAME_SOURCE)?;
     let new_dir = ctx.dir(new_fd, rights::PATH_RENAME_TARGET)?;
-    old_dir.rename(path(mem, old_ptr, old_len)?, new_dir, path(mem, new_ptr, new_len)?)?;
+    let (old, new) = (path(mem, old_ptr, old_len)?, path(mem, new_ptr, new_len)?);
+    // A name ending in `/` names a directory, on either side (POSIX
+    // `rename(2)`); cap-std resolves the parent and passes on the last
+    // component alone, without its slash, so the rule is checked here.
+    if (ends_in_slash(old) || ends_in_slash(new)) && !old_dir.symlink_metadata(without_slashes(old))?.is_dir() {
+        return Err(Errno::NotDir.into());
+    }
+    old_dir.rename(old, new_dir, new)?;
     Ok(())
 }
 
@@ -197,6 +217,11 @@ impl OpenRequest {
             if !file.metadata()?.is_dir() {
                 return Err(Errno::NotDir.into());
             }
+            // A directory cannot be opened for writing (POSIX's `EISDIR`),
+            // whatever else the rights ask for.
+            if self.write {
+                return Err(Errno::IsDir.into());
+            }
             return Ok(Desc::Dir(OpenDir::new(Dir::from_std_file(file.into_std()), None)));
         }
         let mut opts = OpenOptions::new();
@@ -206,7 +231,6 @@ impl OpenRequest {
         let host_write = self.write || self.has(oflags::CREAT | oflags::TRUNC | oflags::EXCL);
         opts.read(self.read || !host_write)
             .write(host_write)
-            .append(self.fdflags & fdflags::APPEND != 0)
             .truncate(self.has(oflags::TRUNC))
             .create(self.has(oflags::CREAT))
             .create_new(self.has(oflags::CREAT) && self.has(oflags::EXCL))
@@ -215,14 +239,23 @@ impl OpenRequest {
             .sync(self.fdflags & fdflags::SYNC != 0)
             .dsync(self.fdflags & fdflags::DSYNC != 0)
             .rsync(self.fdflags & fdflags::RSYNC != 0);
-        if self.fdflags & fdflags::NONBLOCK != 0 {
-            opts.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+        // `O_APPEND` goes in as a flag of its own: `OpenOptions::append`
+        // refuses to go with `truncate`, which `open(O_TRUNC | O_APPEND)`
+        // asks for and the host allows.
+        let mut custom = rustix::fs::OFlags::empty();
+        if self.fdflags & fdflags::APPEND != 0 {
+            custom |= rustix::fs::OFlags::APPEND;
         }
+        if self.fdflags & fdflags::NONBLOCK != 0 {
+            custom |= rustix::fs::OFlags::NONBLOCK;
+        }
+        opts.custom_flags(custom.bits() as i32);
         let file = dir.open_with(path, &opts)?;
-        if file.metadata()?.is_dir() {
+        let file_type = file.metadata()?.file_type();
+        if file_type.is_dir() {
             return Ok(Desc::Dir(OpenDir::new(Dir::from_std_file(file.into_std()), None)));
         }
-        Ok(Desc::File(OpenFile { file: file.into_std(), append: self.fdflags & fdflags::APPEND != 0 }))
+        Ok(Desc::File(OpenFile { file: file.into_std(), may_block: !file_type.is_file() }))
     }
 }
 
@@ -252,18 +285,20 @@ pub fn path_open(
         needed |= rights::PATH_FILESTAT_SET_SIZE;
     }
     parent.require(needed)?;
-    let inherited = parent.rights_inheriting;
     let desc = request.open(&dir.dir, path(mem, ptr, len)?)?;
     // The rights say how the descriptor is open (wasi-libc's `fcntl(F_GETFL)`
-    // reads the access mode from them) and what its parent passes on.
-    let mut base = desc.kind_rights() & inherited;
+    // reads the access mode from them): they follow from what it is and how
+    // it was opened, not from the directory it was reached through, so a
+    // file has the same rights by any name (a hard link in another
+    // directory, say), as in Wasmtime.
+    let mut base = desc.kind_rights();
     if !request.read {
         base &= !(rights::FD_READ | rights::FD_READDIR);
     }
     if !request.write {
         base &= !rights::FD_WRITE;
     }
-    let entry = Entry::new(desc, base, rights_inheriting & inherited);
+    let entry = Entry::new(desc, base, rights_inheriting & (rights::DIRECTORY | rights::REGULAR_FILE));
     let new_fd = ctx.insert(entry)?;
     mem.write_u32(opened_fd, new_fd)?;
     Ok(())

@@ -87,7 +87,8 @@ fn ready_bytes(ty: u8, desc: &Desc, fd: BorrowedFd<'_>) -> u64 {
 ///
 /// Descriptors without a host fd (streams of host readers and writers, and
 /// regular files, which never block) are ready at once. Otherwise the host's
-/// `poll` waits, bounded by the earliest clock deadline.
+/// `poll` waits, bounded by the earliest clock deadline and cut short by the
+/// store's epoch deadline ([`crate::wait`]).
 pub fn poll_oneoff(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -106,6 +107,7 @@ pub fn poll_oneoff(
         .map(|i| read_subscription(mem, input + i * layout::SUBSCRIPTION_SIZE))
         .collect::<Result<Vec<_>>>()?;
 
+    let deadline = ctx.deadline.take();
     let mut events = Vec::new();
     // Descriptors to wait on: (index in `subs`, poll entry).
     let mut waits: Vec<usize> = Vec::new();
@@ -156,16 +158,8 @@ pub fn poll_oneoff(
             .collect::<Result<Vec<_>, Errno>>()?
             .into_iter()
             .min();
-        if waits.is_empty() {
-            if let Some(ns) = timeout {
-                std::thread::sleep(std::time::Duration::from_nanos(ns));
-            }
-        } else {
-            let timespec = timeout.map(|ns| rustix::event::Timespec {
-                tv_sec: (ns / 1_000_000_000) as i64,
-                tv_nsec: (ns % 1_000_000_000) as _,
-            });
-            crate::fd::retry(|| rustix::event::poll(&mut fds, timespec.as_ref()))?;
+        let timeout = timeout.map(std::time::Duration::from_nanos);
+        if crate::wait::poll(&mut fds, timeout, deadline.as_ref())? > 0 {
             for (i, polled) in waits.iter().zip(&fds) {
                 let revents = polled.revents();
                 if revents.is_empty() {

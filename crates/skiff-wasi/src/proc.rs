@@ -20,70 +20,6 @@ impl fmt::Display for I32Exit {
 
 impl std::error::Error for I32Exit {}
 
-/// The guest called `proc_raise` with a signal whose default action ends a
-/// process; the embedder should end it as if killed by that signal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SignalRaised {
-    /// The WASI signal number (1 = `SIGHUP` … 30 = `SIGSYS`).
-    pub signal: u8,
-}
-
-impl SignalRaised {
-    /// The signal's name, e.g. `SIGTERM`.
-    pub fn name(&self) -> &'static str {
-        SIGNALS[self.signal as usize].0
-    }
-
-    /// The signal's number on Linux, for an exit status of 128 + n.
-    pub fn host_number(&self) -> i32 {
-        SIGNALS[self.signal as usize].1
-    }
-}
-
-impl fmt::Display for SignalRaised {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the guest raised {}, which ends it", self.name())
-    }
-}
-
-impl std::error::Error for SignalRaised {}
-
-/// WASI signals in number order: name, Linux number, and whether the default
-/// action ends the process (the others are ignored by default).
-const SIGNALS: [(&str, i32, bool); 31] = [
-    ("none", 0, false),
-    ("SIGHUP", 1, true),
-    ("SIGINT", 2, true),
-    ("SIGQUIT", 3, true),
-    ("SIGILL", 4, true),
-    ("SIGTRAP", 5, true),
-    ("SIGABRT", 6, true),
-    ("SIGBUS", 7, true),
-    ("SIGFPE", 8, true),
-    ("SIGKILL", 9, true),
-    ("SIGUSR1", 10, true),
-    ("SIGSEGV", 11, true),
-    ("SIGUSR2", 12, true),
-    ("SIGPIPE", 13, true),
-    ("SIGALRM", 14, true),
-    ("SIGTERM", 15, true),
-    ("SIGCHLD", 17, false),
-    ("SIGCONT", 18, false),
-    ("SIGSTOP", 19, true),
-    ("SIGTSTP", 20, true),
-    ("SIGTTIN", 21, true),
-    ("SIGTTOU", 22, true),
-    ("SIGURG", 23, false),
-    ("SIGXCPU", 24, true),
-    ("SIGXFSZ", 25, true),
-    ("SIGVTALRM", 26, true),
-    ("SIGPROF", 27, true),
-    ("SIGWINCH", 28, false),
-    ("SIGPOLL", 29, true),
-    ("SIGPWR", 30, true),
-    ("SIGSYS", 31, true),
-];
-
 /// Writes a list of NUL-terminated strings: pointers at `ptrs`, bytes at `buf`.
 fn write_strings(mem: &mut GuestMemory<'_>, list: &[Vec<u8>], ptrs: u32, buf: u32) -> Result<()> {
     let mut at = buf;
@@ -168,16 +104,16 @@ pub fn proc_exit(_: &mut WasiCtx, _: &mut GuestMemory<'_>, code: u32) -> Result<
     Err(Error::Unwind(I32Exit(code as i32).into()))
 }
 
-/// Signals whose default action is to end the process end the guest
-/// ([`SignalRaised`]); those ignored by default are ignored.
+/// No signal is delivered: a guest that could end itself "by a signal"
+/// would exit with a signal's status (134 for `SIGABRT`, 137 for
+/// `SIGKILL`) and pass for a trap or a crash of the runtime. Every signal
+/// is `ENOTSUP`, as in Wasmtime; a number that names no signal is `EINVAL`.
 pub fn proc_raise(_: &mut WasiCtx, _: &mut GuestMemory<'_>, signal: u32) -> Result<()> {
-    let Some(&(_, _, terminates)) = SIGNALS.get(signal as usize).filter(|_| signal != 0) else {
+    // `signal` in witx: 0 (`none`) to 30 (`sys`).
+    if signal > 30 {
         return Err(Errno::Inval.into());
-    };
-    if terminates {
-        return Err(Error::Unwind(SignalRaised { signal: signal as u8 }.into()));
     }
-    Ok(())
+    Err(Errno::NotSup.into())
 }
 
 pub fn sched_yield(_: &mut WasiCtx, _: &mut GuestMemory<'_>) -> Result<()> {

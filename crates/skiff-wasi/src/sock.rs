@@ -7,6 +7,7 @@ use crate::ctx::{Desc, Entry, WasiCtx};
 use crate::error::Result;
 use crate::memory::GuestMemory;
 use std::net::TcpStream;
+use std::os::fd::AsFd;
 
 fn socket(ctx: &mut WasiCtx, fd: u32, needed: u64) -> Result<&TcpStream> {
     let entry = ctx.entry_with(fd, needed)?;
@@ -25,6 +26,7 @@ pub fn sock_accept(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, flags:
         return Err(Errno::Inval.into());
     }
     let nonblocking = flags & fdflags::NONBLOCK as u32 != 0;
+    let deadline = ctx.deadline.take();
     let entry = ctx.entry_with(fd, rights::SOCK_ACCEPT)?;
     let Desc::Listener(listener) = &entry.desc else { return Err(Errno::NotSock.into()) };
     if nonblocking {
@@ -35,6 +37,7 @@ pub fn sock_accept(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, flags:
         }
     }
     let inherited = entry.rights_inheriting;
+    crate::wait::until_ready(listener.as_fd(), rustix::event::PollFlags::IN, deadline.as_ref())?;
     let (stream, _) = listener.accept()?;
     stream.set_nonblocking(nonblocking)?;
     let new_fd = ctx.insert(Entry::new(Desc::Socket(stream), rights::SOCKET & inherited, 0))?;
@@ -65,7 +68,9 @@ pub fn sock_recv(
         flags |= RecvFlags::WAITALL;
     }
     let iovs = mem.iovecs(iovs, iovs_len)?;
+    let deadline = ctx.deadline.take();
     let socket = socket(ctx, fd, rights::FD_READ)?;
+    crate::wait::until_ready(socket.as_fd(), rustix::event::PollFlags::IN, deadline.as_ref())?;
     let mut bufs = mem.io_slices_mut(&iovs);
     let received =
         crate::fd::retry(|| rustix::net::recvmsg(socket, &mut bufs, &mut RecvAncillaryBuffer::default(), flags))?;
@@ -90,7 +95,9 @@ pub fn sock_send(
         return Err(Errno::Inval.into());
     }
     let iovs = mem.iovecs(iovs, iovs_len)?;
+    let deadline = ctx.deadline.take();
     let socket = socket(ctx, fd, rights::FD_WRITE)?;
+    crate::wait::until_ready(socket.as_fd(), rustix::event::PollFlags::OUT, deadline.as_ref())?;
     // NOSIGNAL: a peer that hung up is `EPIPE` for the guest, not a SIGPIPE for the host.
     let sent = crate::fd::retry(|| {
         rustix::net::sendmsg(socket, &mem.io_slices(&iovs), &mut SendAncillaryBuffer::default(), SendFlags::NOSIGNAL)

@@ -251,8 +251,13 @@ impl Engine {
     }
 
     /// The current epoch.
-    pub(crate) fn current_epoch(&self) -> u64 {
+    pub fn current_epoch(&self) -> u64 {
         self.inner.epoch.load(Ordering::Relaxed)
+    }
+
+    /// An epoch deadline of this engine: reached once the epoch is `deadline`.
+    pub(crate) fn deadline(&self, deadline: u64) -> EpochDeadline {
+        EpochDeadline { engine: self.clone(), deadline }
     }
 
     /// The epoch counter's address, for store contexts (stable: the engine
@@ -278,5 +283,27 @@ impl Engine {
         sigs.types.push(ty.clone());
         sigs.ids.insert(ty.clone(), id);
         id
+    }
+}
+
+/// A store's epoch deadline, held apart from the store so that a host
+/// function can watch it while it waits: [`Caller::epoch_deadline`]
+/// gives one, and a host call that blocks (a sleep, a read from a pipe)
+/// polls [`reached`](EpochDeadline::reached) as it waits and fails with
+/// [`Trap::Interrupt`](crate::Trap::Interrupt) once it is, as wasm code
+/// does at its next check. Without this a guest blocked in the host would
+/// outlive its deadline.
+///
+/// [`Caller::epoch_deadline`]: crate::Caller::epoch_deadline
+#[derive(Clone, Debug)]
+pub struct EpochDeadline {
+    engine: Engine,
+    deadline: u64,
+}
+
+impl EpochDeadline {
+    /// Whether the engine's epoch has reached the deadline.
+    pub fn reached(&self) -> bool {
+        self.engine.current_epoch() >= self.deadline
     }
 }

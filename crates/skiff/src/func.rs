@@ -472,6 +472,14 @@ impl<'a, T> Caller<'a, T> {
         crate::instance::instance_export(&self.store.opaque, instance, name)
     }
 
+    /// The store's epoch deadline, for a host function that may block:
+    /// `None` unless the engine has
+    /// [`epoch_interruption`](crate::Config::epoch_interruption) on.
+    pub fn epoch_deadline(&self) -> Option<crate::EpochDeadline> {
+        let engine = self.engine();
+        engine.config().epoch_interruption.then(|| engine.deadline(self.store.opaque.epoch_deadline()))
+    }
+
     /// The fuel left, as [`Store::get_fuel`](crate::Store::get_fuel).
     pub fn get_fuel(&self) -> Result<u64> {
         if !self.engine().config().consume_fuel {

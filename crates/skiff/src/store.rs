@@ -255,6 +255,11 @@ impl StoreOpaque {
         Some(ExnRef::from_index(self.id, index))
     }
 
+    /// The epoch at which this store's code is interrupted.
+    pub fn epoch_deadline(&self) -> u64 {
+        self.vm.get().epoch_deadline
+    }
+
     /// Whether the engine's epoch has reached this store's deadline.
     #[inline]
     pub fn epoch_deadline_reached(&self) -> bool {
