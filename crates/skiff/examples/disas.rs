@@ -4,6 +4,9 @@
 //! ```text
 //! cargo run --release -p skiff --example disas -- module.wasm [FUNC…]
 //! ```
+//!
+//! `SKIFF_FRAME_WINDOW_CELLS=N` shows the code with frame windows past N
+//! cells (`Config::frame_window_cells`).
 
 use anyhow::Context;
 
@@ -12,7 +15,11 @@ fn main() -> anyhow::Result<()> {
     let path = args.next().context("usage: disas MODULE.wasm|.wat [FUNC…]")?;
     let wanted: Vec<String> = args.collect();
     let bytes = std::fs::read(&path).with_context(|| format!("failed to read `{path}`"))?;
-    let engine = skiff::Engine::default();
+    let mut config = skiff::Config::new();
+    if let Ok(cells) = std::env::var("SKIFF_FRAME_WINDOW_CELLS") {
+        config.frame_window_cells(Some(cells.parse().context("SKIFF_FRAME_WINDOW_CELLS")?));
+    }
+    let engine = skiff::Engine::new(&config)?;
     let module = skiff::Module::new(&engine, &bytes)?;
     let names = function_names(&bytes);
     for index in 0.. {

@@ -67,6 +67,8 @@ pub struct Config {
     pub(crate) compilation_mode: CompilationMode,
     pub(crate) consume_fuel: bool,
     pub(crate) epoch_interruption: bool,
+    /// See [`Config::frame_window_cells`].
+    pub(crate) frame_window_cells: Option<u32>,
     pub(crate) max_wasm_stack: usize,
     pub(crate) max_call_depth: usize,
 }
@@ -110,6 +112,7 @@ impl Config {
             compilation_mode: CompilationMode::default(),
             consume_fuel: false,
             epoch_interruption: false,
+            frame_window_cells: None,
             max_wasm_stack: 16 << 20,
             max_call_depth: 100_000,
         }
@@ -149,6 +152,17 @@ impl Config {
     /// [`CompilationMode::LazyTranslation`].
     pub fn compilation_mode(&mut self, mode: CompilationMode) -> &mut Config {
         self.compilation_mode = mode;
+        self
+    }
+
+    /// For testing the interpreter: frames whose operand stack reaches past
+    /// `cells` cells run with a shifted window, as frames too large for a
+    /// 16-bit slot do (`ir`, "Large frames"), instead of only those. With a
+    /// small number nearly every function takes that path: the spec suite
+    /// then checks it. `None`, the default, shifts only where needed.
+    #[doc(hidden)]
+    pub fn frame_window_cells(&mut self, cells: Option<u32>) -> &mut Config {
+        self.frame_window_cells = cells;
         self
     }
 

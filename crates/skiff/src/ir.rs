@@ -49,6 +49,24 @@
 //!   immediates than fit in one 16-byte instruction are followed by a
 //!   parameter word (`Call*`/`Table*Params`) that is never executed on its own.
 //!
+//! # Large frames
+//!
+//! A slot is 16 bits, so an instruction reaches 65535 cells of its frame.
+//! Frames of ordinary functions are far smaller, and for them that is all
+//! there is. A function whose frame needs more (tens of thousands of
+//! `v128` locals, an operand stack tens of thousands of values deep) runs
+//! with its slots relative to a *window* of the frame: [`Instr::FpShift`]
+//! moves the executor's frame pointer up or down the frame, so that the
+//! cells near the top of the operand stack are always within reach, and
+//! [`Instr::CopyFar`] moves values between the window and cells outside
+//! it (locals, the results of an enclosing block). The translator shifts
+//! the window only between operators and at labels, where each label has
+//! one window that every branch to it arrives with (see
+//! `translate::FuncTranslator::window_for`); returns and tail calls shift
+//! back to the frame's base first. While the window is not at the base,
+//! every operand lives in the window, so ordinary instructions run
+//! unchanged.
+//!
 //! # Memories and tables
 //!
 //! The `I32Load`/`I32Store` families, `MemoryFill`, `MemoryCopy` and
@@ -1302,6 +1320,7 @@ macro_rules! define_instrs {
                     | Instr::CopyAccF32 { dst }
                     | Instr::CopyAccF64 { dst }
                     | Instr::CopyImm32 { dst, .. }
+                    | Instr::CopyImm64 { dst, .. }
                     | Instr::Select { dst, .. }
                     | Instr::Copy128 { dst, .. }
                     | Instr::Select128 { dst, .. }
@@ -1507,6 +1526,18 @@ for_each_numeric!(define_instrs {
         /// `dst = bits` (zero-extended): a constant that fits 32 bits (any
         /// i32 or f32, small i64s) copied without a constant slot.
         CopyImm32 { dst: Slot, bits: u32 },
+        /// `dst = bits`: a constant without a constant slot in a function
+        /// with more constants than its frame holds, or under a shifted
+        /// window (see "Large frames").
+        CopyImm64 { dst: Slot, bits: u64 },
+        /// Moves the frame pointer by `delta` cells: the window of a large
+        /// frame (see "Large frames"). Calls, returns and unwinding keep
+        /// the pointer as it is, so a return arrives in the caller's window.
+        FpShift { delta: i32 },
+        /// Copies `len` cells from `src..` to `dst..` as `memmove` does, both
+        /// given in cells from the frame pointer and either of them outside
+        /// the window (see "Large frames").
+        CopyFar { dst: i32, src: i32, len: u32 },
         /// Copies `len` cells from `src..` to `dst..`, as `memmove` does.
         CopySpan { dst: Slot, src: Slot, len: u16 },
         /// `dst = if cond != 0 { if_true } else { if_false }`.
@@ -1763,7 +1794,7 @@ pub struct Handler {
 }
 
 /// One clause of a `try_table`: which exceptions it takes and where they go.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 pub struct CatchClause {
     /// The module's tag index, or `None` for `catch_all`/`catch_all_ref`.
     pub tag: Option<u32>,
@@ -1774,6 +1805,23 @@ pub struct CatchClause {
     pub dst: Slot,
     /// The instruction the handler continues at: the target label.
     pub target: u32,
+    /// The window of the target label, in cells from the frame's base,
+    /// which `dst` is relative to: 0 but in a large frame (see "Large frames").
+    pub window: u32,
+}
+
+impl fmt::Debug for CatchClause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("CatchClause");
+        d.field("tag", &self.tag)
+            .field("with_ref", &self.with_ref)
+            .field("dst", &self.dst)
+            .field("target", &self.target);
+        if self.window != 0 {
+            d.field("window", &self.window);
+        }
+        d.finish()
+    }
 }
 
 /// An instruction as the executor runs it: the address of the handler that
@@ -1808,7 +1856,7 @@ pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {
         "params={} locals={} consts={:?} frame={}",
         func.num_params,
         func.num_locals,
-        &func.frame_init[(func.num_locals - func.num_params) as usize..],
+        &func.frame_init[(func.num_locals - u32::from(func.num_params)) as usize..],
         func.frame_size
     );
     for (i, op) in func.code.iter().enumerate() {
@@ -1816,6 +1864,9 @@ pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {
     }
     for handler in func.handlers.iter() {
         let _ = writeln!(out, "handler {}..{}: {:?}", handler.start, handler.end, handler.catches);
+    }
+    if !func.windows.is_empty() {
+        let _ = writeln!(out, "windows at calls and throws: {:?}", func.windows);
     }
     out
 }

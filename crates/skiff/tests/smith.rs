@@ -27,6 +27,8 @@
 //! outcomes, and writes the module to `<target>/smith-failures/seed-N.wasm`.
 //! `SKIFF_SMITH_DUMP=DIR` writes every generated module to DIR;
 //! `SKIFF_SMITH_VERBOSE=1` prints each seed before it runs.
+//! `SKIFF_FRAME_WINDOW_CELLS=N` runs skiff with frame windows past N cells
+//! (`Config::frame_window_cells`), the path of very large frames.
 
 use arbitrary::Unstructured;
 use std::fmt;
@@ -1189,6 +1191,9 @@ impl Skiff {
         // of the two engines answer the same question.
         config.wasm_relaxed_simd(false);
         config.consume_fuel(fuel).max_call_depth(MAX_CALL_DEPTH).max_wasm_stack(MAX_STACK_BYTES);
+        if let Ok(cells) = std::env::var("SKIFF_FRAME_WINDOW_CELLS") {
+            config.frame_window_cells(Some(cells.parse().expect("SKIFF_FRAME_WINDOW_CELLS: a number of cells")));
+        }
         skiff::Engine::new(&config).unwrap()
     }
 

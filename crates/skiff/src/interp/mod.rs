@@ -567,6 +567,28 @@ impl Executor<'_> {
         Mem { base: memory.base(), len: memory.len() as u64 }
     }
 
+    /// `FpShift`: moves the window of a large frame. Out of line, as the
+    /// other large-frame instruction: ordinary code never runs them.
+    #[cold]
+    #[inline(never)]
+    fn fp_shift(&mut self, ip: *const Op, delta: i32) -> Step {
+        // The translator keeps every slot of the code after the shift
+        // inside the frame.
+        self.fp_index = self.fp_index.wrapping_add_signed(delta as isize);
+        let fp = self.fp_at(self.fp_index);
+        // SAFETY: as at the end of `step`: a shift has a successor.
+        Step::Enter(unsafe { ip.add(1) }, fp)
+    }
+
+    /// `CopyFar`: a copy within a large frame, to or from outside its window.
+    #[cold]
+    #[inline(never)]
+    fn copy_far(&mut self, dst: i32, src: i32, len: u32) {
+        let src = self.fp_index.wrapping_add_signed(src as isize);
+        let dst = self.fp_index.wrapping_add_signed(dst as isize);
+        self.stack.copy_within(src..src + len as usize, dst);
+    }
+
     fn fp_at(&mut self, index: usize) -> Fp {
         // SAFETY: `index` is the base of a live frame, inside the stack.
         Fp(unsafe { self.stack.as_mut_ptr().add(index) })
@@ -813,6 +835,9 @@ impl Executor<'_> {
             Instr::CopyAccF32 { dst } => fp.set(dst, u64::from(acc.f32.to_bits())),
             Instr::CopyAccF64 { dst } => fp.set(dst, acc.f64.to_bits()),
             Instr::CopyImm32 { dst, bits } => fp.set(dst, u64::from(bits)),
+            Instr::CopyImm64 { dst, bits } => fp.set(dst, bits),
+            Instr::FpShift { delta } => return Ok(self.fp_shift(ip, delta)),
+            Instr::CopyFar { dst, src, len } => self.copy_far(dst, src, len),
             Instr::Copy2 { a, src_a, b, src_b } => {
                 fp.set(a, fp.get(src_a));
                 fp.set(b, fp.get(src_b));
@@ -1191,7 +1216,7 @@ impl Executor<'_> {
     /// keeps the handlers' hot paths free of register saves.
     #[cold]
     #[inline(never)]
-    fn make_room_and_retry(&mut self, ip: *const Op, new_fp: usize, frame_size: u16) -> Result<(), Trap> {
+    fn make_room_and_retry(&mut self, ip: *const Op, new_fp: usize, frame_size: u32) -> Result<(), Trap> {
         self.make_room(new_fp + frame_size as usize)?;
         self.ip = ip;
         Ok(())
@@ -1398,7 +1423,7 @@ impl Executor<'_> {
                 for handler in code.handlers.iter().filter(|h| h.start <= pc && pc < h.end) {
                     if let Some(clause) = handler.catches.iter().find(|c| c.tag.is_none_or(|t| tags[t as usize] == tag))
                     {
-                        break 'search Some((*clause, code.code.as_ptr()));
+                        break 'search Some((*clause, code.code.as_ptr(), code.window_at(pc)));
                     }
                 }
             }
@@ -1408,13 +1433,16 @@ impl Executor<'_> {
             // The caller is inside its call instruction (or its parameter word).
             (at, func, fp_index, instance) = (frame.ret_ip.wrapping_sub(1), frame.func, frame.fp, frame.instance);
         };
-        let Some((clause, code)) = landing else {
+        let Some((clause, code, window)) = landing else {
             self.store.opaque_mut().pending_exception = Some(exn);
             return Err(Stop::Host(ThrownException.into()));
         };
         self.frames.truncate(depth);
         self.func = func;
-        self.fp_index = fp_index;
+        // In a large frame, the frame pointer moves from the window at the
+        // throw (or call) to the label's.
+        self.fp_index = fp_index - window as usize + clause.window as usize;
+        let fp_index = self.fp_index;
         let exns = &mut self.store.opaque_mut().exns;
         // `catch_all` and `catch_all_ref` deliver no payload.
         let fields: &[u64] = if clause.tag.is_some() { &exns.get(exn).fields } else { &[] };

@@ -278,6 +278,7 @@ impl ModuleInner {
             tables: &self.tables,
             fuel: self.engine.config().consume_fuel,
             interruptible: self.engine.config().epoch_interruption,
+            window_cells: self.engine.config().frame_window_cells.map(|cells| cells as usize),
         }
     }
 
@@ -553,17 +554,13 @@ impl ModuleBuilder {
         to_validate: FuncToValidate<ValidatorResources>,
         body: &wasmparser::FunctionBody<'_>,
     ) -> Result<()> {
-        let func_index = self.module.num_imported_funcs + self.next_defined_func;
-        let ty = self.module.func_type(func_index);
-        let has_v128_params = ty.param_slice().contains(&crate::types::ValType::V128);
-        let mut check = SupportCheck::new(ty.param_cells(), has_v128_params);
+        let mut check = SupportCheck::new();
         let mut validator = to_validate.into_validator(std::mem::take(&mut self.allocs));
         let mut locals = body.get_locals_reader()?;
         for _ in 0..locals.get_count() {
             let offset = locals.original_position();
             let (count, ty) = locals.read()?;
             validator.define_locals(offset, count, ty)?;
-            check.locals(count, ty);
         }
         let mut reader = locals.get_binary_reader();
         reader.set_features(self.module.engine.features());
@@ -571,11 +568,10 @@ impl ModuleBuilder {
             let offset = reader.original_position();
             let inner = validator.visitor(offset);
             reader.visit_operator(&mut CheckingVisitor { inner, check: &mut check, offset: offset as usize })??;
-            check.operand_height(validator.operand_stack_height());
         }
         reader.finish_expression(&validator.visitor(reader.original_position()))?;
         self.allocs = validator.into_allocations();
-        check.finish(func_index)
+        check.finish()
     }
 
     /// Keeps a body for translation on first call.

@@ -81,6 +81,9 @@ pub(super) struct ControlFrame {
     pub catch_patches: Vec<(usize, usize)>,
     /// For `try_table`: the index of its handler.
     pub handler: Option<usize>,
+    /// The window every branch to the label arrives with (see
+    /// `FuncTranslator::window_for`): the frame's base but in large frames.
+    pub window: usize,
 }
 
 impl ControlFrame {
@@ -102,6 +105,7 @@ impl ControlFrame {
             outer_fuel_instr: None,
             catch_patches: Vec::new(),
             handler: None,
+            window: 0,
         }
     }
 

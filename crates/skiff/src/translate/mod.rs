@@ -36,17 +36,46 @@ pub(crate) struct CompiledFunc {
     /// The cells the parameters take (a `v128` takes two).
     pub num_params: u16,
     /// The cells of the parameters plus the declared locals.
-    pub num_locals: u16,
+    pub num_locals: u32,
     /// The initial cells of the frame after the parameters: zeros for the
     /// declared locals, then the constants (whose first slot is `num_locals`).
     /// One copy initializes a new frame.
     pub frame_init: Box<[u64]>,
     /// Cells the frame needs: locals, constants and the deepest operand stack.
-    pub frame_size: u16,
+    pub frame_size: u32,
     /// The `try_table`s, innermost first; read only when an exception is
     /// thrown, so code that does not throw pays nothing for them.
     pub handlers: Box<[Handler]>,
+    /// In a large frame (see `ir`, "Large frames"): the window, in cells
+    /// from the frame's base, at each call and throw made while it is not
+    /// at the base (instruction index, window), by index. Unwinding reads
+    /// it to find the frame's base. Empty for every other function.
+    pub windows: Box<[(u32, u32)]>,
 }
+
+impl CompiledFunc {
+    /// The window at instruction `pc`, a call or throw (see `windows`).
+    pub fn window_at(&self, pc: u32) -> u32 {
+        match self.windows.binary_search_by_key(&pc, |&(at, _)| at) {
+            Ok(i) => self.windows[i].1,
+            Err(_) => 0,
+        }
+    }
+}
+
+/// Slots are 16 bits, and the last one is [`Slot::ACC`]: an instruction
+/// reaches the cells `0..SLOT_LIMIT` from the frame pointer.
+const SLOT_LIMIT: usize = u16::MAX as usize;
+/// The cells one operator may take above the operand stack's top (a call's
+/// or block's results, at most 1000 `v128`s, and a tail call's room).
+const HEADROOM: usize = 8192;
+/// How far below the window's top a shifted window puts the stack's top,
+/// rounded down to a multiple of `WINDOW_STEP` (see `window_for`).
+const WINDOW_DEPTH: usize = 16384;
+const WINDOW_STEP: usize = 16384;
+/// The constant cells a frame reserves without counting distinct values:
+/// more than that many constant operators are counted again, by value.
+const CONST_CAP: usize = 16384;
 
 /// What the translator needs to know about the module around the function.
 pub(crate) struct ModuleEnv<'a> {
@@ -67,6 +96,9 @@ pub(crate) struct ModuleEnv<'a> {
     pub fuel: bool,
     /// Whether to emit [`Instr::CheckInterrupt`] where fuel would be charged.
     pub interruptible: bool,
+    /// `Config::frame_window_cells`: the stack's cells past which the
+    /// window shifts, if not only where slots run out (for tests).
+    pub window_cells: Option<usize>,
 }
 
 /// Where a simulated operand's value lives.
@@ -76,7 +108,7 @@ enum Operand {
     /// `local.get` yet. If the local is written while this operand is live,
     /// the value is first copied to the operand's temporary slot (see
     /// `materialize_local`).
-    Local(u16),
+    Local(u32),
     /// A constant (its cell bits). It gets a constant slot, filled at frame
     /// entry, only when an instruction reads it from one: operators with an
     /// immediate form carry it in the instruction instead.
@@ -106,7 +138,7 @@ pub(crate) struct FuncTranslator<'a> {
     /// For each operand on `stack`, the offset of its temporary from
     /// `temps_base` in cells, and whether it is a `v128` (two cells).
     /// Without `v128`s the offset is the height.
-    offsets: Vec<u16>,
+    offsets: Vec<u32>,
     wides: Vec<bool>,
     /// The cells the operands on `stack` take: the offset of the next one.
     top_cells: usize,
@@ -114,7 +146,7 @@ pub(crate) struct FuncTranslator<'a> {
     /// each slot of a local the accumulator that holds a value of its type
     /// right after an instruction computed it (`V128` marks the first cell
     /// of a `v128`; its second cell, like a reference, has `None`).
-    local_slots: Vec<u16>,
+    local_slots: Vec<u32>,
     local_slot_accs: Vec<AccKind>,
     /// The enclosing blocks, innermost last; entry 0 is the function body.
     control: Vec<ControlFrame>,
@@ -132,15 +164,29 @@ pub(crate) struct FuncTranslator<'a> {
     /// compilers do at function entry, emits nothing.
     zero_locals: Vec<bool>,
     num_params: u16,
-    num_locals: u16,
+    num_locals: u32,
     /// The deduplicated constants, by bit pattern, and their slots.
     consts: Vec<u64>,
     const_slots: HashMap<u64, Slot>,
     /// The `v128` constants (two cells each) and their first slots.
     const128_slots: HashMap<u128, Slot>,
-    consts_base: u16,
-    /// The slot of the operand at stack height 0.
-    temps_base: u16,
+    consts_base: usize,
+    /// The constant cells the frame reserves (see `constant_reserve`).
+    const_reserve: usize,
+    /// Whether constants are copied into their temporaries as they are
+    /// pushed, rather than given constant slots: in a function with more
+    /// distinct constants than a frame holds.
+    materialize_consts: bool,
+    /// The cell of the operand at stack height 0.
+    temps_base: usize,
+    /// The frame's window: the cell, from the frame's base, that slot 0
+    /// names in the code being emitted. 0 but in a large frame (see `ir`,
+    /// "Large frames"), where it is `window_for` the stack's cells at each
+    /// operator and label; while it is not 0, every operand on the stack is
+    /// a temporary (locals and constants are out of reach).
+    window: usize,
+    /// `CompiledFunc::windows`, as calls and throws are emitted.
+    windows: Vec<(u32, u32)>,
     /// The most cells the operand stack took, for the frame size.
     max_cells: usize,
     /// Whether code at the current position can run. Operators in dead code
@@ -185,7 +231,11 @@ impl<'a> FuncTranslator<'a> {
             const_slots: HashMap::new(),
             const128_slots: HashMap::new(),
             consts_base: 0,
+            const_reserve: 0,
+            materialize_consts: false,
             temps_base: 0,
+            window: 0,
+            windows: Vec::new(),
             max_cells: 0,
             reachable: true,
             dead_depth: 0,
@@ -203,39 +253,31 @@ impl<'a> FuncTranslator<'a> {
         let type_index = self.env.func_types[func_index as usize];
         let ty = &self.env.types[type_index as usize];
         let num_results = ty.result_slice().len();
-        let frame_limit = u64::from(u16::MAX);
-        // Each local's first slot: a `v128` takes two cells.
+        // Each local's first cell: a `v128` takes two. (The validator
+        // allows 50000 locals, so the cells fit a `u32`.)
         self.local_slots.clear();
         self.local_slot_accs.clear();
-        let add_locals = |this: &mut Self, count: u32, acc: AccKind| -> Result<()> {
+        let add_locals = |this: &mut Self, count: u32, acc: AccKind| {
             let wide = acc == AccKind::V128;
             for _ in 0..count {
-                let slot = this.local_slot_accs.len() as u64;
-                if slot + 1 + u64::from(wide) > frame_limit {
-                    bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
-                }
-                this.local_slots.push(slot as u16);
+                this.local_slots.push(this.local_slot_accs.len() as u32);
                 this.local_slot_accs.push(acc);
                 if wide {
                     this.local_slot_accs.push(AccKind::None);
                 }
             }
-            Ok(())
         };
         for param in ty.param_slice() {
-            add_locals(self, 1, AccKind::of(param))?;
+            add_locals(self, 1, AccKind::of(param));
         }
         let num_params = self.local_slot_accs.len();
         for local in body.get_locals_reader()? {
             let (count, ty) = local?;
             let acc = AccKind::of(&crate::types::ValType::from_wasmparser(ty, self.env.types)?);
-            add_locals(self, count, acc)?;
+            add_locals(self, count, acc);
         }
-        let num_locals = self.local_slot_accs.len() as u64;
-        let max_consts = count_constants(body)?;
-        if num_locals + max_consts as u64 > frame_limit {
-            bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
-        }
+        let num_locals = self.local_slot_accs.len();
+        let (const_reserve, materialize_consts) = constant_reserve(body, num_locals)?;
         self.code.clear();
         self.stack.clear();
         self.offsets.clear();
@@ -243,18 +285,22 @@ impl<'a> FuncTranslator<'a> {
         self.top_cells = 0;
         self.control.clear();
         self.local_refs.clear();
-        self.local_refs.resize(num_locals as usize, 0);
+        self.local_refs.resize(num_locals, 0);
         self.lazy_locals = 0;
         self.zero_locals.clear();
         self.zero_locals.resize(num_params, false);
-        self.zero_locals.resize(num_locals as usize, true);
+        self.zero_locals.resize(num_locals, true);
         self.num_params = num_params as u16;
-        self.num_locals = num_locals as u16;
+        self.num_locals = num_locals as u32;
         self.consts.clear();
         self.const_slots.clear();
         self.const128_slots.clear();
-        self.consts_base = num_locals as u16;
-        self.temps_base = (num_locals + max_consts as u64) as u16;
+        self.consts_base = num_locals;
+        self.const_reserve = const_reserve;
+        self.materialize_consts = materialize_consts;
+        self.temps_base = num_locals + const_reserve;
+        self.window = 0;
+        self.windows.clear();
         self.max_cells = 0;
         self.reachable = true;
         self.dead_depth = 0;
@@ -271,12 +317,13 @@ impl<'a> FuncTranslator<'a> {
         if self.env.interruptible {
             self.code.push(Instr::CheckInterrupt);
         }
-        self.control.push(ControlFrame::new(
-            FrameKind::Function,
-            0,
-            (0, num_results, BlockSig::Func(type_index)),
-            Label::new(),
-        ));
+        // Locals so many that the operand stack starts out of reach.
+        let window = self.window_for(0);
+        if window != 0 {
+            self.move_window(window);
+        }
+        let frame = self.new_frame(FrameKind::Function, 0, (0, num_results, BlockSig::Func(type_index)), Label::new());
+        self.control.push(frame);
 
         let mut reader = body.get_operators_reader()?;
         while !reader.eof() {
@@ -289,16 +336,18 @@ impl<'a> FuncTranslator<'a> {
         // After jump threading, which rewrites branches in place and keeps
         // every instruction's index, so handler ranges and targets hold.
         let handlers = self.finish_handlers();
-        let frame_size = self.temps_base as usize + self.max_cells;
+        let frame_size = u32::try_from(self.temps_base + self.max_cells)
+            .map_err(|_| anyhow::anyhow!("function {func_index} needs a frame of more than 2^32 cells"))?;
         Ok(CompiledFunc {
             code: crate::interp::link(&self.code),
             num_params: self.num_params,
             num_locals: self.num_locals,
-            frame_init: std::iter::repeat_n(0, (self.num_locals - self.num_params) as usize)
+            frame_init: std::iter::repeat_n(0, (self.num_locals - u32::from(self.num_params)) as usize)
                 .chain(self.consts.iter().copied())
                 .collect(),
-            frame_size: frame_size as u16,
+            frame_size,
             handlers,
+            windows: std::mem::take(&mut self.windows).into_boxed_slice(),
         })
     }
 
@@ -327,10 +376,10 @@ impl<'a> FuncTranslator<'a> {
             // exist in the frame even if no code path fills them otherwise.
             let label_cells = (0..arity).map(|i| 1 + usize::from(self.label_value_is_wide(frame, i))).sum::<usize>();
             let end = self.cell_offset(height) + label_cells;
-            if self.temps_base as usize + end >= u16::MAX as usize {
-                bail!("function too large: operand stack exceeds the frame limit");
-            }
             self.max_cells = self.max_cells.max(end);
+            // The label's window, which the payload's slots are relative to.
+            let window = if frame == 0 { self.window_for(label_cells) } else { self.control[frame].window };
+            let dst = Slot((self.temps_base + self.cell_offset(height) - window) as u16);
             let mut target = 0;
             if frame == 0 {
                 self.return_catches.push((handler, i, arity, label_cells));
@@ -342,7 +391,7 @@ impl<'a> FuncTranslator<'a> {
                     None => frame.catch_patches.push((handler, i)),
                 }
             }
-            clauses.push(CatchClause { tag, with_ref, dst: self.temp_slot(height), target });
+            clauses.push(CatchClause { tag, with_ref, dst, target, window: window as u32 });
         }
         let start = self.code.len() as u32;
         self.handlers.push(Handler { start, end: start, catches: clauses.into_boxed_slice() });
@@ -354,12 +403,20 @@ impl<'a> FuncTranslator<'a> {
     fn finish_handlers(&mut self) -> Box<[Handler]> {
         for (handler, clause, arity, cells) in std::mem::take(&mut self.return_catches) {
             let at = self.code.len() as u32;
-            let src = self.handlers[handler].catches[clause].dst;
-            self.code.push(match (arity, cells) {
-                (0, _) => Instr::Return0,
-                (1, 1) => Instr::Return1 { src },
-                _ => Instr::ReturnSpan { src, len: cells as u16 },
-            });
+            let CatchClause { dst: src, window, .. } = self.handlers[handler].catches[clause];
+            if window != 0 {
+                // The results go down to the frame's base, out of the window.
+                let window = window as i32;
+                self.code.push(Instr::CopyFar { dst: -window, src: i32::from(src.0), len: cells as u32 });
+                self.code.push(Instr::FpShift { delta: -window });
+                self.code.push(Instr::Return0);
+            } else {
+                self.code.push(match (arity, cells) {
+                    (0, _) => Instr::Return0,
+                    (1, 1) => Instr::Return1 { src },
+                    _ => Instr::ReturnSpan { src, len: cells as u16 },
+                });
+            }
             self.handlers[handler].catches[clause].target = at;
         }
         // A handler nested in another ends no later and starts no earlier;
@@ -380,10 +437,97 @@ impl<'a> FuncTranslator<'a> {
         }
     }
 
+    /// The cell, from the frame's base, of the temporary at stack height
+    /// `height` (at most the current height): its first cell, for a `v128`.
+    fn temp_cell(&self, height: usize) -> usize {
+        self.temps_base + self.cell_offset(height)
+    }
+
     /// The slot of the temporary at stack height `height` (at most the
-    /// current height): its first cell, for a `v128`.
+    /// current height), in the window.
     fn temp_slot(&self, height: usize) -> Slot {
-        Slot(self.temps_base + self.cell_offset(height) as u16)
+        self.slot_of(self.temp_cell(height))
+    }
+
+    /// The slot that names `cell` (from the frame's base) in the window.
+    fn slot_of(&self, cell: usize) -> Slot {
+        debug_assert!(self.in_window(cell), "cell {cell} is outside the window at {}", self.window);
+        Slot((cell - self.window) as u16)
+    }
+
+    fn in_window(&self, cell: usize) -> bool {
+        cell >= self.window && cell - self.window < SLOT_LIMIT
+    }
+
+    /// `cell` relative to the window, for `CopyFar`.
+    fn relative(&self, cell: usize) -> i32 {
+        (cell as i64 - self.window as i64) as i32
+    }
+
+    // ---- Large frames (see `ir`, "Large frames") ----
+
+    /// The window for code whose operand stack takes `cells` cells: the base
+    /// of the frame while the stack's top and what one operator may push
+    /// above it are within reach of a slot (every ordinary function, always);
+    /// else a multiple of `WINDOW_STEP` at least `WINDOW_DEPTH` cells below
+    /// the top, and not below the first temporary, so that the top stays
+    /// between `WINDOW_DEPTH` and `WINDOW_DEPTH + WINDOW_STEP` cells up (or
+    /// less) with room above. A function of the stack's cells only, so every
+    /// path to a label agrees on it.
+    fn window_for(&self, cells: usize) -> usize {
+        let top = self.temps_base + cells;
+        let fits = match self.env.window_cells {
+            None => top + HEADROOM <= SLOT_LIMIT,
+            Some(limit) => top + HEADROOM <= SLOT_LIMIT && cells <= limit,
+        };
+        if fits {
+            return 0;
+        }
+        (top.saturating_sub(WINDOW_DEPTH) / WINDOW_STEP * WINDOW_STEP).max(self.temps_base)
+    }
+
+    /// Moves the window to `window`, between operators. Leaving the base,
+    /// every lazy read of a local (out of reach from then on) is first
+    /// copied into its temporary: no label lies between such a read and
+    /// here (blocks start by copying them), so every path through here
+    /// makes the copy. Constants stay as they are (see `operand_slot`).
+    fn move_window(&mut self, window: usize) {
+        if self.window == 0 {
+            self.materialize_all_locals();
+        }
+        self.emit_window_shift(window);
+        self.window = window;
+    }
+
+    /// Emits the shift from the current window to `window` (nothing if they
+    /// are the same), for code that continues in `window`: a branch to a
+    /// label of that window. The translator's own window is unchanged.
+    fn emit_window_shift(&mut self, window: usize) {
+        if window != self.window {
+            self.emit(Instr::FpShift { delta: (window as i64 - self.window as i64) as i32 });
+        }
+    }
+
+    /// A frame for `control` whose label's window follows from the cells
+    /// of the stack at the label: a loop's parameters, else the results.
+    fn new_frame(
+        &self,
+        kind: FrameKind,
+        height: usize,
+        arity @ (params, results, sig): (usize, usize, BlockSig),
+        label: Label,
+    ) -> ControlFrame {
+        let values = if kind == FrameKind::Loop { params } else { results };
+        let cells = (0..values).map(|i| 1 + usize::from(self.block_value_is_wide(sig, kind == FrameKind::Loop, i)));
+        let window = self.window_for(self.cell_offset(height) + cells.sum::<usize>());
+        let mut frame = ControlFrame::new(kind, height, arity, label);
+        frame.window = window;
+        frame
+    }
+
+    /// The window of the label of the frame `depth` levels out.
+    fn label_window(&self, depth: usize) -> usize {
+        self.control[self.control.len() - 1 - depth].window
     }
 
     /// Whether the operand at `height` is a `v128` (two cells).
@@ -413,12 +557,36 @@ impl<'a> FuncTranslator<'a> {
     }
 
     /// Where the operand at `height` lives (a constant gets its slot now).
+    /// Where constants have no slots (`consts_usable`), one is written into
+    /// the operand's temporary here, right before the instruction that
+    /// reads it, and stays a constant on the simulated stack: a constant can
+    /// outlive a label that other paths reach without that write.
     fn operand_slot(&mut self, height: usize) -> Slot {
         match self.stack[height] {
-            Operand::Local(n) => Slot(n),
-            Operand::Const(value) => self.const_slot(value),
-            Operand::V128Const(value) => self.const128_slot(value),
+            Operand::Local(n) => self.slot_of(n as usize),
+            Operand::Const(value) if self.consts_usable() => self.const_slot(value),
+            Operand::V128Const(value) if self.consts_usable() => self.const128_slot(value),
+            Operand::Const(value) => {
+                let cell = self.temp_cell(height);
+                self.emit_const(cell, u128::from(value), false);
+                self.slot_of(cell)
+            }
+            Operand::V128Const(value) => {
+                let cell = self.temp_cell(height);
+                self.emit_const(cell, value, true);
+                self.slot_of(cell)
+            }
             Operand::Temp => self.temp_slot(height),
+        }
+    }
+
+    /// Where a branch finds the operand at `height`, without emitting
+    /// anything: a cell, or a constant without a slot (`consts_usable`).
+    fn operand_source(&mut self, height: usize) -> (usize, Option<u128>) {
+        match self.stack[height] {
+            Operand::Const(value) if !self.consts_usable() => (self.temp_cell(height), Some(u128::from(value))),
+            Operand::V128Const(value) if !self.consts_usable() => (self.temp_cell(height), Some(value)),
+            _ => (self.window + usize::from(self.operand_slot(height).0), None),
         }
     }
 
@@ -432,19 +600,32 @@ impl<'a> FuncTranslator<'a> {
         self.push_value(operand, wide)
     }
 
-    /// Pushes an operand, a `v128` if `wide`.
+    /// Whether constants may have constant slots here: in the frame's base
+    /// window, in a function whose constants fit the frame.
+    fn consts_usable(&self) -> bool {
+        self.window == 0 && !self.materialize_consts
+    }
+
+    /// Pushes an operand, a `v128` if `wide`. A local out of the window is
+    /// copied into its temporary now (it may be written before it is read).
     fn push_value(&mut self, operand: Operand, wide: bool) -> Result<()> {
         let offset = self.top_cells;
         let end = offset + 1 + usize::from(wide);
-        if self.temps_base as usize + end > u16::MAX as usize {
-            bail!("function too large: operand stack exceeds the frame limit");
-        }
+        let cell = self.temps_base + offset;
+        let operand = match operand {
+            Operand::Local(n) if self.window != 0 => {
+                let (dst, src) = (self.relative(cell), self.relative(n as usize));
+                self.emit(Instr::CopyFar { dst, src, len: 1 + u32::from(wide) });
+                Operand::Temp
+            }
+            other => other,
+        };
         if let Operand::Local(n) = operand {
             self.local_refs[n as usize] += 1;
             self.lazy_locals += 1;
         }
         self.stack.push(operand);
-        self.offsets.push(offset as u16);
+        self.offsets.push(offset as u32);
         self.wides.push(wide);
         self.top_cells = end;
         self.max_cells = self.max_cells.max(end);
@@ -470,7 +651,7 @@ impl<'a> FuncTranslator<'a> {
     fn pop_operand(&mut self) -> Operand {
         let operand = self.stack.pop().expect("validated code never underflows the stack");
         self.wides.pop();
-        self.top_cells = self.offsets.pop().map_or(0, usize::from);
+        self.top_cells = self.offsets.pop().map_or(0, |offset| offset as usize);
         if let Operand::Local(n) = operand {
             self.local_refs[n as usize] -= 1;
             self.lazy_locals -= 1;
@@ -484,12 +665,29 @@ impl<'a> FuncTranslator<'a> {
         }
     }
 
+    /// Writes constant `value` (a `v128` if `wide`) into `cell` (and the
+    /// next) with instructions, where it has no constant slot.
+    fn emit_const(&mut self, cell: usize, value: u128, wide: bool) {
+        let dst = self.slot_of(cell);
+        if wide {
+            self.emit(Instr::CopyImm64 { dst, bits: value as u64 });
+            self.emit(Instr::CopyImm64 { dst: self.slot_of(cell + 1), bits: (value >> 64) as u64 });
+        } else if let Ok(bits) = u32::try_from(value) {
+            self.emit(Instr::CopyImm32 { dst, bits });
+        } else {
+            self.emit(Instr::CopyImm64 { dst, bits: value as u64 });
+        }
+    }
+
     /// The slot holding constant bits `value`, allocating it on first use.
+    /// Only where `consts_usable`: the frame reserves a slot for every
+    /// constant the body can ask for (`constant_reserve`).
     fn const_slot(&mut self, value: u64) -> Slot {
         if let Some(slot) = self.const_slots.get(&value) {
             return *slot;
         }
-        let slot = Slot(self.consts_base + self.consts.len() as u16);
+        debug_assert!(self.consts_usable() && self.consts.len() < self.const_reserve);
+        let slot = self.slot_of(self.consts_base + self.consts.len());
         self.consts.push(value);
         self.const_slots.insert(value, slot);
         slot
@@ -501,7 +699,8 @@ impl<'a> FuncTranslator<'a> {
         if let Some(slot) = self.const128_slots.get(&value) {
             return *slot;
         }
-        let slot = Slot(self.consts_base + self.consts.len() as u16);
+        debug_assert!(self.consts_usable() && self.consts.len() + 1 < self.const_reserve);
+        let slot = self.slot_of(self.consts_base + self.consts.len());
         self.consts.push(value as u64);
         self.consts.push((value >> 64) as u64);
         self.const128_slots.insert(value, slot);
@@ -542,12 +741,20 @@ impl<'a> FuncTranslator<'a> {
             self.stack[height] = Operand::Temp;
             return;
         }
+        if let Operand::Const(_) | Operand::V128Const(_) = self.stack[height]
+            && !self.consts_usable()
+        {
+            // `operand_slot` writes it into the temporary.
+            self.operand_slot(height);
+            self.stack[height] = Operand::Temp;
+            return;
+        }
         let src = match self.stack[height] {
             Operand::Temp => return,
             Operand::Local(n) => {
                 self.local_refs[n as usize] -= 1;
                 self.lazy_locals -= 1;
-                Slot(n)
+                self.slot_of(n as usize)
             }
             Operand::Const(value) => self.const_slot(value),
             Operand::V128Const(value) => self.const128_slot(value),
@@ -559,7 +766,7 @@ impl<'a> FuncTranslator<'a> {
 
     /// Copies every lazy read of local `n` on the stack to its temporary slot,
     /// before local `n` is overwritten.
-    fn materialize_local(&mut self, n: u16) {
+    fn materialize_local(&mut self, n: u32) {
         if self.local_refs[n as usize] == 0 {
             return;
         }
@@ -596,6 +803,18 @@ impl<'a> FuncTranslator<'a> {
 
     fn emit(&mut self, instr: Instr) -> usize {
         self.last_result = None;
+        // Where unwinding may find this frame, it must know the window.
+        if self.window != 0
+            && let Instr::Call { .. }
+            | Instr::CallInternal { .. }
+            | Instr::CallIndirect { .. }
+            | Instr::CallIndirectSig { .. }
+            | Instr::CallRef { .. }
+            | Instr::Throw { .. }
+            | Instr::ThrowRef { .. } = instr
+        {
+            self.windows.push((self.code.len() as u32, self.window as u32));
+        }
         // Two copies in a row are one instruction, unless a branch targets
         // the second.
         if let Instr::Copy { dst: b, src: src_b } = instr
@@ -652,7 +871,7 @@ impl<'a> FuncTranslator<'a> {
 
     /// Whether `slot` is an operand-stack temporary (not a local or a constant).
     fn is_temp(&self, slot: Slot) -> bool {
-        slot.0 >= self.temps_base
+        self.window != 0 || usize::from(slot.0) >= self.temps_base
     }
 
     /// The temporary slot the next pushed operand will use.
@@ -829,6 +1048,7 @@ impl<'a> FuncTranslator<'a> {
         let load = make(Load { dst, addr, offset });
         if let Some((base, index, shift, dropped)) = self.scaled_address(addr)
             && load.with_scaled_address(Slot(0), index, shift).is_some()
+            && (matches!(base, AddressBase::Slot(_)) || self.consts_usable())
         {
             let base = match base {
                 AddressBase::Slot(slot) => slot,
@@ -1065,6 +1285,7 @@ impl<'a> FuncTranslator<'a> {
             }
             // A test against a constant mask fuses with its mask in a slot.
             let last = match last {
+                _ if !self.consts_usable() => last,
                 Instr::I32AndImm(op) => {
                     Instr::I32And(BinOp { dst: op.dst, lhs: op.lhs, rhs: self.const_slot(u64::from(op.imm as u32)) })
                 }
@@ -1146,40 +1367,59 @@ impl<'a> FuncTranslator<'a> {
     /// stack height `height` on.
     fn copies_of_top_to(&mut self, n: usize, height: usize) -> Vec<ValueCopy> {
         let top = self.stack.len() - n;
-        let mut dst = self.temp_slot(height);
+        let mut dst = self.temp_cell(height);
         let mut copies = Vec::new();
         for i in 0..n {
-            let src = self.operand_slot(top + i);
+            let (src, imm) = self.operand_source(top + i);
             let wide = self.is_wide(top + i);
-            if src != dst {
-                copies.push(ValueCopy { dst, src, wide });
+            if src != dst || imm.is_some() {
+                copies.push(ValueCopy { dst, src, wide, imm });
             }
-            dst = Slot(dst.0 + 1 + u16::from(wide));
+            dst += 1 + usize::from(wide);
         }
         copies
     }
 
     /// Emits copies in order. Destinations lie at or below their sources'
-    /// cells, so copying upward never clobbers a later source.
+    /// cells, so copying upward never clobbers a later source. A copy to a
+    /// label's cells out of the window (in a large frame) is a `CopyFar`.
     fn emit_copies(&mut self, copies: &[ValueCopy]) {
         let mut i = 0;
         while i < copies.len() {
+            let ValueCopy { dst, src, wide, imm } = copies[i];
+            if let Some(value) = imm {
+                // A constant without a slot: written where it goes, or, if
+                // that is out of the window, into its own temporary first
+                // (no earlier copy's destination, no later one's source).
+                if self.in_window(dst) && self.in_window(dst + usize::from(wide)) {
+                    self.emit_const(dst, value, wide);
+                    i += 1;
+                    continue;
+                }
+                self.emit_const(src, value, wide);
+            }
             // Merge runs of copies of consecutive cells into one span.
-            let ValueCopy { dst, src, wide } = copies[i];
-            let mut cells = 1 + u16::from(wide);
+            let mut cells = 1 + usize::from(wide);
             let mut len = 1;
             while i + len < copies.len()
-                && copies[i + len].dst.0 == dst.0 + cells
-                && copies[i + len].src.0 == src.0 + cells
+                && copies[i + len].imm.is_none()
+                && copies[i + len].dst == dst + cells
+                && copies[i + len].src == src + cells
             {
-                cells += 1 + u16::from(copies[i + len].wide);
+                cells += 1 + usize::from(copies[i + len].wide);
                 len += 1;
             }
-            match cells {
-                1 => self.emit(Instr::Copy { dst, src }),
-                2 if wide => self.emit(Instr::Copy128 { dst, src }),
-                _ => self.emit(Instr::CopySpan { dst, src, len: cells }),
-            };
+            if !self.in_window(dst) || !self.in_window(dst + cells - 1) {
+                let (dst, src) = (self.relative(dst), self.relative(src));
+                self.emit(Instr::CopyFar { dst, src, len: cells as u32 });
+            } else {
+                let (dst, src) = (self.slot_of(dst), self.slot_of(src));
+                match cells {
+                    1 => self.emit(Instr::Copy { dst, src }),
+                    2 if wide => self.emit(Instr::Copy128 { dst, src }),
+                    _ => self.emit(Instr::CopySpan { dst, src, len: cells as u16 }),
+                };
+            }
             i += len;
         }
     }
@@ -1191,12 +1431,44 @@ impl<'a> FuncTranslator<'a> {
             return;
         }
         let copies = self.branch_copies(depth);
-        self.emit_copies(&copies);
+        self.emit_copies_and_branch(depth, &copies);
+    }
+
+    /// The code of a branch to the frame `depth` levels out, after whatever
+    /// decided to take it: its values' copies, the label's window, the jump.
+    fn emit_copies_and_branch(&mut self, depth: usize, copies: &[ValueCopy]) {
+        self.emit_copies(copies);
+        self.emit_window_shift(self.label_window(depth));
         self.emit_branch_to(depth, Instr::Br { offset: 0 });
+    }
+
+    /// Whether a branch to the frame `depth` levels out needs code of its
+    /// own before it jumps: values to move, or a window to shift.
+    fn branch_needs_stub(&mut self, depth: usize) -> bool {
+        depth == self.control.len() - 1
+            || self.label_window(depth) != self.window
+            || !self.branch_copies(depth).is_empty()
     }
 
     fn emit_return(&mut self) {
         let arity = self.control[0].results;
+        if self.window != 0 {
+            // Out of the base's window: the results go down to the frame's
+            // base (every operand is a temporary here), then the window.
+            let top = self.stack.len() - arity;
+            let cells = self.top_cells - self.cell_offset(top);
+            for height in top..self.stack.len() {
+                // Constants into their temporaries (every other operand is one).
+                self.operand_slot(height);
+            }
+            if cells > 0 {
+                let src = self.relative(self.temp_cell(top));
+                self.emit(Instr::CopyFar { dst: self.relative(0), src, len: cells as u32 });
+            }
+            self.emit(Instr::FpShift { delta: self.relative(0) });
+            self.emit(Instr::Return0);
+            return;
+        }
         match arity {
             0 => {
                 self.emit(Instr::Return0);
@@ -1230,17 +1502,32 @@ impl<'a> FuncTranslator<'a> {
     /// consecutive temporaries and returns the first one's slot. The frame
     /// keeps room for `results` cells there too: a host callee writes its
     /// results over its arguments before they move to the frame base.
-    fn tail_call_arguments(&mut self, ty: &FuncType) -> Result<Slot> {
+    ///
+    /// `callee`, the slot of a callee operand already popped (a table index,
+    /// a function reference), comes back as where the call finds it: out of
+    /// the base's window (in a large frame) the arguments and it move down
+    /// to the frame's base and the window goes back there first.
+    fn tail_call_arguments(&mut self, ty: &FuncType, callee: Option<Slot>) -> (Slot, Option<Slot>) {
         let params = ty.param_slice().len();
         self.materialize_top(params);
         let height = self.stack.len() - params;
         let needed = self.cell_offset(height) + ty.param_cells().max(ty.result_cells());
-        if self.temps_base as usize + needed >= u16::MAX as usize {
-            bail!("function too large: operand stack exceeds the frame limit");
-        }
         self.truncate_stack(height);
         self.max_cells = self.max_cells.max(needed);
-        Ok(self.temp_slot(height))
+        if self.window == 0 {
+            return (self.temp_slot(height), callee);
+        }
+        let cells = ty.param_cells();
+        if cells > 0 {
+            let src = self.relative(self.temp_cell(height));
+            self.emit(Instr::CopyFar { dst: self.relative(0), src, len: cells as u32 });
+        }
+        let callee = callee.map(|slot| {
+            self.emit(Instr::CopyFar { dst: self.relative(cells), src: i32::from(slot.0), len: 1 });
+            Slot(cells as u16)
+        });
+        self.emit(Instr::FpShift { delta: self.relative(0) });
+        (Slot(0), callee)
     }
 
     /// `br_on_null` (`on_null`) or `br_on_non_null` to the frame `depth`
@@ -1252,8 +1539,7 @@ impl<'a> FuncTranslator<'a> {
         } else {
             (Instr::BrIfNonNull { cond, offset: 0 }, Instr::BrIfNull { cond, offset: 0 })
         };
-        let copies = if depth == self.control.len() - 1 { Vec::new() } else { self.branch_copies(depth) };
-        if depth != self.control.len() - 1 && copies.is_empty() {
+        if !self.branch_needs_stub(depth) {
             self.emit_branch_to(depth, taken);
             return;
         }
@@ -1261,8 +1547,8 @@ impl<'a> FuncTranslator<'a> {
         if depth == self.control.len() - 1 {
             self.emit_return();
         } else {
-            self.emit_copies(&copies);
-            self.emit_branch_to(depth, Instr::Br { offset: 0 });
+            let copies = self.branch_copies(depth);
+            self.emit_copies_and_branch(depth, &copies);
         }
         let here = self.code.len();
         self.patch_branch(skip, here);
@@ -1297,6 +1583,12 @@ impl<'a> FuncTranslator<'a> {
         {
             *amount = amount.saturating_add(1);
         }
+        // Between operators, the window follows the stack (a large frame's;
+        // otherwise it stays at the base).
+        let window = self.window_for(self.top_cells);
+        if window != self.window {
+            self.move_window(window);
+        }
         use Operator as O;
         match op {
             O::Nop => {}
@@ -1308,7 +1600,8 @@ impl<'a> FuncTranslator<'a> {
                 let arity = self.block_arity(blockty)?;
                 self.materialize_all_locals();
                 let height = self.stack.len() - arity.0;
-                self.control.push(ControlFrame::new(FrameKind::Block, height, arity, Label::new()));
+                let frame = self.new_frame(FrameKind::Block, height, arity, Label::new());
+                self.control.push(frame);
             }
             O::Loop { blockty } => {
                 let arity @ (params, _, _) = self.block_arity(blockty)?;
@@ -1320,7 +1613,7 @@ impl<'a> FuncTranslator<'a> {
                 self.zero_locals.fill(false);
                 self.last_target = self.code.len();
                 self.last_result = None;
-                let mut frame = ControlFrame::new(FrameKind::Loop, height, arity, label);
+                let mut frame = self.new_frame(FrameKind::Loop, height, arity, label);
                 if self.env.fuel {
                     frame.outer_fuel_instr = self.fuel_instr;
                     self.fuel_instr = Some(self.emit(Instr::ConsumeFuel { amount: 1 }));
@@ -1333,12 +1626,27 @@ impl<'a> FuncTranslator<'a> {
             O::If { blockty } => {
                 let arity @ (params, _, _) = self.block_arity(blockty)?;
                 let cond = self.pop();
-                let branch = self.cond_branch(cond, false);
+                let height = self.stack.len() - params;
+                let param_cells = self.top_cells - self.cell_offset(height);
+                // The `else` arm (or the end) starts in the window of the
+                // stack without the condition: if that is another one, the
+                // branch to it shifts on the way.
+                let else_window = self.window_for(self.top_cells);
+                let branch = self.cond_branch(cond, else_window != self.window);
                 self.materialize_all_locals();
                 self.materialize_top(params);
-                let height = self.stack.len() - params;
-                let mut frame = ControlFrame::new(FrameKind::If, height, arity, Label::new());
-                frame.else_branch = Some(self.emit(branch));
+                let mut frame = self.new_frame(FrameKind::If, height, arity, Label::new());
+                if else_window == self.window {
+                    frame.else_branch = Some(self.emit(branch));
+                } else {
+                    let skip = self.emit(branch);
+                    self.emit_window_shift(else_window);
+                    frame.else_branch = Some(self.emit(Instr::Br { offset: 0 }));
+                    let here = self.code.len();
+                    self.patch_branch(skip, here);
+                    self.last_result = None;
+                }
+                debug_assert_eq!(self.window_for(self.cell_offset(height) + param_cells), else_window);
                 self.control.push(frame);
             }
             O::TryTable { try_table } => {
@@ -1349,7 +1657,7 @@ impl<'a> FuncTranslator<'a> {
                 // range, as they never reach across a label.
                 self.last_result = None;
                 let height = self.stack.len() - params;
-                let mut frame = ControlFrame::new(FrameKind::TryTable, height, arity, Label::new());
+                let mut frame = self.new_frame(FrameKind::TryTable, height, arity, Label::new());
                 frame.handler = Some(handler);
                 self.control.push(frame);
             }
@@ -1385,14 +1693,13 @@ impl<'a> FuncTranslator<'a> {
                     self.last_result = None;
                 } else {
                     let copies = self.branch_copies(depth);
-                    if copies.is_empty() {
+                    if copies.is_empty() && self.label_window(depth) == self.window {
                         let branch = self.cond_branch(cond, true);
                         self.emit_branch_to(depth, branch);
                     } else {
                         let branch = self.cond_branch(cond, false);
                         let skip = self.emit(branch);
-                        self.emit_copies(&copies);
-                        self.emit_branch_to(depth, Instr::Br { offset: 0 });
+                        self.emit_copies_and_branch(depth, &copies);
                         let here = self.code.len();
                         self.patch_branch(skip, here);
                         self.last_result = None;
@@ -1411,8 +1718,7 @@ impl<'a> FuncTranslator<'a> {
                 for &depth in &depths {
                     let depth = depth as usize;
                     let at = self.code.len();
-                    let needs_stub = depth == self.control.len() - 1 || !self.branch_copies(depth).is_empty();
-                    if needs_stub {
+                    if self.branch_needs_stub(depth) {
                         self.emit(Instr::Br { offset: 0 });
                         stubs.push((at, depth));
                     } else {
@@ -1456,7 +1762,7 @@ impl<'a> FuncTranslator<'a> {
             }
             O::ReturnCall { function_index } => {
                 let ty = &self.env.types[self.env.func_types[function_index as usize] as usize];
-                let base = self.tail_call_arguments(ty)?;
+                let (base, _) = self.tail_call_arguments(ty, None);
                 match function_index.checked_sub(self.env.num_imported_funcs) {
                     Some(func) => self.emit(Instr::ReturnCallInternal { func, base }),
                     None => self.emit(Instr::ReturnCall { func: function_index, base }),
@@ -1466,7 +1772,8 @@ impl<'a> FuncTranslator<'a> {
             O::ReturnCallIndirect { type_index, table_index } => {
                 let ty = &self.env.types[type_index as usize];
                 let index = self.pop();
-                let base = self.tail_call_arguments(ty)?;
+                let (base, index) = self.tail_call_arguments(ty, Some(index));
+                let index = index.expect("passed in");
                 self.emit(Instr::ReturnCallIndirect { table: table_index, index, base });
                 self.emit(Instr::CallIndirectSig { sig: self.env.type_sigs[type_index as usize] });
                 self.enter_dead_code();
@@ -1484,7 +1791,8 @@ impl<'a> FuncTranslator<'a> {
             O::ReturnCallRef { type_index } => {
                 let ty = &self.env.types[type_index as usize];
                 let func = self.pop();
-                let base = self.tail_call_arguments(ty)?;
+                let (base, func) = self.tail_call_arguments(ty, Some(func));
+                let func = func.expect("passed in");
                 self.emit(Instr::ReturnCallRef { func, base });
                 self.enter_dead_code();
             }
@@ -1851,22 +2159,31 @@ impl<'a> FuncTranslator<'a> {
     }
 
     /// `local.set` of the local whose first slot is `n`.
-    fn local_set(&mut self, n: u16) {
+    fn local_set(&mut self, n: u32) {
         let height = self.stack.len() - 1;
         let value = self.stack[height];
-        let dst = Slot(n);
         // A lazy read of the same local keeps its value: `local.set n (local.get n)`.
         if value == Operand::Local(n) {
             self.pop_operand();
             return;
         }
         let wide = self.is_wide(height);
-        let known_zero = &mut self.zero_locals[usize::from(n)..usize::from(n) + 1 + usize::from(wide)];
+        let at = n as usize;
+        let known_zero = &mut self.zero_locals[at..at + 1 + usize::from(wide)];
         if known_zero[0] && matches!(value, Operand::Const(0) | Operand::V128Const(0)) {
             self.pop_operand();
             return;
         }
         known_zero.fill(false);
+        if self.window != 0 {
+            // Locals are out of the window: the value, a temporary, goes
+            // to the local with a far copy.
+            let src = self.pop();
+            let dst = self.relative(at);
+            self.emit(Instr::CopyFar { dst, src: i32::from(src.0), len: 1 + u32::from(wide) });
+            return;
+        }
+        let dst = self.slot_of(at);
         self.materialize_local(n);
         if let Operand::Const(_) | Operand::V128Const(_) = value {
             self.copy_top_to(dst);
@@ -1897,7 +2214,7 @@ impl<'a> FuncTranslator<'a> {
                 self.last_result = None;
                 return;
             }
-            let copy = match self.local_slot_accs[usize::from(n)] {
+            let copy = match self.local_slot_accs[at] {
                 AccKind::Int => Some(Instr::CopyAcc { dst }),
                 AccKind::F32 => Some(Instr::CopyAccF32 { dst }),
                 AccKind::F64 => Some(Instr::CopyAccF64 { dst }),
@@ -1915,8 +2232,7 @@ impl<'a> FuncTranslator<'a> {
         let frame_index = self.control.len() - 1;
         if self.reachable {
             let copies = self.branch_copies(0);
-            self.emit_copies(&copies);
-            self.emit_branch_to(0, Instr::Br { offset: 0 });
+            self.emit_copies_and_branch(0, &copies);
         }
         let frame = &mut self.control[frame_index];
         let else_branch = frame.else_branch.take().expect("validated `else` follows `if`");
@@ -1932,6 +2248,9 @@ impl<'a> FuncTranslator<'a> {
             // The `if` pushed these already: they fit the frame.
             let _ = self.push_value(Operand::Temp, self.block_value_is_wide(sig, true, i));
         }
+        // The arm starts where the `if` branched to it: in the window of
+        // its parameters' stack.
+        self.window = self.window_for(self.top_cells);
         self.reachable = true;
         self.dead_depth = 0;
     }
@@ -1979,6 +2298,9 @@ impl<'a> FuncTranslator<'a> {
         for i in 0..frame.results {
             self.push_value(Operand::Temp, self.block_value_is_wide(frame.sig, false, i))?;
         }
+        // Code after the block runs in the window of its label (or, after a
+        // loop, of the stack it falls through with).
+        self.window = self.window_for(self.top_cells);
         self.last_result = None;
         self.reachable = reachable_after;
         self.dead_depth = 0;
@@ -1986,12 +2308,16 @@ impl<'a> FuncTranslator<'a> {
     }
 }
 
-/// One value a branch or block end moves: `dst = src`, a `v128` if `wide`.
+/// One value a branch or block end moves: `dst = src`, a `v128` if `wide`,
+/// in cells from the frame's base.
 #[derive(Clone, Copy, Debug)]
 struct ValueCopy {
-    dst: Slot,
-    src: Slot,
+    dst: usize,
+    src: usize,
     wide: bool,
+    /// A constant without a constant slot: `src` is then the cell it gets
+    /// written to, if the copy needs it there.
+    imm: Option<u128>,
 }
 
 /// Operators whose operands may be swapped (to read a fresh result from the
@@ -2128,13 +2454,13 @@ fn thread_jumps(code: &mut [Instr]) {
 /// fusion replaces the instructions it folds in, the accumulator's reader
 /// among them, so the pair no longer matches here. And no branch lands
 /// between the two: a label ends freshness.
-fn keep_results_in_acc(code: &mut [Instr], temps_base: u16) {
+fn keep_results_in_acc(code: &mut [Instr], temps_base: usize) {
     for at in 1..code.len() {
         if !code[at].reads_acc() || !code[at - 1].sets_acc() {
             continue;
         }
         if let Some(dst) = code[at - 1].result_slot_mut()
-            && dst.0 >= temps_base
+            && usize::from(dst.0) >= temps_base
         {
             *dst = Slot::ACC;
         }
@@ -2167,6 +2493,26 @@ impl AccKind {
     }
 }
 
+/// The constant cells to reserve in the frame of a body with `num_locals`
+/// local cells, and whether its constants must be copied into temporaries
+/// instead (`FuncTranslator::materialize_consts`).
+///
+/// Every constant gets a slot if the frame has one for each constant
+/// operator (most bodies: the reserve is that count, an upper bound on the
+/// distinct constants), or else one for each distinct value, counted in a
+/// second pass. A body with more distinct constants than that, or with
+/// locals enough to leave no room for them within reach of a slot, copies
+/// them instead, as it pushes them.
+fn constant_reserve(body: &FunctionBody<'_>, num_locals: usize) -> Result<(usize, bool)> {
+    let fits = |cells: usize| num_locals + cells + HEADROOM <= SLOT_LIMIT;
+    let count = count_constants(body)?;
+    if count <= CONST_CAP && fits(count) {
+        return Ok((count, false));
+    }
+    let distinct = count_distinct_constants(body)?;
+    if distinct <= CONST_CAP && fits(distinct) { Ok((distinct, false)) } else { Ok((0, true)) }
+}
+
 /// An upper bound on the distinct constants a body can need: one per
 /// constant-producing operator. Sizes the constant area before translation.
 fn count_constants(body: &FunctionBody<'_>) -> Result<usize> {
@@ -2185,4 +2531,25 @@ fn count_constants(body: &FunctionBody<'_>) -> Result<usize> {
         }
     }
     Ok(count)
+}
+
+/// The cells of the distinct constants of a body, as `const_slot` and
+/// `const128_slot` share them out (by bits; an `i32` is its zero-extended
+/// cell).
+fn count_distinct_constants(body: &FunctionBody<'_>) -> Result<usize> {
+    let mut reader = body.get_operators_reader()?;
+    let (mut cells, mut wide) = (std::collections::HashSet::new(), std::collections::HashSet::new());
+    while !reader.eof() {
+        match reader.read()? {
+            Operator::I32Const { value } => cells.insert(u64::from(value as u32)),
+            Operator::I64Const { value } => cells.insert(value as u64),
+            Operator::F32Const { value } => cells.insert(u64::from(value.bits())),
+            Operator::F64Const { value } => cells.insert(value.bits()),
+            Operator::RefNull { .. } => cells.insert(0),
+            Operator::V128Const { value } => wide.insert(u128::from_le_bytes(*value.bytes())),
+            Operator::I8x16Shuffle { lanes } => wide.insert(u128::from_le_bytes(lanes)),
+            _ => false,
+        };
+    }
+    Ok(cells.len() + 2 * wide.len())
 }

@@ -20,7 +20,7 @@
 
 use super::{memarg_memory, memory_operand, unsupported_message};
 use anyhow::{Result, bail};
-use wasmparser::{FrameKind as ParserFrame, FrameStack, Operator, ValType, VisitOperator, VisitSimdOperator};
+use wasmparser::{FrameKind as ParserFrame, FrameStack, Operator, VisitOperator, VisitSimdOperator};
 
 /// Whether the translator accepts `op`; `in_supported_proposal` says
 /// whether wasmparser groups it under a proposal the translator implements
@@ -57,7 +57,8 @@ fn check_operator(op: &Operator<'_>, in_supported_proposal: bool) -> Result<()> 
 }
 
 /// Follows one body through validation: the first operator the translator
-/// would refuse, and the sizes that bound its frame.
+/// would refuse. (No size is refused: a frame of any size runs, see `ir`,
+/// "Large frames".)
 ///
 /// The translator skips dead code (after `br`, `return`, `unreachable`, …,
 /// and after a block nothing branches to and nothing falls out of), so an
@@ -66,14 +67,6 @@ fn check_operator(op: &Operator<'_>, in_supported_proposal: bool) -> Result<()> 
 /// so that both modes accept the same modules.
 pub(crate) struct SupportCheck {
     first_refusal: Option<anyhow::Error>,
-    /// Cells of the parameters and locals (a `v128` takes two).
-    num_locals: u64,
-    /// Constant cells (a `v128` constant or shuffle pattern takes two).
-    constants: u64,
-    max_height: u32,
-    /// Whether the body has a `v128` local or SIMD operator: its operand
-    /// stack may then take up to two cells per operand.
-    has_v128: bool,
     /// The enclosing blocks, innermost last; entry 0 is the function body.
     frames: Vec<Frame>,
     reachable: bool,
@@ -98,39 +91,17 @@ struct Frame {
 }
 
 impl SupportCheck {
-    /// A check for a body whose parameters take `param_cells` cells.
-    pub fn new(param_cells: usize, has_v128_params: bool) -> SupportCheck {
+    pub fn new() -> SupportCheck {
         SupportCheck {
             first_refusal: None,
-            num_locals: param_cells as u64,
-            constants: 0,
-            max_height: 0,
-            has_v128: has_v128_params,
             frames: vec![Frame { kind: FrameKind::Function, branched_to: false }],
             reachable: true,
             dead_depth: 0,
         }
     }
 
-    /// A local declaration `(count, ty)`.
-    pub fn locals(&mut self, count: u32, ty: ValType) {
-        let cells = if ty == ValType::V128 { 2 } else { 1 };
-        self.has_v128 |= ty == ValType::V128;
-        self.num_locals += u64::from(count) * cells;
-    }
-
     /// An operator at `offset`; see `check_operator` for `in_supported_proposal`.
     fn operator(&mut self, op: &Operator<'_>, in_supported_proposal: bool, offset: usize) {
-        if matches!(
-            op,
-            Operator::I32Const { .. }
-                | Operator::I64Const { .. }
-                | Operator::F32Const { .. }
-                | Operator::F64Const { .. }
-                | Operator::RefNull { .. }
-        ) {
-            self.constants += 1;
-        }
         if !self.reachable {
             match op {
                 Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::TryTable { .. } => {
@@ -189,16 +160,10 @@ impl SupportCheck {
         }
     }
 
-    /// A SIMD operator at `offset`: constants take two cells, and memory
-    /// accesses have the scalar ones' operand rules. No SIMD operator
-    /// affects reachability.
+    /// A SIMD operator at `offset`: memory accesses have the scalar ones'
+    /// operand rules. No SIMD operator affects reachability.
     fn simd_operator(&mut self, op: &Operator<'_>, offset: usize) {
-        self.has_v128 = true;
         let memarg = match op {
-            Operator::V128Const { .. } | Operator::I8x16Shuffle { .. } => {
-                self.constants += 2;
-                return;
-            }
             Operator::V128Load { memarg }
             | Operator::V128Store { memarg }
             | Operator::V128Load8x8S { memarg }
@@ -228,13 +193,6 @@ impl SupportCheck {
             && let Err(e) = memarg_memory(memarg).and_then(memory_operand)
         {
             self.first_refusal = Some(anyhow::anyhow!("{e:#} (at offset {offset:#x})"));
-        }
-    }
-
-    /// The validator's operand stack height after an operator.
-    pub fn operand_height(&mut self, height: u32) {
-        if self.reachable {
-            self.max_height = self.max_height.max(height);
         }
     }
 
@@ -269,24 +227,12 @@ impl SupportCheck {
         self.dead_depth = 0;
     }
 
-    /// The first refusal, or a frame the translator could not address (the
-    /// same limits as `FuncTranslator::translate`).
-    pub fn finish(self, func_index: u32) -> Result<()> {
-        if let Some(e) = self.first_refusal {
-            return Err(e);
+    /// The first refusal.
+    pub fn finish(self) -> Result<()> {
+        match self.first_refusal {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
-        let frame_limit = u64::from(u16::MAX);
-        if self.num_locals + self.constants > frame_limit {
-            bail!("function {func_index} is too large: more than {frame_limit} locals and constants");
-        }
-        // The validator counts operands; with `v128`s, an operand may take
-        // two cells. (This bound is conservative: a body within a few cells
-        // of the limit may be refused here and accepted by eager mode.)
-        let operand_cells = u64::from(self.max_height) * if self.has_v128 { 2 } else { 1 };
-        if self.num_locals + self.constants + operand_cells >= frame_limit {
-            bail!("function too large: operand stack exceeds the frame limit");
-        }
-        Ok(())
     }
 }
 

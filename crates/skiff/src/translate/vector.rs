@@ -100,7 +100,17 @@ macro_rules! define_translate_simd {
                         Instr::V128Store64Lane { addr, value, lane, offset }
                     })?,
                     Operator::I8x16Shuffle { lanes } => {
-                        let lanes = self.const128_slot(u128::from_le_bytes(lanes));
+                        let pattern = u128::from_le_bytes(lanes);
+                        let lanes = if self.consts_usable() {
+                            self.const128_slot(pattern)
+                        } else {
+                            // No constant slot: the pattern goes just above
+                            // the operands, which the result does not reach.
+                            let cell = self.temps_base + self.top_cells;
+                            self.max_cells = self.max_cells.max(self.top_cells + 2);
+                            self.emit_const(cell, pattern, true);
+                            self.slot_of(cell)
+                        };
                         let b = self.pop();
                         let a = self.pop();
                         let dst = self.next_temp();
