@@ -173,13 +173,17 @@ fn a_module_without_memory_gets_efault_not_a_crash() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A file opened to append: `fd_pwrite` writes (at the end, as Linux does
+/// with `O_APPEND`; POSIX would write at the offset) and leaves the
+/// position where it was. Once `APPEND` is cleared it writes at the offset.
 #[test]
-fn pwrite_on_an_appending_file_is_refused_until_append_is_cleared() -> anyhow::Result<()> {
-    const ENOTSUP: i32 = 58;
+fn pwrite_on_an_appending_file_keeps_the_position() -> anyhow::Result<()> {
     let wat = r#"(module
       (import "wasi_snapshot_preview1" "path_open"
         (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "fd_pwrite" (func $pwrite (param i32 i32 i32 i64 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_tell" (func $tell (param i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "fd_fdstat_set_flags" (func $set_flags (param i32 i32) (result i32)))
       (memory (export "memory") 1)
       (data (i32.const 0) "f.txt")
@@ -189,8 +193,13 @@ fn pwrite_on_an_appending_file_is_refused_until_append_is_cleared() -> anyhow::R
       (func (export "open") (result i32)
         (call $path_open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 5)
           (i32.const 1) (i64.const -1) (i64.const -1) (i32.const 1) (i32.const 100)))
+      (func (export "write") (result i32)
+        (call $write (i32.load (i32.const 100)) (i32.const 16) (i32.const 1) (i32.const 104)))
       (func (export "pwrite") (result i32)
         (call $pwrite (i32.load (i32.const 100)) (i32.const 16) (i32.const 1) (i64.const 4) (i32.const 104)))
+      (func (export "tell") (result i32)
+        (drop (call $tell (i32.load (i32.const 100)) (i32.const 112)))
+        (i32.load (i32.const 112)))
       (func (export "clear_append") (result i32)
         (call $set_flags (i32.load (i32.const 100)) (i32.const 0))))"#;
     let dir = std::env::temp_dir().join(format!("skiff-wasi-pwrite-{}", std::process::id()));
@@ -200,10 +209,14 @@ fn pwrite_on_an_appending_file_is_refused_until_append_is_cleared() -> anyhow::R
         instance.get_typed_func::<(), i32>(&mut *store, name).unwrap().call(&mut *store, ()).unwrap()
     };
     assert_eq!(call(&mut store, "open"), 0);
-    assert_eq!(call(&mut store, "pwrite"), ENOTSUP);
+    assert_eq!(call(&mut store, "write"), 0);
+    assert_eq!(call(&mut store, "tell"), 2);
+    assert_eq!(call(&mut store, "pwrite"), 0);
+    assert_eq!(call(&mut store, "tell"), 2, "pwrite moved the position");
+    assert_eq!(std::fs::read(dir.join("f.txt"))?, b"hihi");
     assert_eq!(call(&mut store, "clear_append"), 0);
     assert_eq!(call(&mut store, "pwrite"), 0);
-    assert_eq!(std::fs::read(dir.join("f.txt"))?, b"\0\0\0\0hi");
+    assert_eq!(std::fs::read(dir.join("f.txt"))?, b"hihihi");
     std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
