@@ -49,17 +49,24 @@ pub fn apply_feature(config: &mut Config, opt: &WOption<'_>) -> Result<bool> {
     Ok(true)
 }
 
-/// Applies the `-C` (compilation) options. Wasmtime's `-C` has no
-/// `compilation-mode`; the name and values are wasmi's
-/// (`--compilation-mode`).
+/// Applies the `-C` (compilation) options: `strategy` as Wasmtime spells
+/// it; Wasmtime's `-C` has no `compilation-mode`, whose name and values are
+/// wasmi's (`--compilation-mode`).
 pub fn apply_compilation(config: &mut Config, flags: &[String]) -> Result<()> {
     for opt in split(flags) {
         match opt.key {
+            "strategy" => {
+                let value = opt.value.ok_or_else(|| anyhow::anyhow!("-C strategy needs a value"))?;
+                config.strategy(value.parse()?);
+            }
             "compilation-mode" => {
                 let value = opt.value.ok_or_else(|| anyhow::anyhow!("-C compilation-mode needs a value"))?;
                 config.compilation_mode(value.parse()?);
             }
-            other => bail!("unknown -C option `{other}` (known: compilation-mode=eager|lazy-translation|lazy)"),
+            other => bail!(
+                "unknown -C option `{other}` (known: strategy=interpreter|cranelift, \
+                 compilation-mode=eager|lazy-translation|lazy)"
+            ),
         }
     }
     Ok(())
@@ -69,7 +76,14 @@ pub fn apply_compilation(config: &mut Config, flags: &[String]) -> Result<()> {
 pub const COMPILATION_HELP: &str = "\
 Compilation options, `KEY=VALUE` (several per flag with commas)
 
-compilation-mode=MODE  when function bodies are validated and translated:
+strategy=STRATEGY      how functions run:
+                       interpreter  translated for skiff's interpreter:
+                                    starts at once (the default)
+                       cranelift    compiled to machine code by Cranelift
+                                    when the module loads, on all cores:
+                                    runs several times faster
+compilation-mode=MODE  when function bodies are validated and translated
+                       for the interpreter:
                        eager             all at load
                        lazy-translation  validated at load, translated at
                                          first call (the default)

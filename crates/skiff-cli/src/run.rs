@@ -65,7 +65,7 @@ pub struct RunCommand {
     wasm: Vec<String>,
 
     #[arg(short = 'C', value_name = "KEY=VALUE[,..]", verbatim_doc_comment, long_help = options::COMPILATION_HELP,
-          help = "Compilation options: compilation-mode=eager|lazy-translation|lazy")]
+          help = "Compilation options: strategy=interpreter|cranelift, compilation-mode=eager|lazy-translation|lazy")]
     compilation: Vec<String>,
 
     /// WASI options, `KEY[=VALUE]` (several per flag with commas)

@@ -41,7 +41,7 @@ pub struct WastCommand {
     features: Vec<String>,
 
     #[arg(short = 'C', value_name = "KEY=VALUE[,..]", verbatim_doc_comment, long_help = options::COMPILATION_HELP,
-          help = "Compilation options: compilation-mode=eager|lazy-translation|lazy")]
+          help = "Compilation options: strategy=interpreter|cranelift, compilation-mode=eager|lazy-translation|lazy")]
     compilation: Vec<String>,
 
     /// The scripts to run

@@ -166,6 +166,34 @@ fn fuel() {
     assert_error(&run("add.wat", &["-W", "fuel", "--invoke", "add", "1", "2"]), "-W fuel needs a value");
 }
 
+/// `-C strategy=cranelift`: the same answers and traps, compiled.
+#[test]
+fn compiled_strategy() {
+    let compiled = ["-C", "strategy=cranelift"];
+    let run_compiled = |file: &str, args: &[&str]| {
+        let path = fixture(file);
+        skiff(&[&["run"][..], &compiled, &[path.as_str()], args].concat())
+    };
+    assert_ok(&run_compiled("add.wat", &["--invoke", "add", "1", "2"]), "3\n");
+    assert_ok(&run_compiled("trap.wat", &["--invoke", "div", "7", "-2"]), "-3\n");
+    let out = run_compiled("trap.wat", &["--invoke", "call_unreachable"]);
+    assert_trap(&out, "wasm trap: unreachable");
+    let inner = out.stderr.find("0: inner").expect(&out.stderr);
+    let outer = out.stderr.find("1: outer").expect(&out.stderr);
+    assert!(inner < outer);
+    assert_trap(&run_compiled("trap.wat", &["--invoke", "div", "1", "0"]), "integer divide by zero");
+    let out = run_compiled("trap.wat", &["--invoke", "recurse", "0"]);
+    assert_trap(&out, "call stack exhausted");
+    assert!(out.stderr.lines().count() < 50, "{}", out.stderr);
+    assert_trap(&run_compiled("trap.wat", &["-W", "fuel=1000", "--invoke", "spin"]), "all fuel consumed");
+    assert_trap(&run_compiled("trap.wat", &["-W", "timeout=100ms", "--invoke", "spin"]), "interrupt");
+    assert_error(&run("add.wat", &["-C", "strategy=jit", "--invoke", "add", "1", "2"]), "unknown strategy `jit`");
+    // What it cannot compile yet is refused, saying why.
+    assert_error(&run_compiled("simd.wat", &[]), "compiled tier does not support");
+    let wast = skiff(&["wast", "-C", "strategy=cranelift", &fixture("pass.wast")]);
+    assert_eq!(wast.code, 0, "{}{}", wast.stdout, wast.stderr);
+}
+
 #[test]
 fn unknown_w_option() {
     assert_error(&run("add.wat", &["-W", "turbo=y", "--invoke", "add", "1", "2"]), "unknown -W option `turbo`");

@@ -1,8 +1,9 @@
 //! Differential check of the benchmark programs (`benches/programs/`, C
-//! compiled for WASI): each runs in skiff, with and without fuel metering,
-//! and in wasmi 2.0 at a size small enough for a debug-build test, and the
-//! runs must agree on stdout (the checksum), the exit status and every byte
-//! of linear memory at exit.
+//! compiled for WASI): each runs in skiff, in both tiers (interpreted and
+//! compiled), with and without fuel metering, and in wasmi 2.0 at a size
+//! small enough for a debug-build test, and the runs must agree on stdout
+//! (the checksum), the exit status and every byte of linear memory at exit.
+//! (The compiled tier skips the SIMD programs until it compiles SIMD.)
 //!
 //! skiff runs them on skiff-wasi. wasmi gets the seven WASI functions the
 //! programs import from a shim below, which answers as skiff-wasi does for
@@ -52,9 +53,9 @@ fn wasm(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn run_skiff(wasm: &[u8], args: &[String], fuel: bool) -> Outcome {
+fn run_skiff(wasm: &[u8], args: &[String], fuel: bool, strategy: skiff::Strategy) -> Outcome {
     let mut config = skiff::Config::new();
-    config.consume_fuel(fuel);
+    config.consume_fuel(fuel).strategy(strategy);
     let engine = skiff::Engine::new(&config).unwrap();
     let module = skiff::Module::new(&engine, wasm).unwrap();
     let mut linker = skiff::Linker::new(&engine);
@@ -183,6 +184,12 @@ fn run_wasmi(wasm: &[u8], args: &[String]) -> Outcome {
     Outcome { stdout, exit, memory }
 }
 
+/// The tiers this build has.
+fn strategies() -> impl Iterator<Item = skiff::Strategy> {
+    let compiled = cfg!(feature = "cranelift").then_some(skiff::Strategy::Cranelift);
+    std::iter::once(skiff::Strategy::Interpreter).chain(compiled)
+}
+
 #[test]
 fn benchmark_programs_agree_with_wasmi() {
     // As in skiff's `differential.rs`: wasmi's optimized handlers may need
@@ -193,17 +200,21 @@ fn benchmark_programs_agree_with_wasmi() {
             let args = vec![format!("{name}.wasm"), size.to_string()];
             let expected = run_wasmi(&wasm, &args);
             assert!(expected.stdout.contains("checksum"), "{name}: wasmi printed {:?}", expected.stdout);
-            for fuel in [false, true] {
-                let outcome = run_skiff(&wasm, &args, fuel);
+            for (fuel, strategy) in [false, true].into_iter().flat_map(|f| strategies().map(move |s| (f, s))) {
+                if strategy != skiff::Strategy::Interpreter && name.starts_with("simd") {
+                    continue;
+                }
+                let outcome = run_skiff(&wasm, &args, fuel, strategy);
                 assert_eq!(
                     (&outcome.stdout, outcome.exit),
                     (&expected.stdout, expected.exit),
-                    "{name} {size} (fuel {fuel})"
+                    "{name} {size} (fuel {fuel}, {strategy:?})"
                 );
                 let first_difference = outcome.memory.iter().zip(&expected.memory).position(|(a, b)| a != b);
                 assert!(
                     outcome.memory.len() == expected.memory.len() && first_difference.is_none(),
-                    "{name} {size} (fuel {fuel}): memory differs: {} bytes against {}, first at {first_difference:?}",
+                    "{name} {size} (fuel {fuel}, {strategy:?}): memory differs: {} bytes against {}, first at \
+                     {first_difference:?}",
                     outcome.memory.len(),
                     expected.memory.len()
                 );

@@ -60,11 +60,37 @@ impl std::str::FromStr for CompilationMode {
     }
 }
 
+/// How an engine runs wasm functions (Wasmtime's name).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Strategy {
+    /// Every function runs in the interpreter: translated on its first call
+    /// (see [`CompilationMode`]), so a module starts at once.
+    #[default]
+    Interpreter,
+    /// `Module::new` compiles every function to machine code with
+    /// Cranelift, in parallel on all cores (the `cranelift` feature).
+    Cranelift,
+}
+
+impl std::str::FromStr for Strategy {
+    type Err = anyhow::Error;
+
+    /// `interpreter` or `cranelift`.
+    fn from_str(s: &str) -> anyhow::Result<Strategy> {
+        match s {
+            "interpreter" => Ok(Strategy::Interpreter),
+            "cranelift" => Ok(Strategy::Cranelift),
+            _ => anyhow::bail!("unknown strategy `{s}`: expected `interpreter` or `cranelift`"),
+        }
+    }
+}
+
 /// Global settings for an [`Engine`], with Wasmtime's method names.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub(crate) features: WasmFeatures,
     pub(crate) compilation_mode: CompilationMode,
+    pub(crate) strategy: Strategy,
     pub(crate) consume_fuel: bool,
     pub(crate) epoch_interruption: bool,
     /// See [`Config::frame_window_cells`].
@@ -110,6 +136,7 @@ impl Config {
                 .union(WasmFeatures::MULTI_MEMORY)
                 .union(WasmFeatures::MEMORY64),
             compilation_mode: CompilationMode::default(),
+            strategy: Strategy::default(),
             consume_fuel: false,
             epoch_interruption: false,
             frame_window_cells: None,
@@ -146,6 +173,15 @@ impl Config {
         wasm_threads => THREADS,
         wasm_custom_page_sizes => CUSTOM_PAGE_SIZES,
         wasm_wide_arithmetic => WIDE_ARITHMETIC,
+    }
+
+    /// How functions run: in the interpreter (the default) or compiled by
+    /// Cranelift. `Strategy::Cranelift` needs the `cranelift` feature
+    /// (`Engine::new` refuses it otherwise) and, for now, an x86-64 Linux
+    /// host.
+    pub fn strategy(&mut self, strategy: Strategy) -> &mut Config {
+        self.strategy = strategy;
+        self
     }
 
     /// When function bodies are validated and translated; the default is
@@ -217,6 +253,12 @@ struct EngineInner {
     sigs: RwLock<SigRegistry>,
     /// The epoch that interruptible code compares with its store's deadline.
     epoch: AtomicU64,
+    /// The compiled tier's target, made once.
+    #[cfg(feature = "cranelift")]
+    isa: Option<cranelift_codegen::isa::OwnedTargetIsa>,
+    /// The host-call trampoline of each signature host functions have.
+    #[cfg(feature = "cranelift")]
+    host_calls: std::sync::Mutex<HashMap<SigId, Arc<crate::compile::StandaloneCode>>>,
 }
 
 /// The compilation and runtime environment shared by modules and stores.
@@ -243,9 +285,54 @@ impl Engine {
         if config.max_call_depth == 0 || config.max_wasm_stack < 1024 {
             anyhow::bail!("max_wasm_stack must be at least 1 KiB and max_call_depth at least 1");
         }
+        #[cfg(feature = "cranelift")]
+        let isa = match config.strategy {
+            Strategy::Cranelift => Some(crate::compile::host_isa()?),
+            Strategy::Interpreter => None,
+        };
+        #[cfg(not(feature = "cranelift"))]
+        if config.strategy == Strategy::Cranelift {
+            anyhow::bail!("`Strategy::Cranelift` needs skiff's `cranelift` feature, which this build leaves out");
+        }
         Ok(Engine {
-            inner: Arc::new(EngineInner { config: config.clone(), sigs: RwLock::default(), epoch: AtomicU64::new(0) }),
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                sigs: RwLock::default(),
+                epoch: AtomicU64::new(0),
+                #[cfg(feature = "cranelift")]
+                isa,
+                #[cfg(feature = "cranelift")]
+                host_calls: Default::default(),
+            }),
         })
+    }
+
+    /// The compiled tier's target (the engine's strategy is Cranelift).
+    #[cfg(feature = "cranelift")]
+    pub(crate) fn isa(&self) -> anyhow::Result<&dyn cranelift_codegen::isa::TargetIsa> {
+        match &self.inner.isa {
+            Some(isa) => Ok(&**isa),
+            None => anyhow::bail!("this engine's strategy is not Cranelift"),
+        }
+    }
+
+    /// The compiled entry of host functions of signature `sig` (their
+    /// host-call trampoline), or null if this engine compiles nothing.
+    pub(crate) fn host_call_entry(&self, sig: SigId) -> anyhow::Result<*const u8> {
+        #[cfg(feature = "cranelift")]
+        if let Some(isa) = &self.inner.isa {
+            let mut calls = self.inner.host_calls.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(code) = calls.get(&sig) {
+                return Ok(code.entry());
+            }
+            let ty = self.sig_type(sig);
+            let code = Arc::new(crate::compile::host_call_trampoline(&ty, &**isa)?);
+            let entry = code.entry();
+            calls.insert(sig, code);
+            return Ok(entry);
+        }
+        let _ = sig;
+        Ok(std::ptr::null())
     }
 
     pub fn config(&self) -> &Config {
@@ -297,6 +384,12 @@ impl Engine {
         sigs.types.push(ty.clone());
         sigs.ids.insert(ty.clone(), id);
         id
+    }
+
+    /// The function type of an interned signature.
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+    pub(crate) fn sig_type(&self, sig: SigId) -> FuncType {
+        self.inner.sigs.read().unwrap_or_else(|e| e.into_inner()).types[sig.0 as usize].clone()
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::exception::{ExnRef, ThrownException};
 use crate::externals::Extern;
 use crate::runtime::vmcontext::VMFuncRef;
-use crate::store::{AsContext, AsContextMut, FuncEntity, StoreContext, StoreContextMut, StoreId, StoreInner};
+use crate::store::{AsContext, AsContextMut, FuncEntity, StoreContext, StoreContextMut, StoreDyn, StoreId, StoreInner};
 use crate::types::{FuncType, ValType};
 use crate::values::{ExternRef, V128, Val};
 use crate::{Engine, interp};
@@ -64,7 +64,13 @@ impl Func {
         let sig = store.opaque.engine().intern_sig(&ty);
         let host_index = store.host_funcs.len() as u32;
         store.host_funcs.push(host);
-        let index = store.opaque.push_func(FuncEntity::Host { ty, host: host_index }, VMFuncRef::host(sig));
+        // Its entry from compiled code; if that cannot be made now, an
+        // instance of compiled code that imports it makes it (and fails
+        // with the reason).
+        let host_call = store.opaque.engine().host_call_entry(sig).unwrap_or(std::ptr::null());
+        let index = store.opaque.funcs.len() as u32;
+        let func_ref = VMFuncRef::host(index, sig, host_call);
+        let index = store.opaque.push_func(FuncEntity::Host { ty, host: host_index }, func_ref);
         Func { store: store.opaque.id(), index }
     }
 
@@ -100,7 +106,7 @@ impl Func {
             param.write_cells(id, &mut cells[at..])?;
             at += expected.cells();
         }
-        interp::call_func(store, self.index, &mut cells)?;
+        call_raw(store, self.index, &mut cells)?;
         let mut at = 0;
         for (result, ty) in results.iter_mut().zip(ty.result_slice()) {
             *result = Val::read_cells(id, &cells[at..], ty);
@@ -190,7 +196,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
             &mut large
         };
         params.store_cells(cells, id)?;
-        interp::call_func(store, self.func.index, cells)?;
+        call_raw(store, self.func.index, cells)?;
         Ok(Results::load_cells(cells, id))
     }
 }
@@ -519,4 +525,16 @@ impl<T> AsContextMut for Caller<'_, T> {
     fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
         StoreContextMut(self.store)
     }
+}
+
+/// Calls store function `func` with its parameters in `cells`; the results
+/// replace them. The one way the host calls a function, in whatever tier
+/// it runs: compiled code through its array-call entry, else the
+/// interpreter (which calls host functions directly).
+pub(crate) fn call_raw(store: &mut dyn StoreDyn, func: u32, cells: &mut [u64]) -> Result<()> {
+    #[cfg(feature = "cranelift")]
+    if !store.opaque().func_ref(func).array_call.is_null() {
+        return crate::runtime::entry::call_compiled(store, func, cells);
+    }
+    interp::call_func(store, func, cells)
 }

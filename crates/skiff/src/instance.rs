@@ -12,7 +12,7 @@ use crate::store::{
 };
 use crate::trap::Trap;
 use crate::types::{ExternType, Mutability, limits_match};
-use crate::{Engine, Module, interp};
+use crate::{Engine, Module};
 use anyhow::{Context, Result, bail};
 use std::sync::Arc;
 
@@ -179,10 +179,39 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
     }
 
     let opaque = &mut store.opaque;
+    // Compiled code calls its imports through their compiled entries: a
+    // host function made when its entry could not be, gets it now.
+    #[cfg(feature = "cranelift")]
+    if m.native.is_some() {
+        for &f in &entity.funcs {
+            let func_ref = opaque.func_ref(f);
+            if func_ref.wasm_call.is_null() {
+                let entry = opaque.engine().host_call_entry(func_ref.sig)?;
+                opaque.set_wasm_call(f, entry);
+            }
+        }
+    }
     for (i, code) in m.code.iter().enumerate() {
         let func_index = m.num_imported_funcs + i as u32;
         // The context comes later, once the instance's definitions exist.
-        let func_ref = VMFuncRef { code, vmctx: std::ptr::null(), sig: m.func_sig(func_index), instance: index };
+        let func_ref = VMFuncRef {
+            code: (code as *const std::sync::OnceLock<crate::translate::CompiledFunc>).cast(),
+            vmctx: std::ptr::null(),
+            sig: m.func_sig(func_index),
+            instance: index,
+            wasm_call: std::ptr::null(),
+            array_call: std::ptr::null(),
+        };
+        #[cfg(feature = "cranelift")]
+        let func_ref = match &m.native {
+            Some(native) => VMFuncRef {
+                code: std::ptr::null(),
+                wasm_call: native.func(i as u32),
+                array_call: native.array_call(m.func_types[func_index as usize]),
+                ..func_ref
+            },
+            None => func_ref,
+        };
         entity.funcs.push(opaque.push_func(FuncEntity::Wasm { index: func_index, module: m.clone() }, func_ref));
     }
     for (i, ty) in m.tags.iter().enumerate().skip(m.num_imported_tags as usize) {
@@ -238,9 +267,11 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
     entity.datas = m.datas.iter().map(|d| d.bytes.clone()).collect();
     entity.vmctx = VMContext::new(
         opaque.vm_context(),
+        index,
         entity.memories.iter().map(|&i| opaque.memories[i as usize].definition()),
         entity.tables.iter().map(|&i| opaque.tables[i as usize].definition()),
         entity.globals.iter().map(|&i| opaque.globals[i as usize].definition()),
+        entity.funcs[..m.num_imported_funcs as usize].iter().copied(),
     );
     opaque.set_func_context(&entity.funcs[m.num_imported_funcs as usize..], entity.vmctx.as_ptr());
     opaque.instances.push(entity);
@@ -277,7 +308,7 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
 
     if let Some(start) = m.start {
         let func = opaque.instances[index as usize].funcs[start as usize];
-        interp::call_func(store, func, &mut [])?;
+        crate::func::call_raw(store, func, &mut [])?;
     }
     Ok(instance)
 }

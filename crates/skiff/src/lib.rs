@@ -28,6 +28,8 @@
 //!
 //! See `ARCHITECTURE.md` at the repository root for how the pieces fit.
 
+#[cfg(feature = "cranelift")]
+mod compile;
 mod engine;
 mod exception;
 mod externals;
@@ -45,7 +47,7 @@ mod types;
 mod values;
 
 pub use anyhow::{self, Error, Result};
-pub use engine::{CompilationMode, Config, Engine, EpochDeadline, WasmVersion};
+pub use engine::{CompilationMode, Config, Engine, EpochDeadline, Strategy, WasmVersion};
 pub use exception::{ExnRef, Tag, ThrownException};
 pub use externals::{Extern, Global, Memory, Table};
 pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy, WasmTyList};

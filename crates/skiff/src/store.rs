@@ -184,6 +184,14 @@ pub(crate) struct StoreOpaque {
     vm: VmBox<VMStoreContext>,
     /// How many host-to-wasm entries are active on the host stack.
     pub host_depth: u32,
+    /// The stack compiled code runs on, made on its first entry (see
+    /// `runtime::traps`); taken out while the outermost entry runs.
+    #[cfg(feature = "cranelift")]
+    pub wasm_stack: Option<crate::runtime::traps::WasmStack>,
+    /// The addresses of that stack while compiled code runs on it (nested
+    /// entries stay on it).
+    #[cfg(feature = "cranelift")]
+    pub wasm_stack_in_use: Option<std::ops::Range<usize>>,
     /// Value stacks kept for reuse by later calls.
     pub spare_stacks: Vec<Vec<u64>>,
 }
@@ -225,10 +233,24 @@ impl StoreOpaque {
         index
     }
 
+    /// The store's context, for an entry into compiled code to point at
+    /// its store and set the stack limit.
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+    pub fn vm_mut(&mut self) -> &mut VMStoreContext {
+        self.vm.get_mut()
+    }
+
     /// What a call needs of function `index`.
     #[inline(always)]
     pub fn func_ref(&self, index: u32) -> &VMFuncRef {
         &self.func_refs[index as usize]
+    }
+
+    /// Sets the compiled entry of function `index` (a host function's
+    /// host-call trampoline, made late).
+    #[cfg(feature = "cranelift")]
+    pub fn set_wasm_call(&mut self, index: u32, entry: *const u8) {
+        self.func_refs[index as usize].wasm_call = entry;
     }
 
     /// Makes the store's functions `funcs` run with instance context `vmctx`
@@ -392,6 +414,33 @@ impl dyn StoreDyn + '_ {
         // handed on to its first field.
         unsafe { &mut *(self as *mut Self).cast::<StoreOpaque>() }
     }
+
+    /// `memory.grow` of store memory `memory`: the old size in pages, or
+    /// `None` if it cannot grow (or the limiter says no). Both tiers grow
+    /// memories with this.
+    pub fn grow_memory(&mut self, memory: u32, delta: u64) -> anyhow::Result<Option<u64>> {
+        let m = &self.opaque().memories[memory as usize];
+        let old_pages = m.pages();
+        let current = m.len();
+        let max = m.ty().maximum().map(|p| usize::try_from(p.saturating_mul(m.ty().page_size())).unwrap_or(usize::MAX));
+        let Some(new_len) = m.grow_target(delta) else { return Ok(None) };
+        if !self.memory_may_grow(current, new_len, max)? {
+            return Ok(None);
+        }
+        let grown = self.opaque_mut().memories[memory as usize].grow_to(new_len);
+        Ok(grown.then_some(old_pages))
+    }
+
+    /// `table.grow` of store table `table`, as [`Self::grow_memory`].
+    pub fn grow_table(&mut self, table: u32, delta: u64, init: u64) -> anyhow::Result<Option<u64>> {
+        let t = &self.opaque().tables[table as usize];
+        let current = t.len();
+        let max = t.ty.maximum().map(|m| m as usize);
+        if !self.table_may_grow(current, current.saturating_add(delta as usize), max)? {
+            return Ok(None);
+        }
+        Ok(self.opaque_mut().tables[table as usize].grow(delta, init))
+    }
 }
 
 // SAFETY: `StoreInner` is `repr(C)` with `opaque: StoreOpaque` first.
@@ -432,8 +481,12 @@ impl<T> Store<T> {
                     tags: Vec::new(),
                     exns: ExnHeap::default(),
                     pending_exception: None,
-                    vm: VmBox::new(VMStoreContext::new(engine.epoch_counter())),
+                    vm: VmBox::new(VMStoreContext::new(engine.epoch_counter(), libcall_table())),
                     host_depth: 0,
+                    #[cfg(feature = "cranelift")]
+                    wasm_stack: None,
+                    #[cfg(feature = "cranelift")]
+                    wasm_stack_in_use: None,
                     spare_stacks: Vec::new(),
                 },
                 data,
@@ -599,4 +652,12 @@ impl<C: AsContextMut + ?Sized> AsContextMut for &mut C {
     fn as_context_mut(&mut self) -> StoreContextMut<'_, C::Data> {
         (**self).as_context_mut()
     }
+}
+
+/// The libcall table store contexts point at (null without the compiled tier).
+fn libcall_table() -> *const usize {
+    #[cfg(feature = "cranelift")]
+    return crate::runtime::libcalls::LIBCALLS.0.as_ptr().cast();
+    #[cfg(not(feature = "cranelift"))]
+    std::ptr::null()
 }

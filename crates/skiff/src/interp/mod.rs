@@ -32,7 +32,7 @@ use crate::trap::{FrameInfo, Trap, WasmBacktrace};
 use std::sync::OnceLock;
 
 /// How many host-to-wasm entries may nest on the host stack.
-const MAX_HOST_DEPTH: u32 = 200;
+pub(crate) const MAX_HOST_DEPTH: u32 = 200;
 
 /// A suspended caller, restored on return.
 struct Frame {
@@ -598,8 +598,9 @@ impl Executor<'_> {
         let entry = self.func;
         let VMFuncRef { code, instance, .. } = *self.store.opaque().func_ref(entry);
         assert!(!code.is_null(), "host functions are called directly");
-        // SAFETY: `code` points into a module kept alive by the store's entity.
-        let code = match unsafe { &*code }.get() {
+        // SAFETY: `code` points into a module kept alive by the store's
+        // entity: a wasm function's interpreter code slot (see `VMFuncRef`).
+        let code = match unsafe { &*code.cast::<OnceLock<CompiledFunc>>() }.get() {
             Some(code) => code as *const CompiledFunc,
             None => self.translate_func(entry).map_err(|stop| (stop, entry))?,
         };
@@ -888,7 +889,7 @@ impl Executor<'_> {
             Instr::TableSize { dst, table } => fp.set(dst, self.table(table).len() as u64),
             Instr::TableGrow { dst, delta, init, table } => {
                 let t = self.store.opaque().instances[instance as usize].tables[table as usize];
-                let result = self.table_grow(t, u64::from(fp.u32(delta)), fp.get(init)).map_err(Stop::Host)?;
+                let result = self.store.grow_table(t, u64::from(fp.u32(delta)), fp.get(init)).map_err(Stop::Host)?;
                 fp.set_i32(dst, result.map_or(-1, |old| old as i32));
             }
             Instr::TableFill { dst, value, len, table } => {
@@ -935,7 +936,7 @@ impl Executor<'_> {
             }
             Instr::MemoryGrow { dst, delta, memory } => {
                 let m = self.store.opaque().instances[instance as usize].memories[memory as usize];
-                let result = self.memory_grow(m, u64::from(fp.u32(delta))).map_err(Stop::Host)?;
+                let result = self.store.grow_memory(m, u64::from(fp.u32(delta))).map_err(Stop::Host)?;
                 fp.set_i32(dst, result.map_or(-1, |old| old as i32));
                 // The memory's length changed: reload it.
                 // SAFETY: `MemoryGrow` is never the last instruction.
@@ -983,7 +984,7 @@ impl Executor<'_> {
             }
             Instr::MemoryGrow64 { dst, delta, memory } => {
                 let m = self.store.opaque().instances[instance as usize].memories[memory as usize];
-                let result = self.memory_grow(m, fp.get(delta)).map_err(Stop::Host)?;
+                let result = self.store.grow_memory(m, fp.get(delta)).map_err(Stop::Host)?;
                 fp.set(dst, result.unwrap_or(u64::MAX));
                 // Memory 0's length may have changed: reload it.
                 // SAFETY: `MemoryGrow64` is never the last instruction.
@@ -1036,7 +1037,7 @@ impl Executor<'_> {
             }
             Instr::TableGrow64 { dst, delta, init, table } => {
                 let t = self.store.opaque().instances[instance as usize].tables[table as usize];
-                let result = self.table_grow(t, fp.get(delta), fp.get(init)).map_err(Stop::Host)?;
+                let result = self.store.grow_table(t, fp.get(delta), fp.get(init)).map_err(Stop::Host)?;
                 fp.set(dst, result.unwrap_or(u64::MAX));
             }
             Instr::Throw { tag, base } => return self.throw_new(tag, base, ip),
@@ -1156,8 +1157,9 @@ impl Executor<'_> {
         if code.is_null() {
             return self.call_host(callee, ret_ip, new_fp);
         }
-        // SAFETY: `code` points into a module kept alive by the entity.
-        let Some(code) = (unsafe { &*code }).get() else {
+        // SAFETY: `code` points into a module kept alive by the entity: a
+        // wasm function's interpreter code slot (see `VMFuncRef`).
+        let Some(code) = (unsafe { &*code.cast::<OnceLock<CompiledFunc>>() }).get() else {
             self.translate_and_retry(ip, callee)?;
             return Ok(Step::Reload);
         };
@@ -1275,8 +1277,9 @@ impl Executor<'_> {
         if code.is_null() {
             return self.tail_call_host(callee, base);
         }
-        // SAFETY: `code` points into a module kept alive by the entity.
-        let Some(code) = (unsafe { &*code }).get() else {
+        // SAFETY: `code` points into a module kept alive by the entity: a
+        // wasm function's interpreter code slot (see `VMFuncRef`).
+        let Some(code) = (unsafe { &*code.cast::<OnceLock<CompiledFunc>>() }).get() else {
             self.translate_and_retry(ip, callee)?;
             return Ok(Step::Reload);
         };
@@ -1416,7 +1419,7 @@ impl Executor<'_> {
             // SAFETY: a non-null `code` points into a module kept alive by
             // the entity.
             if !code.is_null()
-                && let Some(code) = unsafe { &*code }.get()
+                && let Some(code) = unsafe { &*code.cast::<OnceLock<CompiledFunc>>() }.get()
             {
                 let pc = ((at.addr() - code.code.as_ptr().addr()) / std::mem::size_of::<Op>()) as u32;
                 let tags = &store.instances[instance as usize].tags;
@@ -1509,29 +1512,6 @@ impl Executor<'_> {
         // are inside the memory; `bytes` is a separate local.
         unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, kind.width() as usize) };
         Ok(())
-    }
-
-    fn memory_grow(&mut self, memory: u32, delta: u64) -> anyhow::Result<Option<u64>> {
-        let m = &self.store.opaque().memories[memory as usize];
-        let old_pages = m.pages();
-        let current = m.len();
-        let max = m.ty().maximum().map(|p| usize::try_from(p.saturating_mul(m.ty().page_size())).unwrap_or(usize::MAX));
-        let Some(new_len) = m.grow_target(delta) else { return Ok(None) };
-        if !self.store.memory_may_grow(current, new_len, max)? {
-            return Ok(None);
-        }
-        let grown = self.store.opaque_mut().memories[memory as usize].grow_to(new_len);
-        Ok(grown.then_some(old_pages))
-    }
-
-    fn table_grow(&mut self, table: u32, delta: u64, init: u64) -> anyhow::Result<Option<u64>> {
-        let t = &self.store.opaque().tables[table as usize];
-        let current = t.len();
-        let max = t.ty.maximum().map(|m| m as usize);
-        if !self.store.table_may_grow(current, current.saturating_add(delta as usize), max)? {
-            return Ok(None);
-        }
-        Ok(self.store.opaque_mut().tables[table as usize].grow(delta, init))
     }
 }
 

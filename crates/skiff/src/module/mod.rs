@@ -130,6 +130,10 @@ pub(crate) struct ModuleInner {
     lazy: Option<LazyBodies>,
     /// Function names from the name section.
     pub func_names: HashMap<u32, String>,
+    /// Machine code of the defined functions, under `Strategy::Cranelift`
+    /// (the interpreter's `code` then stays empty).
+    #[cfg(feature = "cranelift")]
+    pub native: Option<Arc<crate::compile::CompiledModule>>,
 }
 
 impl Module {
@@ -348,6 +352,8 @@ impl ModuleBuilder {
                 code: Vec::new(),
                 lazy: None,
                 func_names: HashMap::new(),
+                #[cfg(feature = "cranelift")]
+                native: None,
             },
             allocs: FuncValidatorAllocations::default(),
             next_defined_func: 0,
@@ -359,6 +365,9 @@ impl ModuleBuilder {
     fn build(mut self, binary: &[u8]) -> Result<ModuleInner> {
         let features = self.module.engine.features();
         let mode = self.module.engine.config().compilation_mode;
+        let compiled = self.module.engine.config().strategy == crate::Strategy::Cranelift;
+        // The bodies to compile, validated, under `Strategy::Cranelift`.
+        let mut bodies = Vec::new();
         self.binary_len = binary.len();
         let mut validator = Validator::new_with_features(features);
         let mut parser = Parser::new(0);
@@ -367,6 +376,14 @@ impl ModuleBuilder {
         for payload in parser.parse_all(binary) {
             let payload = payload?;
             match validator.payload(&payload)? {
+                ValidPayload::Func(to_validate, body) if compiled => {
+                    let mut func_validator = to_validate.into_validator(std::mem::take(&mut self.allocs));
+                    func_validator.validate(&body)?;
+                    self.allocs = func_validator.into_allocations();
+                    self.module.code.push(OnceLock::new());
+                    bodies.push(body);
+                    continue;
+                }
                 ValidPayload::Func(to_validate, body) => {
                     match mode {
                         CompilationMode::Eager => {
@@ -388,6 +405,13 @@ impl ModuleBuilder {
             }
             self.read_payload(payload)?;
         }
+        if compiled {
+            #[cfg(feature = "cranelift")]
+            {
+                self.module.native = Some(Arc::new(crate::compile::compile_module(&self.module, &bodies)?));
+            }
+        }
+        drop(bodies);
         Ok(self.module)
     }
 

@@ -1,7 +1,7 @@
 //! Linear memory on a virtual-memory reservation.
 //!
-//! A 32-bit memory reserves its whole range up front (4 GiB, or less if its
-//! type's maximum is smaller) plus a 2 GiB guard region, inaccessible, and
+//! A 32-bit memory reserves its whole range up front (4 GiB, whatever its
+//! type's maximum) plus a 2 GiB guard region, inaccessible, and
 //! makes pages accessible as it grows. Its base address therefore never
 //! moves: growth copies nothing, and a compiled tier can rely on the guard
 //! pages instead of explicit bounds checks for 32-bit addresses with small
@@ -24,7 +24,7 @@ use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
 use std::ptr::NonNull;
 
 /// Inaccessible bytes after the range of a 32-bit memory.
-const GUARD_SIZE_32: usize = 2 << 30;
+pub(crate) const GUARD_SIZE_32: usize = 2 << 30;
 /// Inaccessible bytes after the reservation of a 64-bit memory: one wasm
 /// page, so that even a memory of maximum 0 reserves something.
 const GUARD_SIZE_64: usize = 64 << 10;
@@ -63,13 +63,16 @@ impl LinearMemory {
         let index_max_bytes = if ty.is_64() { u64::MAX } else { MAX_32BIT_BYTES };
         let type_max_bytes =
             ty.maximum().map_or(index_max_bytes, |pages| pages.saturating_mul(page)).min(index_max_bytes);
+        // A 32-bit memory reserves all 4 GiB whatever its maximum: compiled
+        // code relies on every 32-bit address plus a small offset landing in
+        // this reservation (a fault, not another mapping, past the end).
         let (reserve_bytes, guard) = if ty.is_64() {
             (type_max_bytes.min(MAX_64BIT_RESERVATION), GUARD_SIZE_64)
         } else {
-            (type_max_bytes, GUARD_SIZE_32)
+            (MAX_32BIT_BYTES, GUARD_SIZE_32)
         };
         let initial = match ty.minimum().checked_mul(page) {
-            Some(bytes) if bytes <= reserve_bytes => bytes,
+            Some(bytes) if bytes <= reserve_bytes.min(type_max_bytes) => bytes,
             _ => bail!("memory minimum size of {} pages is too large", ty.minimum()),
         };
         let reserved = reserve_bytes as usize + guard;
@@ -86,7 +89,7 @@ impl LinearMemory {
         .context("failed to reserve address space for a linear memory")?;
         let base = NonNull::new(ptr.cast::<u8>()).context("mmap returned null")?;
         let def = VmBox::new(VMMemoryDefinition { base: base.as_ptr(), current_length: 0 });
-        let mut memory = LinearMemory { base, reserved, def, max_bytes: reserve_bytes, ty };
+        let mut memory = LinearMemory { base, reserved, def, max_bytes: reserve_bytes.min(type_max_bytes), ty };
         memory.make_accessible(initial as usize)?;
         Ok(memory)
     }

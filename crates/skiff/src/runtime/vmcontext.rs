@@ -22,9 +22,7 @@
 //! `VmBox`es, and reading a context's pointers.
 
 use crate::engine::SigId;
-use crate::translate::CompiledFunc;
 use std::ptr::NonNull;
-use std::sync::OnceLock;
 use std::sync::atomic::AtomicU64;
 
 /// A heap cell with a fixed address, read and written only through raw
@@ -138,32 +136,43 @@ impl VMGlobalDefinition {
     }
 }
 
-/// What a call needs of a function: its code, the context it runs with
-/// and its signature. The store keeps one per function, by store index, in
-/// the array its [`VMStoreContext`] points at; a table cell names a
-/// function by that index (plus one), so `call_indirect` goes from the cell
-/// to `funcs[cell - 1]`, compares `sig` and enters `code` with `vmctx`,
-/// all at constant offsets. The interpreter reads it on every call.
+/// What a call needs of a function: its code in each tier, the context it
+/// runs with and its signature. The store keeps one per function, by store
+/// index, in the array its [`VMStoreContext`] points at; a table cell names
+/// a function by that index (plus one), so `call_indirect` goes from the
+/// cell to `funcs[cell - 1]`, compares `sig` and enters the code with
+/// `vmctx`, all at constant offsets. Both tiers read it on every call that
+/// is not direct.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct VMFuncRef {
     /// A wasm function's interpreter code: its slot in the module, filled
-    /// on the first call (lazy translation). Null for a host function. (A
-    /// compiled tier adds its native entry next to it.)
-    pub code: *const OnceLock<CompiledFunc>,
-    /// The context of the instance the function belongs to; null for a
-    /// host function.
+    /// on the first call (lazy translation), opaque here (the interpreter
+    /// knows its type). Null for a host function and for compiled code.
+    pub code: *const (),
+    /// The context of the instance the function belongs to. For a host
+    /// function, which has none, its own store index: what its host-call
+    /// trampoline (`wasm_call`) needs.
     pub vmctx: *const u8,
     /// The function's signature, engine-wide.
     pub sig: SigId,
     /// The store index of the function's instance; [`Self::HOST`] for a
     /// host function.
     pub instance: u32,
+    /// The compiled entry, in the compiled tier's convention (the callee's
+    /// and the caller's contexts, then the arguments): a compiled
+    /// function, or a host function's host-call trampoline. Null where the
+    /// compiled tier is not in use.
+    pub wasm_call: *const u8,
+    /// For a compiled wasm function, the trampoline the host enters it by
+    /// (arguments and results in cells); null otherwise.
+    pub array_call: *const u8,
 }
 
 // SAFETY: the pointers are addresses of a module's code slots (`OnceLock`s,
-// written once, safe to share) and of an instance context; both are only
-// followed by code holding the store that owns the function.
+// written once, safe to share), of immutable compiled code and of an
+// instance context; all are only followed by code holding the store that
+// owns the function.
 unsafe impl Send for VMFuncRef {}
 // SAFETY: see `Send`.
 unsafe impl Sync for VMFuncRef {}
@@ -175,12 +184,22 @@ impl VMFuncRef {
     pub const VMCTX: usize = PTR;
     pub const SIG: usize = 2 * PTR;
     pub const INSTANCE: usize = 2 * PTR + 4;
+    pub const WASM_CALL: usize = 2 * PTR + 8;
+    pub const ARRAY_CALL: usize = 3 * PTR + 8;
     /// `instance` of a host function.
     pub const HOST: u32 = u32::MAX;
 
-    /// A host function's reference.
-    pub fn host(sig: SigId) -> VMFuncRef {
-        VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null(), sig, instance: VMFuncRef::HOST }
+    /// The reference of host function `index` (store index), entered from
+    /// compiled code through `host_call` (null without the compiled tier).
+    pub fn host(index: u32, sig: SigId, host_call: *const u8) -> VMFuncRef {
+        VMFuncRef {
+            code: std::ptr::null(),
+            vmctx: std::ptr::without_provenance(index as usize),
+            sig,
+            instance: VMFuncRef::HOST,
+            wasm_call: host_call,
+            array_call: std::ptr::null(),
+        }
     }
 }
 
@@ -201,6 +220,15 @@ pub(crate) struct VMStoreContext {
     pub funcs: *const VMFuncRef,
     /// How many entries `funcs` has.
     pub funcs_len: usize,
+    /// The lowest stack address compiled code may use: every function's
+    /// prologue checks it (set when compiled code is entered).
+    pub stack_limit: usize,
+    /// The table of runtime functions compiled code calls
+    /// (`runtime::libcalls`); null without the compiled tier.
+    pub libcalls: *const usize,
+    /// The store as those functions reach it while compiled code runs (an
+    /// `EntryStore` on the entry's frame); null otherwise.
+    pub store: *mut u8,
 }
 
 // SAFETY: `epoch` points at an atomic in the engine; `funcs` at the owning
@@ -217,11 +245,23 @@ impl VMStoreContext {
     pub const EPOCH: usize = 16;
     pub const FUNCS: usize = 16 + PTR;
     pub const FUNCS_LEN: usize = 16 + 2 * PTR;
+    pub const STACK_LIMIT: usize = 16 + 3 * PTR;
+    pub const LIBCALLS: usize = 16 + 4 * PTR;
+    pub const STORE: usize = 16 + 5 * PTR;
 
     /// The context of a store with no functions, whose code reads the
-    /// epoch at `epoch`.
-    pub fn new(epoch: *const AtomicU64) -> VMStoreContext {
-        VMStoreContext { fuel: 0, epoch_deadline: u64::MAX, epoch, funcs: std::ptr::null(), funcs_len: 0 }
+    /// epoch at `epoch` and calls the runtime through `libcalls`.
+    pub fn new(epoch: *const AtomicU64, libcalls: *const usize) -> VMStoreContext {
+        VMStoreContext {
+            fuel: 0,
+            epoch_deadline: u64::MAX,
+            epoch,
+            funcs: std::ptr::null(),
+            funcs_len: 0,
+            stack_limit: 0,
+            libcalls,
+            store: std::ptr::null_mut(),
+        }
     }
 
     /// Whether the epoch has reached the deadline.
@@ -233,36 +273,64 @@ impl VMStoreContext {
     }
 }
 
+/// The first words of every instance's context.
+#[repr(C)]
+#[cfg_attr(not(any(test, feature = "cranelift")), allow(dead_code))] // Read by libcalls.
+pub(crate) struct VMContextHeader {
+    pub store: *mut VMStoreContext,
+    /// The instance's store index (in a word).
+    pub instance: u64,
+}
+
 /// Where things are in an instance's context, from the counts of the
-/// module's memories, tables and globals (imported ones first, as in the
-/// module's index spaces):
+/// module's memories, tables, globals and imported functions (imported
+/// entities first, as in the module's index spaces):
 ///
 /// ```text
 /// offset 0                      store:    *mut VMStoreContext
-/// 8                             memories: [*mut VMMemoryDefinition; memories]
-/// 8 + 8 * memories              tables:   [*mut VMTableDefinition; tables]
+/// 8                             instance: u64, the instance's store index
+/// 16                            memories: [*mut VMMemoryDefinition; memories]
+/// 16 + 8 * memories             tables:   [*mut VMTableDefinition; tables]
 /// ...                           globals:  [*mut VMGlobalDefinition; globals]
+/// ...                           imported functions: [u64; imports], store indices
 /// ```
 ///
-/// Every entry is a pointer, for imported and defined entities alike: one
-/// load more than placing defined ones inline, for uniform indexing and a
-/// context that never needs to know which ones are imported.
+/// Every definition entry is a pointer, for imported and defined entities
+/// alike: one load more than placing defined ones inline, for uniform
+/// indexing and a context that never needs to know which ones are
+/// imported. An imported function is its store index, where its
+/// `VMFuncRef` is (the array of those moves; the index does not).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct VMOffsets {
     memories: u32,
     tables: u32,
     globals: u32,
+    func_imports: u32,
 }
 
 const PTR: usize = std::mem::size_of::<usize>();
 
+/// Words before the memories: the store context and the instance index.
+const HEADER_WORDS: usize = 2;
+
 impl VMOffsets {
-    pub fn new(memories: u32, tables: u32, globals: u32) -> VMOffsets {
-        VMOffsets { memories, tables, globals }
+    pub fn new(memories: u32, tables: u32, globals: u32, func_imports: u32) -> VMOffsets {
+        VMOffsets { memories, tables, globals, func_imports }
+    }
+
+    /// The layout of the contexts of `module`'s instances.
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+    pub fn for_module(module: &crate::module::ModuleInner) -> VMOffsets {
+        VMOffsets::new(
+            module.memories.len() as u32,
+            module.tables.len() as u32,
+            module.globals.len() as u32,
+            module.num_imported_funcs,
+        )
     }
 
     /// Byte offset of the store context pointer.
-    #[cfg_attr(not(test), allow(dead_code))] // The interpreter reaches the store through `StoreDyn`.
+    #[cfg_attr(not(any(test, feature = "cranelift")), allow(dead_code))] // The interpreter reaches the store through `StoreDyn`.
     pub fn store(&self) -> usize {
         0
     }
@@ -270,7 +338,14 @@ impl VMOffsets {
     /// Byte offset of memory `index`'s definition pointer.
     pub fn memory(&self, index: u32) -> usize {
         debug_assert!(index < self.memories);
-        PTR + index as usize * PTR
+        HEADER_WORDS * PTR + index as usize * PTR
+    }
+
+    /// Byte offset of the store index of imported function `index`.
+    #[cfg_attr(not(any(test, feature = "cranelift")), allow(dead_code))]
+    pub fn func_import(&self, index: u32) -> usize {
+        debug_assert!(index < self.func_imports);
+        self.func_import_array() + index as usize * PTR
     }
 
     /// Byte offset of table `index`'s definition pointer.
@@ -289,17 +364,22 @@ impl VMOffsets {
 
     /// Byte offset of the array of table definition pointers.
     pub fn table_array(&self) -> usize {
-        (1 + self.memories as usize) * PTR
+        (HEADER_WORDS + self.memories as usize) * PTR
     }
 
     /// Byte offset of the array of global definition pointers.
     pub fn global_array(&self) -> usize {
-        (1 + self.memories as usize + self.tables as usize) * PTR
+        (HEADER_WORDS + self.memories as usize + self.tables as usize) * PTR
+    }
+
+    /// Byte offset of the array of imported functions' store indices.
+    pub fn func_import_array(&self) -> usize {
+        (HEADER_WORDS + self.memories as usize + self.tables as usize + self.globals as usize) * PTR
     }
 
     /// Bytes in the context.
     pub fn size(&self) -> usize {
-        (1 + self.memories as usize + self.tables as usize + self.globals as usize) * PTR
+        self.func_import_array() + self.func_imports as usize * PTR
     }
 }
 
@@ -321,26 +401,40 @@ unsafe impl Sync for VMContext {}
 
 impl Default for VMContext {
     /// A placeholder, for an instance being built: no store, memories,
-    /// tables or globals.
+    /// tables, globals or imports.
     fn default() -> VMContext {
-        VMContext::new(std::ptr::null_mut(), std::iter::empty(), std::iter::empty(), std::iter::empty())
+        VMContext::new(
+            std::ptr::null_mut(),
+            0,
+            std::iter::empty(),
+            std::iter::empty(),
+            std::iter::empty(),
+            std::iter::empty(),
+        )
     }
 }
 
 impl VMContext {
-    /// A context in the store whose context is `store`, for `memories`,
-    /// `tables` and `globals` in the module's index order.
+    /// The context of instance `instance` (store index) in the store whose
+    /// context is `store`, for `memories`, `tables` and `globals` in the
+    /// module's index order and the imported functions `func_imports`
+    /// (store indices).
     pub fn new(
         store: *mut VMStoreContext,
+        instance: u32,
         memories: impl ExactSizeIterator<Item = *mut VMMemoryDefinition>,
         tables: impl ExactSizeIterator<Item = *mut VMTableDefinition>,
         globals: impl ExactSizeIterator<Item = *mut VMGlobalDefinition>,
+        func_imports: impl ExactSizeIterator<Item = u32>,
     ) -> VMContext {
-        let offsets = VMOffsets::new(memories.len() as u32, tables.len() as u32, globals.len() as u32);
-        let words: Box<[*mut u8]> = std::iter::once(store.cast())
+        let offsets =
+            VMOffsets::new(memories.len() as u32, tables.len() as u32, globals.len() as u32, func_imports.len() as u32);
+        let words: Box<[*mut u8]> = [store.cast(), std::ptr::without_provenance_mut(instance as usize)]
+            .into_iter()
             .chain(memories.map(|p| p.cast()))
             .chain(tables.map(|p| p.cast()))
             .chain(globals.map(|p| p.cast()))
+            .chain(func_imports.map(|f| std::ptr::without_provenance_mut(f as usize)))
             .collect();
         debug_assert_eq!(words.len() * PTR, offsets.size());
         VMContext { offsets, words: VmBox::from_box(words) }
@@ -402,18 +496,25 @@ mod tests {
         assert_eq!(offset_of!(VMFuncRef, vmctx), VMFuncRef::VMCTX);
         assert_eq!(offset_of!(VMFuncRef, sig), VMFuncRef::SIG);
         assert_eq!(offset_of!(VMFuncRef, instance), VMFuncRef::INSTANCE);
-        assert_eq!(size_of::<VMFuncRef>(), 2 * PTR + 8);
+        assert_eq!(offset_of!(VMFuncRef, wasm_call), VMFuncRef::WASM_CALL);
+        assert_eq!(offset_of!(VMFuncRef, array_call), VMFuncRef::ARRAY_CALL);
+        assert_eq!(size_of::<VMFuncRef>(), 4 * PTR + 8);
         assert_eq!(offset_of!(VMStoreContext, fuel), VMStoreContext::FUEL);
         assert_eq!(offset_of!(VMStoreContext, epoch_deadline), VMStoreContext::EPOCH_DEADLINE);
         assert_eq!(offset_of!(VMStoreContext, epoch), VMStoreContext::EPOCH);
         assert_eq!(offset_of!(VMStoreContext, funcs), VMStoreContext::FUNCS);
         assert_eq!(offset_of!(VMStoreContext, funcs_len), VMStoreContext::FUNCS_LEN);
+        assert_eq!(offset_of!(VMStoreContext, stack_limit), VMStoreContext::STACK_LIMIT);
+        assert_eq!(offset_of!(VMStoreContext, libcalls), VMStoreContext::LIBCALLS);
+        assert_eq!(offset_of!(VMStoreContext, store), VMStoreContext::STORE);
+        assert_eq!(offset_of!(VMContextHeader, store), VMOffsets::new(0, 0, 0, 0).store());
+        assert_eq!(offset_of!(VMContextHeader, instance), PTR);
     }
 
     #[test]
     fn store_context_reads_the_engine_epoch() {
         let epoch = AtomicU64::new(3);
-        let mut store = VMStoreContext::new(&raw const epoch);
+        let mut store = VMStoreContext::new(&raw const epoch, std::ptr::null());
         assert!(!store.epoch_deadline_reached());
         store.epoch_deadline = 5;
         assert!(!store.epoch_deadline_reached());
@@ -428,16 +529,18 @@ mod tests {
             [1u64, 2].map(|n| VMTableDefinition { base: std::ptr::null_mut(), current_elements: n as usize });
         let mut globals = [VMGlobalDefinition::new(1), VMGlobalDefinition::new(2), VMGlobalDefinition::new(3)];
         let epoch = AtomicU64::new(0);
-        let mut store = VMStoreContext::new(&raw const epoch);
+        let mut store = VMStoreContext::new(&raw const epoch, std::ptr::null());
         store.fuel = 11;
         let ctx = VMContext::new(
             &raw mut store,
+            5,
             std::iter::once(&raw mut memory),
             tables.iter_mut().map(|t| t as *mut _),
             globals.iter_mut().map(|g| g as *mut _),
+            [12, 13].into_iter(),
         );
         let offsets = *ctx.offsets();
-        assert_eq!(offsets.size(), 7 * PTR);
+        assert_eq!(offsets.size(), 10 * PTR);
         // SAFETY: every offset read is inside the context, and each entry
         // points at one of the live locals above.
         unsafe {
@@ -450,6 +553,8 @@ mod tests {
                 assert_eq!(*ctx.globals().add(i as usize), at(offsets.global(i)).cast());
             }
             assert_eq!(*ctx.tables().add(1), at(offsets.table(1)).cast());
+            assert_eq!(at(PTR) as usize, 5);
+            assert_eq!(at(offsets.func_import(1)) as usize, 13);
         }
         assert_eq!(ctx.memory(0), Some(&raw mut memory));
         assert_eq!(ctx.memory(1), None);

@@ -1,0 +1,467 @@
+//! The compiled tier: Cranelift turns every function of a module into
+//! machine code at `Module::new` (`Strategy::Cranelift`), in parallel.
+//!
+//! - `translate.rs` — one function body to Cranelift IR.
+//! - `trampolines.rs` — the entries the host uses (array calls: arguments
+//!   and results in cells) and the exits to host functions.
+//! - here — the ISA, the calling convention, compiling and linking a
+//!   module into one piece of code memory, and what the runtime needs to
+//!   know of it (trap sites, functions by address: [`CodeLookup`]).
+//!
+//! Compiled code runs against the runtime objects the interpreter uses
+//! (`runtime::vmcontext`); it enters and leaves through `runtime::traps`.
+
+mod trampolines;
+mod translate;
+
+pub(crate) use trampolines::host_call_trampoline;
+
+use crate::module::ModuleInner;
+use crate::runtime::code_memory::CodeMemory;
+use crate::runtime::traps::{self, CodeLookup, CodeTrap, Registration};
+use crate::runtime::vmcontext::VMOffsets;
+use crate::trap::{FrameInfo, Trap};
+use crate::types::FuncType;
+use anyhow::{Context as _, Result, bail};
+use cranelift_codegen::ir::{self, TrapCode};
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa, TargetIsa};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::{Context, FinalizedRelocTarget, binemit::Reloc, control::ControlPlane};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use std::sync::Arc;
+use wasmparser::{FunctionBody, Operator};
+
+pub(crate) use crate::runtime::libcalls as libcall;
+
+/// The ISA of this machine, with the settings compiled code relies on:
+/// frame pointers kept (backtraces walk them), no probestack (functions
+/// check the stack limit instead), and full optimization.
+pub(crate) fn host_isa() -> Result<OwnedTargetIsa> {
+    if !cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+        bail!("the compiled tier runs on x86-64 Linux only for now; use the interpreter");
+    }
+    let mut flags = settings::builder();
+    let set = |flags: &mut settings::Builder, name: &str, value: &str| {
+        flags.set(name, value).expect("a valid Cranelift setting");
+    };
+    set(&mut flags, "opt_level", "speed");
+    set(&mut flags, "preserve_frame_pointers", "true");
+    set(&mut flags, "enable_probestack", "false");
+    set(&mut flags, "unwind_info", "false");
+    set(&mut flags, "enable_multi_ret_implicit_sret", "true");
+    set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" });
+    let builder =
+        cranelift_native::builder().map_err(|e| anyhow::anyhow!("unsupported host for the compiled tier: {e}"))?;
+    builder.finish(settings::Flags::new(flags)).context("failed to configure Cranelift for this host")
+}
+
+/// The trap code of a wasm trap in compiled code.
+pub(crate) fn trap_code(trap: Trap) -> TrapCode {
+    match trap {
+        Trap::StackOverflow => TrapCode::STACK_OVERFLOW,
+        Trap::MemoryOutOfBounds => TrapCode::HEAP_OUT_OF_BOUNDS,
+        Trap::IntegerOverflow => TrapCode::INTEGER_OVERFLOW,
+        Trap::IntegerDivisionByZero => TrapCode::INTEGER_DIVISION_BY_ZERO,
+        Trap::BadConversionToInteger => TrapCode::BAD_CONVERSION_TO_INTEGER,
+        other => TrapCode::unwrap_user(user_code(other)),
+    }
+}
+
+/// The user trap codes of the traps Cranelift has no code for.
+fn user_code(trap: Trap) -> u8 {
+    match trap {
+        Trap::UnreachableCodeReached => 1,
+        Trap::TableOutOfBounds => 2,
+        Trap::IndirectCallToNull => 3,
+        Trap::BadSignature => 4,
+        Trap::Interrupt => 5,
+        Trap::OutOfFuel => 6,
+        Trap::NullReference => 7,
+        Trap::NullFunctionReference => 8,
+        _ => unreachable!("{trap:?} has a code of Cranelift's"),
+    }
+}
+
+/// The trap code of a stop for the host: a libcall or host function
+/// failed and recorded why (`runtime::traps::set_host_failure`).
+pub(crate) const HOST_TRAP: TrapCode = TrapCode::unwrap_user(100);
+
+/// What a trap code of compiled code means.
+fn code_trap(code: TrapCode) -> Option<CodeTrap> {
+    const TRAPS: [Trap; 13] = [
+        Trap::StackOverflow,
+        Trap::MemoryOutOfBounds,
+        Trap::IntegerOverflow,
+        Trap::IntegerDivisionByZero,
+        Trap::BadConversionToInteger,
+        Trap::UnreachableCodeReached,
+        Trap::TableOutOfBounds,
+        Trap::IndirectCallToNull,
+        Trap::BadSignature,
+        Trap::Interrupt,
+        Trap::OutOfFuel,
+        Trap::NullReference,
+        Trap::NullFunctionReference,
+    ];
+    if code == HOST_TRAP {
+        return Some(CodeTrap::Host);
+    }
+    TRAPS.into_iter().find(|&t| trap_code(t) == code).map(CodeTrap::Wasm)
+}
+
+/// The Cranelift signature of a wasm function of type `ty`: the callee's
+/// context, the caller's, then the parameters; the results. Cranelift's
+/// `tail` convention, for tail calls.
+pub(crate) fn wasm_signature(ty: &FuncType) -> ir::Signature {
+    let mut sig = ir::Signature::new(CallConv::Tail);
+    sig.params.push(ir::AbiParam::special(ir::types::I64, ir::ArgumentPurpose::VMContext));
+    sig.params.push(ir::AbiParam::new(ir::types::I64));
+    sig.params.extend(ty.params().map(|p| ir::AbiParam::new(translate::clif_type(&p))));
+    sig.returns.extend(ty.results().map(|r| ir::AbiParam::new(translate::clif_type(&r))));
+    sig
+}
+
+/// The message for an operator the compiled tier refuses.
+fn unsupported(op: &Operator<'_>) -> String {
+    let name = format!("{op:?}");
+    let name = name.split([' ', '{', '(']).next().unwrap_or("").to_string();
+    format!("the compiled tier does not support the `{name}` instruction yet; use `Strategy::Interpreter`")
+}
+
+/// What the translator needs to know about the module around a function.
+pub(super) struct Env<'a> {
+    pub module: &'a ModuleInner,
+    pub offsets: VMOffsets,
+    pub isa: &'a dyn TargetIsa,
+    pub fuel: bool,
+    pub interruptible: bool,
+}
+
+impl Env<'_> {
+    fn func_type(&self, func_index: u32) -> &FuncType {
+        self.module.func_type(func_index)
+    }
+}
+
+/// One compiled function, before linking.
+struct Compiled {
+    code: Vec<u8>,
+    /// (offset in `code`, kind, called function's module index, addend).
+    calls: Vec<(u32, Reloc, u32, i64)>,
+    /// (offset, kind, libcall) for Cranelift's own libcalls (float
+    /// rounding without SSE4.1 and the like).
+    libcalls: Vec<(u32, Reloc, ir::LibCall, i64)>,
+    traps: Vec<(u32, CodeTrap)>,
+}
+
+/// Compiles a Cranelift function already built in `ctx`.
+fn finish(ctx: &mut Context, isa: &dyn TargetIsa) -> Result<Compiled> {
+    let names = ctx.func.params.user_named_funcs().clone();
+    let code = ctx
+        .compile(isa, &mut ControlPlane::default())
+        .map_err(|e| anyhow::anyhow!("Cranelift failed to compile: {:?}", e.inner))?;
+    let mut calls = Vec::new();
+    let mut libcalls = Vec::new();
+    for reloc in code.buffer.relocs() {
+        match &reloc.target {
+            FinalizedRelocTarget::ExternalName(ir::ExternalName::User(name)) => {
+                calls.push((reloc.offset, reloc.kind, names[*name].index, reloc.addend));
+            }
+            FinalizedRelocTarget::ExternalName(ir::ExternalName::LibCall(call)) => {
+                libcalls.push((reloc.offset, reloc.kind, *call, reloc.addend));
+            }
+            other => bail!("unexpected relocation in compiled code: {other:?}"),
+        }
+    }
+    let traps = code
+        .buffer
+        .traps()
+        .iter()
+        .map(|t| Ok((t.offset, code_trap(t.code).with_context(|| format!("unknown trap code {:?}", t.code))?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Compiled { code: code.code_buffer().to_vec(), calls, libcalls, traps })
+}
+
+/// Translates and compiles defined function `func_index`.
+fn compile_function(env: &Env<'_>, func_index: u32, body: &FunctionBody<'_>, ctx: &mut Context) -> Result<Compiled> {
+    let ty = env.func_type(func_index);
+    ctx.clear();
+    ctx.func.signature = wasm_signature(ty);
+    ctx.func.name = ir::UserFuncName::user(0, func_index);
+    // The stack limit: `vmctx → store context → stack_limit`.
+    let readonly = ctx.func.dfg.mem_flags.insert_unchecked(ir::MemFlagsData::trusted().with_readonly());
+    let trusted = ctx.func.dfg.mem_flags.insert_unchecked(ir::MemFlagsData::trusted());
+    let vmctx = ctx.func.create_global_value(ir::GlobalValueData::VMContext);
+    let store = ctx.func.create_global_value(ir::GlobalValueData::Load {
+        base: vmctx,
+        offset: (env.offsets.store() as i32).into(),
+        global_type: ir::types::I64,
+        flags: readonly,
+    });
+    let limit = ctx.func.create_global_value(ir::GlobalValueData::Load {
+        base: store,
+        offset: (crate::runtime::vmcontext::VMStoreContext::STACK_LIMIT as i32).into(),
+        global_type: ir::types::I64,
+        flags: trusted,
+    });
+    ctx.func.stack_limit = Some(limit);
+    let mut fctx = FunctionBuilderContext::new();
+    let builder = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+    translate::FuncTranslator::new(env, builder).translate(func_index, body)?;
+    finish(ctx, env.isa)
+}
+
+/// A module's compiled code: every defined function and the array-call
+/// trampolines of its types, in one executable mapping.
+pub(crate) struct CompiledModule {
+    code: CodeMemory,
+    /// Each defined function's code, as offsets into `code`.
+    funcs: Vec<std::ops::Range<u32>>,
+    /// The array-call trampoline of each of the module's types (offset).
+    array_calls: Vec<u32>,
+    _registration: Registration,
+}
+
+impl CompiledModule {
+    /// The entry of defined function `index` (the `tail` convention, see
+    /// [`wasm_signature`]).
+    pub fn func(&self, defined: u32) -> *const u8 {
+        // SAFETY: the offset is inside the code mapping.
+        unsafe { self.code.as_ptr().add(self.funcs[defined as usize].start as usize) }
+    }
+
+    /// The array-call trampoline of type `ty` (see `trampolines.rs`).
+    pub fn array_call(&self, ty: u32) -> *const u8 {
+        // SAFETY: as for `func`.
+        unsafe { self.code.as_ptr().add(self.array_calls[ty as usize] as usize) }
+    }
+
+    /// Bytes of machine code.
+    #[allow(dead_code)] // For reports of code size (benches).
+    pub fn code_size(&self) -> usize {
+        self.code.range().len()
+    }
+}
+
+/// What the runtime asks of a module's code (see `runtime::traps`).
+struct ModuleCode {
+    start: usize,
+    /// Trap sites by address offset, sorted.
+    traps: Vec<(u32, CodeTrap)>,
+    /// Each defined function's range, sorted, and its frame description.
+    funcs: Vec<(std::ops::Range<u32>, FrameInfo)>,
+}
+
+impl CodeLookup for ModuleCode {
+    fn trap_at(&self, pc: usize) -> Option<CodeTrap> {
+        let offset = u32::try_from(pc.checked_sub(self.start)?).ok()?;
+        let i = self.traps.binary_search_by_key(&offset, |&(o, _)| o).ok()?;
+        Some(self.traps[i].1)
+    }
+
+    fn frame_at(&self, pc: usize) -> Option<FrameInfo> {
+        let offset = u32::try_from(pc.checked_sub(self.start)?).ok()?;
+        let i = self.funcs.partition_point(|(range, _)| range.end <= offset);
+        let (range, frame) = self.funcs.get(i)?;
+        range.contains(&offset).then(|| frame.clone())
+    }
+}
+
+/// Compiles every defined function of `module` (whose validated bodies
+/// are `bodies`, in order) on all cores, and links them with the
+/// trampolines into executable code.
+pub(crate) fn compile_module(module: &ModuleInner, bodies: &[FunctionBody<'_>]) -> Result<CompiledModule> {
+    let isa = module.engine.isa()?;
+    let config = module.engine.config();
+    let env = Env {
+        module,
+        offsets: VMOffsets::for_module(module),
+        isa,
+        fuel: config.consume_fuel,
+        interruptible: config.epoch_interruption,
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(bodies.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<Compiled>>> = (0..bodies.len()).map(|_| None).collect();
+    let slots: Vec<std::sync::Mutex<&mut Option<Result<Compiled>>>> =
+        results.iter_mut().map(std::sync::Mutex::new).collect();
+    let work = || {
+        let mut ctx = Context::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(body) = bodies.get(i) else { break };
+            let func_index = module.num_imported_funcs + i as u32;
+            // A panic in Cranelift is an error for this module, not the end
+            // of the host.
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                compile_function(&env, func_index, body, &mut ctx)
+            }))
+            .unwrap_or_else(|_| {
+                ctx = Context::new();
+                Err(anyhow::anyhow!("the compiler panicked"))
+            })
+            .with_context(|| format!("failed to compile function {func_index}"));
+            **slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+        }
+    };
+    if threads <= 1 {
+        work();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(work);
+            }
+        });
+    }
+    drop(slots);
+    let funcs: Vec<Compiled> =
+        results.into_iter().map(|r| r.expect("every function was compiled")).collect::<Result<_>>()?;
+    let mut ctx = Context::new();
+    let trampolines = module
+        .types
+        .iter()
+        .map(|ty| trampolines::build_array_call(ty, isa, &mut ctx).and_then(|()| finish(&mut ctx, isa)))
+        .collect::<Result<Vec<_>>>()?;
+    link(module, funcs, trampolines)
+}
+
+/// Lays out the functions then the trampolines, resolves calls between
+/// functions, maps the code executable and registers it.
+fn link(module: &ModuleInner, funcs: Vec<Compiled>, trampolines: Vec<Compiled>) -> Result<CompiledModule> {
+    let mut bytes = Vec::new();
+    let mut place = |c: &Compiled| -> u32 {
+        while !bytes.len().is_multiple_of(16) {
+            bytes.push(0xcc);
+        }
+        let at = bytes.len() as u32;
+        bytes.extend_from_slice(&c.code);
+        at
+    };
+    let func_starts: Vec<u32> = funcs.iter().map(&mut place).collect();
+    let tramp_starts: Vec<u32> = trampolines.iter().map(&mut place).collect();
+    let defined_start = |index: u32| -> Result<u32> {
+        let defined = index.checked_sub(module.num_imported_funcs).context("a direct call to an import")?;
+        Ok(func_starts[defined as usize])
+    };
+    let mut traps = Vec::new();
+    for (compiled, &start) in funcs.iter().chain(&trampolines).zip(func_starts.iter().chain(&tramp_starts)) {
+        for &(offset, kind, callee, addend) in &compiled.calls {
+            let at = (start + offset) as usize;
+            let target = defined_start(callee)? as i64;
+            patch(&mut bytes, at, kind, target - at as i64 + addend, None)?;
+        }
+        for &(offset, kind, call, addend) in &compiled.libcalls {
+            let at = (start + offset) as usize;
+            let address = cranelift_libcall(call).with_context(|| format!("unsupported libcall {call:?}"))?;
+            patch(&mut bytes, at, kind, 0, Some(address as i64 + addend))?;
+        }
+        traps.extend(compiled.traps.iter().map(|&(offset, trap)| (start + offset, trap)));
+    }
+    traps.sort_by_key(|&(o, _)| o);
+    let code = CodeMemory::new(&bytes)?;
+    let start = code.range().start;
+    let frames = funcs
+        .iter()
+        .zip(&func_starts)
+        .enumerate()
+        .map(|(i, (f, &s))| {
+            let index = module.num_imported_funcs + i as u32;
+            let frame = FrameInfo::new(module.name.clone(), index, module.func_names.get(&index).cloned());
+            (s..s + f.code.len() as u32, frame)
+        })
+        .collect();
+    let lookup = Arc::new(ModuleCode { start, traps, funcs: frames });
+    let registration = traps::register(code.range(), lookup);
+    Ok(CompiledModule {
+        funcs: funcs.iter().zip(&func_starts).map(|(f, &s)| s..s + f.code.len() as u32).collect(),
+        array_calls: tramp_starts,
+        code,
+        _registration: registration,
+    })
+}
+
+/// Applies one relocation at `at`: a PC-relative `delta` or an `absolute`
+/// address.
+fn patch(bytes: &mut [u8], at: usize, kind: Reloc, delta: i64, absolute: Option<i64>) -> Result<()> {
+    match (kind, absolute) {
+        (Reloc::X86CallPCRel4 | Reloc::X86PCRel4 | Reloc::X86CallPLTRel4, None) => {
+            let value = i32::try_from(delta).context("a call farther than 2 GiB")?;
+            bytes[at..at + 4].copy_from_slice(&value.to_le_bytes());
+        }
+        (Reloc::Abs8, Some(address)) => bytes[at..at + 8].copy_from_slice(&address.to_le_bytes()),
+        (kind, _) => bail!("unsupported relocation {kind:?}"),
+    }
+    Ok(())
+}
+
+/// Code compiled on its own (a trampoline for host calls), executable
+/// and registered.
+pub(crate) struct StandaloneCode {
+    code: CodeMemory,
+    _registration: Registration,
+}
+
+impl StandaloneCode {
+    fn new(compiled: Compiled) -> Result<StandaloneCode> {
+        if !compiled.calls.is_empty() || !compiled.libcalls.is_empty() {
+            bail!("standalone code with relocations");
+        }
+        let code = CodeMemory::new(&compiled.code)?;
+        let lookup = Arc::new(ModuleCode { start: code.range().start, traps: compiled.traps, funcs: Vec::new() });
+        let registration = traps::register(code.range(), lookup);
+        Ok(StandaloneCode { code, _registration: registration })
+    }
+
+    pub fn entry(&self) -> *const u8 {
+        self.code.as_ptr()
+    }
+}
+
+/// The address of a function Cranelift itself may call (rounding without
+/// SSE4.1 and the like).
+fn cranelift_libcall(call: cranelift_codegen::ir::LibCall) -> Option<usize> {
+    use cranelift_codegen::ir::LibCall;
+    extern "sysv64" fn ceil_f32(x: f32) -> f32 {
+        x.ceil()
+    }
+    extern "sysv64" fn ceil_f64(x: f64) -> f64 {
+        x.ceil()
+    }
+    extern "sysv64" fn floor_f32(x: f32) -> f32 {
+        x.floor()
+    }
+    extern "sysv64" fn floor_f64(x: f64) -> f64 {
+        x.floor()
+    }
+    extern "sysv64" fn trunc_f32(x: f32) -> f32 {
+        x.trunc()
+    }
+    extern "sysv64" fn trunc_f64(x: f64) -> f64 {
+        x.trunc()
+    }
+    extern "sysv64" fn nearest_f32(x: f32) -> f32 {
+        x.round_ties_even()
+    }
+    extern "sysv64" fn nearest_f64(x: f64) -> f64 {
+        x.round_ties_even()
+    }
+    extern "sysv64" fn fma_f32(a: f32, b: f32, c: f32) -> f32 {
+        a.mul_add(b, c)
+    }
+    extern "sysv64" fn fma_f64(a: f64, b: f64, c: f64) -> f64 {
+        a.mul_add(b, c)
+    }
+    Some(match call {
+        LibCall::CeilF32 => ceil_f32 as *const () as usize,
+        LibCall::CeilF64 => ceil_f64 as *const () as usize,
+        LibCall::FloorF32 => floor_f32 as *const () as usize,
+        LibCall::FloorF64 => floor_f64 as *const () as usize,
+        LibCall::TruncF32 => trunc_f32 as *const () as usize,
+        LibCall::TruncF64 => trunc_f64 as *const () as usize,
+        LibCall::NearestF32 => nearest_f32 as *const () as usize,
+        LibCall::NearestF64 => nearest_f64 as *const () as usize,
+        LibCall::FmaF32 => fma_f32 as *const () as usize,
+        LibCall::FmaF64 => fma_f64 as *const () as usize,
+        _ => return None,
+    })
+}

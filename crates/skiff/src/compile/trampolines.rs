@@ -1,0 +1,129 @@
+//! The code between the host's calling convention and compiled wasm's.
+//!
+//! - An *array call* enters a wasm function from the host: `fn(callee
+//!   vmctx, caller vmctx, callee entry, cells)` with the System V
+//!   convention, the arguments in `cells` laid out as everywhere (one cell
+//!   a value, two for a `v128`; see `values.rs`), the results written back
+//!   over them. One per function type of a module, in its code.
+//! - A *host call* is the wasm entry (the `tail` convention, see
+//!   [`super::wasm_signature`]) of a host function: it spills the
+//!   arguments to cells on its stack and calls the runtime's `host_call`
+//!   libcall with the caller's context and the function's store index
+//!   (which a host function's `VMFuncRef` carries where a wasm function
+//!   has its context). One per signature, shared by the engine.
+//!
+//! No allocation happens per call: the cells are the caller's (array
+//! calls) or a stack slot (host calls).
+
+use super::{Compiled, HOST_TRAP, StandaloneCode, finish, libcall, translate::clif_type, wasm_signature};
+use crate::runtime::vmcontext::VMStoreContext;
+use crate::types::{FuncType, ValType};
+use anyhow::Result;
+use cranelift_codegen::Context;
+use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, types};
+use cranelift_codegen::isa::TargetIsa;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+
+/// Reads a value of type `ty` from the cell at `offset` bytes of `cells`.
+fn load_cell(builder: &mut FunctionBuilder<'_>, ty: &ValType, cells: ir::Value, offset: i32) -> ir::Value {
+    builder.ins().load(clif_type(ty), MemFlagsData::trusted(), cells, offset)
+}
+
+/// Writes `value` of type `ty` to the cell at `offset` bytes of `cells`,
+/// zero-extended to the whole cell as the cell encoding says.
+fn store_cell(builder: &mut FunctionBuilder<'_>, ty: &ValType, value: ir::Value, cells: ir::Value, offset: i32) {
+    let value = match ty {
+        ValType::I32 => builder.ins().uextend(types::I64, value),
+        ValType::F32 => {
+            let bits = builder.ins().bitcast(types::I32, MemFlagsData::new(), value);
+            builder.ins().uextend(types::I64, bits)
+        }
+        _ => value,
+    };
+    builder.ins().store(MemFlagsData::trusted(), value, cells, offset);
+}
+
+/// Builds the array-call trampoline of functions of type `ty` in `ctx`.
+pub(super) fn build_array_call(ty: &FuncType, isa: &dyn TargetIsa, ctx: &mut Context) -> Result<()> {
+    ctx.clear();
+    let mut sig = ir::Signature::new(isa.default_call_conv());
+    sig.params.extend([ir::AbiParam::new(types::I64); 4]);
+    ctx.func.signature = sig;
+    let mut fctx = FunctionBuilderContext::new();
+    let mut builder = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+    let entry = builder.create_block();
+    builder.append_block_params_for_function_params(entry);
+    builder.switch_to_block(entry);
+    builder.seal_block(entry);
+    let [callee_vmctx, caller_vmctx, code, cells] = builder.block_params(entry).try_into().expect("four parameters");
+    let mut args = vec![callee_vmctx, caller_vmctx];
+    let mut offset = 0;
+    for param in ty.params() {
+        args.push(load_cell(&mut builder, &param, cells, offset));
+        offset += 8 * param.cells() as i32;
+    }
+    let sig = builder.import_signature(wasm_signature(ty));
+    let call = builder.ins().call_indirect(sig, code, &args);
+    let results = builder.inst_results(call).to_vec();
+    let mut offset = 0;
+    for (result, value) in ty.results().zip(results) {
+        store_cell(&mut builder, &result, value, cells, offset);
+        offset += 8 * result.cells() as i32;
+    }
+    builder.ins().return_(&[]);
+    builder.finalize(isa.frontend_config());
+    Ok(())
+}
+
+/// The engine's host-call trampoline for host functions of type `ty`.
+pub(crate) fn host_call_trampoline(ty: &FuncType, isa: &dyn TargetIsa) -> Result<StandaloneCode> {
+    let mut ctx = Context::new();
+    build_host_call(ty, isa, &mut ctx);
+    let compiled: Compiled = finish(&mut ctx, isa)?;
+    StandaloneCode::new(compiled)
+}
+
+fn build_host_call(ty: &FuncType, isa: &dyn TargetIsa, ctx: &mut Context) {
+    ctx.clear();
+    ctx.func.signature = wasm_signature(ty);
+    let mut fctx = FunctionBuilderContext::new();
+    let mut builder = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+    let entry = builder.create_block();
+    builder.append_block_params_for_function_params(entry);
+    builder.switch_to_block(entry);
+    builder.seal_block(entry);
+    let params = builder.block_params(entry).to_vec();
+    let (index, caller_vmctx) = (params[0], params[1]);
+    let cells = ty.param_cells().max(ty.result_cells()).max(1);
+    let slot =
+        builder.create_sized_stack_slot(ir::StackSlotData::new(ir::StackSlotKind::ExplicitSlot, (cells * 8) as u32, 3));
+    let base = builder.ins().stack_addr(types::I64, slot, 0);
+    let mut offset = 0;
+    for (param, &value) in ty.params().zip(&params[2..]) {
+        store_cell(&mut builder, &param, value, base, offset);
+        offset += 8 * param.cells() as i32;
+    }
+    // `caller vmctx → store context → libcall table → host_call`.
+    let store = builder.ins().load(types::I64, MemFlagsData::trusted().with_readonly(), caller_vmctx, 0);
+    let table =
+        builder.ins().load(types::I64, MemFlagsData::trusted().with_readonly(), store, VMStoreContext::LIBCALLS as i32);
+    let f =
+        builder.ins().load(types::I64, MemFlagsData::trusted().with_readonly(), table, (libcall::HOST_CALL * 8) as i32);
+    let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::SystemV);
+    sig.params.extend([ir::AbiParam::new(types::I64); 3]);
+    sig.params.push(ir::AbiParam::new(types::I64));
+    sig.returns.push(ir::AbiParam::new(types::I32));
+    let sig = builder.import_signature(sig);
+    let len = builder.ins().iconst(types::I64, cells as i64);
+    let call = builder.ins().call_indirect(sig, f, &[caller_vmctx, index, base, len]);
+    let status = builder.inst_results(call)[0];
+    builder.ins().trapnz(status, HOST_TRAP);
+    let mut results = Vec::new();
+    let mut offset = 0;
+    for result in ty.results() {
+        results.push(load_cell(&mut builder, &result, base, offset));
+        offset += 8 * result.cells() as i32;
+    }
+    builder.ins().return_(&results);
+    builder.finalize(isa.frontend_config());
+}

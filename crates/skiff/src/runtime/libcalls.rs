@@ -1,0 +1,271 @@
+//! The runtime's functions that compiled code calls ("libcalls").
+//!
+//! Compiled code finds them in a table the store context points at
+//! (`VMStoreContext::libcalls`), by
+//! the indices below: no address is baked into code. Each takes the
+//! calling instance's context first, reaches the store through the store
+//! context (the [`EntryStore`] the entry set up), and reports failure by
+//! recording it (`traps::set_host_failure`) and returning a status the
+//! code traps on, so that no Rust frame is ever unwound by a trap.
+
+use crate::runtime::traps::{self, HostFailure};
+use crate::runtime::vmcontext::VMContextHeader;
+use crate::store::{FuncEntity, StoreDyn};
+use crate::trap::Trap;
+
+/// `host_call(vmctx, func, cells, len) -> status`: calls host function
+/// `func` (store index) with its parameters in `cells`; the results
+/// replace them.
+pub(crate) const HOST_CALL: usize = 0;
+/// `memory_grow(vmctx, memory, delta) -> old pages, -1, or -2 (failed)`.
+pub(crate) const MEMORY_GROW: usize = 1;
+/// `memory_fill(vmctx, memory, dst, value, len) -> status`.
+pub(crate) const MEMORY_FILL: usize = 2;
+/// `memory_copy(vmctx, dst_memory, dst, src_memory, src, len) -> status`.
+pub(crate) const MEMORY_COPY: usize = 3;
+/// `memory_init(vmctx, memory, data, dst, src, len) -> status`.
+pub(crate) const MEMORY_INIT: usize = 4;
+/// `data_drop(vmctx, data) -> status`.
+pub(crate) const DATA_DROP: usize = 5;
+/// `table_grow(vmctx, table, init, delta) -> old size, -1, or -2 (failed)`.
+pub(crate) const TABLE_GROW: usize = 6;
+/// `table_fill(vmctx, table, dst, value, len) -> status`.
+pub(crate) const TABLE_FILL: usize = 7;
+/// `table_copy(vmctx, dst_table, dst, src_table, src, len) -> status`.
+pub(crate) const TABLE_COPY: usize = 8;
+/// `table_init(vmctx, table, elem, dst, src, len) -> status`.
+pub(crate) const TABLE_INIT: usize = 9;
+/// `elem_drop(vmctx, elem) -> status`.
+pub(crate) const ELEM_DROP: usize = 10;
+/// `ref_func(vmctx, func) -> cell`: the reference to the instance's
+/// function `func` (module index).
+pub(crate) const REF_FUNC: usize = 11;
+
+/// The table compiled code reads libcalls from, by the indices above.
+#[repr(C)]
+pub(crate) struct Libcalls(pub [*const (); 12]);
+
+// SAFETY: the table holds addresses of functions, never written.
+unsafe impl Sync for Libcalls {}
+
+pub(crate) static LIBCALLS: Libcalls = Libcalls([
+    host_call as *const (),
+    memory_grow as *const (),
+    memory_fill as *const (),
+    memory_copy as *const (),
+    memory_init as *const (),
+    data_drop as *const (),
+    table_grow as *const (),
+    table_fill as *const (),
+    table_copy as *const (),
+    table_init as *const (),
+    elem_drop as *const (),
+    ref_func as *const (),
+]);
+
+/// The store as libcalls reach it while compiled code runs: set by the
+/// entry into compiled code, pointed at by the store context.
+pub(crate) struct EntryStore<'a> {
+    pub store: &'a mut dyn StoreDyn,
+}
+
+/// The store and the calling instance of a libcall.
+///
+/// # Safety
+/// `vmctx` must be the context of an instance whose store is running
+/// compiled code (an entry set the store context's `store`).
+unsafe fn caller<'a>(vmctx: *const u8) -> (&'a mut dyn StoreDyn, u32) {
+    // SAFETY: per the contract, `vmctx` is a live instance context, whose
+    // header holds its store context and instance index; the store context
+    // points at the `EntryStore` on the entry's frame, below us.
+    unsafe {
+        let header = &*vmctx.cast::<VMContextHeader>();
+        let store = &*header.store;
+        let entry = &mut *store.store.cast::<EntryStore<'static>>();
+        (&mut *(entry.store as *mut dyn StoreDyn), header.instance as u32)
+    }
+}
+
+/// Runs a libcall's body, turning an error or a panic into a recorded host
+/// failure and a non-zero status.
+fn status(f: impl FnOnce() -> anyhow::Result<()>) -> u32 {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => {
+            traps::set_host_failure(HostFailure::Error(e));
+            1
+        }
+        Err(panic) => {
+            traps::set_host_failure(HostFailure::Panic(panic));
+            1
+        }
+    }
+}
+
+extern "sysv64" fn host_call(vmctx: *const u8, func: u64, cells: *mut u64, len: u64) -> u32 {
+    // SAFETY: compiled code passes its own context, and a host-call
+    // trampoline's own frame slot of `len` cells.
+    let ((store, instance), cells) = unsafe { (caller(vmctx), std::slice::from_raw_parts_mut(cells, len as usize)) };
+    status(|| {
+        let FuncEntity::Host { host, .. } = store.opaque().funcs[func as usize] else {
+            unreachable!("a host-call trampoline for a wasm function")
+        };
+        store.call_host(host, Some(instance), cells)
+    })
+}
+
+/// A grow libcall's result: the old size, -1 if it did not grow, -2 if the
+/// host failed (recorded).
+fn grown(result: anyhow::Result<Option<u64>>) -> i64 {
+    match result {
+        Ok(Some(old)) => old as i64,
+        Ok(None) => -1,
+        Err(e) => {
+            traps::set_host_failure(HostFailure::Error(e));
+            -2
+        }
+    }
+}
+
+extern "sysv64" fn memory_grow(vmctx: *const u8, memory: u32, delta: u64) -> i64 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    let m = store.opaque().instances[instance as usize].memories[memory as usize];
+    grown(store.grow_memory(m, delta))
+}
+
+extern "sysv64" fn table_grow(vmctx: *const u8, table: u32, init: u64, delta: u64) -> i64 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    let t = store.opaque().instances[instance as usize].tables[table as usize];
+    grown(store.grow_table(t, delta, init))
+}
+
+/// The byte range `start..start + len` of something `size` bytes long, or
+/// `trap`.
+fn range(size: usize, start: u64, len: u64, trap: Trap) -> Result<std::ops::Range<usize>, Trap> {
+    match start.checked_add(len) {
+        Some(end) if end <= size as u64 => Ok(start as usize..end as usize),
+        _ => Err(trap),
+    }
+}
+
+/// The bytes of the calling instance's memory `memory`.
+fn memory_bytes(store: &mut dyn StoreDyn, instance: u32, memory: u32) -> &mut [u8] {
+    let m = store.opaque().instances[instance as usize].memories[memory as usize];
+    let memory = &mut store.opaque_mut().memories[m as usize];
+    // SAFETY: `len` bytes from `base` are the memory's accessible bytes,
+    // borrowed through the store like the memory itself.
+    unsafe { std::slice::from_raw_parts_mut(memory.base(), memory.len()) }
+}
+
+extern "sysv64" fn memory_fill(vmctx: *const u8, memory: u32, dst: u64, value: u32, len: u64) -> u32 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    status(|| {
+        let bytes = memory_bytes(store, instance, memory);
+        let r = range(bytes.len(), dst, len, Trap::MemoryOutOfBounds)?;
+        bytes[r].fill(value as u8);
+        Ok(())
+    })
+}
+
+extern "sysv64" fn memory_copy(
+    vmctx: *const u8,
+    dst_memory: u32,
+    dst: u64,
+    src_memory: u32,
+    src: u64,
+    len: u64,
+) -> u32 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    status(|| {
+        let (d, s) = {
+            let dst_bytes = memory_bytes(store, instance, dst_memory);
+            (dst_bytes.as_mut_ptr(), range(dst_bytes.len(), dst, len, Trap::MemoryOutOfBounds)?)
+        };
+        let src_bytes = memory_bytes(store, instance, src_memory);
+        let r = range(src_bytes.len(), src, len, Trap::MemoryOutOfBounds)?;
+        // SAFETY: both ranges are inside their memories (which may be the
+        // same one: `copy` allows overlap).
+        unsafe { std::ptr::copy(src_bytes.as_ptr().add(r.start), d.add(s.start), r.len()) };
+        Ok(())
+    })
+}
+
+extern "sysv64" fn memory_init(vmctx: *const u8, memory: u32, data: u32, dst: u64, src: u32, len: u32) -> u32 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    status(|| {
+        let segment = store.opaque().instances[instance as usize].datas[data as usize].clone();
+        let s = range(segment.len(), u64::from(src), u64::from(len), Trap::MemoryOutOfBounds)?;
+        let bytes = memory_bytes(store, instance, memory);
+        let d = range(bytes.len(), dst, u64::from(len), Trap::MemoryOutOfBounds)?;
+        bytes[d].copy_from_slice(&segment[s]);
+        Ok(())
+    })
+}
+
+extern "sysv64" fn data_drop(vmctx: *const u8, data: u32) -> u32 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    store.opaque_mut().instances[instance as usize].datas[data as usize] = Default::default();
+    0
+}
+
+extern "sysv64" fn table_fill(vmctx: *const u8, table: u32, dst: u64, value: u64, len: u64) -> u32 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    status(|| {
+        let t = store.opaque().instances[instance as usize].tables[table as usize];
+        let elems = store.opaque_mut().tables[t as usize].elems_mut();
+        let r = range(elems.len(), dst, len, Trap::TableOutOfBounds)?;
+        elems[r].fill(value);
+        Ok(())
+    })
+}
+
+extern "sysv64" fn table_copy(vmctx: *const u8, dst_table: u32, dst: u64, src_table: u32, src: u64, len: u64) -> u32 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    status(|| {
+        let tables = &store.opaque().instances[instance as usize].tables;
+        let (dt, st) = (tables[dst_table as usize] as usize, tables[src_table as usize] as usize);
+        let source: Vec<u64> = {
+            let elems = store.opaque().tables[st].elems();
+            elems[range(elems.len(), src, len, Trap::TableOutOfBounds)?].to_vec()
+        };
+        let elems = store.opaque_mut().tables[dt].elems_mut();
+        let r = range(elems.len(), dst, len, Trap::TableOutOfBounds)?;
+        elems[r].copy_from_slice(&source);
+        Ok(())
+    })
+}
+
+extern "sysv64" fn table_init(vmctx: *const u8, table: u32, elem: u32, dst: u64, src: u32, len: u32) -> u32 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    status(|| {
+        let segment = store.opaque().instances[instance as usize].elems[elem as usize].clone();
+        let s = range(segment.len(), u64::from(src), u64::from(len), Trap::TableOutOfBounds)?;
+        let t = store.opaque().instances[instance as usize].tables[table as usize];
+        let elems = store.opaque_mut().tables[t as usize].elems_mut();
+        let d = range(elems.len(), dst, u64::from(len), Trap::TableOutOfBounds)?;
+        elems[d].copy_from_slice(&segment[s]);
+        Ok(())
+    })
+}
+
+extern "sysv64" fn elem_drop(vmctx: *const u8, elem: u32) -> u32 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    store.opaque_mut().instances[instance as usize].elems[elem as usize] = Default::default();
+    0
+}
+
+extern "sysv64" fn ref_func(vmctx: *const u8, func: u32) -> u64 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    u64::from(store.opaque().instances[instance as usize].funcs[func as usize]) + 1
+}

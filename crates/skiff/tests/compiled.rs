@@ -1,0 +1,403 @@
+//! The compiled tier (`Strategy::Cranelift`) against the interpreter: the
+//! same programs give the same results, traps (codes and backtraces) and
+//! remaining fuel; faults become traps; the stack, epochs, host errors and
+//! panics behave; what it cannot compile yet is refused with the reason.
+#![cfg(feature = "cranelift")]
+
+use skiff::{Caller, Config, Engine, Func, Instance, Linker, Module, Store, Strategy, Trap, Val, WasmBacktrace};
+
+fn engine(strategy: Strategy, tweak: impl Fn(&mut Config)) -> Engine {
+    let mut config = Config::new();
+    config.strategy(strategy);
+    tweak(&mut config);
+    Engine::new(&config).unwrap()
+}
+
+/// Both tiers, with the same settings.
+fn tiers(tweak: impl Fn(&mut Config)) -> [(Strategy, Engine); 2] {
+    [Strategy::Interpreter, Strategy::Cranelift].map(|s| (s, engine(s, &tweak)))
+}
+
+/// How a call ended: its results, or its trap and the names of the frames.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Returned(Vec<String>),
+    Trapped(Trap, Vec<String>),
+    Failed(String),
+}
+
+fn call(store: &mut Store<u32>, instance: &Instance, name: &str, args: &[Val]) -> Outcome {
+    let f = instance.get_func(&mut *store, name).unwrap_or_else(|| panic!("no export {name}"));
+    let ty = f.ty(&*store);
+    let mut results = vec![Val::I32(0); ty.results().len()];
+    match f.call(&mut *store, args, &mut results) {
+        Ok(()) => Outcome::Returned(results.iter().map(|v| format!("{v:?}")).collect()),
+        Err(e) => {
+            let frames = e
+                .downcast_ref::<WasmBacktrace>()
+                .map(|b| b.frames().iter().map(|f| f.func_name().unwrap_or("?").to_string()).collect())
+                .unwrap_or_default();
+            match e.downcast_ref::<Trap>() {
+                Some(trap) => Outcome::Trapped(*trap, frames),
+                None => Outcome::Failed(format!("{e:#}")),
+            }
+        }
+    }
+}
+
+/// A program of calls, tables, globals, memory, bulk operations and a host
+/// import, in one module.
+const PROGRAM: &str = r#"
+(module
+  (import "host" "twice" (func $twice (param i64) (result i64)))
+  (type $bin (func (param i32 i32) (result i32)))
+  (memory 1 4)
+  (table $t 4 funcref)
+  (global $g (mut i64) (i64.const 5))
+  (elem (table $t) (i32.const 0) func $add $sub $mul)
+  (data (i32.const 100) "\01\02\03\04\05\06\07\08")
+  (func $add (type $bin) (i32.add (local.get 0) (local.get 1)))
+  (func $sub (type $bin) (i32.sub (local.get 0) (local.get 1)))
+  (func $mul (type $bin) (i32.mul (local.get 0) (local.get 1)))
+  (func (export "dispatch") (param $op i32) (param $a i32) (param $b i32) (result i32)
+    (call_indirect (type $bin) (local.get $a) (local.get $b) (local.get $op)))
+  (func $sum (export "sum") (param $n i32) (result i64) (local $i i32) (local $acc i64)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $acc (i64.add (local.get $acc) (i64.load8_u offset=100 (i32.and (local.get $i) (i32.const 7)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $acc))
+  (func (export "host") (param i64) (result i64)
+    (global.set $g (call $twice (i64.add (local.get 0) (global.get $g))))
+    (global.get $g))
+  (func (export "bulk") (param $n i32) (result i32)
+    (memory.fill (i32.const 1000) (local.get $n) (i32.const 50))
+    (memory.copy (i32.const 2000) (i32.const 1000) (i32.const 50))
+    (memory.init 0 (i32.const 3000) (i32.const 2) (i32.const 4))
+    (i32.add (i32.load8_u (i32.const 2049)) (i32.load (i32.const 3000))))
+  (func (export "grow") (param i32) (result i32 i32)
+    (memory.grow (local.get 0)) (memory.size))
+  (func (export "tables") (result i32)
+    (drop (table.grow $t (ref.func $add) (i32.const 2)))
+    (table.copy $t $t (i32.const 4) (i32.const 1) (i32.const 2))
+    (i32.add (table.size $t) (ref.is_null (table.get $t (i32.const 3)))))
+  (func $fact (export "fact") (param i64) (result i64)
+    (if (result i64) (i64.le_u (local.get 0) (i64.const 1))
+      (then (i64.const 1))
+      (else (i64.mul (local.get 0) (call $fact (i64.sub (local.get 0) (i64.const 1)))))))
+  (func (export "floats") (param f64 f32) (result f64 f32 i32 i64)
+    (f64.add (f64.nearest (local.get 0)) (f64.sqrt (f64.abs (local.get 0))))
+    (f32.min (local.get 1) (f32.neg (local.get 1)))
+    (i32.trunc_sat_f64_s (local.get 0))
+    (i64.reinterpret_f64 (f64.copysign (local.get 0) (f64.promote_f32 (local.get 1)))))
+  (func (export "bits") (param i64) (result i64 i32 i32)
+    (i64.rotl (i64.xor (local.get 0) (i64.const 0x5555)) (i64.const 13))
+    (i32.popcnt (i32.wrap_i64 (local.get 0)))
+    (i32.extend8_s (i32.wrap_i64 (local.get 0)))))
+"#;
+
+fn instantiate(engine: &Engine, wat: &str) -> (Store<u32>, Instance) {
+    let module = Module::new(engine, wat).unwrap();
+    let mut store = Store::new(engine, 0u32);
+    let mut linker = Linker::new(engine);
+    linker
+        .func_wrap("host", "twice", |mut caller: Caller<'_, u32>, x: i64| {
+            *caller.data_mut() += 1;
+            x * 2
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    (store, instance)
+}
+
+#[test]
+fn programs_agree_across_tiers() {
+    let calls: Vec<(&str, Vec<Val>)> = vec![
+        ("dispatch", vec![Val::I32(0), Val::I32(7), Val::I32(5)]),
+        ("dispatch", vec![Val::I32(1), Val::I32(7), Val::I32(5)]),
+        ("dispatch", vec![Val::I32(2), Val::I32(-7), Val::I32(5)]),
+        ("sum", vec![Val::I32(1000)]),
+        ("host", vec![Val::I64(10)]),
+        ("host", vec![Val::I64(-3)]),
+        ("bulk", vec![Val::I32(0x7f)]),
+        ("grow", vec![Val::I32(1)]),
+        ("grow", vec![Val::I32(5)]),
+        ("tables", vec![]),
+        ("fact", vec![Val::I64(20)]),
+        ("floats", vec![Val::F64(2.5f64.to_bits()), Val::F32((-0.5f32).to_bits())]),
+        ("floats", vec![Val::F64(1e300f64.to_bits()), Val::F32(f32::NAN.to_bits())]),
+        ("bits", vec![Val::I64(0x1234_5678_9abc_def0)]),
+    ];
+    let [(_, interp), (_, compiled)] = tiers(|_| {});
+    let (mut a, ia) = instantiate(&interp, PROGRAM);
+    let (mut b, ib) = instantiate(&compiled, PROGRAM);
+    for (name, args) in &calls {
+        assert_eq!(call(&mut b, &ib, name, args), call(&mut a, &ia, name, args), "{name}({args:?})");
+    }
+    assert_eq!(a.data(), b.data(), "the host function ran as often");
+}
+
+/// Every trap, raised where the interpreter raises it, with the same code
+/// and the same frames.
+#[test]
+fn traps_and_backtraces_agree() {
+    let wat = r#"(module
+      (type $v (func))
+      (memory 1)
+      (table 2 funcref)
+      (elem (i32.const 0) $ok)
+      (func $ok)
+      (func $inner (export "unreachable") unreachable)
+      (func (export "nested") (call $middle))
+      (func $middle (call $inner))
+      (func (export "oob") (result i32) (i32.load (i32.const 70000)))
+      (func (export "oob_offset") (result i32) (i32.load offset=0xfffffff0 (i32.const 100)))
+      (func (export "oob_store") (i64.store (i32.const 65530) (i64.const 1)))
+      (func (export "div_zero") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+      (func (export "overflow") (result i32) (i32.div_s (i32.const 0x80000000) (i32.const -1)))
+      (func (export "rem_ok") (result i32) (i32.rem_s (i32.const 0x80000000) (i32.const -1)))
+      (func (export "nan") (result i32) (i32.trunc_f32_s (f32.const nan)))
+      (func (export "big") (result i64) (i64.trunc_f64_u (f64.const 1e30)))
+      (func (export "null") (call_indirect (type $v) (i32.const 1)))
+      (func (export "sig") (call_indirect (param i32) (i32.const 0) (i32.const 0)))
+      (func (export "table_oob") (call_indirect (type $v) (i32.const 9)))
+      (func (export "null_ref") (call_ref $v (ref.null $v)))
+      (func (export "as_non_null") (drop (ref.as_non_null (ref.null func))))
+      (func (export "table_get") (drop (table.get (i32.const 5))))
+      (func (export "fill") (memory.fill (i32.const 65000) (i32.const 0) (i32.const 1000))))"#;
+    let names = [
+        "unreachable",
+        "nested",
+        "oob",
+        "oob_offset",
+        "oob_store",
+        "overflow",
+        "rem_ok",
+        "nan",
+        "big",
+        "null",
+        "sig",
+        "table_oob",
+        "null_ref",
+        "as_non_null",
+        "table_get",
+        "fill",
+    ];
+    let [(_, interp), (_, compiled)] = tiers(|_| {});
+    let (mut a, ia) = instantiate(&interp, wat);
+    let (mut b, ib) = instantiate(&compiled, wat);
+    for name in names {
+        let expected = call(&mut a, &ia, name, &[]);
+        assert!(matches!(expected, Outcome::Trapped(..) | Outcome::Returned(_)), "{name}: {expected:?}");
+        assert_eq!(call(&mut b, &ib, name, &[]), expected, "{name}");
+    }
+    let expected = call(&mut a, &ia, "div_zero", &[Val::I32(0)]);
+    assert_eq!(call(&mut b, &ib, "div_zero", &[Val::I32(0)]), expected);
+    assert!(matches!(expected, Outcome::Trapped(Trap::IntegerDivisionByZero, _)));
+    // The instance keeps working after every trap.
+    assert_eq!(call(&mut b, &ib, "div_zero", &[Val::I32(1)]), Outcome::Returned(vec!["I32(1)".into()]));
+}
+
+#[test]
+fn stack_exhaustion_is_a_trap_and_the_store_lives_on() {
+    let wat = r#"(module
+      (import "host" "twice" (func $twice (param i64) (result i64)))
+      (func $down (export "down") (param i64) (result i64)
+        (i64.add (i64.const 1) (call $down (local.get 0))))
+      (func (export "ok") (result i64) (call $twice (i64.const 21))))"#;
+    let compiled = engine(Strategy::Cranelift, |c| {
+        c.max_wasm_stack(256 << 10);
+    });
+    let (mut store, instance) = instantiate(&compiled, wat);
+    for _ in 0..3 {
+        match call(&mut store, &instance, "down", &[Val::I64(0)]) {
+            Outcome::Trapped(Trap::StackOverflow, frames) => assert!(frames.len() > 100, "{}", frames.len()),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(call(&mut store, &instance, "ok", &[]), Outcome::Returned(vec!["I64(42)".into()]));
+}
+
+/// Wasm calls a host function that calls wasm again, and so on: the
+/// nesting is bounded, a trap and not a crash of the host.
+#[test]
+fn recursion_through_the_host_is_bounded() {
+    let wat = r#"(module
+      (import "host" "again" (func $again (param i32) (result i32)))
+      (func (export "f") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call $again (i32.sub (local.get 0) (i32.const 1))))))))"#;
+    let compiled = engine(Strategy::Cranelift, |_| {});
+    let module = Module::new(&compiled, wat).unwrap();
+    let mut store = Store::new(&compiled, ());
+    let mut linker = Linker::new(&compiled);
+    linker
+        .func_wrap("host", "again", |mut caller: Caller<'_, ()>, n: i32| -> anyhow::Result<i32> {
+            let f = caller.get_export("f").and_then(|e| e.into_func()).unwrap();
+            let f = f.typed::<i32, i32>(&caller)?;
+            f.call(&mut caller, n)
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let f = instance.get_typed_func::<i32, i32>(&mut store, "f").unwrap();
+    assert_eq!(f.call(&mut store, 50).unwrap(), 50);
+    let err = f.call(&mut store, 1_000_000).unwrap_err();
+    assert_eq!(err.downcast_ref::<Trap>(), Some(&Trap::StackOverflow), "{err:?}");
+    assert_eq!(f.call(&mut store, 10).unwrap(), 10);
+}
+
+/// A call consumes the same fuel in both tiers, to the unit, and runs out
+/// of it at the same point.
+#[test]
+fn fuel_is_consumed_the_same() {
+    let wat = r#"(module
+      (memory 1)
+      (func $leaf (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+      (func (export "work") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+        (block $out
+          (loop $l
+            (br_if $out (i32.eq (local.get $i) (local.get $n)))
+            (if (i32.and (local.get $i) (i32.const 1))
+              (then (local.set $acc (i32.add (local.get $acc) (call $leaf (local.get $i)))))
+              (else (local.set $acc (i32.sub (local.get $acc) (local.get $i)))))
+            (block $b (br_table $b $b (local.get $i)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $l))
+          unreachable)
+        (local.get $acc)))"#;
+    let [(_, interp), (_, compiled)] = tiers(|c| {
+        c.consume_fuel(true);
+    });
+    for fuel in [0, 1, 5, 17, 100, 333, 1000, 5000, 100_000] {
+        let mut outcomes = Vec::new();
+        for engine in [&interp, &compiled] {
+            let module = Module::new(engine, wat).unwrap();
+            let mut store = Store::new(engine, 0u32);
+            let instance = Instance::new(&mut store, &module, &[]).unwrap();
+            store.set_fuel(fuel).unwrap();
+            let outcome = call(&mut store, &instance, "work", &[Val::I32(200)]);
+            outcomes.push((outcome, store.get_fuel().unwrap()));
+        }
+        assert_eq!(outcomes[1], outcomes[0], "with {fuel} fuel");
+    }
+}
+
+#[test]
+fn epoch_interruption_stops_a_compiled_loop() {
+    let compiled = engine(Strategy::Cranelift, |c| {
+        c.epoch_interruption(true);
+    });
+    let module = Module::new(&compiled, r#"(module (func (export "spin") (loop $l (br $l))))"#).unwrap();
+    let mut store = Store::new(&compiled, ());
+    store.set_epoch_deadline(1);
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let spin = instance.get_typed_func::<(), ()>(&mut store, "spin").unwrap();
+    let ticker = compiled.clone();
+    let timer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        ticker.increment_epoch();
+    });
+    let err = spin.call(&mut store, ()).unwrap_err();
+    timer.join().unwrap();
+    assert_eq!(err.downcast_ref::<Trap>(), Some(&Trap::Interrupt));
+}
+
+#[derive(Debug)]
+struct MyError(u32);
+impl std::fmt::Display for MyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "my error {}", self.0)
+    }
+}
+impl std::error::Error for MyError {}
+
+#[test]
+fn host_errors_and_panics_cross_compiled_frames() {
+    let compiled = engine(Strategy::Cranelift, |_| {});
+    let wat = r#"(module
+      (import "host" "fail" (func $fail (param i32)))
+      (func $inner (export "call") (param i32) (call $fail (local.get 0)))
+      (func (export "outer") (param i32) (call $inner (local.get 0))))"#;
+    let module = Module::new(&compiled, wat).unwrap();
+    let mut store = Store::new(&compiled, ());
+    let fail = Func::wrap(&mut store, |x: i32| -> anyhow::Result<()> {
+        match x {
+            0 => Ok(()),
+            1 => Err(MyError(7).into()),
+            _ => panic!("host panic {x}"),
+        }
+    });
+    let instance = Instance::new(&mut store, &module, &[fail.into()]).unwrap();
+    let outer = instance.get_typed_func::<i32, ()>(&mut store, "outer").unwrap();
+    outer.call(&mut store, 0).unwrap();
+    let err = outer.call(&mut store, 1).unwrap_err();
+    assert_eq!(err.downcast_ref::<MyError>().map(|e| e.0), Some(7), "{err:?}");
+    let frames: Vec<_> = err.downcast_ref::<WasmBacktrace>().unwrap().frames().iter().map(|f| f.func_index()).collect();
+    assert_eq!(frames, [1, 2]);
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| outer.call(&mut store, 2)));
+    let payload = panic.expect_err("the host's panic goes on");
+    assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("host panic 2"));
+    outer.call(&mut store, 0).unwrap();
+}
+
+#[test]
+fn tail_calls_run_in_constant_stack() {
+    let compiled = engine(Strategy::Cranelift, |c| {
+        c.max_wasm_stack(64 << 10);
+    });
+    let wat = r#"(module
+      (type $t (func (param i64 i64) (result i64)))
+      (table 1 funcref) (elem (i32.const 0) $count)
+      (func $count (export "count") (param $n i64) (param $acc i64) (result i64)
+        (if (result i64) (i64.eqz (local.get $n)) (then (local.get $acc))
+          (else
+            (if (result i64) (i64.eqz (i64.and (local.get $n) (i64.const 1)))
+              (then (return_call $count (i64.sub (local.get $n) (i64.const 1)) (i64.add (local.get $acc) (i64.const 2))))
+              (else (return_call_indirect (type $t) (i64.sub (local.get $n) (i64.const 1)) (i64.add (local.get $acc) (i64.const 1)) (i32.const 0))))))))"#;
+    let module = Module::new(&compiled, wat).unwrap();
+    let mut store = Store::new(&compiled, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let count = instance.get_typed_func::<(i64, i64), i64>(&mut store, "count").unwrap();
+    assert_eq!(count.call(&mut store, (1_000_000, 0)).unwrap(), 1_500_000);
+}
+
+#[test]
+fn what_it_cannot_compile_yet_is_refused_with_the_reason() {
+    let compiled = engine(Strategy::Cranelift, |_| {});
+    let err = Module::new(&compiled, r#"(module (func (result v128) (v128.const i64x2 1 2)))"#).unwrap_err();
+    let message = format!("{err:#}");
+    assert!(message.contains("compiled tier") && message.contains("V128Const"), "{message}");
+}
+
+#[test]
+fn growth_beyond_the_limit_fails_in_compiled_code() {
+    struct Limit;
+    impl skiff::ResourceLimiter for Limit {
+        fn memory_growing(&mut self, _: usize, desired: usize, _: Option<usize>) -> anyhow::Result<bool> {
+            if desired > 10 << 16 {
+                anyhow::bail!("too much memory asked for");
+            }
+            Ok(desired <= 3 << 16)
+        }
+        fn table_growing(&mut self, _: usize, _: usize, _: Option<usize>) -> anyhow::Result<bool> {
+            Ok(true)
+        }
+    }
+    let compiled = engine(Strategy::Cranelift, |_| {});
+    let module = Module::new(
+        &compiled,
+        r#"(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&compiled, Limit);
+    store.limiter(|l| l);
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let grow = instance.get_typed_func::<i32, i32>(&mut store, "grow").unwrap();
+    assert_eq!(grow.call(&mut store, 1).unwrap(), 1);
+    assert_eq!(grow.call(&mut store, 5).unwrap(), -1);
+    let err = grow.call(&mut store, 20).unwrap_err();
+    assert!(format!("{err:#}").contains("too much memory"), "{err:#}");
+    assert_eq!(grow.call(&mut store, 1).unwrap(), 2);
+}
