@@ -189,7 +189,9 @@ fn compiled_strategy() {
     assert_trap(&run_compiled("trap.wat", &["-W", "timeout=100ms", "--invoke", "spin"]), "interrupt");
     assert_error(&run("add.wat", &["-C", "strategy=jit", "--invoke", "add", "1", "2"]), "unknown strategy `jit`");
     // What it cannot compile yet is refused, saying why.
-    assert_error(&run_compiled("simd.wat", &[]), "compiled tier does not support");
+    let exceptions = fixture("exception.wat");
+    let out = skiff(&["run", "-C", "strategy=cranelift", "-W", "exceptions", &exceptions, "--invoke", "find", "4"]);
+    assert_error(&out, "compiled tier does not support");
     let wast = skiff(&["wast", "-C", "strategy=cranelift", &fixture("pass.wast")]);
     assert_eq!(wast.code, 0, "{}{}", wast.stdout, wast.stderr);
 }

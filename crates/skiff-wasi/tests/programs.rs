@@ -3,7 +3,6 @@
 //! compiled), with and without fuel metering, and in wasmi 2.0 at a size
 //! small enough for a debug-build test, and the runs must agree on stdout
 //! (the checksum), the exit status and every byte of linear memory at exit.
-//! (The compiled tier skips the SIMD programs until it compiles SIMD.)
 //!
 //! skiff runs them on skiff-wasi. wasmi gets the seven WASI functions the
 //! programs import from a shim below, which answers as skiff-wasi does for
@@ -201,9 +200,6 @@ fn benchmark_programs_agree_with_wasmi() {
             let expected = run_wasmi(&wasm, &args);
             assert!(expected.stdout.contains("checksum"), "{name}: wasmi printed {:?}", expected.stdout);
             for (fuel, strategy) in [false, true].into_iter().flat_map(|f| strategies().map(move |s| (f, s))) {
-                if strategy != skiff::Strategy::Interpreter && name.starts_with("simd") {
-                    continue;
-                }
                 let outcome = run_skiff(&wasm, &args, fuel, strategy);
                 assert_eq!(
                     (&outcome.stdout, outcome.exit),

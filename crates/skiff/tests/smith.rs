@@ -27,8 +27,7 @@
 //! outcomes, and writes the module to `<target>/smith-failures/seed-N.wasm`.
 //! `SKIFF_SMITH_DUMP=DIR` writes every generated module to DIR;
 //! `SKIFF_SMITH_VERBOSE=1` prints each seed before it runs.
-//! `SKIFF_STRATEGY=cranelift` runs skiff's compiled tier (without SIMD
-//! modules, which it does not compile yet).
+//! `SKIFF_STRATEGY=cranelift` runs skiff's compiled tier.
 //! `SKIFF_FRAME_WINDOW_CELLS=N` runs skiff with frame windows past N cells
 //! (`Config::frame_window_cells`), the path of very large frames.
 
@@ -179,7 +178,7 @@ fn smith_config(rng: &mut Rng) -> wasm_smith::Config {
     c.multi_value_enabled = rng.chance(7, 8);
     c.sign_extension_ops_enabled = rng.chance(7, 8);
     c.saturating_float_to_int_enabled = rng.chance(7, 8);
-    c.simd_enabled = rng.chance(1, 2) && !compiled();
+    c.simd_enabled = rng.chance(1, 2);
     // A second and third memory, and 64-bit ones, on some seeds: their
     // accesses take other instructions than a 32-bit memory 0's.
     c.max_memories = rng.range(1, 3) as usize;

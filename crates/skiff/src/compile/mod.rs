@@ -11,6 +11,7 @@
 //! Compiled code runs against the runtime objects the interpreter uses
 //! (`runtime::vmcontext`); it enters and leaves through `runtime::traps`.
 
+mod simd;
 mod trampolines;
 mod translate;
 

@@ -84,7 +84,7 @@ struct FuelRegion {
 
 pub(super) struct FuncTranslator<'a, 'b> {
     env: &'a Env<'a>,
-    builder: FunctionBuilder<'b>,
+    pub(super) builder: FunctionBuilder<'b>,
     vmctx: Value,
     /// The store context, loaded once (it never changes for an instance).
     store: Value,
@@ -207,6 +207,14 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
 
     fn pop(&mut self) -> Value {
         self.stack.pop().expect("validated code never underflows the stack")
+    }
+
+    pub(super) fn pop_value(&mut self) -> Value {
+        self.pop()
+    }
+
+    pub(super) fn push_value(&mut self, v: Value) {
+        self.push(v);
     }
 
     fn pop2(&mut self) -> (Value, Value) {
@@ -733,7 +741,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                 self.call_libcall_checked(libcall::ELEM_DROP, &[self.vmctx, e]);
             }
             other => {
-                if !self.numeric(&other) {
+                if !self.numeric(&other) && !self.simd(&other)? {
                     bail!("{}", super::unsupported(&other));
                 }
             }
@@ -982,7 +990,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
     /// so an access with a smaller offset needs no check: beyond the
     /// accessible size it faults, and the fault is the trap. Other accesses
     /// are checked against the current size.
-    fn address(&mut self, memarg: &MemArg, addr: Value, width: u64) -> Result<(Value, i32)> {
+    pub(super) fn address(&mut self, memarg: &MemArg, addr: Value, width: u64) -> Result<(Value, i32)> {
         let memory = match memarg.target {
             wasmparser::MemArgTarget::Memory(m) => m,
             wasmparser::MemArgTarget::Array(_) => bail!("GC arrays are not supported yet"),
@@ -1274,6 +1282,6 @@ fn notrap() -> MemFlagsData {
 
 /// Flags of an access to linear memory: it may fault, and a fault is the
 /// out-of-bounds trap.
-fn heap() -> MemFlagsData {
+pub(super) fn heap() -> MemFlagsData {
     MemFlagsData::new().with_endianness(ir::Endianness::Little).with_trap_code(Some(TrapCode::HEAP_OUT_OF_BOUNDS))
 }
