@@ -43,17 +43,9 @@ const NOT_YET: &[(&str, &[&str])] = &[];
 
 /// Scripts the compiled tier cannot run yet, by what they need, under
 /// `SKIFF_STRATEGY=cranelift` (it refuses their modules, saying why; the
-/// interpreter runs them all). They leave this list as the compiled tier
-/// gains exception handling.
-const NOT_YET_COMPILED: &[(&str, &[&str])] = &[(
-    "exception handling in compiled code",
-    &[
-        "proposals/exceptions/throw.wast",
-        "proposals/exceptions/throw_ref.wast",
-        "proposals/exceptions/try_table.wast",
-        "wasm-v3/instance.wast",
-    ],
-)];
+/// interpreter runs them all). Empty: the compiled tier runs every script
+/// the interpreter does.
+const NOT_YET_COMPILED: &[(&str, &[&str])] = &[];
 
 /// A directory of scripts and the configuration they run under.
 struct Suite {

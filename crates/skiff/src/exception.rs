@@ -252,9 +252,22 @@ fn payload_values(store: StoreId, cells: &[u64], types: &[ValType]) -> Vec<Val> 
         .collect()
 }
 
+/// `error` from a call into wasm, with "uncaught exception of …" added when
+/// it is a [`ThrownException`] leaving the outermost wasm call (either
+/// tier's).
+pub(crate) fn describe_uncaught_exception(store: &StoreOpaque, error: anyhow::Error) -> anyhow::Error {
+    match store.pending_exception {
+        Some(exn) if store.host_depth == 0 && error.downcast_ref::<ThrownException>().is_some() => {
+            let description = describe_uncaught(store, exn);
+            error.context(description)
+        }
+        _ => error,
+    }
+}
+
 /// "uncaught exception of tag …, payload (…)": what the embedder reads when
 /// exception `exn` leaves the outermost wasm call.
-pub(crate) fn describe_uncaught(store: &StoreOpaque, exn: u32) -> String {
+fn describe_uncaught(store: &StoreOpaque, exn: u32) -> String {
     let entity = store.exns.get(exn);
     let tag = &store.tags[entity.tag as usize];
     let name = match &tag.origin {

@@ -363,12 +363,164 @@ fn tail_calls_run_in_constant_stack() {
     assert_eq!(count.call(&mut store, (1_000_000, 0)).unwrap(), 1_500_000);
 }
 
+/// Exceptions thrown and caught in compiled code: in one function, across
+/// frames, through host functions both ways (a host function whose wasm
+/// callee throws, a host function that throws), with payloads, `catch_ref`
+/// and `throw_ref`, to the function's own label, past a `try_call` with
+/// several results, and out of the outermost call; the outcomes are the
+/// interpreter's.
+const EXCEPTIONS: &str = r#"
+(module
+  (import "host" "call_back" (func $call_back (param i32)))
+  (import "host" "throw" (func $host_throw (param i32)))
+  (tag $e (export "e") (param i32))
+  (tag $f (param i64 f64))
+  (func $thrower (export "thrower") (param i32) (throw $e (local.get 0)))
+  (func $deep (param i32)
+    (if (local.get 0)
+      (then (call $deep (i32.sub (local.get 0) (i32.const 1))))
+      (else (throw $f (i64.const 7) (f64.const 1.5)))))
+  (func (export "local") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (throw $e (local.get 0)))
+      (i32.const -1)))
+  (func (export "deep") (param i32) (result i64 f64)
+    (block $h (result i64 f64)
+      (try_table (catch $f $h) (call $deep (local.get 0)))
+      (return (i64.const -1) (f64.const 0))))
+  (func (export "via_host") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $call_back (local.get 0)))
+      (i32.const -1)))
+  (func (export "host_throws") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $host_throw (local.get 0)))
+      (i32.const -1)))
+  (func (export "nested") (param i32) (result i32)
+    (block $outer (result exnref)
+      (block $inner (result i64 f64)
+        (try_table (catch_all_ref $outer)
+          (try_table (catch $f $inner)
+            (throw $e (local.get 0))))
+        (unreachable))
+      (drop) (drop) (return (i32.const -2)))
+    (throw_ref))
+  (func (export "many") (param i32) (result i32) (local $s i32)
+    (loop $l
+      (block $h (result i32)
+        (try_table (catch $e $h) (call $thrower (local.get 0)))
+        (i32.const 0))
+      (local.set $s (i32.add (local.get $s)))
+      (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get $s))
+  (func (export "to_return") (param i32) (result i32)
+    (try_table (catch $e 0) (throw $e (local.get 0)))
+    (i32.const -1))
+  (func (export "uncaught") (param i32) (call $deep (local.get 0)))
+  (func $pair (param i32) (result i32 i64)
+    (if (i32.eqz (local.get 0)) (then (throw $e (i32.const 0))))
+    (local.get 0) (i64.extend_i32_u (local.get 0)))
+  (func (export "pair") (param i32) (result i64) (local $b i64)
+    (block $h
+      (try_table (result i32 i64) (catch_all $h) (call $pair (local.get 0)))
+      (local.set $b)
+      (i64.extend_i32_u)
+      (local.get $b)
+      (i64.add)
+      (return))
+    (i64.const -1))
+  (func (export "null") (throw_ref (ref.null exn))))
+"#;
+
 #[test]
-fn what_it_cannot_compile_yet_is_refused_with_the_reason() {
+fn exceptions_agree_across_tiers() {
+    let calls: Vec<(&str, Vec<Val>)> = vec![
+        ("local", vec![Val::I32(5)]),
+        ("deep", vec![Val::I32(0)]),
+        ("deep", vec![Val::I32(50)]),
+        ("via_host", vec![Val::I32(9)]),
+        ("host_throws", vec![Val::I32(11)]),
+        ("nested", vec![Val::I32(3)]),
+        ("many", vec![Val::I32(1000)]),
+        ("to_return", vec![Val::I32(42)]),
+        ("uncaught", vec![Val::I32(4)]),
+        ("pair", vec![Val::I32(6)]),
+        ("pair", vec![Val::I32(0)]),
+        ("null", vec![]),
+        ("local", vec![Val::I32(-5)]),
+    ];
+    let mut outcomes = Vec::new();
+    for (_, engine) in tiers(|c| {
+        c.consume_fuel(true);
+    }) {
+        let module = Module::new(&engine, EXCEPTIONS).unwrap();
+        let mut store = Store::new(&engine, 0u32);
+        store.set_fuel(1 << 30).unwrap();
+        let mut linker = Linker::new(&engine);
+        linker
+            .func_wrap("host", "call_back", |mut caller: Caller<'_, u32>, x: i32| -> anyhow::Result<()> {
+                *caller.data_mut() += 1;
+                let thrower = caller.get_export("thrower").and_then(|e| e.into_func()).unwrap();
+                thrower.call(&mut caller, &[Val::I32(x * 2)], &mut [])
+            })
+            .unwrap();
+        linker
+            .func_wrap("host", "throw", |mut caller: Caller<'_, u32>, x: i32| -> anyhow::Result<()> {
+                let tag = caller.get_export("e").and_then(|e| e.into_tag()).unwrap();
+                let exn = skiff::ExnRef::new(&mut caller, &tag, &[Val::I32(x + 100)])?;
+                Ok(caller.throw(exn)?)
+            })
+            .unwrap();
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let mut these = Vec::new();
+        for (name, args) in &calls {
+            let outcome = match call(&mut store, &instance, name, args) {
+                // The message names the tag and payload; backtraces are
+                // compared by their frames elsewhere.
+                Outcome::Failed(message) => Outcome::Failed(message.split(": ").next().unwrap_or_default().to_string()),
+                other => other,
+            };
+            these.push((*name, outcome, store.get_fuel().unwrap()));
+        }
+        assert_eq!(*store.data(), 1, "the host function ran once");
+        outcomes.push(these);
+    }
+    assert_eq!(outcomes[1], outcomes[0]);
+    let uncaught = &outcomes[1][8].1;
+    assert!(matches!(uncaught, Outcome::Failed(m) if m.starts_with("uncaught exception of tag 1")), "{uncaught:?}");
+    assert!(matches!(outcomes[1][11].1, Outcome::Trapped(Trap::NullReference, _)), "{:?}", outcomes[1][11]);
+}
+
+/// A host function between compiled frames can catch an exception thrown
+/// below it and keep it from its caller.
+#[test]
+fn a_host_function_takes_an_exception() {
     let compiled = engine(Strategy::Cranelift, |_| {});
-    let err = Module::new(&compiled, r#"(module (tag $t) (func (try_table (catch_all 0) (throw $t))))"#).unwrap_err();
-    let message = format!("{err:#}");
-    assert!(message.contains("compiled tier") && message.contains("TryTable"), "{message}");
+    let wat = r#"(module
+      (import "host" "guard" (func $guard (param i32) (result i32)))
+      (tag $e (param i32))
+      (func (export "thrower") (param i32) (result i32) (throw $e (local.get 0)))
+      (func (export "run") (param i32) (result i32)
+        (block $h
+          (try_table (catch_all $h) (return (call $guard (local.get 0)))))
+        (i32.const -1)))"#;
+    let module = Module::new(&compiled, wat).unwrap();
+    let mut store = Store::new(&compiled, ());
+    let mut linker = Linker::new(&compiled);
+    linker
+        .func_wrap("host", "guard", |mut caller: Caller<'_, ()>, x: i32| -> i32 {
+            let thrower = caller.get_export("thrower").and_then(|e| e.into_func()).unwrap();
+            let mut out = [Val::I32(0)];
+            let err = thrower.call(&mut caller, &[Val::I32(x)], &mut out).unwrap_err();
+            assert!(err.downcast_ref::<skiff::ThrownException>().is_some(), "{err:?}");
+            let exn = caller.take_pending_exception().expect("the exception is pending");
+            exn.field(&caller, 0).unwrap().unwrap_i32() + 1
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_typed_func::<i32, i32>(&mut store, "run").unwrap();
+    assert_eq!(run.call(&mut store, 41).unwrap(), 42);
+    assert!(!store.has_pending_exception());
 }
 
 #[test]

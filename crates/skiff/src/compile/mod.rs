@@ -19,7 +19,7 @@ pub(crate) use trampolines::host_call_trampoline;
 
 use crate::module::ModuleInner;
 use crate::runtime::code_memory::CodeMemory;
-use crate::runtime::traps::{self, CodeLookup, CodeTrap, Registration};
+use crate::runtime::traps::{self, CodeLookup, CodeTrap, Handler, Registration};
 use crate::runtime::vmcontext::VMOffsets;
 use crate::trap::{FrameInfo, Trap};
 use crate::types::FuncType;
@@ -27,7 +27,9 @@ use anyhow::{Context as _, Result, bail};
 use cranelift_codegen::ir::{self, TrapCode};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
-use cranelift_codegen::{Context, FinalizedRelocTarget, binemit::Reloc, control::ControlPlane};
+use cranelift_codegen::{
+    Context, FinalizedMachExceptionHandler, FinalizedRelocTarget, binemit::Reloc, control::ControlPlane,
+};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use std::sync::Arc;
 use wasmparser::{FunctionBody, Operator};
@@ -153,6 +155,9 @@ struct Compiled {
     /// rounding without SSE4.1 and the like).
     libcalls: Vec<(u32, Reloc, ir::LibCall, i64)>,
     traps: Vec<(u32, CodeTrap)>,
+    /// Calls inside a `try_table`: (return address offset, handler offset,
+    /// the frame's distance from stack pointer to frame pointer).
+    handlers: Vec<(u32, u32, u32)>,
 }
 
 /// Compiles a Cranelift function already built in `ctx`.
@@ -180,7 +185,19 @@ fn finish(ctx: &mut Context, isa: &dyn TargetIsa) -> Result<Compiled> {
         .iter()
         .map(|t| Ok((t.offset, code_trap(t.code).with_context(|| format!("unknown trap code {:?}", t.code))?)))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Compiled { code: code.code_buffer().to_vec(), calls, libcalls, traps })
+    let mut handlers = Vec::new();
+    for site in code.buffer.call_sites() {
+        for handler in site.exception_handlers {
+            match *handler {
+                FinalizedMachExceptionHandler::Default(at) => {
+                    let sp_to_fp = site.frame_offset.context("a call site with a handler but no frame offset")?;
+                    handlers.push((site.ret_addr, at, sp_to_fp));
+                }
+                other => bail!("unexpected exception handler in compiled code: {other:?}"),
+            }
+        }
+    }
+    Ok(Compiled { code: code.code_buffer().to_vec(), calls, libcalls, traps, handlers })
 }
 
 /// Translates and compiles defined function `func_index`.
@@ -251,6 +268,8 @@ struct ModuleCode {
     traps: Vec<(u32, CodeTrap)>,
     /// Each defined function's range, sorted, and its frame description.
     funcs: Vec<(std::ops::Range<u32>, FrameInfo)>,
+    /// Handlers by return address offset, sorted (see [`Compiled`]).
+    handlers: Vec<(u32, u32, u32)>,
 }
 
 impl CodeLookup for ModuleCode {
@@ -265,6 +284,13 @@ impl CodeLookup for ModuleCode {
         let i = self.funcs.partition_point(|(range, _)| range.end <= offset);
         let (range, frame) = self.funcs.get(i)?;
         range.contains(&offset).then(|| frame.clone())
+    }
+
+    fn handler_at(&self, ret: usize) -> Option<Handler> {
+        let offset = u32::try_from(ret.checked_sub(self.start)?).ok()?;
+        let i = self.handlers.binary_search_by_key(&offset, |&(o, _, _)| o).ok()?;
+        let (_, at, sp_to_fp) = self.handlers[i];
+        Some(Handler { pc: self.start + at as usize, sp_to_fp: sp_to_fp as usize })
     }
 }
 
@@ -345,6 +371,7 @@ fn link(module: &ModuleInner, funcs: Vec<Compiled>, trampolines: Vec<Compiled>) 
         Ok(func_starts[defined as usize])
     };
     let mut traps = Vec::new();
+    let mut handlers = Vec::new();
     for (compiled, &start) in funcs.iter().chain(&trampolines).zip(func_starts.iter().chain(&tramp_starts)) {
         for &(offset, kind, callee, addend) in &compiled.calls {
             let at = (start + offset) as usize;
@@ -357,8 +384,10 @@ fn link(module: &ModuleInner, funcs: Vec<Compiled>, trampolines: Vec<Compiled>) 
             patch(&mut bytes, at, kind, 0, Some(address as i64 + addend))?;
         }
         traps.extend(compiled.traps.iter().map(|&(offset, trap)| (start + offset, trap)));
+        handlers.extend(compiled.handlers.iter().map(|&(ret, at, sp_to_fp)| (start + ret, start + at, sp_to_fp)));
     }
     traps.sort_by_key(|&(o, _)| o);
+    handlers.sort_by_key(|&(o, _, _)| o);
     let code = CodeMemory::new(&bytes)?;
     let start = code.range().start;
     let frames = funcs
@@ -371,7 +400,7 @@ fn link(module: &ModuleInner, funcs: Vec<Compiled>, trampolines: Vec<Compiled>) 
             (s..s + f.code.len() as u32, frame)
         })
         .collect();
-    let lookup = Arc::new(ModuleCode { start, traps, funcs: frames });
+    let lookup = Arc::new(ModuleCode { start, traps, funcs: frames, handlers });
     let registration = traps::register(code.range(), lookup);
     Ok(CompiledModule {
         funcs: funcs.iter().zip(&func_starts).map(|(f, &s)| s..s + f.code.len() as u32).collect(),
@@ -408,7 +437,12 @@ impl StandaloneCode {
             bail!("standalone code with relocations");
         }
         let code = CodeMemory::new(&compiled.code)?;
-        let lookup = Arc::new(ModuleCode { start: code.range().start, traps: compiled.traps, funcs: Vec::new() });
+        let lookup = Arc::new(ModuleCode {
+            start: code.range().start,
+            traps: compiled.traps,
+            funcs: Vec::new(),
+            handlers: compiled.handlers,
+        });
         let registration = traps::register(code.range(), lookup);
         Ok(StandaloneCode { code, _registration: registration })
     }

@@ -25,13 +25,19 @@ use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
 /// Reads a value of type `ty` from the cell at `offset` bytes of `cells`.
-fn load_cell(builder: &mut FunctionBuilder<'_>, ty: &ValType, cells: ir::Value, offset: i32) -> ir::Value {
+pub(super) fn load_cell(builder: &mut FunctionBuilder<'_>, ty: &ValType, cells: ir::Value, offset: i32) -> ir::Value {
     builder.ins().load(clif_type(ty), MemFlagsData::trusted(), cells, offset)
 }
 
 /// Writes `value` of type `ty` to the cell at `offset` bytes of `cells`,
 /// zero-extended to the whole cell as the cell encoding says.
-fn store_cell(builder: &mut FunctionBuilder<'_>, ty: &ValType, value: ir::Value, cells: ir::Value, offset: i32) {
+pub(super) fn store_cell(
+    builder: &mut FunctionBuilder<'_>,
+    ty: &ValType,
+    value: ir::Value,
+    cells: ir::Value,
+    offset: i32,
+) {
     let value = match ty {
         ValType::I32 => builder.ins().uextend(types::I64, value),
         ValType::F32 => {
@@ -117,6 +123,25 @@ fn build_host_call(ty: &FuncType, isa: &dyn TargetIsa, ctx: &mut Context) {
     let len = builder.ins().iconst(types::I64, cells as i64);
     let call = builder.ins().call_indirect(sig, f, &[caller_vmctx, index, base, len]);
     let status = builder.inst_results(call)[0];
+    // The host function threw: rethrow its exception from here, so that
+    // the unwinding starts at this trampoline's caller.
+    let threw = builder.ins().icmp_imm_s(ir::condcodes::IntCC::Equal, status, i64::from(libcall::HOST_THREW));
+    let (rethrow, done) = (builder.create_block(), builder.create_block());
+    builder.ins().brif(threw, rethrow, &[], done, &[]);
+    builder.set_cold_block(rethrow);
+    builder.switch_to_block(rethrow);
+    builder.seal_block(rethrow);
+    let throw =
+        builder.ins().load(types::I64, MemFlagsData::trusted().with_readonly(), table, (libcall::THROW * 8) as i32);
+    let mut throw_sig = ir::Signature::new(cranelift_codegen::isa::CallConv::SystemV);
+    throw_sig.params.extend([ir::AbiParam::new(types::I64); 3]);
+    let throw_sig = builder.import_signature(throw_sig);
+    let what = builder.ins().iconst(types::I64, libcall::THROW_PENDING as i64);
+    let zero = builder.ins().iconst(types::I64, 0);
+    builder.ins().call_indirect(throw_sig, throw, &[caller_vmctx, what, zero]);
+    builder.ins().trap(HOST_TRAP);
+    builder.switch_to_block(done);
+    builder.seal_block(done);
     builder.ins().trapnz(status, HOST_TRAP);
     let mut results = Vec::new();
     let mut offset = 0;

@@ -62,6 +62,7 @@ enum FrameKind {
     Loop,
     If,
     Else,
+    TryTable,
 }
 
 impl Frame {
@@ -99,6 +100,16 @@ pub(super) struct FuncTranslator<'a, 'b> {
     dead_depth: u32,
     fuel: Option<FuelRegion>,
     func_index: u32,
+    /// The dispatch blocks of the enclosing `try_table`s, innermost last:
+    /// a call made inside one is a `try_call` whose exceptions go to the
+    /// innermost (it rethrows what its clauses do not catch).
+    handlers: Vec<ir::Block>,
+}
+
+/// What a call calls.
+enum Callee {
+    Direct(ir::FuncRef),
+    Indirect(Value),
 }
 
 impl<'a, 'b> FuncTranslator<'a, 'b> {
@@ -116,6 +127,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             dead_depth: 0,
             fuel: None,
             func_index: 0,
+            handlers: Vec::new(),
         }
     }
 
@@ -265,7 +277,12 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
     fn call_libcall(&mut self, index: usize, args: &[Value], returns: &[ir::Type]) -> Vec<Value> {
         let table = self.builder.ins().load(types::I64, readonly(), self.store, VMStoreContext::LIBCALLS as i32);
         let f = self.builder.ins().load(types::I64, readonly(), table, (index * 8) as i32);
-        let mut sig = ir::Signature::new(self.env.isa.default_call_conv());
+        // The throw is a `try_call` inside a `try_table`, and its unwinding
+        // restores no register: under the `tail` convention (the same
+        // argument registers as System V here) Cranelift treats every
+        // register as clobbered on the exceptional edge.
+        let conv = if index == libcall::THROW { super::CallConv::Tail } else { self.env.isa.default_call_conv() };
+        let mut sig = ir::Signature::new(conv);
         for &a in args {
             sig.params.push(ir::AbiParam::new(self.builder.func.dfg.value_type(a)));
         }
@@ -273,8 +290,41 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             sig.returns.push(ir::AbiParam::new(r));
         }
         let sig = self.builder.import_signature(sig);
+        if index == libcall::THROW {
+            return self.emit_call(Callee::Indirect(f), sig, args);
+        }
         let call = self.builder.ins().call_indirect(sig, f, args);
         self.builder.inst_results(call).to_vec()
+    }
+
+    /// A call; inside a `try_table`, a `try_call` whose exceptions go to
+    /// the innermost handler. Returns the results.
+    fn emit_call(&mut self, callee: Callee, sig: ir::SigRef, args: &[Value]) -> Vec<Value> {
+        let Some(&dispatch) = self.handlers.last() else {
+            let call = match callee {
+                Callee::Direct(f) => self.builder.ins().call(f, args),
+                Callee::Indirect(code) => self.builder.ins().call_indirect(sig, code, args),
+            };
+            return self.builder.inst_results(call).to_vec();
+        };
+        let returns: Vec<ir::Type> =
+            self.builder.func.dfg.signatures[sig].returns.iter().map(|r| r.value_type).collect();
+        let next = self.new_block_with(&returns);
+        let pool = &mut self.builder.func.dfg.value_lists;
+        let normal = ir::BlockCall::new(next, (0..returns.len() as u32).map(BlockArg::TryCallRet), pool);
+        let caught = ir::BlockCall::new(dispatch, [BlockArg::TryCallExn(0)], pool);
+        let table = self.builder.func.dfg.exception_tables.push(ir::ExceptionTableData::new(
+            sig,
+            normal,
+            [ir::ExceptionTableItem::Default(caught)],
+        ));
+        match callee {
+            Callee::Direct(f) => self.builder.ins().try_call(f, args, table),
+            Callee::Indirect(code) => self.builder.ins().try_call_indirect(code, args, table),
+        };
+        self.builder.switch_to_block(next);
+        self.builder.seal_block(next);
+        self.builder.block_params(next).to_vec()
     }
 
     /// Calls a libcall that returns a status (non-zero: the host recorded a
@@ -449,6 +499,31 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                     branched_to: false,
                     outer_fuel: None,
                 });
+            }
+            O::TryTable { try_table } => self.try_table(&try_table)?,
+            O::Throw { tag_index } => {
+                let ty = self.env.module.types[self.env.module.tags[tag_index as usize] as usize].clone();
+                let n = ty.param_slice().len();
+                let values = self.peek_n(n).to_vec();
+                self.stack.truncate(self.stack.len() - n);
+                let cells = self.cell_slot(ty.param_cells());
+                let mut offset = 0;
+                for (param, value) in ty.params().zip(values) {
+                    super::trampolines::store_cell(&mut self.builder, &param, value, cells, offset);
+                    offset += 8 * param.cells() as i32;
+                }
+                let tag = self.builder.ins().iconst(types::I64, i64::from(tag_index));
+                self.call_libcall(libcall::THROW, &[self.vmctx, tag, cells], &[]);
+                self.builder.ins().trap(trap_code(Trap::UnreachableCodeReached));
+                self.enter_dead_code();
+            }
+            O::ThrowRef => {
+                let exn = self.pop();
+                self.trapz(exn, Trap::NullReference);
+                let rethrow = self.builder.ins().iconst(types::I64, libcall::RETHROW as i64);
+                self.call_libcall(libcall::THROW, &[self.vmctx, rethrow, exn], &[]);
+                self.builder.ins().trap(trap_code(Trap::UnreachableCodeReached));
+                self.enter_dead_code();
             }
             O::Else => self.translate_else(),
             O::End => self.translate_end(),
@@ -818,6 +893,10 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
 
     fn translate_end(&mut self) {
         let frame = self.control.pop().expect("a frame");
+        if frame.kind == FrameKind::TryTable {
+            let dispatch = self.handlers.pop().expect("a try_table's handler");
+            self.builder.seal_block(dispatch);
+        }
         let fell_through = self.reachable;
         if fell_through {
             if frame.kind == FrameKind::Function {
@@ -852,7 +931,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             FrameKind::Function => false,
             FrameKind::Loop => fell_through,
             FrameKind::If => true,
-            FrameKind::Block | FrameKind::Else => fell_through || frame.branched_to,
+            FrameKind::Block | FrameKind::Else | FrameKind::TryTable => fell_through || frame.branched_to,
         };
         self.stack.truncate(frame.height);
         if frame.kind == FrameKind::Function {
@@ -872,6 +951,115 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         }
         self.reachable = reachable_after;
         self.dead_depth = 0;
+    }
+
+    // ---- Exceptions ----
+
+    /// A stack slot of `cells` cells (at least one), by its address.
+    fn cell_slot(&mut self, cells: usize) -> Value {
+        let size = (cells.max(1) * 8) as u32;
+        let slot =
+            self.builder.create_sized_stack_slot(ir::StackSlotData::new(ir::StackSlotKind::ExplicitSlot, size, 4));
+        self.builder.ins().stack_addr(types::I64, slot, 0)
+    }
+
+    /// `try_table`: a block whose calls and throws go to a dispatch block
+    /// built here, before the block's scope opens (so that what it
+    /// rethrows goes to the enclosing handler): it tries the clauses in
+    /// order, each a libcall comparing tags, and branches to the first
+    /// that matches with the payload (and the `exnref`); with no match it
+    /// rethrows. Nothing of this runs unless something throws.
+    fn try_table(&mut self, try_table: &wasmparser::TryTable) -> Result<()> {
+        use wasmparser::Catch;
+        let (params, results) = self.block_types(try_table.ty)?;
+        let height = self.stack.len() - params.len();
+        let body = self.new_block_with(&params);
+        let args: Vec<BlockArg> = self.peek_n(params.len()).iter().map(|&v| BlockArg::Value(v)).collect();
+        self.builder.ins().jump(body, &args);
+        let dispatch = self.builder.create_block();
+        let exn = self.builder.append_block_param(dispatch, types::I64);
+        self.builder.set_cold_block(dispatch);
+        self.builder.switch_to_block(dispatch);
+        let mut caught_all = false;
+        for catch in &try_table.catches {
+            let (tag, with_ref, label) = match *catch {
+                Catch::One { tag, label } => (Some(tag), false, label),
+                Catch::OneRef { tag, label } => (Some(tag), true, label),
+                Catch::All { label } => (None, false, label),
+                Catch::AllRef { label } => (None, true, label),
+            };
+            // Like the interpreter: every clause's label is a branch target.
+            if label as usize != self.control.len() - 1 {
+                self.frame(label).branched_to = true;
+            }
+            if caught_all {
+                continue;
+            }
+            let next = self.builder.create_block();
+            if let Some(tag) = tag {
+                let tag_value = self.builder.ins().iconst(types::I32, i64::from(tag));
+                let is = self.call_libcall(libcall::EXN_IS, &[self.vmctx, exn, tag_value], &[types::I32])[0];
+                let hit = self.builder.create_block();
+                self.builder.ins().brif(is, hit, &[], next, &[]);
+                self.builder.switch_to_block(hit);
+                self.builder.seal_block(hit);
+            } else {
+                caught_all = true;
+            }
+            let keep = self.builder.ins().iconst(types::I32, i64::from(with_ref));
+            let mut values = Vec::new();
+            if let Some(tag) = tag {
+                let ty = self.env.module.types[self.env.module.tags[tag as usize] as usize].clone();
+                let cells = self.cell_slot(ty.param_cells());
+                self.call_libcall(libcall::EXN_CATCH, &[self.vmctx, exn, cells, keep], &[types::I32]);
+                let mut offset = 0;
+                for param in ty.params() {
+                    values.push(super::trampolines::load_cell(&mut self.builder, &param, cells, offset));
+                    offset += 8 * param.cells() as i32;
+                }
+            } else {
+                let null = self.builder.ins().iconst(types::I64, 0);
+                self.call_libcall(libcall::EXN_CATCH, &[self.vmctx, exn, null, keep], &[types::I32]);
+            }
+            if with_ref {
+                values.push(exn);
+            }
+            if label as usize == self.control.len() - 1 {
+                self.builder.ins().return_(&values);
+            } else {
+                let target = self.frame(label).branch_target();
+                let args: Vec<BlockArg> = values.into_iter().map(BlockArg::Value).collect();
+                self.builder.ins().jump(target, &args);
+            }
+            self.builder.switch_to_block(next);
+            self.builder.seal_block(next);
+            if caught_all {
+                self.builder.ins().trap(trap_code(Trap::UnreachableCodeReached));
+            }
+        }
+        if !caught_all {
+            let rethrow = self.builder.ins().iconst(types::I64, libcall::RETHROW as i64);
+            self.call_libcall(libcall::THROW, &[self.vmctx, rethrow, exn], &[]);
+            self.builder.ins().trap(trap_code(Trap::UnreachableCodeReached));
+        }
+        self.builder.switch_to_block(body);
+        self.builder.seal_block(body);
+        self.stack.truncate(height);
+        self.stack.extend_from_slice(self.builder.block_params(body));
+        let dest = self.new_block_with(&results);
+        self.control.push(Frame {
+            kind: FrameKind::TryTable,
+            dest,
+            header: None,
+            else_block: None,
+            params,
+            results,
+            height,
+            branched_to: false,
+            outer_fuel: None,
+        });
+        self.handlers.push(dispatch);
+        Ok(())
     }
 
     // ---- Calls ----
@@ -903,8 +1091,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             if tail {
                 self.builder.ins().return_call(f, &call_args);
             } else {
-                let call = self.builder.ins().call(f, &call_args);
-                let results = self.builder.inst_results(call).to_vec();
+                let results = self.emit_call(Callee::Direct(f), sig, &call_args);
                 self.stack.extend(results);
             }
         } else {
@@ -952,8 +1139,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         if tail {
             self.builder.ins().return_call_indirect(sig, code, &call_args);
         } else {
-            let call = self.builder.ins().call_indirect(sig, code, &call_args);
-            let results = self.builder.inst_results(call).to_vec();
+            let results = self.emit_call(Callee::Indirect(code), sig, &call_args);
             self.stack.extend(results);
         }
     }

@@ -3,7 +3,7 @@
 //! Wasm-to-wasm calls never recurse on the host stack: a call pushes a
 //! [`Frame`] record and moves the instruction pointer, a return pops it.
 //! Only host functions that call back into wasm nest a new executor on the
-//! host stack, and that nesting is bounded (`MAX_HOST_DEPTH`).
+//! host stack, and that nesting is bounded (`runtime::MAX_HOST_DEPTH`).
 //!
 //! The hot loop keeps the instruction pointer, the frame pointer and the
 //! default memory's base and length in locals; they are reloaded only when a
@@ -23,16 +23,13 @@ pub(crate) use dispatch::link;
 
 use crate::anyhow;
 use crate::engine::SigId;
-use crate::exception::{ThrownException, describe_uncaught};
+use crate::exception::{ThrownException, describe_uncaught_exception};
 use crate::ir::{AddImmLoad, Instr, LoadKind, Op, Slot, Store, StoreKind};
 use crate::runtime::vmcontext::{VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
 use crate::store::{FuncEntity, StoreDyn};
 use crate::translate::CompiledFunc;
 use crate::trap::{FrameInfo, Trap, WasmBacktrace};
 use std::sync::OnceLock;
-
-/// How many host-to-wasm entries may nest on the host stack.
-pub(crate) const MAX_HOST_DEPTH: u32 = 200;
 
 /// A suspended caller, restored on return.
 struct Frame {
@@ -64,7 +61,7 @@ pub(crate) fn call_func(store: &mut dyn StoreDyn, func: u32, cells: &mut [u64]) 
     if let FuncEntity::Host { host, .. } = store.opaque().funcs[func as usize] {
         return store.call_host(host, None, cells);
     }
-    if store.opaque().host_depth >= MAX_HOST_DEPTH {
+    if store.opaque().host_depth >= crate::runtime::MAX_HOST_DEPTH {
         return Err(Trap::StackOverflow.into());
     }
     let config = store.opaque().engine().config();
@@ -104,14 +101,7 @@ pub(crate) fn call_func(store: &mut dyn StoreDyn, func: u32, cells: &mut [u64]) 
             Stop::Host(error) => error,
         };
         let error = if backtrace.frames().is_empty() { error } else { error.context(backtrace) };
-        // Leaving the outermost wasm call: say what was not caught.
-        match store.opaque().pending_exception {
-            Some(exn) if store.opaque().host_depth == 0 && error.downcast_ref::<ThrownException>().is_some() => {
-                let description = describe_uncaught(store.opaque(), exn);
-                error.context(description)
-            }
-            _ => error,
-        }
+        describe_uncaught_exception(store.opaque(), error)
     });
     // Stale cells are harmless: frames zero their locals and every temporary
     // is written before it is read.

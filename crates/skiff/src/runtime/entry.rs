@@ -1,6 +1,7 @@
 //! Calls from the host into compiled code: the store made reachable to
 //! libcalls, the stack and its limit, the trap turned into an error.
 
+use crate::exception::{ThrownException, describe_uncaught_exception};
 use crate::runtime::libcalls::EntryStore;
 use crate::runtime::traps::{self, HostFailure, UnwoundReason, WasmStack};
 use crate::store::StoreDyn;
@@ -16,7 +17,7 @@ const HOST_STACK: usize = 2 << 20;
 pub(crate) fn call_compiled(store: &mut dyn StoreDyn, func: u32, cells: &mut [u64]) -> anyhow::Result<()> {
     let func_ref = *store.opaque().func_ref(func);
     debug_assert!(!func_ref.array_call.is_null());
-    if store.opaque().host_depth >= crate::interp::MAX_HOST_DEPTH {
+    if store.opaque().host_depth >= super::MAX_HOST_DEPTH {
         return Err(Trap::StackOverflow.into());
     }
     let max_wasm_stack = store.opaque().engine().config().max_wasm_stack;
@@ -73,7 +74,9 @@ pub(crate) fn call_compiled(store: &mut dyn StoreDyn, func: u32, cells: &mut [u6
         UnwoundReason::Trap(trap) => anyhow::Error::new(trap),
         UnwoundReason::Host(HostFailure::Error(error)) => error,
         UnwoundReason::Host(HostFailure::Panic(panic)) => std::panic::resume_unwind(panic),
+        UnwoundReason::Exception => anyhow::Error::new(ThrownException),
     };
     let backtrace = WasmBacktrace::new(unwound.frames);
-    Err(if backtrace.frames().is_empty() { error } else { error.context(backtrace) })
+    let error = if backtrace.frames().is_empty() { error } else { error.context(backtrace) };
+    Err(describe_uncaught_exception(store.opaque(), error))
 }

@@ -8,6 +8,7 @@
 //! recording it (`traps::set_host_failure`) and returning a status the
 //! code traps on, so that no Rust frame is ever unwound by a trap.
 
+use crate::exception::ThrownException;
 use crate::runtime::traps::{self, HostFailure};
 use crate::runtime::vmcontext::VMContextHeader;
 use crate::store::{FuncEntity, StoreDyn};
@@ -40,10 +41,34 @@ pub(crate) const ELEM_DROP: usize = 10;
 /// `ref_func(vmctx, func) -> cell`: the reference to the instance's
 /// function `func` (module index).
 pub(crate) const REF_FUNC: usize = 11;
+/// `throw(vmctx, what, word)`, never returns: throws a new exception of the
+/// instance's tag `what` with the payload in the cells at `word`; or, with
+/// `what` = [`RETHROW`], the exception whose `exnref` cell is `word`; or,
+/// with `what` = [`THROW_PENDING`], the store's pending exception (a host
+/// function threw). Continues at the handler that catches it (see
+/// `traps::find_handler`), or at the entry's landing.
+pub(crate) const THROW: usize = 12;
+/// `exn_is(vmctx, exn, tag) -> 0 or 1`: whether the exception of `exnref`
+/// cell `exn` has the instance's tag `tag`.
+pub(crate) const EXN_IS: usize = 13;
+/// `exn_catch(vmctx, exn, cells, keep_ref) -> 0`: a `catch` clause took
+/// exception `exn`: copies its payload to `cells` (unless null) and, unless
+/// `keep_ref` (the clause hands on the `exnref`), recycles it if nothing
+/// else can refer to it.
+pub(crate) const EXN_CATCH: usize = 14;
+
+/// `throw`'s `what` for a rethrow of an `exnref`.
+pub(crate) const RETHROW: u64 = u64::MAX;
+/// `throw`'s `what` for the store's pending exception.
+pub(crate) const THROW_PENDING: u64 = u64::MAX - 1;
+
+/// `host_call`'s status when the host function threw a wasm exception (the
+/// store's pending exception): the caller rethrows it with `throw`.
+pub(crate) const HOST_THREW: u32 = 2;
 
 /// The table compiled code reads libcalls from, by the indices above.
 #[repr(C)]
-pub(crate) struct Libcalls(pub [*const (); 12]);
+pub(crate) struct Libcalls(pub [*const (); 15]);
 
 // SAFETY: the table holds addresses of functions, never written.
 unsafe impl Sync for Libcalls {}
@@ -61,6 +86,9 @@ pub(crate) static LIBCALLS: Libcalls = Libcalls([
     table_init as *const (),
     elem_drop as *const (),
     ref_func as *const (),
+    traps::skiff_throw as *const (),
+    exn_is as *const (),
+    exn_catch as *const (),
 ]);
 
 /// The store as libcalls reach it while compiled code runs: set by the
@@ -106,12 +134,84 @@ extern "sysv64" fn host_call(vmctx: *const u8, func: u64, cells: *mut u64, len: 
     // SAFETY: compiled code passes its own context, and a host-call
     // trampoline's own frame slot of `len` cells.
     let ((store, instance), cells) = unsafe { (caller(vmctx), std::slice::from_raw_parts_mut(cells, len as usize)) };
-    status(|| {
-        let FuncEntity::Host { host, .. } = store.opaque().funcs[func as usize] else {
-            unreachable!("a host-call trampoline for a wasm function")
-        };
-        store.call_host(host, Some(instance), cells)
-    })
+    let FuncEntity::Host { host, .. } = store.opaque().funcs[func as usize] else {
+        unreachable!("a host-call trampoline for a wasm function")
+    };
+    let mut threw = false;
+    let status = status(|| match store.call_host(host, Some(instance), cells) {
+        Err(e) if e.downcast_ref::<ThrownException>().is_some() && store.opaque().pending_exception.is_some() => {
+            threw = true;
+            Ok(())
+        }
+        result => result,
+    });
+    if threw { HOST_THREW } else { status }
+}
+
+/// The throw libcall, called by the throw shim (`traps::skiff_throw`) with
+/// its frame pointer `shim_fp`; see [`THROW`].
+pub(crate) extern "sysv64" fn throw(vmctx: *const u8, what: u64, word: u64, shim_fp: usize) -> ! {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    let exn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let store = store.opaque_mut();
+        match what {
+            RETHROW => (word - 1) as u32,
+            THROW_PENDING => store.pending_exception.take().expect("the host left a pending exception"),
+            tag => {
+                let tag = store.instances[instance as usize].tags[tag as usize];
+                let len = store.tags[tag as usize].ty.payload_cells();
+                // SAFETY: compiled code passes a slot of the payload's cells.
+                let fields = unsafe { std::slice::from_raw_parts(word as *const u64, len) };
+                store.exns.alloc(tag, fields)
+            }
+        }
+    }));
+    let exn = match exn {
+        Ok(exn) => exn,
+        Err(panic) => {
+            // Nothing to throw: stop the entry as a failed host call does.
+            traps::set_host_failure(HostFailure::Panic(panic));
+            // SAFETY: called by the shim with its frame pointer; the
+            // landing reports the recorded failure.
+            unsafe { traps::resume(traps::fail_at_throw(shim_fp), 0) }
+        }
+    };
+    // SAFETY: the shim calls us with its frame pointer, from compiled code.
+    let catch = unsafe { traps::find_handler(shim_fp) };
+    if let traps::Catch::Landing = catch {
+        store.opaque_mut().pending_exception = Some(exn);
+    }
+    // SAFETY: nothing ran on the wasm stack since the walk, and no frame
+    // from here to the handler owns anything to drop (the store reference
+    // is a borrow).
+    unsafe { traps::resume(catch, u64::from(exn) + 1) }
+}
+
+extern "sysv64" fn exn_is(vmctx: *const u8, exn: u64, tag: u32) -> u32 {
+    // SAFETY: compiled code passes its own context.
+    let (store, instance) = unsafe { caller(vmctx) };
+    let store = store.opaque();
+    let thrown = store.exns.get((exn - 1) as u32).tag;
+    u32::from(store.instances[instance as usize].tags[tag as usize] == thrown)
+}
+
+extern "sysv64" fn exn_catch(vmctx: *const u8, exn: u64, cells: *mut u64, keep_ref: u32) -> u32 {
+    // SAFETY: compiled code passes its own context.
+    let (store, _) = unsafe { caller(vmctx) };
+    let exns = &mut store.opaque_mut().exns;
+    let index = (exn - 1) as u32;
+    if !cells.is_null() {
+        let fields = &exns.get(index).fields;
+        // SAFETY: compiled code passes a slot of the tag's payload cells.
+        unsafe { std::ptr::copy_nonoverlapping(fields.as_ptr(), cells, fields.len()) };
+    }
+    if keep_ref != 0 {
+        exns.mark_escaped(index);
+    } else {
+        exns.release_if_unreferenced(index);
+    }
+    0
 }
 
 /// A grow libcall's result: the old size, -1 if it did not grow, -2 if the

@@ -1,5 +1,5 @@
 //! Runtime objects shared by every execution tier. Their layouts are what
-//! compiled code will address directly.
+//! compiled code addresses directly. Nothing here knows either tier.
 
 #[cfg(feature = "cranelift")]
 pub(crate) mod code_memory;
@@ -11,3 +11,6 @@ pub(crate) mod memory;
 #[cfg(feature = "cranelift")]
 pub(crate) mod traps;
 pub(crate) mod vmcontext;
+
+/// How many host-to-wasm entries may nest on the host stack.
+pub(crate) const MAX_HOST_DEPTH: u32 = 200;

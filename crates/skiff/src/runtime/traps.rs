@@ -21,6 +21,15 @@
 //! here the same way: the libcall records the error in the [`Activation`]
 //! and returns, and the compiled code traps with [`CodeTrap::Host`].
 //!
+//! Exceptions thrown in compiled code unwind without a signal: the throw
+//! reaches [`throw`] through a small assembly shim that hands over the
+//! thrower's frame; the frames are walked outward (frame pointers) until a
+//! call site with a handler ([`CodeLookup::handler_at`]), and the thread
+//! resumes there with the frame's stack and frame pointers and the
+//! exception in the payload register. A frame without handlers costs
+//! nothing until something throws. With no handler before the entry, the
+//! thread resumes at the entry's landing, as a trap does.
+//!
 //! This runtime knows no compiler: a compiled tier registers its code
 //! with a [`CodeLookup`] and enters it through [`call`].
 //!
@@ -42,6 +51,19 @@ pub(crate) enum CodeTrap {
     /// The host reported an error (kept in the activation) and the code
     /// stopped for it.
     Host,
+    /// A wasm exception left the compiled frames of the entry uncaught (it
+    /// is the store's pending exception). Never a trap site's code.
+    Exception,
+}
+
+/// Where an exception thrown through a call site is caught.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Handler {
+    /// The handler's address.
+    pub pc: usize,
+    /// The distance from the frame pointer down to the stack pointer the
+    /// handler expects (the frame's, at the call).
+    pub sp_to_fp: usize,
 }
 
 /// What the runtime needs to know of a piece of registered code.
@@ -51,6 +73,9 @@ pub(crate) trait CodeLookup: Send + Sync {
     /// The wasm function whose code holds `pc`, for backtraces (`None` in
     /// trampolines).
     fn frame_at(&self, pc: usize) -> Option<FrameInfo>;
+    /// The handler of the call whose return address is `ret`, if that call
+    /// is covered by one.
+    fn handler_at(&self, ret: usize) -> Option<Handler>;
 }
 
 struct Registered {
@@ -205,6 +230,8 @@ pub(crate) struct Unwound {
 pub(crate) enum UnwoundReason {
     Trap(Trap),
     Host(HostFailure),
+    /// An uncaught exception, the store's pending exception.
+    Exception,
 }
 
 /// The stack a call runs on.
@@ -253,6 +280,7 @@ pub(crate) unsafe fn call(code: *const u8, args: [usize; 4], stack: Stack<'_>) -
         CodeTrap::Host => UnwoundReason::Host(
             activation.pending.take().unwrap_or_else(|| HostFailure::Error(anyhow::anyhow!("host call failed"))),
         ),
+        CodeTrap::Exception => UnwoundReason::Exception,
     };
     Err(Unwound { reason, frames })
 }
@@ -275,6 +303,90 @@ fn walk_frames(pc: usize, mut fp: usize, stack: &Range<usize>) -> Vec<FrameInfo>
         fp = next;
     }
     frames
+}
+
+// ------------------------------------------------------------- exceptions
+
+/// Where a throw goes: a handler's frame, or the entry's landing.
+pub(crate) enum Catch {
+    Handler { pc: usize, sp: usize, fp: usize },
+    Landing,
+}
+
+/// Finds where an exception thrown from the frame above `shim_fp` goes:
+/// `shim_fp` is the frame pointer of the throw shim, whose frame record
+/// holds the thrower's frame pointer and the return address into it. With
+/// no handler, records the uncaught exception for the landing.
+///
+/// # Safety
+/// Must be called by the throw shim's callee, from compiled code entered
+/// through [`call`] on this thread, with the shim's frame pointer.
+pub(crate) unsafe fn find_handler(shim_fp: usize) -> Catch {
+    let active = ACTIVE.get();
+    assert!(!active.is_null(), "a throw outside compiled code");
+    // SAFETY: the activation lives in `call`'s frame, below us; the shim's
+    // frame record is on the wasm stack, above us.
+    let (stack, mut fp, mut ret) =
+        unsafe { ((*active).stack.clone(), *(shim_fp as *const usize), *((shim_fp + 8) as *const usize)) };
+    let (throw_pc, throw_fp) = (ret.wrapping_sub(1), fp);
+    loop {
+        match with_code(ret, |code| code.handler_at(ret)) {
+            Some(Some(handler)) => return Catch::Handler { pc: handler.pc, sp: fp - handler.sp_to_fp, fp },
+            Some(None) => {}
+            // Out of compiled code: back at the entry.
+            None => break,
+        }
+        if !(stack.contains(&fp) && stack.contains(&(fp + 8)) && fp.is_multiple_of(8)) {
+            break;
+        }
+        // SAFETY: `fp` and `fp + 8` are inside the wasm stack: a frame
+        // record (caller's fp, return address).
+        let (next, next_ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        if next <= fp {
+            break;
+        }
+        (fp, ret) = (next, next_ret);
+    }
+    // SAFETY: as above.
+    unsafe { (*active).trap = Some((throw_pc, throw_fp, CodeTrap::Exception)) };
+    Catch::Landing
+}
+
+/// Where a throw goes that failed in the host (recorded with
+/// [`set_host_failure`]): the entry's landing, as for a failed host call.
+///
+/// # Safety
+/// As for [`find_handler`].
+pub(crate) unsafe fn fail_at_throw(shim_fp: usize) -> Catch {
+    let active = ACTIVE.get();
+    assert!(!active.is_null(), "a throw outside compiled code");
+    // SAFETY: as in `find_handler`.
+    unsafe {
+        let (fp, ret) = (*(shim_fp as *const usize), *((shim_fp + 8) as *const usize));
+        (*active).trap = Some((ret.wrapping_sub(1), fp, CodeTrap::Host));
+    }
+    Catch::Landing
+}
+
+/// Continues at `catch` with `payload` in the exception payload register.
+///
+/// # Safety
+/// `catch` must come from [`find_handler`] on this thread, with nothing
+/// run on the wasm stack since; every frame between here and there is
+/// abandoned (none may own anything that needs dropping).
+pub(crate) unsafe fn resume(catch: Catch, payload: u64) -> ! {
+    let (pc, sp, fp) = match catch {
+        Catch::Handler { pc, sp, fp } => (pc, sp, fp),
+        Catch::Landing => {
+            // SAFETY: the innermost activation is alive (`find_handler`).
+            let sp = unsafe { (*ACTIVE.get()).entry.saved_sp };
+            (skiff_landing as *const () as usize, sp, 0)
+        }
+    };
+    // SAFETY: per the contract, the target frame is live and expects this
+    // stack and frame pointer (a Cranelift handler clobbers every other
+    // register; the landing restores the host's).
+    unsafe { skiff_resume(pc, sp, fp, payload) }
 }
 
 // ---------------------------------------------------------------- signals
@@ -417,9 +529,48 @@ std::arch::global_asm!(
     ".popsection",
 );
 
+// The throw shim: compiled code calls it with the throwing instance's
+// context and two words in the first three argument registers (System V's,
+// which Cranelift's `tail` convention shares; compiled code uses the
+// latter, under which nothing survives in registers when a call throws);
+// it makes a frame record, so
+// that the frame walk starts at the thrower, and calls the runtime's
+// `throw` with its frame pointer as the fourth argument. That never
+// returns. The resume: switches to a handler's stack and frame pointers
+// with the payload in `rax` (Cranelift's exception payload register) and
+// jumps to it.
+#[cfg(target_arch = "x86_64")]
+std::arch::global_asm!(
+    ".pushsection .text.skiff_throw,\"ax\",@progbits",
+    ".globl skiff_throw",
+    ".type skiff_throw,@function",
+    ".p2align 4",
+    "skiff_throw:",
+    "push rbp",
+    "mov rbp, rsp",
+    "mov rcx, rbp",
+    "call {throw}",
+    "ud2",
+    ".size skiff_throw, . - skiff_throw",
+    ".globl skiff_resume",
+    ".type skiff_resume,@function",
+    ".p2align 4",
+    "skiff_resume:",
+    "mov rsp, rsi",
+    "mov rbp, rdx",
+    "mov rax, rcx",
+    "jmp rdi",
+    ".size skiff_resume, . - skiff_resume",
+    ".popsection",
+    throw = sym crate::runtime::libcalls::throw,
+);
+
 unsafe extern "sysv64" {
     fn skiff_enter(entry: *mut EntryContext) -> u32;
     fn skiff_landing();
+    fn skiff_resume(pc: usize, sp: usize, fp: usize, payload: u64) -> !;
+    /// `skiff_throw(vmctx, a, b)`: see `libcalls::throw`.
+    pub(crate) fn skiff_throw();
 }
 
 #[cfg(test)]
