@@ -3,6 +3,7 @@
 //! The flags follow `wasmtime` where the two overlap (`run --invoke`, `-W`),
 //! so scripts written for one mostly work with the other.
 
+mod compile;
 mod error;
 mod options;
 mod run;
@@ -14,7 +15,8 @@ use std::process::ExitCode;
 /// A fast WebAssembly runtime
 ///
 /// Runs WebAssembly modules (`.wasm` binaries or `.wat` text) and
-/// WebAssembly spec test scripts (`.wast`).
+/// WebAssembly spec test scripts (`.wast`), and compiles modules ahead of
+/// time.
 #[derive(Parser)]
 #[command(name = "skiff", version, verbatim_doc_comment)]
 struct Cli {
@@ -25,6 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Run(run::RunCommand),
+    Compile(compile::CompileCommand),
     Wast(wast::WastCommand),
 }
 
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(cmd) => cmd.execute(),
+        Command::Compile(cmd) => cmd.execute(),
         Command::Wast(cmd) => cmd.execute(),
     };
     match result {

@@ -4,7 +4,8 @@ use crate::options::{self, WOption, feature_names};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use skiff::{
-    Config, Engine, Extern, Func, HeapType, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Trap, Val, ValType,
+    Config, Engine, Extern, Func, HeapType, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Strategy, Trap,
+    Val, ValType,
 };
 use skiff_wasi::{I32Exit, WasiCtx, WasiCtxBuilder};
 use std::io::Write;
@@ -76,7 +77,22 @@ pub struct RunCommand {
     #[arg(short = 'S', value_name = "KEY[=VALUE][,..]", verbatim_doc_comment)]
     wasi: Vec<String>,
 
-    /// The module to run: WebAssembly binary or text
+    /// Tells a profiler about compiled code: `perfmap` writes /tmp/perf-PID.map
+    ///
+    /// With `perf record skiff run --profile=perfmap -C strategy=cranelift …`,
+    /// `perf report` names compiled functions by their wasm names.
+    #[arg(long, value_name = "STRATEGY", verbatim_doc_comment)]
+    profile: Option<String>,
+
+    /// Runs a precompiled module (`skiff compile`'s output) if FILE is one
+    ///
+    /// A precompiled module is machine code that runs as it is: skiff checks
+    /// that it was built by this version for this CPU and these settings,
+    /// but cannot check what it does. Pass only files you made.
+    #[arg(long, verbatim_doc_comment)]
+    allow_precompiled: bool,
+
+    /// The module to run: WebAssembly binary or text, or a precompiled module
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
@@ -93,10 +109,27 @@ struct Host {
 
 /// The `-W` settings that are not proposal switches.
 #[derive(Default)]
-struct Limits {
+pub(crate) struct Limits {
     fuel: Option<u64>,
     timeout: Option<Duration>,
     max_memory_size: Option<usize>,
+}
+
+/// The engine's configuration from `-W` and `-C` flags (`strategy` first,
+/// which `-C` may change), and the limits to apply to the store.
+pub(crate) fn engine_config(wasm: &[String], compilation: &[String], strategy: Strategy) -> Result<(Config, Limits)> {
+    let mut config = Config::new();
+    config.strategy(strategy);
+    let mut limits = Limits::default();
+    for opt in options::split(wasm) {
+        limits.apply(&mut config, &opt)?;
+    }
+    options::apply_compilation(&mut config, compilation)?;
+    // Both change the code the compiled tier makes, so a precompiled module
+    // must have been built with the same.
+    config.consume_fuel(limits.fuel.is_some());
+    config.epoch_interruption(limits.timeout.is_some());
+    Ok((config, limits))
 }
 
 impl Limits {
@@ -134,17 +167,24 @@ impl Limits {
 
 impl RunCommand {
     pub fn execute(self) -> Result<ExitCode> {
-        let mut config = Config::new();
-        let mut limits = Limits::default();
-        for opt in options::split(&self.wasm) {
-            limits.apply(&mut config, &opt)?;
+        let path = &self.file;
+        let bytes = std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        let precompiled = Module::is_precompiled(&bytes);
+        if precompiled && !self.allow_precompiled {
+            bail!(
+                "`{}` is a precompiled module: machine code that skiff cannot check; \
+                 pass --allow-precompiled to run it",
+                path.display()
+            );
         }
-        options::apply_compilation(&mut config, &self.compilation)?;
-        config.consume_fuel(limits.fuel.is_some());
-        config.epoch_interruption(limits.timeout.is_some());
+        let strategy = if precompiled { Strategy::Cranelift } else { Strategy::Interpreter };
+        let (mut config, limits) = engine_config(&self.wasm, &self.compilation, strategy)?;
+        if let Some(profile) = &self.profile {
+            config.profiler(profile.parse()?);
+        }
         let engine = Engine::new(&config)?;
         let wasi = self.wasi_ctx()?;
-        let module = load_module(&engine, &self.file)?;
+        let module = load_module(&engine, path, &bytes)?;
 
         let mut linker = Linker::new(&engine);
         skiff_wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
@@ -289,22 +329,36 @@ impl RunCommand {
     }
 }
 
-/// Reads and compiles a binary or text module, with the file named in errors.
-fn load_module(engine: &Engine, path: &Path) -> Result<Module> {
-    let bytes = std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
-    let compiled = if bytes.starts_with(b"\0asm") {
-        Module::from_binary(engine, &bytes)
-    } else if std::str::from_utf8(&bytes).is_err() {
+/// Compiles a binary or text module, or loads a precompiled one (which the
+/// caller allowed), with the file named in errors.
+pub(crate) fn load_module(engine: &Engine, path: &Path, bytes: &[u8]) -> Result<Module> {
+    let compiled = if Module::is_precompiled(bytes) {
+        load_precompiled(engine, bytes)
+    } else if bytes.starts_with(b"\0asm") {
+        Module::from_binary(engine, bytes)
+    } else if std::str::from_utf8(bytes).is_err() {
         Err(anyhow::anyhow!(
             "not a WebAssembly module: no `\\0asm` header for the binary format, and not UTF-8 for the text format"
         ))
     } else {
         wat::Parser::new()
-            .parse_bytes(Some(path), &bytes)
+            .parse_bytes(Some(path), bytes)
             .map_err(anyhow::Error::from)
             .and_then(|wasm| Module::from_binary(engine, &wasm))
     };
-    compiled.with_context(|| format!("failed to compile `{}`", path.display()))
+    let what = if Module::is_precompiled(bytes) { "load" } else { "compile" };
+    compiled.with_context(|| format!("failed to {what} `{}`", path.display()))
+}
+
+#[cfg(feature = "cranelift")]
+fn load_precompiled(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+    // SAFETY: the user passed --allow-precompiled for this file.
+    unsafe { Module::deserialize(engine, bytes) }
+}
+
+#[cfg(not(feature = "cranelift"))]
+fn load_precompiled(_: &Engine, _: &[u8]) -> Result<Module> {
+    bail!("this skiff was built without the compiled tier (the `cranelift` feature) and cannot run precompiled modules")
 }
 
 /// Parses `args` by `func`'s parameter types and calls it.

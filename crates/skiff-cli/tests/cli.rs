@@ -416,3 +416,53 @@ fn compilation_modes() {
     assert_error(&run("add.wat", &["-C", "compilation-mode=sloppy"]), "unknown compilation mode `sloppy`");
     assert_error(&run("add.wat", &["-C", "turbo=y"]), "unknown -C option `turbo`");
 }
+
+#[test]
+fn precompiled_modules() {
+    let dir = std::env::temp_dir().join(format!("skiff-cli-precompiled-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cwasm = dir.join("trap.cwasm");
+    let cwasm = cwasm.to_str().unwrap();
+    let out = skiff(&["compile", &fixture("trap.wat"), "-o", cwasm]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Machine code runs only when asked for.
+    assert_error(&skiff(&["run", cwasm, "--invoke", "div", "7", "2"]), "--allow-precompiled");
+    assert_ok(&skiff(&["run", "--allow-precompiled", cwasm, "--invoke", "div", "7", "2"]), "3\n");
+    let out = skiff(&["run", "--allow-precompiled", cwasm, "--invoke", "div", "1", "0"]);
+    assert_trap(&out, "integer divide by zero");
+    // Other settings than it was compiled with: refused, saying which.
+    let out = skiff(&["run", "--allow-precompiled", "-W", "fuel=1000", cwasm, "--invoke", "spin"]);
+    assert_error(&out, "fuel metering");
+    let metered = dir.join("metered.cwasm");
+    let metered = metered.to_str().unwrap();
+    assert_eq!(skiff(&["compile", "-W", "fuel=1", &fixture("trap.wat"), "-o", metered]).code, 0);
+    let out = skiff(&["run", "--allow-precompiled", "-W", "fuel=1000", metered, "--invoke", "spin"]);
+    assert_trap(&out, "all fuel consumed");
+    // Damaged: refused, never run.
+    let bytes = std::fs::read(cwasm).unwrap();
+    std::fs::write(cwasm, &bytes[..bytes.len() / 2]).unwrap();
+    assert_error(&skiff(&["run", "--allow-precompiled", cwasm, "--invoke", "div", "7", "2"]), "truncated");
+    assert_error(&skiff(&["compile", "-C", "strategy=interpreter", &fixture("trap.wat"), "-o", cwasm]), "Cranelift");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn perf_map_names_compiled_functions() {
+    let trap = fixture("trap.wat");
+    let args = ["run", "--profile=perfmap", "-C", "strategy=cranelift", &trap, "--invoke", "div", "7", "2"];
+    let child =
+        Command::new(env!("CARGO_BIN_EXE_skiff")).args(args).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "3\n");
+    let path = format!("/tmp/perf-{pid}.map");
+    let map = std::fs::read_to_string(&path).expect("the perf map");
+    let _ = std::fs::remove_file(&path);
+    let line = map.lines().find(|l| l.ends_with("::recurse")).unwrap_or_else(|| panic!("{map}"));
+    let fields: Vec<&str> = line.splitn(3, ' ').collect();
+    assert!(
+        usize::from_str_radix(fields[0], 16).is_ok() && usize::from_str_radix(fields[1], 16).unwrap() > 0,
+        "{line}"
+    );
+    assert_error(&skiff(&["run", "--profile=vtune", &fixture("trap.wat")]), "unknown profiler `vtune`");
+}

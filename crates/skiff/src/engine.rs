@@ -72,6 +72,31 @@ pub enum Strategy {
     Cranelift,
 }
 
+/// What an engine tells profilers about the code it makes (Wasmtime's name).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProfilingStrategy {
+    /// Nothing.
+    #[default]
+    None,
+    /// Each compiled function's address, size and wasm name, appended to
+    /// `/tmp/perf-PID.map` as Linux `perf` reads it: `perf record` then
+    /// `perf report` names compiled frames by function. Only compiled code
+    /// (`Strategy::Cranelift`) appears; the interpreter shows as itself.
+    PerfMap,
+}
+
+impl std::str::FromStr for ProfilingStrategy {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> anyhow::Result<ProfilingStrategy> {
+        match s {
+            "none" => Ok(ProfilingStrategy::None),
+            "perfmap" => Ok(ProfilingStrategy::PerfMap),
+            other => anyhow::bail!("unknown profiler `{other}` (known: perfmap, none)"),
+        }
+    }
+}
+
 impl std::str::FromStr for Strategy {
     type Err = anyhow::Error;
 
@@ -91,6 +116,7 @@ pub struct Config {
     pub(crate) features: WasmFeatures,
     pub(crate) compilation_mode: CompilationMode,
     pub(crate) strategy: Strategy,
+    pub(crate) profiler: ProfilingStrategy,
     pub(crate) consume_fuel: bool,
     pub(crate) epoch_interruption: bool,
     /// See [`Config::frame_window_cells`].
@@ -137,6 +163,7 @@ impl Config {
                 .union(WasmFeatures::MEMORY64),
             compilation_mode: CompilationMode::default(),
             strategy: Strategy::default(),
+            profiler: ProfilingStrategy::default(),
             consume_fuel: false,
             epoch_interruption: false,
             frame_window_cells: None,
@@ -181,6 +208,12 @@ impl Config {
     /// host.
     pub fn strategy(&mut self, strategy: Strategy) -> &mut Config {
         self.strategy = strategy;
+        self
+    }
+
+    /// What to tell profilers about compiled code (see [`ProfilingStrategy`]).
+    pub fn profiler(&mut self, profiler: ProfilingStrategy) -> &mut Config {
+        self.profiler = profiler;
         self
     }
 
@@ -327,6 +360,9 @@ impl Engine {
             }
             let ty = self.sig_type(sig);
             let code = Arc::new(crate::compile::host_call_trampoline(&ty, &**isa)?);
+            if self.config().profiler == ProfilingStrategy::PerfMap {
+                code.record_for_profiler(format!("host-call trampoline {ty}"));
+            }
             let entry = code.entry();
             calls.insert(sig, code);
             return Ok(entry);
@@ -337,6 +373,18 @@ impl Engine {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Compiles `bytes` (binary or text) into a precompiled module that
+    /// [`Module::deserialize`](crate::Module::deserialize) loads without
+    /// compiling: [`Module::serialize`](crate::Module::serialize) of a new
+    /// module. Needs `Strategy::Cranelift`.
+    #[cfg(feature = "cranelift")]
+    pub fn precompile_module(&self, bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+        if self.config().strategy != Strategy::Cranelift {
+            anyhow::bail!("precompiling needs an engine with `Strategy::Cranelift`");
+        }
+        crate::Module::new(self, bytes)?.serialize()
     }
 
     /// Whether two handles refer to the same engine.

@@ -47,7 +47,7 @@ mod types;
 mod values;
 
 pub use anyhow::{self, Error, Result};
-pub use engine::{CompilationMode, Config, Engine, EpochDeadline, Strategy, WasmVersion};
+pub use engine::{CompilationMode, Config, Engine, EpochDeadline, ProfilingStrategy, Strategy, WasmVersion};
 pub use exception::{ExnRef, Tag, ThrownException};
 pub use externals::{Extern, Global, Memory, Table};
 pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy, WasmTyList};

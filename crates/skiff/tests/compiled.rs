@@ -553,3 +553,73 @@ fn growth_beyond_the_limit_fails_in_compiled_code() {
     assert!(format!("{err:#}").contains("too much memory"), "{err:#}");
     assert_eq!(grow.call(&mut store, 1).unwrap(), 2);
 }
+
+/// A module serialized and loaded again runs as the module it came from;
+/// an artifact for other settings, another strategy, or damaged in its
+/// header or structure is refused with an error, never loaded.
+#[test]
+fn precompiled_modules_round_trip_and_refuse_what_does_not_fit() {
+    let compiled = engine(Strategy::Cranelift, |_| {});
+    let bytes = compiled.precompile_module(PROGRAM.as_bytes()).unwrap();
+    assert!(Module::is_precompiled(&bytes));
+    // SAFETY: the bytes come from `precompile_module` just above.
+    let loaded = unsafe { Module::deserialize(&compiled, &bytes) }.unwrap();
+    let again = loaded.serialize().unwrap();
+    assert_eq!(again, bytes, "a loaded module serializes to the same bytes");
+    let fresh = Module::new(&compiled, PROGRAM).unwrap();
+    let run = |module: &Module| {
+        let mut store = Store::new(&compiled, 0u32);
+        let mut linker = Linker::new(&compiled);
+        linker.func_wrap("host", "twice", |x: i64| x * 2).unwrap();
+        let instance = linker.instantiate(&mut store, module).unwrap();
+        ["sum", "fact", "host", "tables"]
+            .iter()
+            .map(|name| {
+                let args: Vec<Val> = match *name {
+                    "sum" => vec![Val::I32(100)],
+                    "fact" => vec![Val::I64(10)],
+                    "host" => vec![Val::I64(21)],
+                    _ => vec![],
+                };
+                call(&mut store, &instance, name, &args)
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(&loaded), run(&fresh));
+
+    let refuse = |engine: &Engine, bytes: &[u8], why: &str| {
+        // SAFETY: loading must fail before any code is mapped.
+        let err = unsafe { Module::deserialize(engine, bytes) }.map(|_| ()).unwrap_err();
+        let message = format!("{err:#}");
+        assert!(message.contains(why), "expected {why:?} in {message:?}");
+    };
+    refuse(
+        &engine(Strategy::Cranelift, |c| {
+            c.consume_fuel(true);
+        }),
+        &bytes,
+        "fuel metering",
+    );
+    refuse(
+        &engine(Strategy::Cranelift, |c| {
+            c.wasm_simd(false).wasm_relaxed_simd(false);
+        }),
+        &bytes,
+        "wasm features",
+    );
+    refuse(&engine(Strategy::Interpreter, |_| {}), &bytes, "Strategy::Cranelift");
+    let wasm = wat::parse_str(PROGRAM).unwrap();
+    refuse(&compiled, &wasm, "not a precompiled skiff module");
+    let mut version = bytes.clone();
+    let at = version.windows(1).position(|w| w == b"1").unwrap();
+    version[at] = b'9';
+    refuse(&compiled, &version, "format");
+    // Cut anywhere, the artifact is refused.
+    for len in (0..bytes.len()).step_by(7) {
+        // SAFETY: as above.
+        assert!(unsafe { Module::deserialize(&compiled, &bytes[..len]) }.is_err(), "cut at {len}");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    refuse(&compiled, &longer, "corrupt");
+}

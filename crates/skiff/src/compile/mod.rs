@@ -11,6 +11,8 @@
 //! Compiled code runs against the runtime objects the interpreter uses
 //! (`runtime::vmcontext`); it enters and leaves through `runtime::traps`.
 
+pub(crate) mod artifact;
+mod perfmap;
 mod simd;
 mod trampolines;
 mod translate;
@@ -154,7 +156,8 @@ struct Compiled {
     /// (offset, kind, libcall) for Cranelift's own libcalls (float
     /// rounding without SSE4.1 and the like).
     libcalls: Vec<(u32, Reloc, ir::LibCall, i64)>,
-    traps: Vec<(u32, CodeTrap)>,
+    /// Trap sites, each with a code [`code_trap`] knows.
+    traps: Vec<(u32, TrapCode)>,
     /// Calls inside a `try_table`: (return address offset, handler offset,
     /// the frame's distance from stack pointer to frame pointer).
     handlers: Vec<(u32, u32, u32)>,
@@ -183,7 +186,10 @@ fn finish(ctx: &mut Context, isa: &dyn TargetIsa) -> Result<Compiled> {
         .buffer
         .traps()
         .iter()
-        .map(|t| Ok((t.offset, code_trap(t.code).with_context(|| format!("unknown trap code {:?}", t.code))?)))
+        .map(|t| {
+            code_trap(t.code).with_context(|| format!("unknown trap code {:?}", t.code))?;
+            Ok((t.offset, t.code))
+        })
         .collect::<Result<Vec<_>>>()?;
     let mut handlers = Vec::new();
     for site in code.buffer.call_sites() {
@@ -232,6 +238,10 @@ fn compile_function(env: &Env<'_>, func_index: u32, body: &FunctionBody<'_>, ctx
 /// A module's compiled code: every defined function and the array-call
 /// trampolines of its types, in one executable mapping.
 pub(crate) struct CompiledModule {
+    /// What the code was loaded from, kept for [`Self::serialize`].
+    artifact: artifact::Artifact,
+    /// The module's wasm binary, part of a serialized module.
+    wasm: Vec<u8>,
     code: CodeMemory,
     /// Each defined function's code, as offsets into `code`.
     funcs: Vec<std::ops::Range<u32>>,
@@ -258,6 +268,11 @@ impl CompiledModule {
     #[allow(dead_code)] // For reports of code size (benches).
     pub fn code_size(&self) -> usize {
         self.code.range().len()
+    }
+
+    /// The module as a precompiled artifact (see `artifact.rs`).
+    pub fn serialize(&self, engine: &crate::Engine) -> Result<Vec<u8>> {
+        artifact::serialize(engine, &self.wasm, &self.artifact)
     }
 }
 
@@ -297,7 +312,7 @@ impl CodeLookup for ModuleCode {
 /// Compiles every defined function of `module` (whose validated bodies
 /// are `bodies`, in order) on all cores, and links them with the
 /// trampolines into executable code.
-pub(crate) fn compile_module(module: &ModuleInner, bodies: &[FunctionBody<'_>]) -> Result<CompiledModule> {
+pub(crate) fn compile_module(module: &ModuleInner, bodies: &[FunctionBody<'_>], wasm: &[u8]) -> Result<CompiledModule> {
     let isa = module.engine.isa()?;
     let config = module.engine.config();
     let env = Env {
@@ -349,12 +364,13 @@ pub(crate) fn compile_module(module: &ModuleInner, bodies: &[FunctionBody<'_>]) 
         .iter()
         .map(|ty| trampolines::build_array_call(ty, isa, &mut ctx).and_then(|()| finish(&mut ctx, isa)))
         .collect::<Result<Vec<_>>>()?;
-    link(module, funcs, trampolines)
+    load(module, link(module, funcs, trampolines)?, wasm.to_vec())
 }
 
-/// Lays out the functions then the trampolines, resolves calls between
-/// functions, maps the code executable and registers it.
-fn link(module: &ModuleInner, funcs: Vec<Compiled>, trampolines: Vec<Compiled>) -> Result<CompiledModule> {
+/// Lays out the functions then the trampolines and resolves the calls
+/// between functions: everything that does not depend on where the code
+/// will be mapped.
+fn link(module: &ModuleInner, funcs: Vec<Compiled>, trampolines: Vec<Compiled>) -> Result<artifact::Artifact> {
     let mut bytes = Vec::new();
     let mut place = |c: &Compiled| -> u32 {
         while !bytes.len().is_multiple_of(16) {
@@ -370,8 +386,7 @@ fn link(module: &ModuleInner, funcs: Vec<Compiled>, trampolines: Vec<Compiled>) 
         let defined = index.checked_sub(module.num_imported_funcs).context("a direct call to an import")?;
         Ok(func_starts[defined as usize])
     };
-    let mut traps = Vec::new();
-    let mut handlers = Vec::new();
+    let (mut traps, mut handlers, mut helpers) = (Vec::new(), Vec::new(), Vec::new());
     for (compiled, &start) in funcs.iter().chain(&trampolines).zip(func_starts.iter().chain(&tramp_starts)) {
         for &(offset, kind, callee, addend) in &compiled.calls {
             let at = (start + offset) as usize;
@@ -379,32 +394,80 @@ fn link(module: &ModuleInner, funcs: Vec<Compiled>, trampolines: Vec<Compiled>) 
             patch(&mut bytes, at, kind, target - at as i64 + addend, None)?;
         }
         for &(offset, kind, call, addend) in &compiled.libcalls {
-            let at = (start + offset) as usize;
-            let address = cranelift_libcall(call).with_context(|| format!("unsupported libcall {call:?}"))?;
-            patch(&mut bytes, at, kind, 0, Some(address as i64 + addend))?;
+            let helper = helper_id(call).with_context(|| format!("unsupported libcall {call:?}"))?;
+            if kind != Reloc::Abs8 {
+                bail!("unsupported relocation {kind:?} for libcall {call:?}");
+            }
+            helpers.push((start + offset, helper, addend));
         }
         traps.extend(compiled.traps.iter().map(|&(offset, trap)| (start + offset, trap)));
         handlers.extend(compiled.handlers.iter().map(|&(ret, at, sp_to_fp)| (start + ret, start + at, sp_to_fp)));
     }
     traps.sort_by_key(|&(o, _)| o);
     handlers.sort_by_key(|&(o, _, _)| o);
-    let code = CodeMemory::new(&bytes)?;
-    let start = code.range().start;
-    let frames = funcs
-        .iter()
-        .zip(&func_starts)
-        .enumerate()
-        .map(|(i, (f, &s))| {
-            let index = module.num_imported_funcs + i as u32;
-            let frame = FrameInfo::new(module.name.clone(), index, module.func_names.get(&index).cloned());
-            (s..s + f.code.len() as u32, frame)
-        })
-        .collect();
-    let lookup = Arc::new(ModuleCode { start, traps, funcs: frames, handlers });
-    let registration = traps::register(code.range(), lookup);
-    Ok(CompiledModule {
+    Ok(artifact::Artifact {
+        code: bytes,
         funcs: funcs.iter().zip(&func_starts).map(|(f, &s)| s..s + f.code.len() as u32).collect(),
         array_calls: tramp_starts,
+        traps,
+        handlers,
+        helpers,
+    })
+}
+
+/// Patches `artifact`'s helper calls for this process, maps the code
+/// executable and registers it.
+pub(crate) fn load(module: &ModuleInner, artifact: artifact::Artifact, wasm: Vec<u8>) -> Result<CompiledModule> {
+    let defined = module.func_types.len() - module.num_imported_funcs as usize;
+    if artifact.funcs.len() != defined || artifact.array_calls.len() != module.types.len() {
+        bail!("the compiled code does not match the module (function or type counts differ)");
+    }
+    let mut bytes = artifact.code.clone();
+    for &(offset, helper, addend) in &artifact.helpers {
+        let address = helper_address(helper).context("unknown helper function")?;
+        patch(&mut bytes, offset as usize, Reloc::Abs8, 0, Some(address as i64 + addend))?;
+    }
+    let code = CodeMemory::new(&bytes)?;
+    let start = code.range().start;
+    let frames = artifact
+        .funcs
+        .iter()
+        .enumerate()
+        .map(|(i, range)| {
+            let index = module.num_imported_funcs + i as u32;
+            let frame = FrameInfo::new(module.name.clone(), index, module.func_names.get(&index).cloned());
+            (range.clone(), frame)
+        })
+        .collect();
+    let traps = artifact
+        .traps
+        .iter()
+        .map(|&(o, code)| Ok((o, code_trap(code).context("unknown trap code")?)))
+        .collect::<Result<_>>()?;
+    if module.engine.config().profiler == crate::ProfilingStrategy::PerfMap {
+        let module_name = module.name.as_deref().unwrap_or("<module>");
+        let funcs = artifact.funcs.iter().enumerate().map(|(i, range)| {
+            let index = module.num_imported_funcs + i as u32;
+            let name = match module.func_names.get(&index) {
+                Some(name) => format!("wasm[{module_name}]::{name}"),
+                None => format!("wasm[{module_name}]::function[{index}]"),
+            };
+            (start + range.start as usize, range.len(), name)
+        });
+        let end = artifact.code.len() as u32;
+        let trampolines = artifact.array_calls.iter().enumerate().map(|(ty, &at)| {
+            let next = artifact.array_calls.get(ty + 1).copied().unwrap_or(end);
+            (start + at as usize, (next - at) as usize, format!("wasm[{module_name}]::array-call trampoline[{ty}]"))
+        });
+        perfmap::record(funcs.chain(trampolines));
+    }
+    let lookup = Arc::new(ModuleCode { start, traps, funcs: frames, handlers: artifact.handlers.clone() });
+    let registration = traps::register(code.range(), lookup);
+    Ok(CompiledModule {
+        funcs: artifact.funcs.clone(),
+        array_calls: artifact.array_calls.clone(),
+        artifact,
+        wasm,
         code,
         _registration: registration,
     })
@@ -437,12 +500,13 @@ impl StandaloneCode {
             bail!("standalone code with relocations");
         }
         let code = CodeMemory::new(&compiled.code)?;
-        let lookup = Arc::new(ModuleCode {
-            start: code.range().start,
-            traps: compiled.traps,
-            funcs: Vec::new(),
-            handlers: compiled.handlers,
-        });
+        let traps = compiled
+            .traps
+            .iter()
+            .map(|&(o, c)| Ok((o, code_trap(c).context("unknown trap code")?)))
+            .collect::<Result<_>>()?;
+        let lookup =
+            Arc::new(ModuleCode { start: code.range().start, traps, funcs: Vec::new(), handlers: compiled.handlers });
         let registration = traps::register(code.range(), lookup);
         Ok(StandaloneCode { code, _registration: registration })
     }
@@ -450,12 +514,34 @@ impl StandaloneCode {
     pub fn entry(&self) -> *const u8 {
         self.code.as_ptr()
     }
+
+    /// Records the code in the perf map under `name`.
+    pub fn record_for_profiler(&self, name: String) {
+        perfmap::record([(self.code.range().start, self.code.range().len(), name)]);
+    }
 }
 
-/// The address of a function Cranelift itself may call (rounding without
-/// SSE4.1 and the like).
-fn cranelift_libcall(call: cranelift_codegen::ir::LibCall) -> Option<usize> {
-    use cranelift_codegen::ir::LibCall;
+/// The functions Cranelift itself may call (rounding without SSE4.1 and
+/// the like), by the number artifacts name them with.
+const HELPERS: [ir::LibCall; 10] = [
+    ir::LibCall::CeilF32,
+    ir::LibCall::CeilF64,
+    ir::LibCall::FloorF32,
+    ir::LibCall::FloorF64,
+    ir::LibCall::TruncF32,
+    ir::LibCall::TruncF64,
+    ir::LibCall::NearestF32,
+    ir::LibCall::NearestF64,
+    ir::LibCall::FmaF32,
+    ir::LibCall::FmaF64,
+];
+
+fn helper_id(call: ir::LibCall) -> Option<u8> {
+    HELPERS.iter().position(|&c| c == call).map(|i| i as u8)
+}
+
+/// The address of helper `id` (see [`HELPERS`]).
+pub(crate) fn helper_address(id: u8) -> Option<usize> {
     extern "sysv64" fn ceil_f32(x: f32) -> f32 {
         x.ceil()
     }
@@ -486,17 +572,18 @@ fn cranelift_libcall(call: cranelift_codegen::ir::LibCall) -> Option<usize> {
     extern "sysv64" fn fma_f64(a: f64, b: f64, c: f64) -> f64 {
         a.mul_add(b, c)
     }
-    Some(match call {
-        LibCall::CeilF32 => ceil_f32 as *const () as usize,
-        LibCall::CeilF64 => ceil_f64 as *const () as usize,
-        LibCall::FloorF32 => floor_f32 as *const () as usize,
-        LibCall::FloorF64 => floor_f64 as *const () as usize,
-        LibCall::TruncF32 => trunc_f32 as *const () as usize,
-        LibCall::TruncF64 => trunc_f64 as *const () as usize,
-        LibCall::NearestF32 => nearest_f32 as *const () as usize,
-        LibCall::NearestF64 => nearest_f64 as *const () as usize,
-        LibCall::FmaF32 => fma_f32 as *const () as usize,
-        LibCall::FmaF64 => fma_f64 as *const () as usize,
+    let f: *const () = match id {
+        0 => ceil_f32 as *const (),
+        1 => ceil_f64 as *const (),
+        2 => floor_f32 as *const (),
+        3 => floor_f64 as *const (),
+        4 => trunc_f32 as *const (),
+        5 => trunc_f64 as *const (),
+        6 => nearest_f32 as *const (),
+        7 => nearest_f64 as *const (),
+        8 => fma_f32 as *const (),
+        9 => fma_f64 as *const (),
         _ => return None,
-    })
+    };
+    Some(f as usize)
 }

@@ -145,8 +145,61 @@ impl Module {
 
     /// Compiles a module from the binary format only.
     pub fn from_binary(engine: &Engine, binary: &[u8]) -> Result<Module> {
-        let inner = ModuleBuilder::new(engine).build(binary)?;
+        let inner = ModuleBuilder::new(engine).build(binary, None)?;
         Ok(Module { inner: Arc::new(inner) })
+    }
+
+    /// The module's compiled code as bytes that [`Module::deserialize`] loads
+    /// again (a *precompiled module*, `.cwasm`), for an engine with the same
+    /// strategy and settings on a machine with the same CPU features, under
+    /// the same skiff version. Only modules compiled with
+    /// `Strategy::Cranelift` serialize.
+    #[cfg(feature = "cranelift")]
+    pub fn serialize(&self) -> Result<Vec<u8>> {
+        match &self.inner.native {
+            Some(native) => native.serialize(&self.inner.engine),
+            None => bail!("only modules compiled with `Strategy::Cranelift` can be serialized"),
+        }
+    }
+
+    /// Loads a module from [`Module::serialize`]'s (or
+    /// [`Engine::precompile_module`]'s) bytes without compiling it. An
+    /// artifact from another skiff version, for other CPU features or with
+    /// other engine settings is refused, with what differs.
+    ///
+    /// # Safety
+    /// The bytes must come from `serialize` or `precompile_module`: they hold
+    /// machine code that runs as it is, and a forged or altered artifact can
+    /// do anything the process can. Never load artifacts from untrusted
+    /// sources.
+    #[cfg(feature = "cranelift")]
+    pub unsafe fn deserialize(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        if engine.config().strategy != crate::Strategy::Cranelift {
+            bail!("precompiled modules run only on an engine with `Strategy::Cranelift`");
+        }
+        let (wasm, artifact) = crate::compile::artifact::deserialize(engine, bytes.as_ref())?;
+        let inner = ModuleBuilder::new(engine).build(wasm, Some(artifact))?;
+        Ok(Module { inner: Arc::new(inner) })
+    }
+
+    /// [`Module::deserialize`] of a file's bytes.
+    ///
+    /// # Safety
+    /// As for [`Module::deserialize`].
+    #[cfg(feature = "cranelift")]
+    pub unsafe fn deserialize_file(engine: &Engine, path: impl AsRef<std::path::Path>) -> Result<Module> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        // SAFETY: the caller vouches for the file.
+        unsafe { Module::deserialize(engine, bytes) }.with_context(|| format!("failed to load `{}`", path.display()))
+    }
+
+    /// Whether `bytes` start like a precompiled module.
+    pub fn is_precompiled(bytes: &[u8]) -> bool {
+        #[cfg(feature = "cranelift")]
+        return bytes.starts_with(crate::compile::artifact::MAGIC);
+        #[cfg(not(feature = "cranelift"))]
+        return bytes.starts_with(b"\0skiff-cwasm");
     }
 
     /// Reads and compiles a `.wasm` or `.wat` file.
@@ -362,7 +415,15 @@ impl ModuleBuilder {
         }
     }
 
-    fn build(mut self, binary: &[u8]) -> Result<ModuleInner> {
+    /// Decodes and validates `binary` and prepares its code: compiled now
+    /// under `Strategy::Cranelift` (or loaded from `precompiled`, whose
+    /// bodies are then not validated again), else for the interpreter.
+    fn build(
+        mut self,
+        binary: &[u8],
+        #[cfg(feature = "cranelift")] precompiled: Option<crate::compile::artifact::Artifact>,
+        #[cfg(not(feature = "cranelift"))] precompiled: Option<std::convert::Infallible>,
+    ) -> Result<ModuleInner> {
         let features = self.module.engine.features();
         let mode = self.module.engine.config().compilation_mode;
         let compiled = self.module.engine.config().strategy == crate::Strategy::Cranelift;
@@ -376,6 +437,10 @@ impl ModuleBuilder {
         for payload in parser.parse_all(binary) {
             let payload = payload?;
             match validator.payload(&payload)? {
+                ValidPayload::Func(_, _) if precompiled.is_some() => {
+                    self.module.code.push(OnceLock::new());
+                    continue;
+                }
                 ValidPayload::Func(to_validate, body) if compiled => {
                     let mut func_validator = to_validate.into_validator(std::mem::take(&mut self.allocs));
                     func_validator.validate(&body)?;
@@ -408,7 +473,11 @@ impl ModuleBuilder {
         if compiled {
             #[cfg(feature = "cranelift")]
             {
-                self.module.native = Some(Arc::new(crate::compile::compile_module(&self.module, &bodies)?));
+                let native = match precompiled {
+                    Some(artifact) => crate::compile::load(&self.module, artifact, binary.to_vec())?,
+                    None => crate::compile::compile_module(&self.module, &bodies, binary)?,
+                };
+                self.module.native = Some(Arc::new(native));
             }
         }
         drop(bodies);

@@ -1,0 +1,207 @@
+//! Precompiled modules: a compiled module's code as bytes
+//! (`Module::serialize`, `Engine::precompile_module`) and back
+//! (`Module::deserialize`).
+//!
+//! An artifact holds everything that does not depend on where the code is
+//! mapped: the module's wasm binary (its shape is decoded again on load,
+//! which is quick beside compiling), the linked machine code with calls
+//! between its functions resolved (they are relative), the offsets of the
+//! functions and trampolines, the trap sites and exception handlers, and
+//! the places where Cranelift's helper functions (rounding, fma) are
+//! called by absolute address, patched on load for this process.
+//!
+//! Its header says which skiff wrote it and for what: the format version,
+//! skiff's and Cranelift's versions, the target and every Cranelift
+//! setting (CPU features included), and the engine settings that change
+//! the code (wasm features, fuel, epochs). Loading refuses an artifact
+//! whose header differs from what this engine would compile, naming the
+//! difference; it cannot tell a forged artifact from a genuine one, which
+//! is why loading is `unsafe`.
+//!
+//! Layout: the magic, then fields in order, integers little-endian,
+//! strings and byte blocks prefixed with a `u64` length, lists with a
+//! `u32` count.
+
+use super::code_trap;
+use crate::engine::Engine;
+use anyhow::{Context, Result, bail};
+use cranelift_codegen::ir::TrapCode;
+use std::num::NonZeroU8;
+use std::ops::Range;
+
+/// The first bytes of every artifact (never the start of a wasm binary or
+/// of a text module).
+pub(crate) const MAGIC: &[u8; 12] = b"\0skiff-cwasm";
+
+/// The artifact format's version; bumped whenever the layout or the meaning
+/// of the code's contract with the runtime changes.
+const FORMAT: u32 = 1;
+
+/// A compiled module's code, before it is mapped.
+#[derive(Clone)]
+pub(crate) struct Artifact {
+    /// The linked code; Cranelift's helper calls not yet patched.
+    pub code: Vec<u8>,
+    /// Each defined function's range in `code`.
+    pub funcs: Vec<Range<u32>>,
+    /// The array-call trampoline of each of the module's types.
+    pub array_calls: Vec<u32>,
+    /// Trap sites: (offset, Cranelift trap code), sorted.
+    pub traps: Vec<(u32, TrapCode)>,
+    /// Calls with a handler: (return address, handler, sp-to-fp), sorted.
+    pub handlers: Vec<(u32, u32, u32)>,
+    /// Absolute addresses of Cranelift's helpers to patch: (offset, helper
+    /// (see `super::HELPERS`), addend).
+    pub helpers: Vec<(u32, u8, i64)>,
+}
+
+/// The header fields of an artifact, in order, with their names for
+/// messages.
+fn header(engine: &Engine) -> Result<Vec<(&'static str, String)>> {
+    let isa = engine.isa()?;
+    let config = engine.config();
+    let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
+    Ok(vec![
+        ("format", FORMAT.to_string()),
+        ("skiff version", env!("CARGO_PKG_VERSION").to_string()),
+        ("Cranelift version", cranelift_codegen::VERSION.to_string()),
+        ("target", isa.triple().to_string()),
+        ("CPU features", isa_flags.join(",")),
+        ("Cranelift settings", isa.flags().to_string().replace('\n', " ")),
+        ("wasm features", format!("{:#x}", engine.features().bits())),
+        ("fuel metering", config.consume_fuel.to_string()),
+        ("epoch interruption", config.epoch_interruption.to_string()),
+    ])
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.u64(b.len() as u64);
+        self.0.extend_from_slice(b);
+    }
+    fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Writer, &T)) {
+        self.u32(u32::try_from(items.len()).expect("fewer than 2^32 items"));
+        for item in items {
+            each(self, item);
+        }
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if n > self.0.len() {
+            bail!("the artifact is truncated");
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Ok(head)
+    }
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+    }
+    fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+    }
+    fn bytes(&mut self) -> Result<&'a [u8]> {
+        let len = usize::try_from(self.u64()?).context("the artifact is truncated")?;
+        self.take(len)
+    }
+    fn string(&mut self) -> Result<&'a str> {
+        std::str::from_utf8(self.bytes()?).context("the artifact is corrupt (a header field is not UTF-8)")
+    }
+    fn list<T>(&mut self, mut each: impl FnMut(&mut Reader<'a>) -> Result<T>) -> Result<Vec<T>> {
+        let n = self.u32()? as usize;
+        // Every item takes at least 4 bytes: a count past that is corrupt,
+        // not an allocation to make.
+        if n > self.0.len() / 4 + 1 {
+            bail!("the artifact is truncated");
+        }
+        (0..n).map(|_| each(self)).collect()
+    }
+}
+
+/// The artifact of module `wasm` with compiled code `artifact` for `engine`.
+pub(crate) fn serialize(engine: &Engine, wasm: &[u8], artifact: &Artifact) -> Result<Vec<u8>> {
+    let mut w = Writer(MAGIC.to_vec());
+    for (_, value) in header(engine)? {
+        w.bytes(value.as_bytes());
+    }
+    w.bytes(wasm);
+    w.bytes(&artifact.code);
+    w.list(&artifact.funcs, |w, r| {
+        w.u32(r.start);
+        w.u32(r.end);
+    });
+    w.list(&artifact.array_calls, |w, &o| w.u32(o));
+    w.list(&artifact.traps, |w, &(o, code)| {
+        w.u32(o);
+        w.0.push(code.as_raw().get());
+    });
+    w.list(&artifact.handlers, |w, &(ret, at, sp)| {
+        w.u32(ret);
+        w.u32(at);
+        w.u32(sp);
+    });
+    w.list(&artifact.helpers, |w, &(o, helper, addend)| {
+        w.u32(o);
+        w.0.push(helper);
+        w.u64(addend as u64);
+    });
+    Ok(w.0)
+}
+
+/// The wasm binary and the code of artifact `bytes`, if `engine` would
+/// have compiled it this way; else an error naming what differs. The code
+/// is checked for consistency (offsets inside it), not for what it does.
+pub(crate) fn deserialize<'a>(engine: &Engine, bytes: &'a [u8]) -> Result<(&'a [u8], Artifact)> {
+    let Some(rest) = bytes.strip_prefix(MAGIC) else { bail!("not a precompiled skiff module (no skiff header)") };
+    let mut r = Reader(rest);
+    for (name, expected) in header(engine)? {
+        let found = r.string().context("not a precompiled skiff module of this version (bad header)")?;
+        if found != expected {
+            bail!(
+                "the precompiled module was built with {name} `{found}`, this engine has `{expected}`; \
+                 compile it again with this skiff and these settings"
+            );
+        }
+    }
+    let wasm = r.bytes()?;
+    let code = r.bytes()?.to_vec();
+    let len = code.len() as u32;
+    let funcs = r.list(|r| Ok(r.u32()?..r.u32()?))?;
+    let array_calls = r.list(|r| r.u32())?;
+    let traps = r.list(|r| {
+        let offset = r.u32()?;
+        let code = NonZeroU8::new(r.u8()?).map(TrapCode::from_raw).context("the artifact is corrupt (trap code)")?;
+        code_trap(code).context("the artifact is corrupt (unknown trap code)")?;
+        Ok((offset, code))
+    })?;
+    let handlers = r.list(|r| Ok((r.u32()?, r.u32()?, r.u32()?)))?;
+    let helpers = r.list(|r| Ok((r.u32()?, r.u8()?, r.u64()? as i64)))?;
+    if !r.0.is_empty() {
+        bail!("the artifact is corrupt (bytes after its end)");
+    }
+    let inside = |o: u32| o <= len;
+    let consistent = funcs.iter().all(|f| f.start <= f.end && inside(f.end))
+        && array_calls.iter().all(|&o| o < len)
+        && traps.iter().all(|&(o, _)| o < len)
+        && handlers.iter().all(|&(ret, at, _)| inside(ret) && at < len)
+        && helpers.iter().all(|&(o, h, _)| o.checked_add(8).is_some_and(inside) && super::helper_address(h).is_some());
+    if !consistent {
+        bail!("the artifact is corrupt (an offset outside its code)");
+    }
+    Ok((wasm, Artifact { code, funcs, array_calls, traps, handlers, helpers }))
+}
