@@ -12,6 +12,7 @@ Everything, including each single run, is saved as JSON.
 
 Runtimes (column order):
   skiff     target/release/skiff run          (built first with cargo)
+  skiff-cl  the same, -C strategy=cranelift   (skiff's compiled tier)
   wasmi     wasmi CLI                          (cargo install wasmi_cli)
   wasm3     pywasm3, in a child Python         (pip install pywasm3)
   pulley    Wasmtime's Pulley interpreter, via the `wasmtime` API package
@@ -51,7 +52,7 @@ LAUNCH_BIN = RUNNER / ".build" / "launch"
 PYHOST = RUNNER / "pyhost.py"
 NODE_SHIM = RUNNER / "node_wasi.mjs"
 
-RUNTIME_NAMES = ["skiff", "wasmi", "wasm3", "pulley", "wasmtime", "node"]
+RUNTIME_NAMES = ["skiff", "skiff-cl", "wasmi", "wasm3", "pulley", "wasmtime", "node"]
 
 # For each proposal a program may require (expected.json `requires`), a
 # small WASI command that uses it and what it must print.
@@ -137,6 +138,16 @@ def probe_skiff(opts):
     return rt
 
 
+def probe_skiff_cranelift(opts):
+    """skiff's compiled tier: the skiff column's binary with -C strategy=cranelift."""
+    rt = probe_skiff(opts)
+    rt.name, rt.kind = "skiff-cl", "JIT"
+    if not rt.missing:
+        rt.command = rt.command + ["-C", "strategy=cranelift"]
+        rt.version += ", compiled tier (Cranelift)"
+    return rt
+
+
 def probe_wasmi(opts):
     """wasmi's CLI from PATH or ~/.cargo/bin."""
     rt = Runtime("wasmi", "interpreter")
@@ -217,7 +228,7 @@ def probe_node(opts):
     return rt
 
 
-PROBES = {"skiff": probe_skiff, "wasmi": probe_wasmi, "wasm3": probe_wasm3,
+PROBES = {"skiff": probe_skiff, "skiff-cl": probe_skiff_cranelift, "wasmi": probe_wasmi, "wasm3": probe_wasm3,
           "pulley": probe_pulley, "wasmtime": probe_wasmtime, "node": probe_node}
 
 
@@ -501,6 +512,17 @@ def rss_cell(rt, name, results):
     return f"{r['median_rss_kib'] / 1024:.1f}" if "median_rss_kib" in r else "–"
 
 
+def pair_ratios(a, b, programs, results):
+    """Runtime `a`'s time over `b`'s, per program both ran: (geomean, max,
+    the program of the max, count), or None."""
+    ratios = {p: results[p][a]["median_ms"] / results[p][b]["median_ms"] for p in programs
+              if "median_ms" in results[p].get(a, {}) and "median_ms" in results[p].get(b, {})}
+    if not ratios:
+        return None
+    worst = max(ratios, key=ratios.get)
+    return geomean(ratios.values()), ratios[worst], worst, len(ratios)
+
+
 def markdown(runtimes, programs, expected, results, summary, opts, meta):
     """Two tables (time, peak RSS) plus the notes needed to read them."""
     cols = [rt.name for rt in runtimes]
@@ -537,8 +559,18 @@ def markdown(runtimes, programs, expected, results, summary, opts, meta):
                  "translation/compilation, run, exit), fork to reap. pulley, wasm3: run in a child Python "
                  "process and timed inside it from reading the module to the end of `_start` (Python start-up "
                  "and package import not counted); their RSS includes that Python interpreter.")
-    lines.append("- Interpreters: skiff, wasmi, wasm3, pulley. JIT compilers, for reference: wasmtime "
-                 "(Cranelift), node (V8).")
+    lines.append("- Interpreters: skiff, wasmi, wasm3, pulley. Compilers: skiff-cl (skiff's compiled tier, "
+                 "Cranelift, compiling every function before the run), wasmtime (Cranelift), node (V8).")
+    names = [rt.name for rt in runtimes if not rt.missing]
+    for other in ["wasmtime", "node"]:
+        if "skiff-cl" not in names or other not in names:
+            continue
+        for group, summ in summary.items():
+            r = pair_ratios("skiff-cl", other, summ["_programs"], results)
+            if r:
+                label = f" ({group})" if group else ""
+                lines.append(f"- skiff-cl / {other}{label}: geometric mean {r[0]:.2f}x over {r[3]} programs, "
+                             f"highest {r[1]:.2f}x ({r[2]}).")
     lines.append("- Every run's stdout is checked against `benches/programs/expected.json`; a wrong "
                  "checksum, trap, non-zero exit or timeout is shown as `fails: …`, never as a time.")
     for rt in runtimes:

@@ -623,3 +623,71 @@ fn precompiled_modules_round_trip_and_refuse_what_does_not_fit() {
     longer.push(0);
     refuse(&compiled, &longer, "corrupt");
 }
+
+/// Functions at the validator's scale compile: a deep operand stack, tens of
+/// thousands of `v128` locals, thousands of nested blocks.
+#[test]
+fn large_functions_compile() {
+    let compiled = engine(Strategy::Cranelift, |_| {});
+    let run = |wat: &str, name: &str, arg: i32| -> i32 {
+        let module = Module::new(&compiled, wat).unwrap();
+        let mut store = Store::new(&compiled, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        instance.get_typed_func::<i32, i32>(&mut store, name).unwrap().call(&mut store, arg).unwrap()
+    };
+    let n = 20_000u32;
+    let mut wat = String::from("(module (func (export \"sum\") (param $x i32) (result i32)");
+    for k in 1..=n {
+        wat.push_str(&format!("(i32.add (local.get $x) (i32.const {k}))"));
+    }
+    wat.push_str(&"i32.add ".repeat(n as usize - 1));
+    wat.push_str("))");
+    let expected = (1..=n).fold(0u32, |acc, k| acc.wrapping_add(k).wrapping_add(5)) as i32;
+    assert_eq!(run(&wat, "sum", 5), expected);
+
+    let mut wat = String::from("(module (func (export \"lanes\") (param $k i32) (result i32) (local");
+    wat.push_str(&" v128".repeat(40_000));
+    wat.push_str(
+        ") (local.set 40000 (i32x4.splat (local.get $k)))
+           (i32.add (i32x4.extract_lane 1 (local.get 40000)) (i32x4.extract_lane 2 (local.get 39999)))))",
+    );
+    assert_eq!(run(&wat, "lanes", 10), 10);
+
+    let depth = 5_000;
+    let wat = format!(
+        "(module (func (export \"f\") (param i32) (result i32) (local i32) {} (local.set 1 (i32.const 9)) {} (local.get 1)))",
+        "(if (local.get 0) (then ".repeat(depth),
+        "))".repeat(depth)
+    );
+    assert_eq!(run(&wat, "f", 1), 9);
+    assert_eq!(run(&wat, "f", 0), 0);
+}
+
+/// An artifact keeps the `name` section (backtraces name functions) and
+/// leaves out other custom sections, such as debug information.
+#[test]
+fn precompiled_modules_keep_names_and_drop_other_custom_sections() {
+    let compiled = engine(Strategy::Cranelift, |_| {});
+    let wat = r#"(module $named (func $boom (export "boom") unreachable))"#;
+    let mut wasm = wat::parse_str(wat).unwrap();
+    let plain = compiled.precompile_module(&wasm).unwrap();
+    // A custom section of 100 kB, as debug information would be.
+    wasm.push(0);
+    let payload = [&[5u8][..], b"debug", &vec![7u8; 100_000]].concat();
+    let mut size = payload.len();
+    while size >= 0x80 {
+        wasm.push((size as u8 & 0x7f) | 0x80);
+        size >>= 7;
+    }
+    wasm.push(size as u8);
+    wasm.extend_from_slice(&payload);
+    let bytes = compiled.precompile_module(&wasm).unwrap();
+    assert_eq!(bytes.len(), plain.len(), "the custom section is not kept");
+    // SAFETY: the bytes come from `precompile_module` just above.
+    let module = unsafe { Module::deserialize(&compiled, &bytes) }.unwrap();
+    let mut store = Store::new(&compiled, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let err = instance.get_typed_func::<(), ()>(&mut store, "boom").unwrap().call(&mut store, ()).unwrap_err();
+    let frames = err.downcast_ref::<WasmBacktrace>().unwrap().frames();
+    assert_eq!(frames[0].func_name(), Some("boom"));
+}

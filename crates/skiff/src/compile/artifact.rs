@@ -133,6 +133,45 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// `wasm`, a validated module, without its custom sections other than
+/// `name` (debug information can be most of a module; an artifact needs
+/// only what decoding the module and naming its functions read).
+pub(crate) fn without_custom_sections(wasm: &[u8]) -> Vec<u8> {
+    fn leb(bytes: &[u8], at: &mut usize) -> Option<usize> {
+        let mut value = 0usize;
+        for shift in (0..35).step_by(7) {
+            let byte = *bytes.get(*at)?;
+            *at += 1;
+            value |= usize::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+    let mut out = wasm[..8.min(wasm.len())].to_vec();
+    let mut at = 8;
+    while at < wasm.len() {
+        let start = at;
+        let id = wasm[at];
+        at += 1;
+        let Some(size) = leb(wasm, &mut at) else { return wasm.to_vec() };
+        let end = at + size;
+        if end > wasm.len() {
+            return wasm.to_vec();
+        }
+        let keep = id != 0 || {
+            let mut name_at = at;
+            leb(wasm, &mut name_at).is_some_and(|len| wasm.get(name_at..name_at + len) == Some(b"name"))
+        };
+        if keep {
+            out.extend_from_slice(&wasm[start..end]);
+        }
+        at = end;
+    }
+    out
+}
+
 /// The artifact of module `wasm` with compiled code `artifact` for `engine`.
 pub(crate) fn serialize(engine: &Engine, wasm: &[u8], artifact: &Artifact) -> Result<Vec<u8>> {
     let mut w = Writer(MAGIC.to_vec());

@@ -364,7 +364,7 @@ pub(crate) fn compile_module(module: &ModuleInner, bodies: &[FunctionBody<'_>], 
         .iter()
         .map(|ty| trampolines::build_array_call(ty, isa, &mut ctx).and_then(|()| finish(&mut ctx, isa)))
         .collect::<Result<Vec<_>>>()?;
-    load(module, link(module, funcs, trampolines)?, wasm.to_vec())
+    load(module, link(module, funcs, trampolines)?, artifact::without_custom_sections(wasm))
 }
 
 /// Lays out the functions then the trampolines and resolves the calls
