@@ -195,7 +195,7 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
         let func_index = m.num_imported_funcs + i as u32;
         // The context comes later, once the instance's definitions exist.
         let func_ref = VMFuncRef {
-            code: (code as *const std::sync::OnceLock<crate::translate::CompiledFunc>).cast(),
+            code: (code as *const std::sync::OnceLock<crate::interp::translate::CompiledFunc>).cast(),
             vmctx: std::ptr::null(),
             sig: m.func_sig(func_index),
             instance: index,

@@ -9,7 +9,7 @@
 //! runtime objects the interpreter reads.
 //!
 //! Reachability, and with it fuel, follow the interpreter's translator
-//! exactly (`translate::FuncTranslator`): fuel is charged at function
+//! exactly (`interp::translate::FuncTranslator`): fuel is charged at function
 //! entry and at every loop header, the count of reachable operators of the
 //! region that starts there, so a call consumes the same fuel in both tiers.
 

@@ -6,7 +6,7 @@
 #[cfg(skiff_tail_calls)]
 use super::VReg;
 use super::{Acc, Executor, Fp, Mem, Step, Stop, numeric};
-use crate::ir::{Instr, Op};
+use crate::interp::ir::{Instr, Op};
 
 /// Entries of the threaded dispatcher's handler table: room for every
 /// instruction kind's tag.
@@ -88,7 +88,7 @@ impl Executor<'_> {
 /// executor prints the most frequent pairs to stderr when it finishes.
 #[cfg(skiff_profile)]
 pub(super) mod profile {
-    use crate::ir::Op;
+    use crate::interp::ir::Op;
     use std::cell::RefCell;
     use std::collections::HashMap;
 

@@ -1,4 +1,4 @@
-//! The interpreter: runs [`crate::ir`] code on a value stack of 64-bit cells.
+//! The interpreter: runs [`crate::interp::ir`] code on a value stack of 64-bit cells.
 //!
 //! Wasm-to-wasm calls never recurse on the host stack: a call pushes a
 //! [`Frame`] record and moves the instruction pointer, a return pops it.
@@ -14,9 +14,11 @@
 //! memory after an explicit bounds check.
 
 mod dispatch;
+pub(crate) mod ir;
 mod num;
 mod numeric;
 pub(crate) mod simd;
+pub(crate) mod translate;
 mod vector;
 
 pub(crate) use dispatch::link;
@@ -24,10 +26,10 @@ pub(crate) use dispatch::link;
 use crate::anyhow;
 use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught_exception};
-use crate::ir::{AddImmLoad, Instr, LoadKind, Op, Slot, Store, StoreKind};
+use crate::interp::ir::{AddImmLoad, Instr, LoadKind, Op, Slot, Store, StoreKind};
+use crate::interp::translate::CompiledFunc;
 use crate::runtime::vmcontext::{VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
 use crate::store::{FuncEntity, StoreDyn};
-use crate::translate::CompiledFunc;
 use crate::trap::{FrameInfo, Trap, WasmBacktrace};
 use std::sync::OnceLock;
 

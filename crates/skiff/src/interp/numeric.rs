@@ -9,7 +9,7 @@
 
 use super::num;
 use super::{Acc, Fp, Mem};
-use crate::ir::{AddImmLoad, BranchOffset, Instr, Op, OperandWord, ScaledLoad, Slot, for_each_numeric};
+use crate::interp::ir::{AddImmLoad, BranchOffset, Instr, Op, OperandWord, ScaledLoad, Slot, for_each_numeric};
 use crate::trap::Trap;
 
 /// A value as the semantics functions of [`sem`] take and return it: an

@@ -13,7 +13,7 @@
 //! scalar `…Acc` instruction after one (`Instr::sets_acc`).
 
 use super::{Acc, Executor, Fp, Mem, from_vreg, simd, vreg};
-use crate::ir::{
+use crate::interp::ir::{
     AccBinOp, AccTernOp, AddImmLoad, BinOp, Instr, InstrTag, LaneOp, Load, ReplaceLaneOp, Slot, TernOp, UnOp,
     V128LoadKind,
 };

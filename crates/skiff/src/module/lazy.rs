@@ -11,7 +11,7 @@
 //! [`CompilationMode::Lazy`]: crate::CompilationMode::Lazy
 
 use super::ModuleInner;
-use crate::translate::{CompiledFunc, FuncTranslator};
+use crate::interp::translate::{CompiledFunc, FuncTranslator};
 use anyhow::{Context, Result};
 use std::ops::Range;
 use wasmparser::{BinaryReader, FuncToValidate, FunctionBody, ValidatorResources, WasmFeatures};

@@ -5,7 +5,7 @@
 //! 1. `wasmparser::Validator` checks every payload and function body;
 //! 2. the section readers here record the module's static shape
 //!    ([`ModuleInner`]): types, imports, declarations, segments, exports, names;
-//! 3. each function body goes through [`crate::translate`] into interpreter code,
+//! 3. each function body goes through [`crate::interp::translate`] into interpreter code,
 //!    at once or on its first call, as [`CompilationMode`] says (`lazy.rs`).
 
 mod const_expr;
@@ -14,7 +14,7 @@ mod lazy;
 pub(crate) use const_expr::ConstExpr;
 
 use crate::engine::SigId;
-use crate::translate::{CheckingVisitor, CompiledFunc, FuncTranslator, ModuleEnv, SupportCheck};
+use crate::interp::translate::{CheckingVisitor, CompiledFunc, FuncTranslator, ModuleEnv, SupportCheck};
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, TagType, ValType};
 use crate::{CompilationMode, Engine};
 use anyhow::{Context, Result, bail};
@@ -255,7 +255,7 @@ impl Module {
         if defined as usize >= self.inner.code.len() {
             return None;
         }
-        Some(crate::ir::disassemble(self.inner.compiled(defined).ok()?))
+        Some(crate::interp::ir::disassemble(self.inner.compiled(defined).ok()?))
     }
 }
 

@@ -1848,7 +1848,7 @@ impl fmt::Debug for Op {
 }
 
 /// A listing of a function's code, one instruction per line with its index.
-pub(crate) fn disassemble(func: &crate::translate::CompiledFunc) -> String {
+pub(crate) fn disassemble(func: &crate::interp::translate::CompiledFunc) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let _ = writeln!(

@@ -1,5 +1,5 @@
 //! Translation of one validated wasm function body into interpreter code
-//! ([`crate::ir`]).
+//! ([`crate::interp::ir`]).
 //!
 //! The translator walks the operators once, simulating the wasm operand stack
 //! at compile time. Each simulated operand says *where its value lives*: in a
@@ -18,7 +18,7 @@ mod vector;
 pub(crate) use support::{CheckingVisitor, SupportCheck};
 
 use crate::engine::SigId;
-use crate::ir::{
+use crate::interp::ir::{
     AccBinOp, BinOp, BranchOffset, CatchClause, Handler, Instr, Load, LoadKind, Op, Slot, Store, StoreKind, UnOp,
 };
 use crate::trap::Trap;

@@ -10,10 +10,10 @@
 //! the result may take the cells of its operands, as scalar results do.
 
 use super::{FuncTranslator, Operand, memarg_memory, memory_operand};
-use crate::interp::simd::for_each_simd;
-use crate::ir::{
+use crate::interp::ir::{
     AccBinOp, AccTernOp, BinOp, Instr, LaneOp, Load, Offset64, ReplaceLaneOp, Slot, TernOp, UnOp, V128LoadKind,
 };
+use crate::interp::simd::for_each_simd;
 use anyhow::{Context, Result};
 use wasmparser::{MemArg, Operator};
 
