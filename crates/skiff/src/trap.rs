@@ -67,16 +67,21 @@ impl fmt::Display for Trap {
 
 impl std::error::Error for Trap {}
 
-/// One wasm frame of a [`WasmBacktrace`].
+/// One wasm frame of a [`WasmBacktrace`]. Names are shared, so a
+/// backtrace of a million frames costs a few words per frame.
 #[derive(Clone, Debug)]
 pub struct FrameInfo {
-    module_name: Option<String>,
+    module_name: Option<std::sync::Arc<str>>,
     func_index: u32,
-    func_name: Option<String>,
+    func_name: Option<std::sync::Arc<str>>,
 }
 
 impl FrameInfo {
-    pub(crate) fn new(module_name: Option<String>, func_index: u32, func_name: Option<String>) -> FrameInfo {
+    pub(crate) fn new(
+        module_name: Option<std::sync::Arc<str>>,
+        func_index: u32,
+        func_name: Option<std::sync::Arc<str>>,
+    ) -> FrameInfo {
         FrameInfo { module_name, func_index, func_name }
     }
 

@@ -429,13 +429,15 @@ pub(crate) fn load(module: &ModuleInner, artifact: artifact::Artifact, wasm: Vec
     }
     let code = CodeMemory::new(&bytes)?;
     let start = code.range().start;
+    let module_name: Option<Arc<str>> = module.name.as_deref().map(Arc::from);
     let frames = artifact
         .funcs
         .iter()
         .enumerate()
         .map(|(i, range)| {
             let index = module.num_imported_funcs + i as u32;
-            let frame = FrameInfo::new(module.name.clone(), index, module.func_names.get(&index).cloned());
+            let func_name = module.func_names.get(&index).map(|n| Arc::from(n.as_str()));
+            let frame = FrameInfo::new(module_name.clone(), index, func_name);
             (range.clone(), frame)
         })
         .collect();

@@ -117,12 +117,20 @@ fn active_funcs(frames: &[Frame], current: u32) -> Vec<u32> {
 }
 
 fn backtrace(store: &dyn StoreDyn, funcs: Vec<u32>) -> WasmBacktrace {
+    // Frames of one function share its names (deep recursion repeats them).
+    let mut names: std::collections::HashMap<u32, FrameInfo> = std::collections::HashMap::new();
     let frames = funcs
         .into_iter()
         .filter_map(|f| match &store.opaque().funcs[f as usize] {
-            FuncEntity::Wasm { index, module, .. } => {
-                Some(FrameInfo::new(module.name.clone(), *index, module.func_names.get(index).cloned()))
-            }
+            FuncEntity::Wasm { index, module, .. } => Some(
+                names
+                    .entry(f)
+                    .or_insert_with(|| {
+                        let func_name = module.func_names.get(index).map(|n| std::sync::Arc::from(n.as_str()));
+                        FrameInfo::new(module.name.as_deref().map(std::sync::Arc::from), *index, func_name)
+                    })
+                    .clone(),
+            ),
             FuncEntity::Host { .. } => None,
         })
         .collect();
