@@ -286,9 +286,10 @@ struct EngineInner {
     sigs: RwLock<SigRegistry>,
     /// The epoch that interruptible code compares with its store's deadline.
     epoch: AtomicU64,
-    /// The compiled tier's target, made once.
+    /// The compiled tier's target, made when the engine first compiles
+    /// (at once under `Strategy::Cranelift`).
     #[cfg(feature = "cranelift")]
-    isa: Option<cranelift_codegen::isa::OwnedTargetIsa>,
+    isa: std::sync::OnceLock<Result<cranelift_codegen::isa::OwnedTargetIsa, String>>,
     /// The host-call trampoline of each signature host functions have.
     #[cfg(feature = "cranelift")]
     host_calls: std::sync::Mutex<HashMap<SigId, Arc<crate::compile::StandaloneCode>>>,
@@ -319,10 +320,11 @@ impl Engine {
             anyhow::bail!("max_wasm_stack must be at least 1 KiB and max_call_depth at least 1");
         }
         #[cfg(feature = "cranelift")]
-        let isa = match config.strategy {
-            Strategy::Cranelift => Some(crate::compile::host_isa()?),
-            Strategy::Interpreter => None,
-        };
+        let isa = std::sync::OnceLock::new();
+        #[cfg(feature = "cranelift")]
+        if config.strategy == Strategy::Cranelift {
+            let _ = isa.set(Ok(crate::compile::host_isa()?));
+        }
         #[cfg(not(feature = "cranelift"))]
         if config.strategy == Strategy::Cranelift {
             anyhow::bail!("`Strategy::Cranelift` needs skiff's `cranelift` feature, which this build leaves out");
@@ -340,26 +342,35 @@ impl Engine {
         })
     }
 
-    /// The compiled tier's target (the engine's strategy is Cranelift).
+    /// The compiled tier's target, made on first use.
     #[cfg(feature = "cranelift")]
     pub(crate) fn isa(&self) -> anyhow::Result<&dyn cranelift_codegen::isa::TargetIsa> {
-        match &self.inner.isa {
-            Some(isa) => Ok(&**isa),
-            None => anyhow::bail!("this engine's strategy is not Cranelift"),
+        match self.inner.isa.get_or_init(|| crate::compile::host_isa().map_err(|e| format!("{e:#}"))) {
+            Ok(isa) => Ok(&**isa),
+            Err(e) => anyhow::bail!("{e}"),
         }
     }
 
-    /// The compiled entry of host functions of signature `sig` (their
-    /// host-call trampoline), or null if this engine compiles nothing.
+    /// Whether this engine has compiled code (or may: its strategy compiles).
+    #[cfg(feature = "cranelift")]
+    fn compiles(&self) -> bool {
+        self.inner.isa.get().is_some_and(|isa| isa.is_ok())
+    }
+
+    /// The compiled entry of functions of signature `sig` that have no
+    /// compiled code of their own (host functions, and wasm functions the
+    /// interpreter runs): their host-call trampoline. Null if this engine
+    /// compiles nothing.
     pub(crate) fn host_call_entry(&self, sig: SigId) -> anyhow::Result<*const u8> {
         #[cfg(feature = "cranelift")]
-        if let Some(isa) = &self.inner.isa {
+        if self.compiles() {
+            let isa = self.isa()?;
             let mut calls = self.inner.host_calls.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(code) = calls.get(&sig) {
                 return Ok(code.entry());
             }
             let ty = self.sig_type(sig);
-            let code = Arc::new(crate::compile::host_call_trampoline(&ty, &**isa)?);
+            let code = Arc::new(crate::compile::host_call_trampoline(&ty, isa)?);
             if self.config().profiler == ProfilingStrategy::PerfMap {
                 code.record_for_profiler(format!("host-call trampoline {ty}"));
             }

@@ -179,11 +179,13 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
     }
 
     let opaque = &mut store.opaque;
-    // Compiled code calls its imports through their compiled entries: a
-    // host function made when its entry could not be, gets it now.
+    // Compiled code calls every function through its compiled entry: the
+    // store's functions made before this engine compiled anything (host
+    // functions, interpreted wasm functions, which compiled code may reach
+    // through imports and tables) get theirs now.
     #[cfg(feature = "cranelift")]
     if m.native.is_some() {
-        for &f in &entity.funcs {
+        for f in 0..opaque.funcs.len() as u32 {
             let func_ref = opaque.func_ref(f);
             if func_ref.wasm_call.is_null() {
                 let entry = opaque.engine().host_call_entry(func_ref.sig)?;
@@ -193,19 +195,25 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
     }
     for (i, code) in m.code.iter().enumerate() {
         let func_index = m.num_imported_funcs + i as u32;
-        // The context comes later, once the instance's definitions exist.
+        let sig = m.func_sig(func_index);
+        // An interpreted function's compiled entry is the host-call
+        // trampoline of its signature, which finds it by its store index
+        // where a compiled function has its instance's context.
+        let store_index = opaque.funcs.len() as u32;
         let func_ref = VMFuncRef {
             code: (code as *const std::sync::OnceLock<crate::interp::translate::CompiledFunc>).cast(),
-            vmctx: std::ptr::null(),
-            sig: m.func_sig(func_index),
+            vmctx: std::ptr::without_provenance(store_index as usize),
+            sig,
             instance: index,
-            wasm_call: std::ptr::null(),
+            wasm_call: opaque.engine().host_call_entry(sig)?,
             array_call: std::ptr::null(),
         };
         #[cfg(feature = "cranelift")]
         let func_ref = match &m.native {
             Some(native) => VMFuncRef {
                 code: std::ptr::null(),
+                // The context comes later, once the instance's definitions exist.
+                vmctx: std::ptr::null(),
                 wasm_call: native.func(i as u32),
                 array_call: native.array_call(m.func_types[func_index as usize]),
                 ..func_ref

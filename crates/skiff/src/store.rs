@@ -253,11 +253,15 @@ impl StoreOpaque {
         self.func_refs[index as usize].wasm_call = entry;
     }
 
-    /// Makes the store's functions `funcs` run with instance context `vmctx`
-    /// (once instantiation has built it).
+    /// Makes the store's compiled functions among `funcs` run with instance
+    /// context `vmctx` (once instantiation has built it); interpreted ones
+    /// keep their store index there (see `VMFuncRef::vmctx`).
     pub fn set_func_context(&mut self, funcs: &[u32], vmctx: *const u8) {
         for &f in funcs {
-            self.func_refs[f as usize].vmctx = vmctx;
+            let func_ref = &mut self.func_refs[f as usize];
+            if !func_ref.array_call.is_null() {
+                func_ref.vmctx = vmctx;
+            }
         }
     }
 
@@ -393,6 +397,9 @@ pub(crate) unsafe trait StoreDyn {
     /// instance `instance`, with its parameters in `cells`; its results
     /// replace them.
     fn call_host(&mut self, host: u32, instance: Option<u32>, cells: &mut [u64]) -> anyhow::Result<()>;
+    /// Calls store function `func` in whatever tier runs it (`func::call_raw`).
+    #[cfg(feature = "cranelift")]
+    fn call_func(&mut self, func: u32, cells: &mut [u64]) -> anyhow::Result<()>;
     /// [`StoreInner::memory_may_grow`].
     fn memory_may_grow(&mut self, current: usize, desired: usize, max: Option<usize>) -> anyhow::Result<bool>;
     /// [`StoreInner::table_may_grow`].
@@ -448,6 +455,11 @@ unsafe impl<T> StoreDyn for StoreInner<T> {
     fn call_host(&mut self, host: u32, instance: Option<u32>, cells: &mut [u64]) -> anyhow::Result<()> {
         let host = self.host_funcs[host as usize].clone();
         host(crate::Caller::new(self, instance), cells)
+    }
+
+    #[cfg(feature = "cranelift")]
+    fn call_func(&mut self, func: u32, cells: &mut [u64]) -> anyhow::Result<()> {
+        crate::func::call_raw(self, func, cells)
     }
 
     fn memory_may_grow(&mut self, current: usize, desired: usize, max: Option<usize>) -> anyhow::Result<bool> {

@@ -691,3 +691,90 @@ fn precompiled_modules_keep_names_and_drop_other_custom_sections() {
     let frames = err.downcast_ref::<WasmBacktrace>().unwrap().frames();
     assert_eq!(frames[0].func_name(), Some("boom"));
 }
+
+/// Modules of both tiers in one store call each other both ways, through
+/// imports and tables: results, traps, exceptions and fuel are those of an
+/// all-interpreted run (`Module::from_binary_with_strategy` stands in for
+/// tier-up's per-function choice).
+#[test]
+fn calls_cross_tiers_both_ways() {
+    let t = wat::parse_str(
+        r#"(module
+          (type $f (func (param i32) (result i32)))
+          (table (export "t") 2 funcref)
+          (tag $e (export "e") (param i32))
+          (func $even (export "even") (type $f)
+            (if (result i32) (i32.eqz (local.get 0))
+              (then (i32.const 1))
+              (else (call_indirect (type $f) (i32.sub (local.get 0) (i32.const 1)) (i32.const 1)))))
+          (func (export "guarded") (param i32) (result i32)
+            (block $h (result i32)
+              (try_table (result i32) (catch $e $h) (call $even (local.get 0)))
+              (return))
+            (i32.add (i32.const 1000))))"#,
+    )
+    .unwrap();
+    let u = wat::parse_str(
+        r#"(module
+          (type $f (func (param i32) (result i32)))
+          (import "t" "t" (table 2 funcref))
+          (import "t" "e" (tag $e (param i32)))
+          (import "t" "even" (func $even (type $f)))
+          (elem (i32.const 1) $odd)
+          (func $odd (export "odd") (type $f)
+            (if (i32.eq (local.get 0) (i32.const 5)) (then (throw $e (i32.const 55))))
+            (if (i32.eq (local.get 0) (i32.const 1000)) (then unreachable))
+            (if (result i32) (i32.eqz (local.get 0))
+              (then (i32.const 0))
+              (else (call $even (i32.sub (local.get 0) (i32.const 1)))))))"#,
+    )
+    .unwrap();
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config).unwrap();
+    let run = |u_strategy: Strategy| {
+        let mut store = Store::new(&engine, 0u32);
+        store.set_fuel(1 << 40).unwrap();
+        let tm = Module::from_binary_with_strategy(&engine, &t, Strategy::Interpreter).unwrap();
+        let um = Module::from_binary_with_strategy(&engine, &u, u_strategy).unwrap();
+        let ti = Instance::new(&mut store, &tm, &[]).unwrap();
+        let imports: Vec<skiff::Extern> =
+            ["t", "e", "even"].iter().map(|n| ti.get_export(&mut store, n).unwrap()).collect();
+        Instance::new(&mut store, &um, &imports).unwrap();
+        let mut outcomes = Vec::new();
+        let calls =
+            [("even", 4), ("even", 3), ("guarded", 4), ("guarded", 10), ("guarded", 1003), ("even", -1), ("even", 10)];
+        for (name, arg) in calls {
+            let fuel = store.get_fuel().unwrap();
+            let outcome = match call(&mut store, &ti, name, &[Val::I32(arg)]) {
+                // What was not caught, without the backtrace (which lists
+                // only the frames of the outermost tier's own run so far).
+                Outcome::Failed(message) => {
+                    Outcome::Failed(message.split(": error while executing").next().unwrap_or_default().to_string())
+                }
+                other => other,
+            };
+            outcomes.push((name, arg, outcome, fuel - store.get_fuel().unwrap()));
+        }
+        outcomes
+    };
+    let interpreted = run(Strategy::Interpreter);
+    let mixed = run(Strategy::Cranelift);
+    // Results, traps and fuel agree; backtraces list the frames of each
+    // tier's own call (compared by the trap code only).
+    for (a, b) in interpreted.iter().zip(&mixed) {
+        match (&a.2, &b.2) {
+            (Outcome::Trapped(x, _), Outcome::Trapped(y, _)) => assert_eq!((a.0, a.1, x), (b.0, b.1, y)),
+            _ => assert_eq!(a, b),
+        }
+    }
+    assert_eq!(mixed[0].2, Outcome::Returned(vec!["I32(1)".into()]));
+    assert_eq!(mixed[1].2, Outcome::Returned(vec!["I32(0)".into()]));
+    assert_eq!(mixed[3].2, Outcome::Returned(vec!["I32(1055)".into()]), "the exception crossed back");
+    assert!(matches!(mixed[4].2, Outcome::Trapped(Trap::UnreachableCodeReached, _)), "{:?}", mixed[4]);
+    assert!(matches!(mixed[5].2, Outcome::Trapped(Trap::StackOverflow, _)), "{:?}", mixed[5]);
+    assert_eq!(
+        mixed[6].2,
+        Outcome::Failed("uncaught exception of tag 0 of an unnamed module, payload (i32 55)".into())
+    );
+}

@@ -111,6 +111,17 @@ pub(crate) fn call_func(store: &mut dyn StoreDyn, func: u32, cells: &mut [u64]) 
     result
 }
 
+/// Calls compiled wasm function `callee` with its parameters in `cells`.
+fn call_compiled(store: &mut dyn StoreDyn, callee: u32, cells: &mut [u64]) -> anyhow::Result<()> {
+    #[cfg(feature = "cranelift")]
+    return crate::runtime::entry::call_compiled(store, callee, cells);
+    #[cfg(not(feature = "cranelift"))]
+    {
+        let _ = (store, callee, cells);
+        unreachable!("without the compiled tier every wasm function has interpreter code")
+    }
+}
+
 /// The store function indices of the active frames, innermost first.
 fn active_funcs(frames: &[Frame], current: u32) -> Vec<u32> {
     std::iter::once(current).chain(frames.iter().rev().map(|f| f.func)).collect()
@@ -1351,25 +1362,34 @@ impl Executor<'_> {
     fn tail_call_host(&mut self, callee: u32, base: Slot) -> Result<Step, Stop> {
         let args = self.fp_index + base.index();
         self.call_host(callee, std::ptr::null(), args)?;
-        let FuncEntity::Host { ty, .. } = &self.store.opaque().funcs[callee as usize] else {
-            unreachable!("`tail_call` handles wasm functions")
+        let results = match &self.store.opaque().funcs[callee as usize] {
+            FuncEntity::Host { ty, .. } => ty.result_cells(),
+            FuncEntity::Wasm { index, module } => module.func_type(*index).result_cells(),
         };
-        let results = ty.result_cells();
         self.stack.copy_within(args..args + results, self.fp_index);
         Ok(self.return_to_caller())
     }
 
-    /// Calls host function `callee` with its parameters at stack index
-    /// `new_fp`; the caller then continues at `ret_ip`.
+    /// Calls `callee`, a function the interpreter does not run (a host
+    /// function, or a compiled wasm function), with its parameters at stack
+    /// index `new_fp`; the caller then continues at `ret_ip`.
     #[inline(never)]
     fn call_host(&mut self, callee: u32, ret_ip: *const Op, new_fp: usize) -> Result<Step, Stop> {
-        let FuncEntity::Host { host, ty, .. } = &self.store.opaque().funcs[callee as usize] else {
-            unreachable!("`call` handles wasm functions")
+        let result = match &self.store.opaque().funcs[callee as usize] {
+            FuncEntity::Host { host, ty, .. } => {
+                let host = *host;
+                let n = ty.param_cells().max(ty.result_cells());
+                let cells = &mut self.stack[new_fp..new_fp + n];
+                self.store.call_host(host, Some(self.instance), cells)
+            }
+            FuncEntity::Wasm { index, module } => {
+                let ty = module.func_type(*index);
+                let n = ty.param_cells().max(ty.result_cells());
+                let cells = &mut self.stack[new_fp..new_fp + n];
+                call_compiled(self.store, callee, cells)
+            }
         };
-        let host = *host;
-        let n = ty.param_cells().max(ty.result_cells());
-        let cells = &mut self.stack[new_fp..new_fp + n];
-        if let Err(error) = self.store.call_host(host, Some(self.instance), cells) {
+        if let Err(error) = result {
             // An exception thrown by the host function, or passing through
             // it from wasm it called, continues into its caller here.
             if error.downcast_ref::<ThrownException>().is_some()

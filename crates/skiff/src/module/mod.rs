@@ -149,6 +149,18 @@ impl Module {
         Ok(Module { inner: Arc::new(inner) })
     }
 
+    /// [`Module::from_binary`] for the tier `strategy` rather than the
+    /// engine's: modules of both tiers in one store, calling each other.
+    /// Not a stable API: it exists to test calls between the tiers until
+    /// tier-up chooses the tier per function.
+    #[doc(hidden)]
+    pub fn from_binary_with_strategy(engine: &Engine, binary: &[u8], strategy: crate::Strategy) -> Result<Module> {
+        let mut builder = ModuleBuilder::new(engine);
+        builder.strategy = strategy;
+        let inner = builder.build(binary, None)?;
+        Ok(Module { inner: Arc::new(inner) })
+    }
+
     /// The module's compiled code as bytes that [`Module::deserialize`] loads
     /// again (a *precompiled module*, `.cwasm`), for an engine with the same
     /// strategy and settings on a machine with the same CPU features, under
@@ -369,6 +381,8 @@ impl ModuleInner {
 /// Builds a [`ModuleInner`] from the payloads of one binary.
 struct ModuleBuilder {
     module: ModuleInner,
+    /// The tier the module's code is prepared for.
+    strategy: crate::Strategy,
     allocs: FuncValidatorAllocations,
     next_defined_func: u32,
     /// The code section's range in the binary.
@@ -379,6 +393,7 @@ struct ModuleBuilder {
 impl ModuleBuilder {
     fn new(engine: &Engine) -> ModuleBuilder {
         ModuleBuilder {
+            strategy: engine.config().strategy,
             module: ModuleInner {
                 engine: engine.clone(),
                 name: None,
@@ -426,7 +441,7 @@ impl ModuleBuilder {
     ) -> Result<ModuleInner> {
         let features = self.module.engine.features();
         let mode = self.module.engine.config().compilation_mode;
-        let compiled = self.module.engine.config().strategy == crate::Strategy::Cranelift;
+        let compiled = self.strategy == crate::Strategy::Cranelift;
         // The bodies to compile, validated, under `Strategy::Cranelift`.
         let mut bodies = Vec::new();
         self.binary_len = binary.len();

@@ -14,9 +14,9 @@ use crate::runtime::vmcontext::VMContextHeader;
 use crate::store::{FuncEntity, StoreDyn};
 use crate::trap::Trap;
 
-/// `host_call(vmctx, func, cells, len) -> status`: calls host function
-/// `func` (store index) with its parameters in `cells`; the results
-/// replace them.
+/// `host_call(vmctx, func, cells, len) -> status`: calls function `func`
+/// (store index), a host function or a wasm function without compiled
+/// code, with its parameters in `cells`; the results replace them.
 pub(crate) const HOST_CALL: usize = 0;
 /// `memory_grow(vmctx, memory, delta) -> old pages, -1, or -2 (failed)`.
 pub(crate) const MEMORY_GROW: usize = 1;
@@ -134,16 +134,20 @@ extern "sysv64" fn host_call(vmctx: *const u8, func: u64, cells: *mut u64, len: 
     // SAFETY: compiled code passes its own context, and a host-call
     // trampoline's own frame slot of `len` cells.
     let ((store, instance), cells) = unsafe { (caller(vmctx), std::slice::from_raw_parts_mut(cells, len as usize)) };
-    let FuncEntity::Host { host, .. } = store.opaque().funcs[func as usize] else {
-        unreachable!("a host-call trampoline for a wasm function")
-    };
     let mut threw = false;
-    let status = status(|| match store.call_host(host, Some(instance), cells) {
-        Err(e) if e.downcast_ref::<ThrownException>().is_some() && store.opaque().pending_exception.is_some() => {
-            threw = true;
-            Ok(())
+    let status = status(|| {
+        let result = match store.opaque().funcs[func as usize] {
+            FuncEntity::Host { host, .. } => store.call_host(host, Some(instance), cells),
+            // A wasm function without compiled code: the interpreter runs it.
+            FuncEntity::Wasm { .. } => store.call_func(func as u32, cells),
+        };
+        match result {
+            Err(e) if e.downcast_ref::<ThrownException>().is_some() && store.opaque().pending_exception.is_some() => {
+                threw = true;
+                Ok(())
+            }
+            result => result,
         }
-        result => result,
     });
     if threw { HOST_THREW } else { status }
 }

@@ -150,9 +150,10 @@ pub(crate) struct VMFuncRef {
     /// on the first call (lazy translation), opaque here (the interpreter
     /// knows its type). Null for a host function and for compiled code.
     pub code: *const (),
-    /// The context of the instance the function belongs to. For a host
-    /// function, which has none, its own store index: what its host-call
-    /// trampoline (`wasm_call`) needs.
+    /// For a compiled function, the context of the instance it belongs to.
+    /// For a function without compiled code (a host function, a wasm
+    /// function the interpreter runs), its own store index: what its
+    /// host-call trampoline (`wasm_call`) needs.
     pub vmctx: *const u8,
     /// The function's signature, engine-wide.
     pub sig: SigId,
@@ -161,8 +162,9 @@ pub(crate) struct VMFuncRef {
     pub instance: u32,
     /// The compiled entry, in the compiled tier's convention (the callee's
     /// and the caller's contexts, then the arguments): a compiled
-    /// function, or a host function's host-call trampoline. Null where the
-    /// compiled tier is not in use.
+    /// function, or for any other function the host-call trampoline of its
+    /// signature, which calls it through the runtime. Null where the
+    /// engine compiles nothing.
     pub wasm_call: *const u8,
     /// For a compiled wasm function, the trampoline the host enters it by
     /// (arguments and results in cells); null otherwise.
@@ -615,8 +617,11 @@ mod tests {
             let len = store_ctx.add(VMStoreContext::FUNCS_LEN).cast::<usize>().read();
             assert_eq!(len, 103);
             let func_ref = |index: u32| funcs.add(index as usize * size_of::<VMFuncRef>());
+            let g_index = g.index();
             let (g, k, h) = (func_ref(g.index()), func_ref(k.index()), func_ref(host.index()));
-            assert_eq!(g.add(VMFuncRef::VMCTX).cast::<*const u8>().read(), vmctx);
+            // An interpreted function keeps its store index where compiled
+            // code has its instance's context.
+            assert_eq!(g.add(VMFuncRef::VMCTX).cast::<usize>().read(), g_index as usize);
             assert_eq!(g.add(VMFuncRef::INSTANCE).cast::<u32>().read(), 0);
             assert!(!g.add(VMFuncRef::CODE).cast::<*const u8>().read().is_null());
             // The host function and `g` share a signature; `k` does not.
