@@ -206,10 +206,19 @@ fn finish(ctx: &mut Context, isa: &dyn TargetIsa) -> Result<Compiled> {
     Ok(Compiled { code: code.code_buffer().to_vec(), calls, libcalls, traps, handlers })
 }
 
+/// Readies a reused context for the next function. `Context::clear`
+/// leaves the exception tables of the functions compiled before (Cranelift
+/// 0.135's `DataFlowGraph::clear` misses them), and every later function
+/// then walks them all: quadratic in a module of many `try_call`s.
+pub(super) fn clear(ctx: &mut Context) {
+    ctx.clear();
+    ctx.func.dfg.exception_tables.clear();
+}
+
 /// Translates and compiles defined function `func_index`.
 fn compile_function(env: &Env<'_>, func_index: u32, body: &FunctionBody<'_>, ctx: &mut Context) -> Result<Compiled> {
     let ty = env.func_type(func_index);
-    ctx.clear();
+    clear(ctx);
     ctx.func.signature = wasm_signature(ty);
     ctx.func.name = ir::UserFuncName::user(0, func_index);
     // The stack limit: `vmctx → store context → stack_limit`.
@@ -588,4 +597,22 @@ pub(crate) fn helper_address(id: u8) -> Option<usize> {
         _ => return None,
     };
     Some(f as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reused context starts the next function with no exception tables
+    /// (see [`clear`]).
+    #[test]
+    fn a_cleared_context_keeps_no_exception_tables() {
+        let mut ctx = Context::new();
+        let sig = ctx.func.import_signature(ir::Signature::new(CallConv::Tail));
+        let block = ctx.func.dfg.make_block();
+        let normal = ir::BlockCall::new(block, [], &mut ctx.func.dfg.value_lists);
+        ctx.func.dfg.exception_tables.push(ir::ExceptionTableData::new(sig, normal, []));
+        clear(&mut ctx);
+        assert!(ctx.func.dfg.exception_tables.is_empty());
+    }
 }

@@ -51,7 +51,7 @@ pub(super) fn store_cell(
 
 /// Builds the array-call trampoline of functions of type `ty` in `ctx`.
 pub(super) fn build_array_call(ty: &FuncType, isa: &dyn TargetIsa, ctx: &mut Context) -> Result<()> {
-    ctx.clear();
+    super::clear(ctx);
     let mut sig = ir::Signature::new(isa.default_call_conv());
     sig.params.extend([ir::AbiParam::new(types::I64); 4]);
     ctx.func.signature = sig;
@@ -90,7 +90,7 @@ pub(crate) fn host_call_trampoline(ty: &FuncType, isa: &dyn TargetIsa) -> Result
 }
 
 fn build_host_call(ty: &FuncType, isa: &dyn TargetIsa, ctx: &mut Context) {
-    ctx.clear();
+    super::clear(ctx);
     ctx.func.signature = wasm_signature(ty);
     let mut fctx = FunctionBuilderContext::new();
     let mut builder = FunctionBuilder::new(&mut ctx.func, &mut fctx);
