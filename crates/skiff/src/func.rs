@@ -68,6 +68,10 @@ impl Func {
         // instance of compiled code that imports it makes it (and fails
         // with the reason).
         let host_call = store.opaque.engine().host_call_entry(sig).unwrap_or(std::ptr::null());
+        #[cfg(feature = "cranelift")]
+        if host_call.is_null() {
+            store.opaque.compiled_entries = false;
+        }
         let index = store.opaque.funcs.len() as u32;
         let func_ref = VMFuncRef::host(index, sig, host_call);
         let index = store.opaque.push_func(FuncEntity::Host { ty, host: host_index }, func_ref);

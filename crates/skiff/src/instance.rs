@@ -184,7 +184,7 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
     // functions, interpreted wasm functions, which compiled code may reach
     // through imports and tables) get theirs now.
     #[cfg(feature = "cranelift")]
-    if m.native.is_some() {
+    if m.native.is_some() && !opaque.compiled_entries {
         for f in 0..opaque.funcs.len() as u32 {
             let func_ref = opaque.func_ref(f);
             if func_ref.wasm_call.is_null() {
@@ -192,6 +192,7 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
                 opaque.set_wasm_call(f, entry);
             }
         }
+        opaque.compiled_entries = true;
     }
     for (i, code) in m.code.iter().enumerate() {
         let func_index = m.num_imported_funcs + i as u32;

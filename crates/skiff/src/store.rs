@@ -184,6 +184,12 @@ pub(crate) struct StoreOpaque {
     vm: VmBox<VMStoreContext>,
     /// How many host-to-wasm entries are active on the host stack.
     pub host_depth: u32,
+    /// Whether every function of the store has a compiled entry
+    /// (`VMFuncRef::wasm_call`). Set when the first compiled instance fills
+    /// in the missing ones; functions made after that get theirs when made,
+    /// since the engine compiles from then on.
+    #[cfg(feature = "cranelift")]
+    pub compiled_entries: bool,
     /// The stack compiled code runs on, made on its first entry (see
     /// `runtime::traps`); taken out while the outermost entry runs.
     #[cfg(feature = "cranelift")]
@@ -495,6 +501,8 @@ impl<T> Store<T> {
                     pending_exception: None,
                     vm: VmBox::new(VMStoreContext::new(engine.epoch_counter(), libcall_table())),
                     host_depth: 0,
+                    #[cfg(feature = "cranelift")]
+                    compiled_entries: false,
                     #[cfg(feature = "cranelift")]
                     wasm_stack: None,
                     #[cfg(feature = "cranelift")]

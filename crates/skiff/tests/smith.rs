@@ -31,7 +31,10 @@
 //! `SKIFF_FRAME_WINDOW_CELLS=N` runs skiff with frame windows past N cells
 //! (`Config::frame_window_cells`), the path of very large frames.
 
+mod common;
+
 use arbitrary::Unstructured;
+use common::Rng;
 use std::fmt;
 use std::ops::Range;
 use std::panic::AssertUnwindSafe;
@@ -73,50 +76,8 @@ const MAX_STACK_BYTES: usize = 256 << 20;
 /// be reached.
 const SKIFF_FUEL: u64 = 1 << 40;
 
-/// SplitMix64: small, and its output depends on nothing but the seed, which
-/// is what makes a failing seed replayable.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `lo..=hi`.
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-
-    /// True with probability `n / d`.
-    fn chance(&mut self, n: u64, d: u64) -> bool {
-        self.next() % d < n
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
-
 fn seeds() -> Range<u64> {
-    let Ok(spec) = std::env::var("SKIFF_SMITH_SEEDS") else {
-        return DEFAULT_SEEDS;
-    };
-    let parse = |s: &str| s.trim().parse::<u64>().unwrap_or_else(|e| panic!("SKIFF_SMITH_SEEDS={spec:?}: {e}"));
-    match spec.split_once("..") {
-        Some((a, b)) => parse(a)..parse(b),
-        None => {
-            let seed = parse(&spec);
-            seed..seed + 1
-        }
-    }
+    common::seeds("SKIFF_SMITH_SEEDS", DEFAULT_SEEDS)
 }
 
 /// Whether skiff runs the modules compiled (`SKIFF_STRATEGY=cranelift`).

@@ -18,7 +18,10 @@
 //! every module to DIR before it runs.
 #![cfg(feature = "cranelift")]
 
+mod common;
+
 use arbitrary::Unstructured;
+use common::Rng;
 use skiff::{Config, Engine, Extern, Instance, Module, Store, Strategy, Trap, Val};
 use std::ops::Range;
 
@@ -29,38 +32,12 @@ const DEFAULT_SEEDS: Range<u64> = 0..150;
 /// Fuel for each call.
 const FUEL: u64 = 200_000;
 
-/// A splitmix64 generator: the seed decides everything.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn chance(&mut self, n: u64, d: u64) -> bool {
-        self.next() % d < n
-    }
-
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo)
-    }
-}
-
 fn seeds() -> Range<u64> {
-    let Ok(spec) = std::env::var("SKIFF_TIERS_SEEDS") else { return DEFAULT_SEEDS };
-    let parse = |s: &str| s.trim().parse::<u64>().unwrap_or_else(|e| panic!("SKIFF_TIERS_SEEDS={spec:?}: {e}"));
-    match spec.split_once("..") {
-        Some((a, b)) => parse(a)..parse(b),
-        None => parse(&spec)..parse(&spec) + 1,
-    }
+    common::seeds("SKIFF_TIERS_SEEDS", DEFAULT_SEEDS)
 }
 
 fn generate(seed: u64) -> Option<Vec<u8>> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut c = wasm_smith::Config::default();
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
@@ -76,7 +53,7 @@ fn generate(seed: u64) -> Option<Vec<u8>> {
     c.relaxed_simd_enabled = c.simd_enabled && rng.chance(1, 2);
     c.extended_const_enabled = true;
     c.memory64_enabled = rng.chance(1, 3);
-    c.max_memories = rng.range(1, 3) as usize;
+    c.max_memories = rng.range(1, 2) as usize;
     c.max_imports = 0;
     c.export_everything = true;
     c.memory_max_size_required = true;
@@ -85,14 +62,14 @@ fn generate(seed: u64) -> Option<Vec<u8>> {
     c.table_max_size_required = true;
     c.max_table_elements = 500;
     c.canonicalize_nans = false;
-    c.min_funcs = rng.range(1, 10) as usize;
-    c.max_funcs = c.min_funcs + rng.range(0, 15) as usize;
+    c.min_funcs = rng.range(1, 9) as usize;
+    c.max_funcs = c.min_funcs + rng.range(0, 14) as usize;
     c.min_memories = rng.chance(3, 4) as u32;
     c.min_tables = rng.chance(1, 2) as u32;
-    c.max_instructions = rng.range(10, 300) as usize;
-    c.max_nesting_depth = rng.range(1, 10) as usize;
+    c.max_instructions = rng.range(10, 299) as usize;
+    c.max_nesting_depth = rng.range(1, 9) as usize;
     c.disallow_traps = rng.chance(1, 3);
-    let len = rng.range(1 << 10, 24 << 10) as usize;
+    let len = rng.range(1 << 10, (24 << 10) - 1) as usize;
     let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
     let module = wasm_smith::Module::new(c, &mut Unstructured::new(&bytes)).ok()?;
     Some(module.to_bytes())
@@ -175,7 +152,7 @@ fn arguments(ty: &skiff::FuncType, round: usize, rng: &mut Rng) -> Vec<Val> {
                 0 => 0,
                 1 => u64::MAX,
                 _ => [0, 1, u64::MAX, 0x8000_0000, 0x7fc0_0000, 0x7ff8_0000_0000_0001, rng.next()]
-                    [rng.range(0, 7) as usize],
+                    [rng.range(0, 6) as usize],
             };
             match p {
                 skiff::ValType::I32 => Val::I32(bits as i32),
@@ -228,7 +205,7 @@ fn check(wasm: &[u8], seed: u64, stats: &mut Stats) -> Result<(), String> {
             _ => None,
         })
         .collect();
-    let mut rng = Rng(seed ^ 0x5eed);
+    let mut rng = Rng::new(seed ^ 0x5eed);
     for (name, ty) in &funcs {
         for round in 0..3 {
             let args = arguments(ty, round, &mut rng);

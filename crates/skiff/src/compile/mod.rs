@@ -247,15 +247,12 @@ fn compile_function(env: &Env<'_>, func_index: u32, body: &FunctionBody<'_>, ctx
 /// A module's compiled code: every defined function and the array-call
 /// trampolines of its types, in one executable mapping.
 pub(crate) struct CompiledModule {
-    /// What the code was loaded from, kept for [`Self::serialize`].
+    /// What the code was loaded from: the offsets of functions and
+    /// trampolines in `code`, and what [`Self::serialize`] writes.
     artifact: artifact::Artifact,
     /// The module's wasm binary, part of a serialized module.
     wasm: Vec<u8>,
     code: CodeMemory,
-    /// Each defined function's code, as offsets into `code`.
-    funcs: Vec<std::ops::Range<u32>>,
-    /// The array-call trampoline of each of the module's types (offset).
-    array_calls: Vec<u32>,
     _registration: Registration,
 }
 
@@ -264,13 +261,13 @@ impl CompiledModule {
     /// [`wasm_signature`]).
     pub fn func(&self, defined: u32) -> *const u8 {
         // SAFETY: the offset is inside the code mapping.
-        unsafe { self.code.as_ptr().add(self.funcs[defined as usize].start as usize) }
+        unsafe { self.code.as_ptr().add(self.artifact.funcs[defined as usize].start as usize) }
     }
 
     /// The array-call trampoline of type `ty` (see `trampolines.rs`).
     pub fn array_call(&self, ty: u32) -> *const u8 {
         // SAFETY: as for `func`.
-        unsafe { self.code.as_ptr().add(self.array_calls[ty as usize] as usize) }
+        unsafe { self.code.as_ptr().add(self.artifact.array_calls[ty as usize] as usize) }
     }
 
     /// Bytes of machine code.
@@ -474,14 +471,7 @@ pub(crate) fn load(module: &ModuleInner, artifact: artifact::Artifact, wasm: Vec
     }
     let lookup = Arc::new(ModuleCode { start, traps, funcs: frames, handlers: artifact.handlers.clone() });
     let registration = traps::register(code.range(), lookup);
-    Ok(CompiledModule {
-        funcs: artifact.funcs.clone(),
-        array_calls: artifact.array_calls.clone(),
-        artifact,
-        wasm,
-        code,
-        _registration: registration,
-    })
+    Ok(CompiledModule { artifact, wasm, code, _registration: registration })
 }
 
 /// Applies one relocation at `at`: a PC-relative `delta` or an `absolute`

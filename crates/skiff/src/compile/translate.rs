@@ -334,6 +334,16 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         self.builder.ins().trapnz(status, super::HOST_TRAP);
     }
 
+    /// Pushes the result of a grow libcall, `old` (the old size, -1, or -2
+    /// when the limiter failed and its error is recorded: a trap), as an
+    /// index of the memory's or table's width.
+    fn push_grown(&mut self, old: Value, is_64: bool) {
+        let failed = self.builder.ins().icmp_imm_s(IntCC::Equal, old, -2);
+        self.builder.ins().trapnz(failed, super::HOST_TRAP);
+        let v = if is_64 { old } else { self.builder.ins().ireduce(types::I32, old) };
+        self.push(v);
+    }
+
     // ---- Fuel and interruption ----
 
     /// Emits a fuel charge whose amount is patched when its region ends:
@@ -669,15 +679,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                 let delta = self.index_i64(delta, self.env.module.memories[mem as usize].is_64());
                 let index = self.builder.ins().iconst(types::I32, i64::from(mem));
                 let old = self.call_libcall(libcall::MEMORY_GROW, &[self.vmctx, index, delta], &[types::I64])[0];
-                // -2: the limiter failed; its error is recorded.
-                let failed = self.builder.ins().icmp_imm_s(IntCC::Equal, old, -2);
-                self.builder.ins().trapnz(failed, super::HOST_TRAP);
-                let v = if self.env.module.memories[mem as usize].is_64() {
-                    old
-                } else {
-                    self.builder.ins().ireduce(types::I32, old)
-                };
-                self.push(v);
+                self.push_grown(old, self.env.module.memories[mem as usize].is_64());
             }
             O::MemoryFill { mem } => {
                 let len = self.pop();
@@ -775,10 +777,7 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                 let delta = self.index_i64(delta, is_64);
                 let t = self.builder.ins().iconst(types::I32, i64::from(table));
                 let old = self.call_libcall(libcall::TABLE_GROW, &[self.vmctx, t, init, delta], &[types::I64])[0];
-                let failed = self.builder.ins().icmp_imm_s(IntCC::Equal, old, -2);
-                self.builder.ins().trapnz(failed, super::HOST_TRAP);
-                let v = if is_64 { old } else { self.builder.ins().ireduce(types::I32, old) };
-                self.push(v);
+                self.push_grown(old, is_64);
             }
             O::TableFill { table } => {
                 let len = self.pop();

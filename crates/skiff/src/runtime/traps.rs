@@ -291,10 +291,7 @@ pub(crate) unsafe fn call(code: *const u8, args: [usize; 4], stack: Stack<'_>) -
 fn walk_frames(pc: usize, mut fp: usize, stack: &Range<usize>) -> Vec<FrameInfo> {
     let mut frames = Vec::new();
     frames.extend(with_code(pc, |code| code.frame_at(pc)).flatten());
-    while stack.contains(&fp) && stack.contains(&(fp + 8)) && fp.is_multiple_of(8) {
-        // SAFETY: `fp` and `fp + 8` are inside the wasm stack, which is
-        // mapped and readable; a frame record is (caller's fp, return address).
-        let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+    while let Some((next, ret)) = frame_record(fp, stack) {
         let Some(frame) = with_code(ret, |code| code.frame_at(ret.wrapping_sub(1))) else { break };
         frames.extend(frame);
         if next <= fp {
@@ -303,6 +300,17 @@ fn walk_frames(pc: usize, mut fp: usize, stack: &Range<usize>) -> Vec<FrameInfo>
         fp = next;
     }
     frames
+}
+
+/// The frame record at `fp`: the caller's frame pointer and the return
+/// address into the caller, if `fp` is a frame pointer on `stack`.
+fn frame_record(fp: usize, stack: &Range<usize>) -> Option<(usize, usize)> {
+    if !(stack.contains(&fp) && stack.contains(&(fp + 8)) && fp.is_multiple_of(8)) {
+        return None;
+    }
+    // SAFETY: `fp` and `fp + 8` are inside the wasm stack, which is mapped
+    // and readable.
+    Some(unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) })
 }
 
 // ------------------------------------------------------------- exceptions
@@ -322,12 +330,10 @@ pub(crate) enum Catch {
 /// Must be called by the throw shim's callee, from compiled code entered
 /// through [`call`] on this thread, with the shim's frame pointer.
 pub(crate) unsafe fn find_handler(shim_fp: usize) -> Catch {
-    let active = ACTIVE.get();
-    assert!(!active.is_null(), "a throw outside compiled code");
-    // SAFETY: the activation lives in `call`'s frame, below us; the shim's
-    // frame record is on the wasm stack, above us.
-    let (stack, mut fp, mut ret) =
-        unsafe { ((*active).stack.clone(), *(shim_fp as *const usize), *((shim_fp + 8) as *const usize)) };
+    // SAFETY: per the contract.
+    let (active, mut fp, mut ret) = unsafe { throw_site(shim_fp) };
+    // SAFETY: the activation lives in `call`'s frame, below us.
+    let stack = unsafe { (*active).stack.clone() };
     let (throw_pc, throw_fp) = (ret.wrapping_sub(1), fp);
     loop {
         match with_code(ret, |code| code.handler_at(ret)) {
@@ -336,12 +342,7 @@ pub(crate) unsafe fn find_handler(shim_fp: usize) -> Catch {
             // Out of compiled code: back at the entry.
             None => break,
         }
-        if !(stack.contains(&fp) && stack.contains(&(fp + 8)) && fp.is_multiple_of(8)) {
-            break;
-        }
-        // SAFETY: `fp` and `fp + 8` are inside the wasm stack: a frame
-        // record (caller's fp, return address).
-        let (next, next_ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        let Some((next, next_ret)) = frame_record(fp, &stack) else { break };
         if next <= fp {
             break;
         }
@@ -352,19 +353,31 @@ pub(crate) unsafe fn find_handler(shim_fp: usize) -> Catch {
     Catch::Landing
 }
 
+/// The innermost activation, and the thrower's frame pointer and return
+/// address from the throw shim's frame record at `shim_fp`.
+///
+/// # Safety
+/// As for [`find_handler`].
+unsafe fn throw_site(shim_fp: usize) -> (*mut Activation, usize, usize) {
+    let active = ACTIVE.get();
+    assert!(!active.is_null(), "a throw outside compiled code");
+    // SAFETY: the activation lives in `call`'s frame, below us; the shim's
+    // frame record is on the wasm stack, above us.
+    let record = frame_record(shim_fp, unsafe { &(*active).stack });
+    let (fp, ret) = record.expect("the throw shim's frame is on the wasm stack");
+    (active, fp, ret)
+}
+
 /// Where a throw goes that failed in the host (recorded with
 /// [`set_host_failure`]): the entry's landing, as for a failed host call.
 ///
 /// # Safety
 /// As for [`find_handler`].
 pub(crate) unsafe fn fail_at_throw(shim_fp: usize) -> Catch {
-    let active = ACTIVE.get();
-    assert!(!active.is_null(), "a throw outside compiled code");
-    // SAFETY: as in `find_handler`.
-    unsafe {
-        let (fp, ret) = (*(shim_fp as *const usize), *((shim_fp + 8) as *const usize));
-        (*active).trap = Some((ret.wrapping_sub(1), fp, CodeTrap::Host));
-    }
+    // SAFETY: per the contract.
+    let (active, fp, ret) = unsafe { throw_site(shim_fp) };
+    // SAFETY: the activation lives in `call`'s frame, below us.
+    unsafe { (*active).trap = Some((ret.wrapping_sub(1), fp, CodeTrap::Host)) };
     Catch::Landing
 }
 
