@@ -20,7 +20,11 @@ fn path_str(path: &Path) -> String {
 }
 
 fn skiff(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_skiff")).args(args).output().expect("failed to run skiff");
+    output(Command::new(env!("CARGO_BIN_EXE_skiff")).args(args))
+}
+
+fn output(command: &mut Command) -> Output {
+    let out = command.output().expect("failed to run skiff");
     Output {
         code: out.status.code().expect("skiff was killed by a signal"),
         stdout: String::from_utf8(out.stdout).unwrap(),
@@ -444,6 +448,45 @@ fn precompiled_modules() {
     assert_error(&skiff(&["run", "--allow-precompiled", cwasm, "--invoke", "div", "7", "2"]), "truncated");
     assert_error(&skiff(&["compile", "-C", "strategy=interpreter", &fixture("trap.wat"), "-o", cwasm]), "Cranelift");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A compile that would not fit in the memory left is refused with an
+/// error naming the function, instead of aborting when an allocation fails.
+#[test]
+fn compiling_without_enough_memory_is_an_error() {
+    // One function of 7.5 MB (wasmparser's limit is 7.65 MB): an estimated
+    // 1.9 GB to compile, under an address-space limit of 1 GB.
+    fn leb(mut n: usize, out: &mut Vec<u8>) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                return out.push(byte);
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    let mut body = vec![0]; // no locals
+    for _ in 0..2_500_000 {
+        body.extend_from_slice(&[0x41, 0x01, 0x1a]); // i32.const 1, drop
+    }
+    body.push(0x0b);
+    let mut code = vec![1];
+    leb(body.len(), &mut code);
+    code.extend_from_slice(&body);
+    let mut module = b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0\x03\x02\x01\0\x0a".to_vec();
+    leb(code.len(), &mut module);
+    module.extend_from_slice(&code);
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = dir.path().join("big.wasm");
+    std::fs::write(&wasm, module).unwrap();
+    let script = format!(
+        "ulimit -v 1000000 && exec '{}' compile '{}' -o '{}'",
+        env!("CARGO_BIN_EXE_skiff"),
+        path_str(&wasm),
+        path_str(&dir.path().join("big.cwasm"))
+    );
+    assert_error(&output(Command::new("sh").args(["-c", &script])), "not enough memory to compile function 0");
 }
 
 #[test]

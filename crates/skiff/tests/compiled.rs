@@ -663,6 +663,32 @@ fn large_functions_compile() {
     assert_eq!(run(&wat, "f", 0), 0);
 }
 
+/// A small body whose SSA form explodes (a thousand locals read inside two
+/// thousand nested loops: a parameter for each local in each loop header)
+/// is refused as too large to compile, in seconds rather than the hours
+/// and gigabytes register allocation would take; the interpreter runs it.
+#[test]
+fn functions_too_large_to_compile_are_refused() {
+    let (locals, depth) = (1_000, 2_000);
+    let mut wat = format!("(module (func (export \"f\") (param i32) (result i32) (local {})", " i32".repeat(locals));
+    wat.push_str(&"(loop ".repeat(depth));
+    wat.push_str(" i32.const 0");
+    for i in 1..=locals {
+        wat.push_str(&format!(" local.get {i} i32.add"));
+    }
+    wat.push_str(" local.set 0");
+    wat.push_str(&")".repeat(depth));
+    wat.push_str(" (local.get 0)))");
+    let compiled = engine(Strategy::Cranelift, |_| {});
+    let err = format!("{:#}", Module::new(&compiled, &wat).expect_err("refused"));
+    assert!(err.contains("function 0 is too large to compile"), "{err}");
+    let interpreted = engine(Strategy::Interpreter, |_| {});
+    let module = Module::new(&interpreted, &wat).unwrap();
+    let mut store = Store::new(&interpreted, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    assert_eq!(instance.get_typed_func::<i32, i32>(&mut store, "f").unwrap().call(&mut store, 7).unwrap(), 0);
+}
+
 /// An artifact keeps the `name` section (backtraces name functions) and
 /// leaves out other custom sections, such as debug information.
 #[test]

@@ -12,6 +12,7 @@
 //! (`runtime::vmcontext`); it enters and leaves through `runtime::traps`.
 
 pub(crate) mod artifact;
+mod headroom;
 mod perfmap;
 mod simd;
 mod trampolines;
@@ -238,9 +239,12 @@ fn compile_function(env: &Env<'_>, func_index: u32, body: &FunctionBody<'_>, ctx
         flags: trusted,
     });
     ctx.func.stack_limit = Some(limit);
+    let size = body.range().end - body.range().start;
+    headroom::ensure(func_index, headroom::estimate(size, 0))?;
     let mut fctx = FunctionBuilderContext::new();
     let builder = FunctionBuilder::new(&mut ctx.func, &mut fctx);
     translate::FuncTranslator::new(env, builder).translate(func_index, body)?;
+    headroom::ensure(func_index, headroom::estimate(size, ctx.func.dfg.num_values() as u64))?;
     finish(ctx, env.isa)
 }
 

@@ -147,12 +147,24 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             self.builder.def_var(var, params[2 + i]);
             self.locals.push((var, clif));
         }
+        // Every local of a type starts as the same zero value, so a merge
+        // of locals still at zero needs no block parameter: one constant
+        // per local made the SSA builder add parameters for each local at
+        // every merge, quadratic in locals times branches.
+        let mut zeros: Vec<(ir::Type, Value)> = Vec::new();
         for local in body.get_locals_reader()? {
             let (count, wasm_ty) = local?;
             let clif = clif_type(&ValType::from_wasmparser(wasm_ty, &self.env.module.types)?);
+            let zero = match zeros.iter().find(|(ty, _)| *ty == clif) {
+                Some(&(_, zero)) => zero,
+                None => {
+                    let zero = self.zero(clif);
+                    zeros.push((clif, zero));
+                    zero
+                }
+            };
             for _ in 0..count {
                 let var = self.builder.declare_var(clif);
-                let zero = self.zero(clif);
                 self.builder.def_var(var, zero);
                 self.locals.push((var, clif));
             }
@@ -190,10 +202,18 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         });
 
         let mut reader = body.get_operators_reader()?;
+        let budget = value_budget(usize::try_from(body.range().end - body.range().start).unwrap_or(usize::MAX));
         while !reader.eof() {
             let offset = reader.original_position();
             let op = reader.read()?;
             self.operator(op).map_err(|e| anyhow::anyhow!("{e:#} (at offset {offset:#x})"))?;
+            if self.builder.func.dfg.num_values() > budget {
+                bail!(
+                    "function {func_index} is too large to compile: its SSA form grew past {budget} values \
+                     by offset {offset:#x} (locals live across deeply nested loops or very many branches); \
+                     run it with `Strategy::Interpreter`"
+                );
+            }
         }
         if let Some(region) = self.fuel.take() {
             self.patch_fuel(region);
@@ -1452,6 +1472,21 @@ enum Ext {
     U16,
     S32,
     U32,
+}
+
+/// How many SSA values the translation of a body of `size` bytes may
+/// make. Compiled C and Rust make 4 to 8 per byte of code (Yosys for WASI
+/// at most 7.5). The SSA builder can make far more: a local read inside
+/// `n` nested loops gets a parameter in every loop header, so a small
+/// hostile body asks for billions and hours of register allocation (a
+/// 42 KB function at 30 million values took 104 s and 840 MB). Past the
+/// budget the function is refused as too large, with room to spare for
+/// real code.
+fn value_budget(size: usize) -> usize {
+    const PER_BYTE: usize = 128;
+    const FLOOR: usize = 1 << 16;
+    const CAP: usize = 32 << 20;
+    size.saturating_mul(PER_BYTE).saturating_add(FLOOR).min(CAP)
 }
 
 /// Flags of a load from the context or a definition that never changes
