@@ -63,9 +63,17 @@ pub fn apply_compilation(config: &mut Config, flags: &[String]) -> Result<()> {
                 let value = opt.value.ok_or_else(|| anyhow::anyhow!("-C compilation-mode needs a value"))?;
                 config.compilation_mode(value.parse()?);
             }
+            "tier-up-threshold" => {
+                let value = opt.value.ok_or_else(|| anyhow::anyhow!("-C tier-up-threshold needs a value"))?;
+                let n = value
+                    .replace('_', "")
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("-C tier-up-threshold takes a number of operators, not `{value}`"))?;
+                config.tier_up_threshold(n);
+            }
             other => bail!(
-                "unknown -C option `{other}` (known: strategy=interpreter|cranelift, \
-                 compilation-mode=eager|lazy-translation|lazy)"
+                "unknown -C option `{other}` (known: strategy=auto|interpreter|cranelift, \
+                 compilation-mode=eager|lazy-translation|lazy, tier-up-threshold=N)"
             ),
         }
     }
@@ -82,6 +90,12 @@ strategy=STRATEGY      how functions run:
                        cranelift    compiled to machine code by Cranelift
                                     when the module loads, on all cores:
                                     runs several times faster
+                       auto         tiered: starts in the interpreter, and
+                                    functions that run hot are compiled in
+                                    the background and switched to
+tier-up-threshold=N    under `auto`, the wasm operators a function runs
+                       interpreted before it is compiled (default 20000;
+                       0 compiles each function at its first call)
 compilation-mode=MODE  when function bodies are validated and translated
                        for the interpreter:
                        eager             all at load

@@ -66,7 +66,7 @@ pub struct RunCommand {
     wasm: Vec<String>,
 
     #[arg(short = 'C', value_name = "KEY=VALUE[,..]", verbatim_doc_comment, long_help = options::COMPILATION_HELP,
-          help = "Compilation options: strategy=interpreter|cranelift, compilation-mode=eager|lazy-translation|lazy")]
+          help = "Compilation options: strategy=auto|interpreter|cranelift, compilation-mode=eager|lazy-translation|lazy, tier-up-threshold=N")]
     compilation: Vec<String>,
 
     /// WASI options, `KEY[=VALUE]` (several per flag with commas)
@@ -76,6 +76,12 @@ pub struct RunCommand {
     ///                    give the guest the listening socket as its next fd
     #[arg(short = 'S', value_name = "KEY[=VALUE][,..]", verbatim_doc_comment)]
     wasi: Vec<String>,
+
+    /// Debugging options (several per flag with commas)
+    ///
+    /// tier-log  print each function tier-up compiles, with the time it took
+    #[arg(short = 'D', value_name = "KEY[,..]", verbatim_doc_comment)]
+    debug: Vec<String>,
 
     /// Tells a profiler about compiled code: `perfmap` writes /tmp/perf-PID.map
     ///
@@ -181,6 +187,14 @@ impl RunCommand {
         let (mut config, limits) = engine_config(&self.wasm, &self.compilation, strategy)?;
         if let Some(profile) = &self.profile {
             config.profiler(profile.parse()?);
+        }
+        for opt in options::split(&self.debug) {
+            match opt.key {
+                "tier-log" => {
+                    config.tier_log(options::parse_flag(&opt, "-D")?);
+                }
+                other => bail!("unknown -D option `{other}` (known: tier-log)"),
+            }
         }
         let engine = Engine::new(&config)?;
         let wasi = self.wasi_ctx()?;

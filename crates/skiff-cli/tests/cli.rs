@@ -489,6 +489,24 @@ fn compiling_without_enough_memory_is_an_error() {
     assert_error(&output(Command::new("sh").args(["-c", &script])), "not enough memory to compile function 0");
 }
 
+/// `-C strategy=auto`: tiered, with the same answers and traps; `-D
+/// tier-log` is accepted, other `-D` options are refused.
+#[test]
+fn tiered_strategy() {
+    let auto = ["-C", "strategy=auto,tier-up-threshold=0", "-D", "tier-log"];
+    let run_auto = |args: &[&str]| {
+        let path = fixture("trap.wat");
+        skiff(&[&["run"][..], &auto, &[path.as_str()], args].concat())
+    };
+    for _ in 0..3 {
+        let out = run_auto(&["--invoke", "div", "7", "-2"]);
+        assert_eq!((out.code, out.stdout.as_str()), (0, "-3\n"), "{}", out.stderr);
+    }
+    assert_trap(&run_auto(&["--invoke", "div", "1", "0"]), "integer divide by zero");
+    assert_error(&run("add.wat", &["-D", "verbose"]), "unknown -D option `verbose`");
+    assert_error(&run("add.wat", &["-C", "tier-up-threshold=lots"]), "takes a number of operators");
+}
+
 #[test]
 fn perf_map_names_compiled_functions() {
     let trap = fixture("trap.wat");

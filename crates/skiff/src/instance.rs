@@ -184,15 +184,8 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
     // functions, interpreted wasm functions, which compiled code may reach
     // through imports and tables) get theirs now.
     #[cfg(feature = "cranelift")]
-    if m.native.is_some() && !opaque.compiled_entries {
-        for f in 0..opaque.funcs.len() as u32 {
-            let func_ref = opaque.func_ref(f);
-            if func_ref.wasm_call.is_null() {
-                let entry = opaque.engine().host_call_entry(func_ref.sig)?;
-                opaque.set_wasm_call(f, entry);
-            }
-        }
-        opaque.compiled_entries = true;
+    if m.native.is_some() {
+        opaque.fill_compiled_entries()?;
     }
     for (i, code) in m.code.iter().enumerate() {
         let func_index = m.num_imported_funcs + i as u32;
@@ -277,6 +270,7 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
     entity.vmctx = VMContext::new(
         opaque.vm_context(),
         index,
+        entity.funcs.get(m.num_imported_funcs as usize).copied().unwrap_or(0),
         entity.memories.iter().map(|&i| opaque.memories[i as usize].definition()),
         entity.tables.iter().map(|&i| opaque.tables[i as usize].definition()),
         entity.globals.iter().map(|&i| opaque.globals[i as usize].definition()),

@@ -40,12 +40,17 @@ mod linker;
 mod module;
 mod runtime;
 mod store;
+#[cfg(feature = "cranelift")]
+mod tierup;
 mod trap;
 mod types;
 mod values;
 
 pub use anyhow::{self, Error, Result};
-pub use engine::{CompilationMode, Config, Engine, EpochDeadline, ProfilingStrategy, Strategy, WasmVersion};
+pub use engine::{
+    CompilationMode, Config, DEFAULT_TIER_UP_THRESHOLD, Engine, EpochDeadline, ProfilingStrategy, Strategy, TierUpMode,
+    TierUpStats, WasmVersion,
+};
 pub use exception::{ExnRef, Tag, ThrownException};
 pub use externals::{Extern, Global, Memory, Table};
 pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy, WasmTyList};

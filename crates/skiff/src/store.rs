@@ -252,11 +252,48 @@ impl StoreOpaque {
         &self.func_refs[index as usize]
     }
 
-    /// Sets the compiled entry of function `index` (a host function's
-    /// host-call trampoline, made late).
+    /// Gives every function of the store without a compiled entry its
+    /// host-call trampoline, once: compiled code calls every function
+    /// through `VMFuncRef::wasm_call`. Functions made later get theirs when
+    /// made, since the engine compiles from then on.
     #[cfg(feature = "cranelift")]
-    pub fn set_wasm_call(&mut self, index: u32, entry: *const u8) {
-        self.func_refs[index as usize].wasm_call = entry;
+    pub fn fill_compiled_entries(&mut self) -> anyhow::Result<()> {
+        if self.compiled_entries {
+            return Ok(());
+        }
+        self.engine.isa()?;
+        for func_ref in &mut self.func_refs {
+            if func_ref.wasm_call.is_null() {
+                func_ref.wasm_call = self.engine.host_call_entry(func_ref.sig)?;
+            }
+        }
+        self.compiled_entries = true;
+        Ok(())
+    }
+
+    /// Switches wasm function `index`, of signature `sig`, to tiered-up
+    /// code at `entry`: compiled callers and the host enter it there from
+    /// now on, with its instance's context (see `tierup.rs`). Its
+    /// interpreter code stays, for frames still running in it.
+    #[cfg(feature = "cranelift")]
+    pub fn switch_to_compiled(
+        &mut self,
+        index: u32,
+        sig: crate::engine::SigId,
+        entry: *const u8,
+    ) -> anyhow::Result<()> {
+        if !self.func_refs[index as usize].array_call.is_null() {
+            return Ok(());
+        }
+        self.fill_compiled_entries()?;
+        let array_call = self.engine.array_call_entry(sig)?;
+        let instance = self.func_refs[index as usize].instance;
+        let vmctx = self.instances[instance as usize].vmctx.as_ptr();
+        let func_ref = &mut self.func_refs[index as usize];
+        func_ref.vmctx = vmctx;
+        func_ref.wasm_call = entry;
+        func_ref.array_call = array_call;
+        Ok(())
     }
 
     /// Makes the store's compiled functions among `funcs` run with instance

@@ -116,6 +116,21 @@ impl WasmBacktrace {
     }
 }
 
+/// `error` with the wasm frames `frames` (innermost first) it passed
+/// through: appended to the backtrace it has from frames further in (code
+/// of the other tier, or called by a host function), else attached as its
+/// backtrace. One error has one backtrace, whatever tiers its frames ran in.
+pub(crate) fn with_backtrace(mut error: anyhow::Error, frames: Vec<FrameInfo>) -> anyhow::Error {
+    if frames.is_empty() {
+        return error;
+    }
+    if let Some(inner) = error.downcast_mut::<WasmBacktrace>() {
+        inner.frames.extend(frames);
+        return error;
+    }
+    error.context(WasmBacktrace::new(frames))
+}
+
 /// Backtraces longer than this print their innermost and outermost frames
 /// only, so that a stack overflow does not print 100,000 lines.
 const MAX_PRINTED_FRAMES: usize = 20;

@@ -2,7 +2,8 @@
 //! `wasm-smith`, with every feature skiff runs (the wasmi differential in
 //! `smith.rs` leaves out what wasmi lacks: exceptions, tail calls, relaxed
 //! SIMD, extended constants). Each module runs in the interpreter and in
-//! the compiled tier with fuel metering; after every call of every exported
+//! the compiled tier (odd seeds: tiered, `Strategy::Auto` in stress mode,
+//! so that calls and loops switch tier at random points) with fuel metering; after every call of every exported
 //! function the tiers must agree on the results (bit for bit, NaNs
 //! included), the trap, an uncaught exception's tag and payload, the fuel
 //! left, and every exported memory, global and table.
@@ -75,9 +76,9 @@ fn generate(seed: u64) -> Option<Vec<u8>> {
     Some(module.to_bytes())
 }
 
-fn engine(strategy: Strategy) -> Engine {
+fn engine(strategy: Strategy, seed: u64) -> Engine {
     let mut config = Config::new();
-    config.strategy(strategy).consume_fuel(true);
+    config.strategy(strategy).consume_fuel(true).tier_up_mode(skiff::TierUpMode::Stress(seed));
     Engine::new(&config).unwrap()
 }
 
@@ -179,7 +180,11 @@ struct Stats {
 
 /// Runs `wasm` in both tiers; a description of the first divergence.
 fn check(wasm: &[u8], seed: u64, stats: &mut Stats) -> Result<(), String> {
-    let engines = [engine(Strategy::Interpreter), engine(Strategy::Cranelift)];
+    // Odd seeds run the second side tiered (`Strategy::Auto` in stress
+    // mode: each function switches to compiled code after a random number
+    // of operators, at a call or inside a loop).
+    let second = if seed % 2 == 1 { Strategy::Auto } else { Strategy::Cranelift };
+    let engines = [engine(Strategy::Interpreter, seed), engine(second, seed)];
     let modules: Vec<_> = engines.iter().map(|e| Module::new(e, wasm).map_err(|e| format!("{e:#}"))).collect();
     let (a, b) = match (&modules[0], &modules[1]) {
         (Ok(a), Ok(b)) => (a, b),

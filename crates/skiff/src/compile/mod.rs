@@ -18,7 +18,7 @@ mod simd;
 mod trampolines;
 mod translate;
 
-pub(crate) use trampolines::host_call_trampoline;
+pub(crate) use trampolines::{array_call_trampoline, host_call_trampoline};
 
 use crate::module::ModuleInner;
 use crate::runtime::code_memory::CodeMemory;
@@ -39,11 +39,16 @@ use wasmparser::{FunctionBody, Operator};
 
 pub(crate) use crate::runtime::libcalls as libcall;
 
+/// Whether the compiled tier runs on this host at all.
+pub(crate) fn supported() -> bool {
+    cfg!(all(target_arch = "x86_64", target_os = "linux"))
+}
+
 /// The ISA of this machine, with the settings compiled code relies on:
 /// frame pointers kept (backtraces walk them), no probestack (functions
 /// check the stack limit instead), and full optimization.
 pub(crate) fn host_isa() -> Result<OwnedTargetIsa> {
-    if !cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+    if !supported() {
         bail!("the compiled tier runs on x86-64 Linux only for now; use the interpreter");
     }
     let mut flags = settings::builder();
@@ -127,6 +132,17 @@ pub(crate) fn wasm_signature(ty: &FuncType) -> ir::Signature {
     sig
 }
 
+/// The signature of an on-stack-replacement entry into a function of type
+/// `ty`: the callee's context, the caller's, the address of the locals'
+/// cells; the function's results.
+pub(crate) fn osr_signature(ty: &FuncType) -> ir::Signature {
+    let mut sig = ir::Signature::new(CallConv::Tail);
+    sig.params.push(ir::AbiParam::special(ir::types::I64, ir::ArgumentPurpose::VMContext));
+    sig.params.extend([ir::AbiParam::new(ir::types::I64); 2]);
+    sig.returns.extend(ty.results().map(|r| ir::AbiParam::new(translate::clif_type(&r))));
+    sig
+}
+
 /// The message for an operator the compiled tier refuses.
 fn unsupported(op: &Operator<'_>) -> String {
     let name = format!("{op:?}");
@@ -141,9 +157,30 @@ pub(super) struct Env<'a> {
     pub isa: &'a dyn TargetIsa,
     pub fuel: bool,
     pub interruptible: bool,
+    /// Whether calls to the module's own functions go through their
+    /// `VMFuncRef`s (tier-up, which repoints them) rather than directly.
+    pub calls_through_refs: bool,
+    /// For on-stack replacement (tier-up): compile the function as an
+    /// entry into its loop of this index (in body order), taking the
+    /// interpreter's locals in cells (see [`osr_signature`]).
+    pub osr_loop: Option<u32>,
 }
 
-impl Env<'_> {
+impl<'a> Env<'a> {
+    /// The environment of `module`'s functions, under its engine's settings.
+    fn new(module: &'a ModuleInner, isa: &'a dyn TargetIsa, calls_through_refs: bool, osr_loop: Option<u32>) -> Self {
+        let config = module.engine.config();
+        Env {
+            module,
+            offsets: VMOffsets::for_module(module),
+            isa,
+            fuel: config.consume_fuel,
+            interruptible: config.epoch_interruption,
+            calls_through_refs,
+            osr_loop,
+        }
+    }
+
     fn func_type(&self, func_index: u32) -> &FuncType {
         self.module.func_type(func_index)
     }
@@ -220,7 +257,7 @@ pub(super) fn clear(ctx: &mut Context) {
 fn compile_function(env: &Env<'_>, func_index: u32, body: &FunctionBody<'_>, ctx: &mut Context) -> Result<Compiled> {
     let ty = env.func_type(func_index);
     clear(ctx);
-    ctx.func.signature = wasm_signature(ty);
+    ctx.func.signature = if env.osr_loop.is_some() { osr_signature(ty) } else { wasm_signature(ty) };
     ctx.func.name = ir::UserFuncName::user(0, func_index);
     // The stack limit: `vmctx → store context → stack_limit`.
     let readonly = ctx.func.dfg.mem_flags.insert_unchecked(ir::MemFlagsData::trusted().with_readonly());
@@ -324,14 +361,7 @@ impl CodeLookup for ModuleCode {
 /// trampolines into executable code.
 pub(crate) fn compile_module(module: &ModuleInner, bodies: &[FunctionBody<'_>], wasm: &[u8]) -> Result<CompiledModule> {
     let isa = module.engine.isa()?;
-    let config = module.engine.config();
-    let env = Env {
-        module,
-        offsets: VMOffsets::for_module(module),
-        isa,
-        fuel: config.consume_fuel,
-        interruptible: config.epoch_interruption,
-    };
+    let env = Env::new(module, isa, false, None);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(bodies.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<Option<Result<Compiled>>> = (0..bodies.len()).map(|_| None).collect();
@@ -375,6 +405,68 @@ pub(crate) fn compile_module(module: &ModuleInner, bodies: &[FunctionBody<'_>], 
         .map(|ty| trampolines::build_array_call(ty, isa, &mut ctx).and_then(|()| finish(&mut ctx, isa)))
         .collect::<Result<Vec<_>>>()?;
     load(module, link(module, funcs, trampolines)?, artifact::without_custom_sections(wasm))
+}
+
+/// One function compiled on its own by tier-up (`tierup.rs`): it calls
+/// other functions through their `VMFuncRef`s, so it needs no linking but
+/// Cranelift's helpers.
+pub(crate) struct TieredFunc {
+    code: CodeMemory,
+    _registration: Registration,
+}
+
+impl TieredFunc {
+    /// The function's entry (the `tail` convention, see [`wasm_signature`]).
+    pub fn entry(&self) -> *const u8 {
+        self.code.as_ptr()
+    }
+
+    /// Bytes of machine code.
+    pub fn size(&self) -> usize {
+        self.code.range().len()
+    }
+}
+
+/// Compiles function `func_index` of `module` for tier-up: callable as
+/// usual, or with `osr_loop` an entry into that loop from the interpreter.
+pub(crate) fn compile_tiered(module: &ModuleInner, func_index: u32, osr_loop: Option<u32>) -> Result<TieredFunc> {
+    let defined = func_index - module.num_imported_funcs;
+    let body = module.body(defined).context("the module keeps no function bodies")?;
+    let isa = module.engine.isa()?;
+    let config = module.engine.config();
+    let env = Env::new(module, isa, true, osr_loop);
+    let compiled = compile_function(&env, func_index, &body, &mut Context::new())?;
+    if !compiled.calls.is_empty() {
+        bail!("a direct call in tiered code");
+    }
+    let mut bytes = compiled.code.clone();
+    for &(offset, kind, call, addend) in &compiled.libcalls {
+        let helper =
+            helper_id(call).and_then(helper_address).with_context(|| format!("unsupported libcall {call:?}"))?;
+        patch(&mut bytes, offset as usize, kind, 0, Some(helper as i64 + addend))?;
+    }
+    let code = CodeMemory::new(&bytes)?;
+    let start = code.range().start;
+    let module_name: Option<Arc<str>> = module.name.as_deref().map(Arc::from);
+    let func_name = module.func_names.get(&func_index).map(|n| Arc::from(n.as_str()));
+    let frame = FrameInfo::new(module_name, func_index, func_name);
+    let traps = compiled
+        .traps
+        .iter()
+        .map(|&(o, code)| Ok((o, code_trap(code).context("unknown trap code")?)))
+        .collect::<Result<_>>()?;
+    if config.profiler == crate::ProfilingStrategy::PerfMap {
+        let name = match module.func_names.get(&func_index) {
+            Some(name) => format!("wasm[{}]::{name}", module.name.as_deref().unwrap_or("<module>")),
+            None => format!("wasm[{}]::function[{func_index}]", module.name.as_deref().unwrap_or("<module>")),
+        };
+        perfmap::record([(start, bytes.len(), name)]);
+    }
+    let mut handlers = compiled.handlers;
+    handlers.sort_by_key(|&(o, _, _)| o);
+    let lookup = Arc::new(ModuleCode { start, traps, funcs: vec![(0..bytes.len() as u32, frame)], handlers });
+    let registration = traps::register(code.range(), lookup);
+    Ok(TieredFunc { code, _registration: registration })
 }
 
 /// Lays out the functions then the trampolines and resolves the calls

@@ -81,6 +81,14 @@ pub(super) fn build_array_call(ty: &FuncType, isa: &dyn TargetIsa, ctx: &mut Con
     Ok(())
 }
 
+/// The array-call trampoline of type `ty`, on its own (tier-up's; a
+/// compiled module carries its own).
+pub(crate) fn array_call_trampoline(ty: &FuncType, isa: &dyn TargetIsa) -> Result<StandaloneCode> {
+    let mut ctx = Context::new();
+    build_array_call(ty, isa, &mut ctx)?;
+    StandaloneCode::new(finish(&mut ctx, isa)?)
+}
+
 /// The engine's host-call trampoline for host functions of type `ty`.
 pub(crate) fn host_call_trampoline(ty: &FuncType, isa: &dyn TargetIsa) -> Result<StandaloneCode> {
     let mut ctx = Context::new();

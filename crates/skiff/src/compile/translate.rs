@@ -104,6 +104,12 @@ pub(super) struct FuncTranslator<'a, 'b> {
     /// a call made inside one is a `try_call` whose exceptions go to the
     /// innermost (it rethrows what its clauses do not catch).
     handlers: Vec<ir::Block>,
+    /// The `loop` operators read so far, reachable or not: the index of
+    /// the next one.
+    loops: u32,
+    /// For an on-stack-replacement entry (`Env::osr_loop`): the header of
+    /// that loop, which the entry block jumps to.
+    osr_header: Option<ir::Block>,
 }
 
 /// What a call calls.
@@ -128,6 +134,8 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             fuel: None,
             func_index: 0,
             handlers: Vec::new(),
+            loops: 0,
+            osr_header: None,
         }
     }
 
@@ -141,34 +149,6 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         self.builder.seal_block(entry);
         let params = self.builder.block_params(entry).to_vec();
         self.vmctx = params[0];
-        for (i, p) in ty.params().enumerate() {
-            let clif = clif_type(&p);
-            let var = self.builder.declare_var(clif);
-            self.builder.def_var(var, params[2 + i]);
-            self.locals.push((var, clif));
-        }
-        // Every local of a type starts as the same zero value, so a merge
-        // of locals still at zero needs no block parameter: one constant
-        // per local made the SSA builder add parameters for each local at
-        // every merge, quadratic in locals times branches.
-        let mut zeros: Vec<(ir::Type, Value)> = Vec::new();
-        for local in body.get_locals_reader()? {
-            let (count, wasm_ty) = local?;
-            let clif = clif_type(&ValType::from_wasmparser(wasm_ty, &self.env.module.types)?);
-            let zero = match zeros.iter().find(|(ty, _)| *ty == clif) {
-                Some(&(_, zero)) => zero,
-                None => {
-                    let zero = self.zero(clif);
-                    zeros.push((clif, zero));
-                    zero
-                }
-            };
-            for _ in 0..count {
-                let var = self.builder.declare_var(clif);
-                self.builder.def_var(var, zero);
-                self.locals.push((var, clif));
-            }
-        }
         let flags = readonly();
         self.store = self.builder.ins().load(types::I64, flags, self.vmctx, self.env.offsets.store() as i32);
         if let Some(memory) = self.env.module.memories.first()
@@ -177,6 +157,56 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             let def = self.memory_definition(0);
             self.memory0_base =
                 Some(self.builder.ins().load(types::I64, readonly(), def, VMMemoryDefinition::BASE as i32));
+        }
+        // An on-stack-replacement entry: the interpreter's locals come in
+        // cells (`params[2]`), and the entry jumps into the loop; the
+        // function's own start is translated as usual, in a block nothing
+        // reaches, so that the loop sits in its enclosing blocks.
+        // Every local of a type starts as the same zero value, so a merge
+        // of locals still at zero needs no block parameter: one constant
+        // per local made the SSA builder add parameters for each local at
+        // every merge, quadratic in locals times branches.
+        let mut zeros: Vec<(ir::Type, Value)> = Vec::new();
+        let mut zero_of = |this: &mut Self, clif: ir::Type| match zeros.iter().find(|(ty, _)| *ty == clif) {
+            Some(&(_, zero)) => zero,
+            None => {
+                let zero = this.zero(clif);
+                zeros.push((clif, zero));
+                zero
+            }
+        };
+        if self.env.osr_loop.is_some() {
+            // An on-stack-replacement entry: the interpreter's locals come
+            // in cells (`params[2]`), and the entry jumps into the loop.
+            // The function's own start is translated as usual, in a block
+            // nothing reaches, so that the loop sits in its enclosing blocks.
+            let header = self.builder.create_block();
+            self.osr_header = Some(header);
+            self.osr_locals(&ty, body, params[2], header)?;
+            let start = self.builder.create_block();
+            self.builder.switch_to_block(start);
+            self.builder.seal_block(start);
+            for (var, clif) in self.locals.clone() {
+                let zero = zero_of(&mut self, clif);
+                self.builder.def_var(var, zero);
+            }
+        } else {
+            for (i, p) in ty.params().enumerate() {
+                let clif = clif_type(&p);
+                let var = self.builder.declare_var(clif);
+                self.builder.def_var(var, params[2 + i]);
+                self.locals.push((var, clif));
+            }
+            for local in body.get_locals_reader()? {
+                let (count, wasm_ty) = local?;
+                let clif = clif_type(&ValType::from_wasmparser(wasm_ty, &self.env.module.types)?);
+                let zero = zero_of(&mut self, clif);
+                for _ in 0..count {
+                    let var = self.builder.declare_var(clif);
+                    self.builder.def_var(var, zero);
+                    self.locals.push((var, clif));
+                }
+            }
         }
         if self.env.fuel {
             self.fuel = Some(self.charge_fuel());
@@ -206,7 +236,9 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         while !reader.eof() {
             let offset = reader.original_position();
             let op = reader.read()?;
+            let is_loop = matches!(op, Operator::Loop { .. });
             self.operator(op).map_err(|e| anyhow::anyhow!("{e:#} (at offset {offset:#x})"))?;
+            self.loops += u32::from(is_loop);
             if self.builder.func.dfg.num_values() > budget {
                 bail!(
                     "function {func_index} is too large to compile: its SSA form grew past {budget} values \
@@ -218,8 +250,36 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         if let Some(region) = self.fuel.take() {
             self.patch_fuel(region);
         }
+        if let Some(target) = self.env.osr_loop
+            && self.osr_header.is_some()
+        {
+            bail!("function {func_index} has no loop {target} to enter");
+        }
         self.builder.seal_all_blocks();
         self.builder.finalize(self.env.isa.frontend_config());
+        Ok(())
+    }
+
+    /// Declares the locals of an on-stack-replacement entry, each read
+    /// from its cells at `cells` (laid out as the interpreter's frame:
+    /// parameters then declared locals, a cell each, two for a `v128`),
+    /// and jumps to `header`.
+    fn osr_locals(&mut self, ty: &FuncType, body: &FunctionBody<'_>, cells: Value, header: ir::Block) -> Result<()> {
+        let mut local_types: Vec<ir::Type> = ty.params().map(|p| clif_type(&p)).collect();
+        for local in body.get_locals_reader()? {
+            let (count, wasm_ty) = local?;
+            let clif = clif_type(&ValType::from_wasmparser(wasm_ty, &self.env.module.types)?);
+            local_types.extend(std::iter::repeat_n(clif, count as usize));
+        }
+        let mut offset = 0i32;
+        for clif in local_types {
+            let var = self.builder.declare_var(clif);
+            let value = self.builder.ins().load(clif, MemFlagsData::trusted(), cells, offset);
+            offset += if clif == types::I8X16 { 16 } else { 8 };
+            self.builder.def_var(var, value);
+            self.locals.push((var, clif));
+        }
+        self.builder.ins().jump(header, &[]);
         Ok(())
     }
 
@@ -480,7 +540,18 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
             }
             O::Loop { blockty } => {
                 let (params, results) = self.block_types(blockty)?;
-                let header = self.new_block_with(&params);
+                let header = match self.osr_header {
+                    Some(header) if self.env.osr_loop == Some(self.loops) => {
+                        // The interpreter enters here with its locals
+                        // only: no operand may be under the loop.
+                        if !params.is_empty() || !self.stack.is_empty() {
+                            bail!("loop {} has operands on the stack: no on-stack replacement", self.loops);
+                        }
+                        self.osr_header = None;
+                        header
+                    }
+                    _ => self.new_block_with(&params),
+                };
                 let dest = self.new_block_with(&results);
                 let args: Vec<BlockArg> = self.peek_n(params.len()).iter().map(|&v| BlockArg::Value(v)).collect();
                 self.builder.ins().jump(header, &args);
@@ -1096,7 +1167,8 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         let args = self.peek_n(n).to_vec();
         self.stack.truncate(self.stack.len() - n);
         let sig = self.wasm_signature(&ty);
-        if function_index >= self.env.module.num_imported_funcs {
+        let imported = self.env.module.num_imported_funcs;
+        if function_index >= imported && !self.env.calls_through_refs {
             let name = self.builder.func.declare_imported_user_function(ir::UserExternalName::new(0, function_index));
             let sig = self.builder.import_signature(sig);
             let f = self.builder.import_function(ir::ExtFuncData {
@@ -1114,13 +1186,17 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                 self.stack.extend(results);
             }
         } else {
-            // An import: through its function reference in the store.
-            let index = self.builder.ins().load(
-                types::I64,
-                readonly(),
-                self.vmctx,
-                self.env.offsets.func_import(function_index) as i32,
-            );
+            // Through its function reference in the store: an import's
+            // store index is in the context; a defined function's follows
+            // the first defined one's (tier-up repoints them).
+            let index = if function_index < imported {
+                let offset = self.env.offsets.func_import(function_index) as i32;
+                self.builder.ins().load(types::I64, readonly(), self.vmctx, offset)
+            } else {
+                let offset = self.env.offsets.defined_funcs() as i32;
+                let first = self.builder.ins().load(types::I64, readonly(), self.vmctx, offset);
+                self.builder.ins().iadd_imm_s(first, i64::from(function_index - imported))
+            };
             let func_ref = self.func_ref_address(index);
             self.call_func_ref(func_ref, sig, &args, tail);
         }

@@ -1429,6 +1429,18 @@ for_each_numeric!(define_instrs {
         /// function entry and loop headers, so even a loop without calls
         /// can be stopped from another thread.
         CheckInterrupt,
+        /// Tier-up (`Strategy::Auto`, see `tierup.rs`): subtracts `weight`,
+        /// the wasm operators from here to the next such point, from the
+        /// running function's budget; past zero the function is hot, and
+        /// once its compiled code is ready it runs that instead of this
+        /// code. The first instruction of every function of a module that
+        /// tiers up, before any fuel is charged.
+        TierEntry { weight: u32 },
+        /// As `TierEntry`, at the header of the function's loop `index`
+        /// (in body order), before any fuel is charged: counts its
+        /// iterations, and once the function's entry into this loop is
+        /// compiled, the frame continues there (on-stack replacement).
+        TierLoop { weight: u32, index: u32 },
         /// Returns from a function with no results.
         Return0,
         /// Returns the value in `src` as the single result.

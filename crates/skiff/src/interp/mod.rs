@@ -30,8 +30,9 @@ use crate::interp::ir::{AddImmLoad, Instr, LoadKind, Op, Slot, Store, StoreKind}
 use crate::interp::translate::CompiledFunc;
 use crate::runtime::vmcontext::{VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
 use crate::store::{FuncEntity, StoreDyn};
-use crate::trap::{FrameInfo, Trap, WasmBacktrace};
+use crate::trap::{FrameInfo, Trap};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// A suspended caller, restored on return.
 struct Frame {
@@ -85,6 +86,7 @@ pub(crate) fn call_func(store: &mut dyn StoreDyn, func: u32, cells: &mut [u64]) 
         vm_tables: std::ptr::null(),
         code_base: std::ptr::null(),
         first_defined_func: 0,
+        tier_counters: std::ptr::null(),
         fp_index: 0,
         ip: std::ptr::null(),
         stop: None,
@@ -102,7 +104,7 @@ pub(crate) fn call_func(store: &mut dyn StoreDyn, func: u32, cells: &mut [u64]) 
             Stop::Trap(trap) => anyhow::Error::new(trap),
             Stop::Host(error) => error,
         };
-        let error = if backtrace.frames().is_empty() { error } else { error.context(backtrace) };
+        let error = crate::trap::with_backtrace(error, backtrace);
         describe_uncaught_exception(store.opaque(), error)
     });
     // Stale cells are harmless: frames zero their locals and every temporary
@@ -122,15 +124,19 @@ fn call_compiled(store: &mut dyn StoreDyn, callee: u32, cells: &mut [u64]) -> an
     }
 }
 
+/// `Executor::func` when no frame runs: the entry function ran compiled
+/// code in its place, which failed.
+const NO_FUNC: u32 = u32::MAX;
+
 /// The store function indices of the active frames, innermost first.
 fn active_funcs(frames: &[Frame], current: u32) -> Vec<u32> {
-    std::iter::once(current).chain(frames.iter().rev().map(|f| f.func)).collect()
+    std::iter::once(current).filter(|&f| f != NO_FUNC).chain(frames.iter().rev().map(|f| f.func)).collect()
 }
 
-fn backtrace(store: &dyn StoreDyn, funcs: Vec<u32>) -> WasmBacktrace {
+fn backtrace(store: &dyn StoreDyn, funcs: Vec<u32>) -> Vec<FrameInfo> {
     // Frames of one function share its names (deep recursion repeats them).
     let mut names: std::collections::HashMap<u32, FrameInfo> = std::collections::HashMap::new();
-    let frames = funcs
+    funcs
         .into_iter()
         .filter_map(|f| match &store.opaque().funcs[f as usize] {
             FuncEntity::Wasm { index, module, .. } => Some(
@@ -144,8 +150,7 @@ fn backtrace(store: &dyn StoreDyn, funcs: Vec<u32>) -> WasmBacktrace {
             ),
             FuncEntity::Host { .. } => None,
         })
-        .collect();
-    WasmBacktrace::new(frames)
+        .collect()
 }
 
 /// A pointer to the current frame's first cell.
@@ -415,6 +420,10 @@ struct Executor<'s> {
     /// The store index of the running instance's first defined function;
     /// the others follow it in order (instantiation allocates them so).
     first_defined_func: u32,
+    /// The running instance's module's tier-up budgets, one per defined
+    /// function, which `TierEntry` and `TierLoop` count down (null for a
+    /// module that does not tier up, whose code has neither).
+    tier_counters: *const AtomicI32,
     /// The running frame's base, as an index into `stack`.
     fp_index: usize,
     /// Where to continue after a `Step::Reload`.
@@ -533,6 +542,182 @@ impl Executor<'_> {
         self.vm_tables = entity.vmctx.tables();
         self.code_base = module.code.as_ptr();
         self.first_defined_func = entity.funcs.get(module.num_imported_funcs as usize).copied().unwrap_or(0);
+        #[cfg(feature = "cranelift")]
+        {
+            self.tier_counters = module.tier.as_ref().map_or(std::ptr::null(), |t| t.counters.as_ptr());
+        }
+    }
+
+    /// The running function's tier-up budget.
+    #[inline(always)]
+    fn tier_budget(&self) -> &AtomicI32 {
+        // SAFETY: `TierEntry` and `TierLoop` are only in the code of modules
+        // that tier up, whose counters array has an entry per defined
+        // function, and the running function is one of the running
+        // instance's defined functions.
+        unsafe { &*self.tier_counters.add((self.func - self.first_defined_func) as usize) }
+    }
+
+    /// Counts `weight` operators against the running function's tier-up
+    /// budget, a non-negative count (or, once the function has compiled
+    /// code, negative for good: see `tierup.rs`). At an entry: whether
+    /// it is spent. At a loop header: whether this spent it, so that a
+    /// loop still running interpreted after its function was compiled
+    /// does not ask again at every iteration. A plain load and store: a
+    /// count lost to another thread only delays tier-up; weights are at
+    /// most 2^24, so the count never wraps.
+    #[inline(always)]
+    fn spend_tier_budget(&self, weight: u32, at_entry: bool) -> bool {
+        let budget = self.tier_budget();
+        let old = budget.load(Ordering::Relaxed);
+        if old < 0 {
+            return at_entry;
+        }
+        let left = old - weight as i32;
+        budget.store(left, Ordering::Relaxed);
+        left < 0
+    }
+
+    /// `TierEntry` at `ip` found the running function's budget spent: asks
+    /// for its compiled code, and if that is ready runs it in place of the
+    /// interpreter's, then returns to the caller with its results.
+    #[cold]
+    #[inline(never)]
+    fn tier_up_at_entry(&mut self, ip: *const Op) -> Result<Step, Stop> {
+        #[cfg(feature = "cranelift")]
+        if crate::tierup::on_hot(self.store, self.func) {
+            return self.run_compiled_instead(ip);
+        }
+        // SAFETY: `TierEntry` is never a function's last instruction.
+        Ok(Step::Next(unsafe { ip.add(1) }))
+    }
+
+    /// `TierLoop` at `ip`, the header of the running function's loop
+    /// `index`, found the function's budget spent: asks for its compiled
+    /// code and its entry into this loop, and once that is ready continues
+    /// the frame there (on-stack replacement), then returns to the caller
+    /// with the function's results.
+    #[cold]
+    #[inline(never)]
+    fn tier_up_in_loop(&mut self, ip: *const Op, index: u32) -> Result<Step, Stop> {
+        #[cfg(feature = "cranelift")]
+        if let crate::tierup::LoopTier::Enter { entry, array_call, vmctx } =
+            crate::tierup::on_hot_loop(self.store, self.func, index)
+        {
+            return self.enter_loop_compiled(entry, array_call, vmctx);
+        }
+        let _ = index;
+        // SAFETY: `TierLoop` is never a function's last instruction.
+        Ok(Step::Next(unsafe { ip.add(1) }))
+    }
+
+    /// Continues the running frame, at a loop header, in compiled code:
+    /// its entry into that loop `entry`, called through `array_call` with
+    /// the frame's locals; the results return to the caller.
+    #[cfg(feature = "cranelift")]
+    fn enter_loop_compiled(&mut self, entry: *const u8, array_call: *const u8, vmctx: *const u8) -> Result<Step, Stop> {
+        let func = self.func;
+        let FuncEntity::Wasm { index, module } = &self.store.opaque().funcs[func as usize] else {
+            unreachable!("the running function is a wasm function")
+        };
+        let results = module.func_type(*index).result_cells();
+        let code = self.store.opaque().func_ref(func).code;
+        // SAFETY: the running function's code slot is filled (see `run`).
+        let locals = unsafe { &*code.cast::<OnceLock<CompiledFunc>>() }.get().map_or(0, |c| c.num_locals) as usize;
+        // The locals, in the frame's first cells, as the entry reads them.
+        let mut cells: Vec<u64> = self.stack[self.fp_index..self.fp_index + locals].to_vec();
+        let mut args = vec![0u64; results.max(1)];
+        args[0] = cells.as_mut_ptr() as u64;
+        // SAFETY: `array_call` is the trampoline of the entry's signature
+        // (one `i64`, the function's results), `entry` the function's
+        // entry into this loop, which reads `locals` cells, and `vmctx`
+        // the running instance's context.
+        let result = unsafe { crate::runtime::entry::call_code(self.store, vmctx, entry, array_call, &mut args) };
+        drop(cells);
+        let start = self.fp_index;
+        match result {
+            Ok(()) => {
+                if start + results > self.stack.len() {
+                    self.make_room(start + results)?;
+                }
+                self.stack[start..start + results].copy_from_slice(&args[..results]);
+                Ok(match self.return_to_caller() {
+                    Step::Enter(ret_ip, _) => {
+                        self.ip = ret_ip;
+                        Step::Reload
+                    }
+                    step => step,
+                })
+            }
+            Err(error) => {
+                // The compiled code ran this frame's `try_table`s: what it
+                // let through goes on from the caller, which the backtrace
+                // gets without this frame (the error's holds it).
+                let exn = match error.downcast_ref::<ThrownException>() {
+                    Some(_) => self.store.opaque_mut().pending_exception.take(),
+                    None => None,
+                };
+                if self.frames.is_empty() {
+                    self.func = NO_FUNC;
+                    if let Some(exn) = exn {
+                        self.store.opaque_mut().pending_exception = Some(exn);
+                    }
+                    return Err(Stop::Host(error));
+                }
+                let step = self.return_to_caller();
+                let ret_ip = match step {
+                    Step::Enter(ret_ip, _) => ret_ip,
+                    _ => self.ip,
+                };
+                match exn {
+                    Some(exn) => self.unwind(exn, ret_ip.wrapping_sub(1)),
+                    None => Err(Stop::Host(error)),
+                }
+            }
+        }
+    }
+
+    /// Runs the compiled code of the running function, just entered (its
+    /// parameters at the frame's base, nothing run yet), in place of its
+    /// interpreter code at `ip`; its results then return to the caller.
+    #[cfg(feature = "cranelift")]
+    fn run_compiled_instead(&mut self, ip: *const Op) -> Result<Step, Stop> {
+        let func = self.func;
+        let FuncEntity::Wasm { index, module } = &self.store.opaque().funcs[func as usize] else {
+            unreachable!("the running function is a wasm function")
+        };
+        let ty = module.func_type(*index);
+        let n = ty.param_cells().max(ty.result_cells());
+        let start = self.fp_index;
+        if start + n > self.stack.len() {
+            self.make_room(start + n)?;
+        }
+        match call_compiled(self.store, func, &mut self.stack[start..start + n]) {
+            // Reloaded: the compiled code may have grown the memory.
+            Ok(()) => Ok(match self.return_to_caller() {
+                Step::Enter(ret_ip, _) => {
+                    self.ip = ret_ip;
+                    Step::Reload
+                }
+                step => step,
+            }),
+            Err(error) => {
+                if error.downcast_ref::<ThrownException>().is_some()
+                    && let Some(exn) = self.store.opaque_mut().pending_exception.take()
+                {
+                    // No `try_table` covers the entry: the search starts in the caller.
+                    return self.unwind(exn, ip);
+                }
+                // The compiled frames are in the error's backtrace: this
+                // frame is not another one.
+                if self.frames.is_empty() {
+                    self.func = NO_FUNC;
+                } else {
+                    let _ = self.return_to_caller();
+                }
+                Err(Stop::Host(error))
+            }
+        }
     }
 
     /// The running instance's default memory as the handlers see it.
@@ -743,6 +928,16 @@ impl Executor<'_> {
             Instr::CheckInterrupt => {
                 if self.store.opaque().epoch_deadline_reached() {
                     return Err(Trap::Interrupt.into());
+                }
+            }
+            Instr::TierEntry { weight } => {
+                if self.spend_tier_budget(weight, true) {
+                    return self.tier_up_at_entry(ip);
+                }
+            }
+            Instr::TierLoop { weight, index } => {
+                if self.spend_tier_budget(weight, false) {
+                    return self.tier_up_in_loop(ip, index);
                 }
             }
             Instr::Return0 => return Ok(self.return_to_caller()),

@@ -72,14 +72,19 @@ impl LazyBodies {
         Ok(())
     }
 
+    /// The body of defined function `defined`.
+    pub fn body(&self, defined: u32) -> FunctionBody<'_> {
+        let range = self.bodies[defined as usize].clone();
+        let bytes = &self.section[range.start as usize..range.end as usize];
+        let offset = (self.section_offset + range.start as usize) as u64;
+        FunctionBody::new(BinaryReader::new_features(bytes, offset, self.features))
+    }
+
     /// Validates (in fully lazy mode) and translates defined function
     /// `defined` of `module`.
     pub fn translate(&self, module: &ModuleInner, defined: u32) -> Result<CompiledFunc> {
         let func_index = module.num_imported_funcs + defined;
-        let range = self.bodies[defined as usize].clone();
-        let bytes = &self.section[range.start as usize..range.end as usize];
-        let offset = (self.section_offset + range.start as usize) as u64;
-        let body = FunctionBody::new(BinaryReader::new_features(bytes, offset, self.features));
+        let body = self.body(defined);
         if let Some(deferred) = &self.deferred_validation {
             let to_validate = FuncToValidate {
                 resources: deferred.resources.clone(),

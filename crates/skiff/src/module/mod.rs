@@ -134,6 +134,11 @@ pub(crate) struct ModuleInner {
     /// (the interpreter's `code` then stays empty).
     #[cfg(feature = "cranelift")]
     pub native: Option<Arc<crate::compile::CompiledModule>>,
+    /// Under `Strategy::Auto`: the defined functions' budgets and the code
+    /// of those that ran hot (see `tierup.rs`). The bodies are then kept in
+    /// `lazy` whatever the compilation mode, for the compiler.
+    #[cfg(feature = "cranelift")]
+    pub tier: Option<crate::tierup::TierTable>,
 }
 
 impl Module {
@@ -348,7 +353,23 @@ impl ModuleInner {
             fuel: self.engine.config().consume_fuel,
             interruptible: self.engine.config().epoch_interruption,
             window_cells: self.engine.config().frame_window_cells.map(|cells| cells as usize),
+            tier_up: self.tiers_up(),
         }
+    }
+
+    /// Whether the interpreter counts this module's functions for tier-up.
+    pub fn tiers_up(&self) -> bool {
+        #[cfg(feature = "cranelift")]
+        return self.tier.is_some();
+        #[cfg(not(feature = "cranelift"))]
+        false
+    }
+
+    /// The body of defined function `defined`, if the module keeps bodies
+    /// (the lazy modes, and tier-up).
+    #[cfg(feature = "cranelift")]
+    pub fn body(&self, defined: u32) -> Option<wasmparser::FunctionBody<'_>> {
+        self.lazy.as_ref().map(|lazy| lazy.body(defined))
     }
 
     fn import_extern_type(&self, kind: &ImportKind) -> ExternType {
@@ -422,6 +443,8 @@ impl ModuleBuilder {
                 func_names: HashMap::new(),
                 #[cfg(feature = "cranelift")]
                 native: None,
+                #[cfg(feature = "cranelift")]
+                tier: None,
             },
             allocs: FuncValidatorAllocations::default(),
             next_defined_func: 0,
@@ -470,6 +493,9 @@ impl ModuleBuilder {
                             let mut func_validator = to_validate.into_validator(std::mem::take(&mut self.allocs));
                             func_validator.validate(&body)?;
                             self.allocs = func_validator.into_allocations();
+                            if self.module.tiers_up() {
+                                self.keep_body(binary, &body)?;
+                            }
                             self.translate_body(&body)?;
                         }
                         CompilationMode::LazyTranslation => {
@@ -596,6 +622,12 @@ impl ModuleBuilder {
                 // The parser does not check the range against the input.
                 let len = self.binary_len as u64;
                 self.code_section = unchecked_range.start.min(len) as usize..unchecked_range.end.min(len) as usize;
+                // Tier-up counts from the first translation on.
+                #[cfg(feature = "cranelift")]
+                if self.strategy == crate::Strategy::Auto && crate::compile::supported() {
+                    let defined = m.func_types.len() - m.num_imported_funcs as usize;
+                    m.tier = Some(crate::tierup::TierTable::new(defined, m.engine.config()));
+                }
             }
             Payload::ElementSection(reader) => {
                 for elem in reader {
@@ -680,6 +712,13 @@ impl ModuleBuilder {
         reader.finish_expression(&validator.visitor(reader.original_position()))?;
         self.allocs = validator.into_allocations();
         check.finish()
+    }
+
+    /// Keeps a body, translated already, for the compiler (tier-up).
+    fn keep_body(&mut self, binary: &[u8], body: &wasmparser::FunctionBody<'_>) -> Result<()> {
+        let features = self.module.engine.features();
+        let lazy = self.module.lazy.get_or_insert_with(|| LazyBodies::new(binary, self.code_section.clone(), features));
+        lazy.push(body, None)
     }
 
     /// Keeps a body for translation on first call.

@@ -5,7 +5,7 @@ use crate::exception::{ThrownException, describe_uncaught_exception};
 use crate::runtime::libcalls::EntryStore;
 use crate::runtime::traps::{self, HostFailure, UnwoundReason, WasmStack};
 use crate::store::StoreDyn;
-use crate::trap::{Trap, WasmBacktrace};
+use crate::trap::Trap;
 
 /// The stack compiled code gets beyond its own frames' budget
 /// (`max_wasm_stack`): host functions called from compiled code run on the
@@ -17,6 +17,28 @@ const HOST_STACK: usize = 2 << 20;
 pub(crate) fn call_compiled(store: &mut dyn StoreDyn, func: u32, cells: &mut [u64]) -> anyhow::Result<()> {
     let func_ref = *store.opaque().func_ref(func);
     debug_assert!(!func_ref.array_call.is_null());
+    // SAFETY: a function's `array_call` is the array-call trampoline of
+    // its type, `wasm_call` its code and `vmctx` its instance's context.
+    unsafe { call_code(store, func_ref.vmctx, func_ref.wasm_call, func_ref.array_call, cells) }
+}
+
+/// Calls compiled code at `wasm_call` with context `vmctx` through the
+/// array-call trampoline `array_call`, with its parameters in `cells`; the
+/// results replace them.
+///
+/// # Safety
+///
+/// `array_call` must be an array-call trampoline (registered code) of the
+/// code's signature, `wasm_call` registered code of that signature whose
+/// context `vmctx` belongs to this store, and `cells` as large as the
+/// trampoline reads and writes.
+pub(crate) unsafe fn call_code(
+    store: &mut dyn StoreDyn,
+    vmctx: *const u8,
+    wasm_call: *const u8,
+    array_call: *const u8,
+    cells: &mut [u64],
+) -> anyhow::Result<()> {
     if store.opaque().host_depth >= super::MAX_HOST_DEPTH {
         return Err(Trap::StackOverflow.into());
     }
@@ -45,18 +67,17 @@ pub(crate) fn call_compiled(store: &mut dyn StoreDyn, func: u32, cells: &mut [u6
     // SAFETY: as above; from here until the call returns, the store is
     // reached only through this pointer (by libcalls).
     unsafe { (*vm).store = (&raw mut entry).cast() };
-    let args =
-        [func_ref.vmctx as usize, func_ref.vmctx as usize, func_ref.wasm_call as usize, cells.as_mut_ptr() as usize];
+    let args = [vmctx as usize, vmctx as usize, wasm_call as usize, cells.as_mut_ptr() as usize];
     let result = {
         let in_use = entry.store.opaque().wasm_stack_in_use.clone().expect("set above or by the outer entry");
         let stack = match &mut stack {
             Some(stack) => traps::Stack::Switch(stack),
             None => traps::Stack::Stay(in_use),
         };
-        // SAFETY: `array_call` is the array-call trampoline of the
-        // function's type, registered with its module's code, and the
-        // stack limit lies within the stack it runs on.
-        unsafe { traps::call(func_ref.array_call, args, stack) }
+        // SAFETY: `array_call` is a registered array-call trampoline of the
+        // code's type (the caller's contract), and the stack limit lies
+        // within the stack it runs on.
+        unsafe { traps::call(array_call, args, stack) }
     };
     let store = entry.store;
     // SAFETY: as above.
@@ -76,7 +97,6 @@ pub(crate) fn call_compiled(store: &mut dyn StoreDyn, func: u32, cells: &mut [u6
         UnwoundReason::Host(HostFailure::Panic(panic)) => std::panic::resume_unwind(panic),
         UnwoundReason::Exception => anyhow::Error::new(ThrownException),
     };
-    let backtrace = WasmBacktrace::new(unwound.frames);
-    let error = if backtrace.frames().is_empty() { error } else { error.context(backtrace) };
+    let error = crate::trap::with_backtrace(error, unwound.frames);
     Err(describe_uncaught_exception(store.opaque(), error))
 }

@@ -291,8 +291,10 @@ pub(crate) struct VMContextHeader {
 /// ```text
 /// offset 0                      store:    *mut VMStoreContext
 /// 8                             instance: u64, the instance's store index
-/// 16                            memories: [*mut VMMemoryDefinition; memories]
-/// 16 + 8 * memories             tables:   [*mut VMTableDefinition; tables]
+/// 16                            defined functions: u64, the store index
+///                               of the first (the others follow it)
+/// 24                            memories: [*mut VMMemoryDefinition; memories]
+/// 24 + 8 * memories             tables:   [*mut VMTableDefinition; tables]
 /// ...                           globals:  [*mut VMGlobalDefinition; globals]
 /// ...                           imported functions: [u64; imports], store indices
 /// ```
@@ -312,8 +314,9 @@ pub(crate) struct VMOffsets {
 
 const PTR: usize = std::mem::size_of::<usize>();
 
-/// Words before the memories: the store context and the instance index.
-const HEADER_WORDS: usize = 2;
+/// Words before the memories: the store context, the instance index and
+/// the first defined function's store index.
+const HEADER_WORDS: usize = 3;
 
 impl VMOffsets {
     pub fn new(memories: u32, tables: u32, globals: u32, func_imports: u32) -> VMOffsets {
@@ -335,6 +338,14 @@ impl VMOffsets {
     #[cfg_attr(not(any(test, feature = "cranelift")), allow(dead_code))] // The interpreter reaches the store through `StoreDyn`.
     pub fn store(&self) -> usize {
         0
+    }
+
+    /// Byte offset of the store index of the instance's first defined
+    /// function: tiered code calls defined function `d` through the
+    /// `VMFuncRef` at that index plus `d`, which tier-up repoints.
+    #[cfg_attr(not(any(test, feature = "cranelift")), allow(dead_code))]
+    pub fn defined_funcs(&self) -> usize {
+        2 * PTR
     }
 
     /// Byte offset of memory `index`'s definition pointer.
@@ -408,6 +419,7 @@ impl Default for VMContext {
         VMContext::new(
             std::ptr::null_mut(),
             0,
+            0,
             std::iter::empty(),
             std::iter::empty(),
             std::iter::empty(),
@@ -418,12 +430,14 @@ impl Default for VMContext {
 
 impl VMContext {
     /// The context of instance `instance` (store index) in the store whose
-    /// context is `store`, for `memories`, `tables` and `globals` in the
+    /// context is `store`, whose defined functions start at store index
+    /// `defined_funcs`, for `memories`, `tables` and `globals` in the
     /// module's index order and the imported functions `func_imports`
     /// (store indices).
     pub fn new(
         store: *mut VMStoreContext,
         instance: u32,
+        defined_funcs: u32,
         memories: impl ExactSizeIterator<Item = *mut VMMemoryDefinition>,
         tables: impl ExactSizeIterator<Item = *mut VMTableDefinition>,
         globals: impl ExactSizeIterator<Item = *mut VMGlobalDefinition>,
@@ -431,13 +445,17 @@ impl VMContext {
     ) -> VMContext {
         let offsets =
             VMOffsets::new(memories.len() as u32, tables.len() as u32, globals.len() as u32, func_imports.len() as u32);
-        let words: Box<[*mut u8]> = [store.cast(), std::ptr::without_provenance_mut(instance as usize)]
-            .into_iter()
-            .chain(memories.map(|p| p.cast()))
-            .chain(tables.map(|p| p.cast()))
-            .chain(globals.map(|p| p.cast()))
-            .chain(func_imports.map(|f| std::ptr::without_provenance_mut(f as usize)))
-            .collect();
+        let words: Box<[*mut u8]> = [
+            store.cast(),
+            std::ptr::without_provenance_mut(instance as usize),
+            std::ptr::without_provenance_mut(defined_funcs as usize),
+        ]
+        .into_iter()
+        .chain(memories.map(|p| p.cast()))
+        .chain(tables.map(|p| p.cast()))
+        .chain(globals.map(|p| p.cast()))
+        .chain(func_imports.map(|f| std::ptr::without_provenance_mut(f as usize)))
+        .collect();
         debug_assert_eq!(words.len() * PTR, offsets.size());
         VMContext { offsets, words: VmBox::from_box(words) }
     }
@@ -536,13 +554,14 @@ mod tests {
         let ctx = VMContext::new(
             &raw mut store,
             5,
+            40,
             std::iter::once(&raw mut memory),
             tables.iter_mut().map(|t| t as *mut _),
             globals.iter_mut().map(|g| g as *mut _),
             [12, 13].into_iter(),
         );
         let offsets = *ctx.offsets();
-        assert_eq!(offsets.size(), 10 * PTR);
+        assert_eq!(offsets.size(), 11 * PTR);
         // SAFETY: every offset read is inside the context, and each entry
         // points at one of the live locals above.
         unsafe {
@@ -556,6 +575,7 @@ mod tests {
             }
             assert_eq!(*ctx.tables().add(1), at(offsets.table(1)).cast());
             assert_eq!(at(PTR) as usize, 5);
+            assert_eq!(at(offsets.defined_funcs()) as usize, 40);
             assert_eq!(at(offsets.func_import(1)) as usize, 13);
         }
         assert_eq!(ctx.memory(0), Some(&raw mut memory));

@@ -99,6 +99,9 @@ pub(crate) struct ModuleEnv<'a> {
     /// `Config::frame_window_cells`: the stack's cells past which the
     /// window shifts, if not only where slots run out (for tests).
     pub window_cells: Option<usize>,
+    /// Whether to count for tier-up: [`Instr::TierEntry`] and
+    /// [`Instr::TierLoop`] where fuel would be charged.
+    pub tier_up: bool,
 }
 
 /// Where a simulated operand's value lives.
@@ -202,6 +205,11 @@ pub(crate) struct FuncTranslator<'a> {
     last_target: usize,
     /// The `ConsumeFuel` instruction that pays for the code being emitted.
     fuel_instr: Option<usize>,
+    /// The `TierEntry` or `TierLoop` instruction that counts it.
+    tier_instr: Option<usize>,
+    /// The `loop` operators read so far, reachable or not: the index of the
+    /// next one (`TierLoop::index`).
+    loops: u32,
     /// The `try_table`s seen so far, in the order they start.
     handlers: Vec<Handler>,
     /// Catch clauses whose label is the function body: they return, through
@@ -242,6 +250,8 @@ impl<'a> FuncTranslator<'a> {
             last_result: None,
             last_target: 0,
             fuel_instr: None,
+            tier_instr: None,
+            loops: 0,
             handlers: Vec::new(),
             return_catches: Vec::new(),
         }
@@ -307,9 +317,15 @@ impl<'a> FuncTranslator<'a> {
         self.last_result = None;
         self.last_target = 0;
         self.fuel_instr = None;
+        self.tier_instr = None;
+        self.loops = 0;
         self.handlers.clear();
         self.return_catches.clear();
 
+        if self.env.tier_up {
+            self.tier_instr = Some(self.code.len());
+            self.code.push(Instr::TierEntry { weight: 1 });
+        }
         if self.env.fuel {
             self.fuel_instr = Some(self.code.len());
             self.code.push(Instr::ConsumeFuel { amount: 1 });
@@ -329,7 +345,9 @@ impl<'a> FuncTranslator<'a> {
         while !reader.eof() {
             let offset = reader.original_position();
             let op = reader.read()?;
+            let is_loop = matches!(op, Operator::Loop { .. });
             self.translate_operator(op).map_err(|e| anyhow::anyhow!("{e:#} (at offset {offset:#x})"))?;
+            self.loops += u32::from(is_loop);
         }
         thread_jumps(&mut self.code);
         keep_results_in_acc(&mut self.code, self.temps_base);
@@ -1583,6 +1601,12 @@ impl<'a> FuncTranslator<'a> {
         {
             *amount = amount.saturating_add(1);
         }
+        if let Some(at) = self.tier_instr
+            && let Instr::TierEntry { weight } | Instr::TierLoop { weight, .. } = &mut self.code[at]
+        {
+            // Bounded, so that a budget minus a weight never overflows.
+            *weight = (*weight + 1).min(1 << 24);
+        }
         // Between operators, the window follows the stack (a large frame's;
         // otherwise it stays at the base).
         let window = self.window_for(self.top_cells);
@@ -1614,6 +1638,10 @@ impl<'a> FuncTranslator<'a> {
                 self.last_target = self.code.len();
                 self.last_result = None;
                 let mut frame = self.new_frame(FrameKind::Loop, height, arity, label);
+                if self.env.tier_up {
+                    frame.outer_tier_instr = self.tier_instr;
+                    self.tier_instr = Some(self.emit(Instr::TierLoop { weight: 1, index: self.loops }));
+                }
                 if self.env.fuel {
                     frame.outer_fuel_instr = self.fuel_instr;
                     self.fuel_instr = Some(self.emit(Instr::ConsumeFuel { amount: 1 }));
@@ -2293,6 +2321,9 @@ impl<'a> FuncTranslator<'a> {
         }
         if frame.kind == FrameKind::Loop && self.env.fuel {
             self.fuel_instr = frame.outer_fuel_instr;
+        }
+        if frame.kind == FrameKind::Loop && self.env.tier_up {
+            self.tier_instr = frame.outer_tier_instr;
         }
         self.truncate_stack(frame.height);
         for i in 0..frame.results {

@@ -1,0 +1,418 @@
+//! Tier-up (`Strategy::Auto`): every function starts in the interpreter,
+//! and the ones that run hot move to code Cranelift compiles meanwhile.
+//!
+//! - **Counting.** Under `Auto` the interpreter's translator emits
+//!   `TierEntry` at each function's entry and `TierLoop` at each loop
+//!   header, weighted by the operators of the code that starts there (the
+//!   regions fuel charges). Each subtracts its weight from the function's
+//!   budget in the module's [`TierTable`]; a budget below zero calls
+//!   [`on_hot`], out of line.
+//! - **Compiling.** The first time, `on_hot` queues the function for the
+//!   engine's compiler threads ([`TierUp`]: all cores but one, at least
+//!   one, started on first use), or in the synchronous modes compiles it
+//!   at once. The code is published once per module, in the function's
+//!   slot, and never replaced or patched.
+//! - **Switching.** A store switches a function by repointing its
+//!   `VMFuncRef` (compiled entry, context, array-call trampoline) at that
+//!   code. Compiled callers, which under `Auto` call the module's own
+//!   functions through their `VMFuncRef`s, and the host then go there
+//!   directly; an interpreted caller enters the interpreter's code, whose
+//!   `TierEntry` finds the switch and runs the compiled code instead. The
+//!   interpreter's code stays, for frames still running in it.
+//!
+//! The interpreter never waits for a background compile: until the code is
+//! published, a hot function keeps running interpreted and polls again
+//! every [`POLL`] operators.
+
+use crate::engine::{Config, TierUpMode, TierUpStats};
+use crate::module::ModuleInner;
+use crate::store::{FuncEntity, StoreDyn};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicI32, AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+/// Operators a queued function runs between two looks at whether its
+/// compiled code is ready.
+const POLL: i32 = 4096;
+/// The budget of a function with compiled code: negative, so that every
+/// entry into its interpreter code takes the slow path and runs the
+/// compiled code instead, while loop headers no longer count (see
+/// `Executor::spend_tier_budget`).
+const COMPILED: i32 = i32::MIN / 2;
+
+/// Code being made for a function, or an entry into one of its loops.
+#[derive(Default)]
+struct Slot {
+    state: AtomicU8,
+    /// The compiled code, once there is some.
+    code: OnceLock<crate::compile::TieredFunc>,
+}
+
+/// A function's tier state in its module, shared by every store.
+#[derive(Default)]
+struct FuncTier {
+    /// Its compiled code.
+    main: Arc<Slot>,
+    /// Its on-stack-replacement entries, by loop index: one for each loop
+    /// that ran hot while a frame was in it, at most [`MAX_LOOP_ENTRIES`].
+    loops: Mutex<Vec<(u32, Arc<Slot>)>>,
+}
+
+/// Loop entries compiled per function at most: each is a compile of the
+/// whole function.
+const MAX_LOOP_ENTRIES: usize = 8;
+
+impl FuncTier {
+    /// The slot of the function's code, or of its entry into `osr_loop`
+    /// (made if there is room for another).
+    fn slot(&self, osr_loop: Option<u32>) -> Option<Arc<Slot>> {
+        let Some(l) = osr_loop else { return Some(self.main.clone()) };
+        let mut loops = self.loops.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, slot)) = loops.iter().find(|(at, _)| *at == l) {
+            return Some(slot.clone());
+        }
+        if loops.len() >= MAX_LOOP_ENTRIES {
+            return None;
+        }
+        let slot = Arc::new(Slot::default());
+        loops.push((l, slot.clone()));
+        Some(slot)
+    }
+}
+
+/// What the interpreter does after [`on_hot_loop`].
+pub(crate) enum LoopTier {
+    /// Goes on interpreting.
+    Stay,
+    /// Enters this on-stack-replacement code (the `osr_signature`
+    /// convention) through the array-call trampoline `array_call`, with
+    /// the frame's locals in cells.
+    Enter { entry: *const u8, array_call: *const u8, vmctx: *const u8 },
+}
+
+/// `FuncTier::state`: nothing asked yet.
+const IDLE: u8 = 0;
+/// Queued or being compiled.
+const QUEUED: u8 = 1;
+/// The compile failed; the function stays in the interpreter.
+const FAILED: u8 = 2;
+
+/// A module's tier-up state: a budget and a code slot per defined function.
+pub(crate) struct TierTable {
+    /// Operators each defined function may still run before it is hot.
+    /// The interpreter reads and writes them with relaxed loads and stores,
+    /// not read-modify-writes: a count lost to a race only delays tier-up.
+    pub counters: Box<[AtomicI32]>,
+    funcs: Box<[FuncTier]>,
+}
+
+impl TierTable {
+    pub fn new(defined: usize, config: &Config) -> TierTable {
+        let budget = |i: usize| match config.tier_up_mode {
+            TierUpMode::Stress(seed) => (mix(seed, i as u64) % 300) as i32,
+            _ => i32::try_from(config.tier_up_threshold).unwrap_or(i32::MAX),
+        };
+        TierTable {
+            counters: (0..defined).map(|i| AtomicI32::new(budget(i))).collect(),
+            funcs: (0..defined).map(|_| FuncTier::default()).collect(),
+        }
+    }
+}
+
+/// A 64-bit mix of `seed` and `i` (SplitMix64's finalizer).
+fn mix(seed: u64, i: u64) -> u64 {
+    let mut z = seed ^ i.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Called by the interpreter when store function `func`'s budget ran out.
+/// Queues (or, in the synchronous modes, makes) its compiled code; if the
+/// code is there, switches this store's `VMFuncRef` to it and returns true:
+/// the caller may then run the compiled code.
+pub(crate) fn on_hot(store: &mut dyn StoreDyn, func: u32) -> bool {
+    let (index, module) = match &store.opaque().funcs[func as usize] {
+        FuncEntity::Wasm { index, module } => (*index, module.clone()),
+        FuncEntity::Host { .. } => return false,
+    };
+    let Some(table) = &module.tier else { return false };
+    let defined = index - module.num_imported_funcs;
+    let counter = &table.counters[defined as usize];
+    match request(&module, defined, None) {
+        Requested::Failed => {
+            counter.store(i32::MAX, Ordering::Relaxed);
+            false
+        }
+        Requested::Waiting => {
+            counter.store(POLL, Ordering::Relaxed);
+            false
+        }
+        Requested::Ready(_) => match switch(store, func, &module, index) {
+            true => {
+                counter.store(COMPILED, Ordering::Relaxed);
+                true
+            }
+            false => {
+                counter.store(i32::MAX, Ordering::Relaxed);
+                false
+            }
+        },
+    }
+}
+
+/// Called by the interpreter when store function `func`'s budget ran out
+/// at the header of its loop `loop_index` (in body order). Asks for the
+/// function's compiled code, as [`on_hot`] does, and for an entry into
+/// this loop; once that is there, says to enter it (on-stack replacement).
+pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32) -> LoopTier {
+    let (index, module) = match &store.opaque().funcs[func as usize] {
+        FuncEntity::Wasm { index, module } => (*index, module.clone()),
+        FuncEntity::Host { .. } => return LoopTier::Stay,
+    };
+    let Some(table) = &module.tier else { return LoopTier::Stay };
+    let defined = index - module.num_imported_funcs;
+    let counter = &table.counters[defined as usize];
+    // The loop's entry first: the running frame profits at once.
+    let osr = request(&module, defined, Some(loop_index));
+    if let Requested::Ready(_) = request(&module, defined, None) {
+        switch(store, func, &module, index);
+    }
+    let Requested::Ready(slot) = osr else {
+        // Not yet, or not this loop (operands under it, or too many
+        // entries): look again later, maybe in another loop.
+        counter.store(POLL, Ordering::Relaxed);
+        return LoopTier::Stay;
+    };
+    let code = slot.code.get().expect("a ready slot has code");
+    // The entry calls through `VMFuncRef::wasm_call`, which every function
+    // of the store must then have.
+    let array_call = store
+        .opaque_mut()
+        .fill_compiled_entries()
+        .and_then(|()| store.opaque().engine().osr_array_call_entry(module.func_type(index)));
+    let array_call = match array_call {
+        Ok(array_call) => array_call,
+        Err(error) => {
+            eprintln!("warning: tier-up of function {index} failed, it stays in the interpreter: {error:#}");
+            counter.store(i32::MAX, Ordering::Relaxed);
+            return LoopTier::Stay;
+        }
+    };
+    let opaque = store.opaque();
+    let instance = opaque.func_ref(func).instance;
+    let vmctx = opaque.instances[instance as usize].vmctx.as_ptr();
+    counter.store(POLL, Ordering::Relaxed);
+    if module.engine.config().tier_log {
+        eprintln!("tier-up: function {index} continues compiled in loop {loop_index}");
+    }
+    LoopTier::Enter { entry: code.entry(), array_call, vmctx }
+}
+
+/// Where a function's compiled code (or loop entry) stands.
+enum Requested {
+    Ready(Arc<Slot>),
+    Waiting,
+    Failed,
+}
+
+/// Asks for defined function `defined`'s compiled code, or with `osr_loop`
+/// its entry into that loop: queued for the compiler threads the first
+/// time, or compiled now in the synchronous modes.
+fn request(module: &Arc<ModuleInner>, defined: u32, osr_loop: Option<u32>) -> Requested {
+    let table = module.tier.as_ref().expect("a module that tiers up");
+    let Some(slot) = table.funcs[defined as usize].slot(osr_loop) else { return Requested::Failed };
+    if slot.code.get().is_none()
+        && slot.state.compare_exchange(IDLE, QUEUED, Ordering::AcqRel, Ordering::Acquire).is_ok()
+    {
+        let engine = module.engine.clone();
+        match engine.config().tier_up_mode {
+            TierUpMode::Background => engine.tier_up().submit(Arc::downgrade(module), defined, osr_loop),
+            TierUpMode::Synchronous | TierUpMode::Stress(_) => {
+                engine.tier_up().shared.compile(module, defined, osr_loop)
+            }
+        }
+    }
+    match (slot.code.get().is_some(), slot.state.load(Ordering::Acquire)) {
+        (true, _) => Requested::Ready(slot),
+        (false, FAILED) => Requested::Failed,
+        (false, _) => Requested::Waiting,
+    }
+}
+
+/// Switches store function `func` (function `index` of `module`) to its
+/// compiled code in this store; false, with a warning, if that failed.
+fn switch(store: &mut dyn StoreDyn, func: u32, module: &ModuleInner, index: u32) -> bool {
+    let table = module.tier.as_ref().expect("a module that tiers up");
+    let defined = index - module.num_imported_funcs;
+    let Some(code) = table.funcs[defined as usize].main.code.get() else { return false };
+    match store.opaque_mut().switch_to_compiled(func, module.func_sig(index), code.entry()) {
+        Ok(()) => true,
+        Err(error) => {
+            // Only the trampolines can fail here (the engine compiles them
+            // on first use): the function stays interpreted.
+            eprintln!("warning: tier-up of function {index} failed, it stays in the interpreter: {error:#}");
+            false
+        }
+    }
+}
+
+/// An engine's tier-up: its compiler threads and what they did.
+#[derive(Default)]
+pub(crate) struct TierUp {
+    shared: Arc<Shared>,
+}
+
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    work: Condvar,
+    compiled: AtomicU64,
+    failed: AtomicU64,
+    nanos: AtomicU64,
+}
+
+#[derive(Default)]
+struct Queue {
+    jobs: VecDeque<(Weak<ModuleInner>, u32, Option<u32>)>,
+    threads: usize,
+    /// Threads waiting for a job.
+    idle: usize,
+    shutdown: bool,
+}
+
+impl TierUp {
+    pub fn stats(&self) -> TierUpStats {
+        TierUpStats {
+            compiled: self.shared.compiled.load(Ordering::Relaxed),
+            failed: self.shared.failed.load(Ordering::Relaxed),
+            compile_time: Duration::from_nanos(self.shared.nanos.load(Ordering::Relaxed)),
+        }
+    }
+
+    /// Queues defined function `defined` of `module` (or its entry into
+    /// loop `osr_loop`) for a compiler thread, starting one if all are busy
+    /// and there may be more.
+    fn submit(&self, module: Weak<ModuleInner>, defined: u32, osr_loop: Option<u32>) {
+        let mut queue = self.shared.queue.lock().unwrap_or_else(|e| e.into_inner());
+        queue.jobs.push_back((module, defined, osr_loop));
+        let max = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).max(1);
+        if queue.idle == 0 && queue.threads < max {
+            let shared = self.shared.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("skiff-tier-up-{}", queue.threads))
+                .spawn(move || shared.work());
+            if spawned.is_ok() {
+                queue.threads += 1;
+            } else if queue.threads == 0 {
+                // No thread at all: compile here rather than never.
+                let (module, defined, osr_loop) = queue.jobs.pop_back().expect("just pushed");
+                drop(queue);
+                if let Some(module) = module.upgrade() {
+                    self.shared.compile(&module, defined, osr_loop);
+                }
+                return;
+            }
+        }
+        self.shared.work.notify_one();
+    }
+}
+
+impl Drop for TierUp {
+    fn drop(&mut self) {
+        let mut queue = self.shared.queue.lock().unwrap_or_else(|e| e.into_inner());
+        queue.shutdown = true;
+        queue.jobs.clear();
+        drop(queue);
+        self.shared.work.notify_all();
+    }
+}
+
+impl Shared {
+    /// A compiler thread: takes jobs until the engine is dropped. A job
+    /// holds its module weakly, so a module dropped meanwhile is skipped.
+    fn work(&self) {
+        loop {
+            let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+            let job = loop {
+                if queue.shutdown {
+                    return;
+                }
+                if let Some(job) = queue.jobs.pop_front() {
+                    break job;
+                }
+                queue.idle += 1;
+                queue = self.work.wait(queue).unwrap_or_else(|e| e.into_inner());
+                queue.idle -= 1;
+            };
+            drop(queue);
+            if let Some(module) = job.0.upgrade() {
+                self.compile(&module, job.1, job.2);
+            }
+        }
+    }
+
+    /// Compiles and publishes defined function `defined` of `module`, or
+    /// its entry into loop `osr_loop`. A failure (or a panic in Cranelift)
+    /// leaves the function in the interpreter, with a warning; a loop
+    /// without an entry (operands on the stack under it) just has none.
+    fn compile(&self, module: &ModuleInner, defined: u32, osr_loop: Option<u32>) {
+        let Some(table) = &module.tier else { return };
+        let Some(slot) = table.funcs[defined as usize].slot(osr_loop) else { return };
+        let func_index = module.num_imported_funcs + defined;
+        let start = Instant::now();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::compile::compile_tiered(module, func_index, osr_loop)
+        }))
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("the compiler panicked")));
+        let elapsed = start.elapsed();
+        self.nanos.fetch_add(elapsed.as_nanos() as u64, Ordering::Relaxed);
+        let mut name = match module.func_names.get(&func_index) {
+            Some(name) => format!("function {func_index} ({name})"),
+            None => format!("function {func_index}"),
+        };
+        if let Some(l) = osr_loop {
+            name += &format!(", entry into loop {l}");
+        }
+        let log = module.engine.config().tier_log;
+        let (state, code) = (&slot.state, &slot.code);
+        match result {
+            Ok(compiled) => {
+                if log {
+                    eprintln!(
+                        "tier-up: {name} compiled in {:.2} ms ({} bytes of code)",
+                        elapsed.as_secs_f64() * 1e3,
+                        compiled.size()
+                    );
+                }
+                let _ = code.set(compiled);
+                self.compiled.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(error) => {
+                if osr_loop.is_none() {
+                    eprintln!("warning: tier-up of {name} failed, it stays in the interpreter: {error:#}");
+                    self.failed.fetch_add(1, Ordering::Relaxed);
+                } else if log {
+                    eprintln!("tier-up: {name}: none ({error:#})");
+                }
+                state.store(FAILED, Ordering::Release);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stress_budgets_are_small_and_vary() {
+        let mut config = Config::new();
+        config.tier_up_mode(TierUpMode::Stress(7));
+        let table = TierTable::new(64, &config);
+        let budgets: Vec<i32> = table.counters.iter().map(|c| c.load(Ordering::Relaxed)).collect();
+        assert!(budgets.iter().all(|&b| (0..300).contains(&b)));
+        assert!(budgets.iter().any(|&b| b != budgets[0]));
+    }
+}

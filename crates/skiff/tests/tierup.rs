@@ -1,0 +1,209 @@
+//! Tier-up (`Strategy::Auto`) against the interpreter: functions compiled
+//! at their first call, at random points (stress mode) or in the
+//! background give the same results, traps, backtraces, exceptions and
+//! fuel; a frame whose loop runs hot continues compiled (on-stack
+//! replacement); the engine counts what it compiled.
+#![cfg(feature = "cranelift")]
+
+use skiff::{Config, Engine, Instance, Module, Store, Strategy, TierUpMode, Trap, Val, WasmBacktrace};
+
+/// A loop-heavy function with locals of every type (OSR carries them), a
+/// recursive one, a trap under a loop, an exception thrown from a callee
+/// and caught around a hot loop, and a call chain.
+const PROGRAM: &str = r#"
+(module
+  (tag $e (param i32))
+  (memory 1)
+  (func $sum (export "sum") (param $n i32) (result i64)
+    (local $i i32) (local $acc i64) (local $f f64) (local $v v128)
+    (loop $l
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+      (local.set $f (f64.add (local.get $f) (f64.const 0.5)))
+      (local.set $v (i32x4.add (local.get $v) (i32x4.splat (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i64.add
+      (i64.add (local.get $acc) (i64.trunc_f64_s (local.get $f)))
+      (i64.extend_i32_u (i32x4.extract_lane 3 (local.get $v)))))
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func $store_until (export "store_until") (param $n i32)
+    (local $i i32)
+    (loop $l
+      (i32.store (i32.mul (local.get $i) (i32.const 4)) (local.get $i))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+  (func $thrower (param i32)
+    (if (i32.eq (local.get 0) (i32.const 777)) (then (throw $e (local.get 0)))))
+  (func (export "catch_in_loop") (param $n i32) (result i32)
+    (local $i i32)
+    (block $caught (result i32)
+      (try_table (catch $e $caught)
+        (loop $l
+          (call $thrower (local.get $i))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+      (i32.const -1)))
+  (func $leaf (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))
+  (func $middle (param i32) (result i32) (call $leaf (local.get 0)))
+  (func (export "chain") (param i32) (result i32) (call $middle (local.get 0)))
+)
+"#;
+
+fn engine(strategy: Strategy, tweak: impl Fn(&mut Config)) -> Engine {
+    let mut config = Config::new();
+    config.strategy(strategy).consume_fuel(true);
+    tweak(&mut config);
+    Engine::new(&config).unwrap()
+}
+
+/// How a call ended: results, or trap and frame names, or another error.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Returned(Vec<String>),
+    Trapped(Trap, Vec<String>),
+    Failed(String),
+}
+
+fn call(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val]) -> Outcome {
+    let f = instance.get_func(&mut *store, name).unwrap();
+    let mut results = vec![Val::I32(0); f.ty(&*store).results().len()];
+    match f.call(&mut *store, args, &mut results) {
+        Ok(()) => Outcome::Returned(results.iter().map(|v| format!("{v:?}")).collect()),
+        Err(e) => {
+            let frames = e
+                .downcast_ref::<WasmBacktrace>()
+                .map(|b| b.frames().iter().map(|f| format!("{}", f.func_index())).collect())
+                .unwrap_or_default();
+            match e.downcast_ref::<Trap>() {
+                Some(trap) => Outcome::Trapped(*trap, frames),
+                None => Outcome::Failed(format!("{e:#}")),
+            }
+        }
+    }
+}
+
+/// Every export's outcome and the fuel it took, then the memory, for
+/// `engine`; each call made `repeat` times, so that later calls run
+/// compiled.
+fn run_all(engine: &Engine, repeat: usize) -> Vec<String> {
+    let module = Module::new(engine, PROGRAM).unwrap();
+    let mut store = Store::new(engine, ());
+    store.set_fuel(u64::MAX).unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let calls: &[(&str, Vec<Val>)] = &[
+        ("sum", vec![Val::I32(5000)]),
+        ("fib", vec![Val::I32(18)]),
+        ("store_until", vec![Val::I32(20000)]),
+        ("catch_in_loop", vec![Val::I32(5000)]),
+        ("catch_in_loop", vec![Val::I32(500)]),
+        ("chain", vec![Val::I32(7)]),
+        ("chain", vec![Val::I32(0)]),
+    ];
+    let mut log = Vec::new();
+    for _ in 0..repeat {
+        for (name, args) in calls {
+            let before = store.get_fuel().unwrap();
+            let outcome = call(&mut store, &instance, name, args);
+            let used = before - store.get_fuel().unwrap();
+            log.push(format!("{name}{args:?}: {outcome:?}, fuel {used}"));
+        }
+    }
+    let memory = instance.get_memory(&mut store, "memory");
+    if let Some(memory) = memory {
+        let data = memory.data(&store);
+        log.push(format!("memory sum {}", data.iter().map(|&b| u64::from(b)).sum::<u64>()));
+    }
+    log
+}
+
+#[test]
+fn compiled_at_first_call_agrees_with_the_interpreter() {
+    let expected = run_all(&engine(Strategy::Interpreter, |_| {}), 3);
+    let tiered = engine(Strategy::Auto, |c| {
+        c.tier_up_threshold(0).tier_up_mode(TierUpMode::Synchronous);
+    });
+    assert_eq!(run_all(&tiered, 3), expected);
+    let stats = tiered.tier_up_stats();
+    assert!(stats.compiled >= 7, "{stats:?}");
+    assert_eq!(stats.failed, 0);
+}
+
+#[test]
+fn stress_mode_agrees_with_the_interpreter() {
+    let expected = run_all(&engine(Strategy::Interpreter, |_| {}), 3);
+    for seed in 0..20 {
+        let tiered = engine(Strategy::Auto, |c| {
+            c.tier_up_mode(TierUpMode::Stress(seed));
+        });
+        assert_eq!(run_all(&tiered, 3), expected, "seed {seed}");
+        assert!(tiered.tier_up_stats().compiled > 0, "seed {seed}");
+    }
+}
+
+/// A function whose loop runs hot on its first and only call continues
+/// compiled in that loop: the engine compiles an entry into the loop, and
+/// the result is the interpreter's.
+#[test]
+fn a_hot_loop_continues_compiled() {
+    let tiered = engine(Strategy::Auto, |c| {
+        c.tier_up_threshold(1000).tier_up_mode(TierUpMode::Synchronous);
+    });
+    let module = Module::new(&tiered, PROGRAM).unwrap();
+    let mut store = Store::new(&tiered, ());
+    store.set_fuel(u64::MAX).unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let outcome = call(&mut store, &instance, "sum", &[Val::I32(100_000)]);
+    // Two compiles: the function, and its entry into the loop.
+    assert_eq!(tiered.tier_up_stats().compiled, 2);
+    let interp = engine(Strategy::Interpreter, |_| {});
+    let module = Module::new(&interp, PROGRAM).unwrap();
+    let mut store = Store::new(&interp, ());
+    store.set_fuel(u64::MAX).unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    assert_eq!(call(&mut store, &instance, "sum", &[Val::I32(100_000)]), outcome);
+}
+
+/// In the background the interpreter never waits: a function called over
+/// and over gets compiled by a compiler thread meanwhile.
+#[test]
+fn background_compiles_hot_functions() {
+    let tiered = engine(Strategy::Auto, |c| {
+        c.tier_up_threshold(100);
+    });
+    let module = Module::new(&tiered, PROGRAM).unwrap();
+    let mut store = Store::new(&tiered, ());
+    store.set_fuel(u64::MAX).unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let fib = instance.get_typed_func::<i32, i32>(&mut store, "fib").unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while tiered.tier_up_stats().compiled == 0 {
+        assert!(std::time::Instant::now() < deadline, "nothing compiled in 60 s");
+        assert_eq!(fib.call(&mut store, 15).unwrap(), 610);
+    }
+    for _ in 0..10 {
+        assert_eq!(fib.call(&mut store, 15).unwrap(), 610);
+    }
+}
+
+/// A trap in a compiled callee of interpreted callers has one backtrace,
+/// all the frames, as in either tier alone.
+#[test]
+#[ignore = "known bug: the frames of a compiled function entered from an interpreter nested in a host call \
+            are missing (its activation's frame walk comes back empty); see the stop note"]
+fn backtraces_span_both_tiers() {
+    // `leaf` and `middle` run hot (compiled); `chain` stays interpreted.
+    let tiered = engine(Strategy::Auto, |c| {
+        c.tier_up_threshold(0).tier_up_mode(TierUpMode::Synchronous);
+    });
+    let module = Module::new(&tiered, PROGRAM).unwrap();
+    let mut store = Store::new(&tiered, ());
+    store.set_fuel(u64::MAX).unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let outcome = call(&mut store, &instance, "chain", &[Val::I32(0)]);
+    let expected = Outcome::Trapped(Trap::IntegerDivisionByZero, vec!["5".into(), "6".into(), "7".into()]);
+    assert_eq!(outcome, expected);
+}
