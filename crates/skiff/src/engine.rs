@@ -444,41 +444,43 @@ impl Engine {
     pub(crate) fn host_call_entry(&self, sig: SigId) -> anyhow::Result<*const u8> {
         #[cfg(feature = "cranelift")]
         if self.compiles() {
-            let isa = self.isa()?;
-            let mut calls = self.inner.host_calls.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(code) = calls.get(&sig) {
-                return Ok(code.entry());
-            }
-            let ty = self.sig_type(sig);
-            let code = Arc::new(crate::compile::host_call_trampoline(&ty, isa)?);
-            if self.config().profiler == ProfilingStrategy::PerfMap {
-                code.record_for_profiler(format!("host-call trampoline {ty}"));
-            }
-            let entry = code.entry();
-            calls.insert(sig, code);
-            return Ok(entry);
+            return self.trampoline(&self.inner.host_calls, sig, "host-call", crate::compile::host_call_trampoline);
         }
         let _ = sig;
         Ok(std::ptr::null())
+    }
+
+    /// The entry of the trampoline of signature `sig` in `cache`, built by
+    /// `build` (and told to the profiler as a `kind` trampoline) the first
+    /// time.
+    #[cfg(feature = "cranelift")]
+    fn trampoline(
+        &self,
+        cache: &std::sync::Mutex<HashMap<SigId, Arc<crate::compile::StandaloneCode>>>,
+        sig: SigId,
+        kind: &str,
+        build: fn(&FuncType, &dyn cranelift_codegen::isa::TargetIsa) -> anyhow::Result<crate::compile::StandaloneCode>,
+    ) -> anyhow::Result<*const u8> {
+        let isa = self.isa()?;
+        let mut codes = cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(code) = codes.get(&sig) {
+            return Ok(code.entry());
+        }
+        let ty = self.sig_type(sig);
+        let code = Arc::new(build(&ty, isa)?);
+        if self.config().profiler == ProfilingStrategy::PerfMap {
+            code.record_for_profiler(format!("{kind} trampoline {ty}"));
+        }
+        let entry = code.entry();
+        codes.insert(sig, code);
+        Ok(entry)
     }
 
     /// The array-call trampoline of signature `sig`, the host's entry into
     /// a tiered-up function of that signature.
     #[cfg(feature = "cranelift")]
     pub(crate) fn array_call_entry(&self, sig: SigId) -> anyhow::Result<*const u8> {
-        let isa = self.isa()?;
-        let mut calls = self.inner.array_calls.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(code) = calls.get(&sig) {
-            return Ok(code.entry());
-        }
-        let ty = self.sig_type(sig);
-        let code = Arc::new(crate::compile::array_call_trampoline(&ty, isa)?);
-        if self.config().profiler == ProfilingStrategy::PerfMap {
-            code.record_for_profiler(format!("array-call trampoline {ty}"));
-        }
-        let entry = code.entry();
-        calls.insert(sig, code);
-        Ok(entry)
+        self.trampoline(&self.inner.array_calls, sig, "array-call", crate::compile::array_call_trampoline)
     }
 
     /// The array-call trampoline of on-stack-replacement entries into

@@ -133,11 +133,8 @@ fn mix(seed: u64, i: u64) -> u64 {
 /// code is there, switches this store's `VMFuncRef` to it and returns true:
 /// the caller may then run the compiled code.
 pub(crate) fn on_hot(store: &mut dyn StoreDyn, func: u32) -> bool {
-    let (index, module) = match &store.opaque().funcs[func as usize] {
-        FuncEntity::Wasm { index, module } => (*index, module.clone()),
-        FuncEntity::Host { .. } => return false,
-    };
-    let Some(table) = &module.tier else { return false };
+    let Some((index, module)) = tiered(store, func) else { return false };
+    let table = module.tier.as_ref().expect("a module that tiers up");
     let defined = index - module.num_imported_funcs;
     let counter = &table.counters[defined as usize];
     match request(&module, defined, None) {
@@ -167,11 +164,8 @@ pub(crate) fn on_hot(store: &mut dyn StoreDyn, func: u32) -> bool {
 /// function's compiled code, as [`on_hot`] does, and for an entry into
 /// this loop; once that is there, says to enter it (on-stack replacement).
 pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32) -> LoopTier {
-    let (index, module) = match &store.opaque().funcs[func as usize] {
-        FuncEntity::Wasm { index, module } => (*index, module.clone()),
-        FuncEntity::Host { .. } => return LoopTier::Stay,
-    };
-    let Some(table) = &module.tier else { return LoopTier::Stay };
+    let Some((index, module)) = tiered(store, func) else { return LoopTier::Stay };
+    let table = module.tier.as_ref().expect("a module that tiers up");
     let defined = index - module.num_imported_funcs;
     let counter = &table.counters[defined as usize];
     // The loop's entry first: the running frame profits at once.
@@ -208,6 +202,15 @@ pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32) 
         eprintln!("tier-up: function {index} continues compiled in loop {loop_index}");
     }
     LoopTier::Enter { entry: code.entry(), array_call, vmctx }
+}
+
+/// Store function `func`'s index in its module and the module, if that
+/// tiers up.
+fn tiered(store: &dyn StoreDyn, func: u32) -> Option<(u32, Arc<ModuleInner>)> {
+    match &store.opaque().funcs[func as usize] {
+        FuncEntity::Wasm { index, module } if module.tier.is_some() => Some((*index, module.clone())),
+        _ => None,
+    }
 }
 
 /// Where a function's compiled code (or loop entry) stands.

@@ -456,11 +456,7 @@ pub(crate) fn compile_tiered(module: &ModuleInner, func_index: u32, osr_loop: Op
         .map(|&(o, code)| Ok((o, code_trap(code).context("unknown trap code")?)))
         .collect::<Result<_>>()?;
     if config.profiler == crate::ProfilingStrategy::PerfMap {
-        let name = match module.func_names.get(&func_index) {
-            Some(name) => format!("wasm[{}]::{name}", module.name.as_deref().unwrap_or("<module>")),
-            None => format!("wasm[{}]::function[{func_index}]", module.name.as_deref().unwrap_or("<module>")),
-        };
-        perfmap::record([(start, bytes.len(), name)]);
+        perfmap::record([(start, bytes.len(), perf_name(module, func_index))]);
     }
     let mut handlers = compiled.handlers;
     handlers.sort_by_key(|&(o, _, _)| o);
@@ -551,11 +547,7 @@ pub(crate) fn load(module: &ModuleInner, artifact: artifact::Artifact, wasm: Vec
     if module.engine.config().profiler == crate::ProfilingStrategy::PerfMap {
         let module_name = module.name.as_deref().unwrap_or("<module>");
         let funcs = artifact.funcs.iter().enumerate().map(|(i, range)| {
-            let index = module.num_imported_funcs + i as u32;
-            let name = match module.func_names.get(&index) {
-                Some(name) => format!("wasm[{module_name}]::{name}"),
-                None => format!("wasm[{module_name}]::function[{index}]"),
-            };
+            let name = perf_name(module, module.num_imported_funcs + i as u32);
             (start + range.start as usize, range.len(), name)
         });
         let end = artifact.code.len() as u32;
@@ -568,6 +560,15 @@ pub(crate) fn load(module: &ModuleInner, artifact: artifact::Artifact, wasm: Vec
     let lookup = Arc::new(ModuleCode { start, traps, funcs: frames, handlers: artifact.handlers.clone() });
     let registration = traps::register(code.range(), lookup);
     Ok(CompiledModule { artifact, wasm, code, _registration: registration })
+}
+
+/// Function `index` of `module` as the perf map names it.
+fn perf_name(module: &ModuleInner, index: u32) -> String {
+    let module_name = module.name.as_deref().unwrap_or("<module>");
+    match module.func_names.get(&index) {
+        Some(name) => format!("wasm[{module_name}]::{name}"),
+        None => format!("wasm[{module_name}]::function[{index}]"),
+    }
 }
 
 /// Applies one relocation at `at`: a PC-relative `delta` or an `absolute`

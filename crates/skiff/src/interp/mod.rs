@@ -592,6 +592,20 @@ impl Executor<'_> {
         Ok(Step::Next(unsafe { ip.add(1) }))
     }
 
+    /// Returns to the caller after compiled code ran the running frame's
+    /// function, its results at the frame's base; reloaded, since that code
+    /// may have grown the memory.
+    #[cfg(feature = "cranelift")]
+    fn return_after_compiled(&mut self) -> Step {
+        match self.return_to_caller() {
+            Step::Enter(ret_ip, _) => {
+                self.ip = ret_ip;
+                Step::Reload
+            }
+            step => step,
+        }
+    }
+
     /// `TierLoop` at `ip`, the header of the running function's loop
     /// `index`, found the function's budget spent: asks for its compiled
     /// code and its entry into this loop, and once that is ready continues
@@ -641,13 +655,7 @@ impl Executor<'_> {
                     self.make_room(start + results)?;
                 }
                 self.stack[start..start + results].copy_from_slice(&args[..results]);
-                Ok(match self.return_to_caller() {
-                    Step::Enter(ret_ip, _) => {
-                        self.ip = ret_ip;
-                        Step::Reload
-                    }
-                    step => step,
-                })
+                Ok(self.return_after_compiled())
             }
             Err(error) => {
                 // The compiled code ran this frame's `try_table`s: what it
@@ -664,13 +672,10 @@ impl Executor<'_> {
                     }
                     return Err(Stop::Host(error));
                 }
-                let step = self.return_to_caller();
-                let ret_ip = match step {
-                    Step::Enter(ret_ip, _) => ret_ip,
-                    _ => self.ip,
-                };
+                // With a caller, `ip` is then where it continues.
+                self.return_after_compiled();
                 match exn {
-                    Some(exn) => self.unwind(exn, ret_ip.wrapping_sub(1)),
+                    Some(exn) => self.unwind(exn, self.ip.wrapping_sub(1)),
                     None => Err(Stop::Host(error)),
                 }
             }
@@ -693,14 +698,7 @@ impl Executor<'_> {
             self.make_room(start + n)?;
         }
         match call_compiled(self.store, func, &mut self.stack[start..start + n]) {
-            // Reloaded: the compiled code may have grown the memory.
-            Ok(()) => Ok(match self.return_to_caller() {
-                Step::Enter(ret_ip, _) => {
-                    self.ip = ret_ip;
-                    Step::Reload
-                }
-                step => step,
-            }),
+            Ok(()) => Ok(self.return_after_compiled()),
             Err(error) => {
                 if error.downcast_ref::<ThrownException>().is_some()
                     && let Some(exn) = self.store.opaque_mut().pending_exception.take()

@@ -494,7 +494,7 @@ impl ModuleBuilder {
                             func_validator.validate(&body)?;
                             self.allocs = func_validator.into_allocations();
                             if self.module.tiers_up() {
-                                self.keep_body(binary, &body)?;
+                                self.keep_body(binary, &body, None)?;
                             }
                             self.translate_body(&body)?;
                         }
@@ -714,11 +714,17 @@ impl ModuleBuilder {
         check.finish()
     }
 
-    /// Keeps a body, translated already, for the compiler (tier-up).
-    fn keep_body(&mut self, binary: &[u8], body: &wasmparser::FunctionBody<'_>) -> Result<()> {
+    /// Keeps a body in `lazy`: for translation on first call, or (translated
+    /// already) for tier-up's compiler.
+    fn keep_body(
+        &mut self,
+        binary: &[u8],
+        body: &wasmparser::FunctionBody<'_>,
+        to_validate: Option<FuncToValidate<ValidatorResources>>,
+    ) -> Result<()> {
         let features = self.module.engine.features();
         let lazy = self.module.lazy.get_or_insert_with(|| LazyBodies::new(binary, self.code_section.clone(), features));
-        lazy.push(body, None)
+        lazy.push(body, to_validate)
     }
 
     /// Keeps a body for translation on first call.
@@ -729,9 +735,7 @@ impl ModuleBuilder {
         to_validate: Option<FuncToValidate<ValidatorResources>>,
     ) -> Result<()> {
         self.next_defined_func += 1;
-        let features = self.module.engine.features();
-        let lazy = self.module.lazy.get_or_insert_with(|| LazyBodies::new(binary, self.code_section.clone(), features));
-        lazy.push(body, to_validate)?;
+        self.keep_body(binary, body, to_validate)?;
         self.module.code.push(OnceLock::new());
         Ok(())
     }
