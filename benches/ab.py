@@ -61,7 +61,9 @@ def main() -> int:
         for i in range(args.runs):
             for side in ("A", "B") if i % 2 == 0 else ("B", "A"):
                 binary, flags = sides[side]
-                command = [binary, "run", *flags, str(PROGRAMS / f"{name}.wasm"), *entry.get("args", [])]
+                # The interpreter unless the flags choose otherwise (a
+                # later `-C strategy` wins).
+                command = [binary, "run", "-C", "strategy=interpreter", *flags, str(PROGRAMS / f"{name}.wasm"), *entry.get("args", [])]
                 start = time.perf_counter()
                 done = subprocess.run(command, capture_output=True)
                 elapsed = time.perf_counter() - start

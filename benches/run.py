@@ -131,7 +131,8 @@ def probe_skiff(opts):
     if not exe.exists():
         rt.missing = f"{exe} not found (build with cargo build --release -p skiff-cli)"
         return rt
-    rt.command = [str(exe), "run"]
+    # The interpreter alone (`run`'s default is tiered).
+    rt.command = [str(exe), "run", "-C", "strategy=interpreter"]
     ok, out = capture([str(exe), "--version"])
     commit = capture(["git", "-C", str(REPO), "describe", "--always", "--dirty"])[1]
     rt.version = f"{out.splitlines()[0] if ok and out else 'skiff'} (git {commit})"
@@ -143,7 +144,7 @@ def probe_skiff_cranelift(opts):
     rt = probe_skiff(opts)
     rt.name, rt.kind = "skiff-cl", "JIT"
     if not rt.missing:
-        rt.command = rt.command + ["-C", "strategy=cranelift"]
+        rt.command = rt.command + ["-C", "strategy=cranelift", "-C", "cache=n"]
         rt.version += ", compiled tier (Cranelift)"
     return rt
 

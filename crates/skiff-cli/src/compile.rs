@@ -47,7 +47,7 @@ pub struct CompileCommand {
 
 impl CompileCommand {
     pub fn execute(self) -> Result<ExitCode> {
-        let (config, _) = engine_config(&self.wasm, &self.compilation, Strategy::Cranelift)?;
+        let (config, _) = engine_config(&self.wasm, &self.compilation, Strategy::Cranelift, false)?;
         let engine = Engine::new(&config)?;
         let path = &self.file;
         let bytes = std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;

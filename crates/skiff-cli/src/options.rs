@@ -49,12 +49,28 @@ pub fn apply_feature(config: &mut Config, opt: &WOption<'_>) -> Result<bool> {
     Ok(true)
 }
 
-/// Applies the `-C` (compilation) options: `strategy` as Wasmtime spells
-/// it; Wasmtime's `-C` has no `compilation-mode`, whose name and values are
-/// wasmi's (`--compilation-mode`).
+/// Applies the `-C` (compilation) options: `strategy` and `cache` as
+/// Wasmtime spells them; Wasmtime's `-C` has no `compilation-mode`, whose
+/// name and values are wasmi's (`--compilation-mode`). `cache` (a flag)
+/// turns the on-disk cache on or off, in `cache-dir` or the default
+/// directory; the caller sets the command's default first.
 pub fn apply_compilation(config: &mut Config, flags: &[String]) -> Result<()> {
+    let mut cache = None;
+    let mut cache_dir = None;
     for opt in split(flags) {
         match opt.key {
+            "cache" => cache = Some(parse_flag(&opt, "-C")?),
+            "cache-dir" => {
+                let value = opt.value.ok_or_else(|| anyhow::anyhow!("-C cache-dir needs a directory"))?;
+                cache_dir = Some(std::path::PathBuf::from(value));
+            }
+            "cache-max-size" => {
+                let value = opt.value.ok_or_else(|| anyhow::anyhow!("-C cache-max-size needs a size"))?;
+                config.cache_max_size(
+                    parse_bytes(value)
+                        .map_err(|e| anyhow::anyhow!("invalid value `{value}` for -C cache-max-size: {e}"))?,
+                );
+            }
             "strategy" => {
                 let value = opt.value.ok_or_else(|| anyhow::anyhow!("-C strategy needs a value"))?;
                 config.strategy(value.parse()?);
@@ -65,17 +81,32 @@ pub fn apply_compilation(config: &mut Config, flags: &[String]) -> Result<()> {
             }
             "tier-up-threshold" => {
                 let value = opt.value.ok_or_else(|| anyhow::anyhow!("-C tier-up-threshold needs a value"))?;
-                let n = value
-                    .replace('_', "")
-                    .parse()
-                    .map_err(|_| anyhow::anyhow!("-C tier-up-threshold takes a number of operators, not `{value}`"))?;
+                let n = match value {
+                    "never" => u32::MAX,
+                    _ => value.replace('_', "").parse().map_err(|_| {
+                        anyhow::anyhow!("-C tier-up-threshold takes a number of operators or `never`, not `{value}`")
+                    })?,
+                };
                 config.tier_up_threshold(n);
             }
             other => bail!(
                 "unknown -C option `{other}` (known: strategy=auto|interpreter|cranelift, \
-                 compilation-mode=eager|lazy-translation|lazy, tier-up-threshold=N)"
+                 compilation-mode=eager|lazy-translation|lazy, tier-up-threshold=N, cache=y|n, \
+                 cache-dir=PATH, cache-max-size=BYTES)"
             ),
         }
+    }
+    match (cache, cache_dir) {
+        (Some(false), _) => {
+            config.cache_dir(None::<std::path::PathBuf>);
+        }
+        (_, Some(dir)) => {
+            config.cache_dir(Some(dir));
+        }
+        (Some(true), None) => {
+            config.cache_dir(Config::default_cache_dir());
+        }
+        (None, None) => {}
     }
     Ok(())
 }
@@ -85,17 +116,26 @@ pub const COMPILATION_HELP: &str = "\
 Compilation options, `KEY=VALUE` (several per flag with commas)
 
 strategy=STRATEGY      how functions run:
+                       auto         tiered (the default): starts in the
+                                    interpreter, and functions that run
+                                    hot are compiled in the background
+                                    and switched to
                        interpreter  translated for skiff's interpreter:
-                                    starts at once (the default)
+                                    starts at once, compiles nothing
                        cranelift    compiled to machine code by Cranelift
-                                    when the module loads, on all cores:
-                                    runs several times faster
-                       auto         tiered: starts in the interpreter, and
-                                    functions that run hot are compiled in
-                                    the background and switched to
+                                    when the module loads, on all cores
 tier-up-threshold=N    under `auto`, the wasm operators a function runs
-                       interpreted before it is compiled (default 20000;
-                       0 compiles each function at its first call)
+                       interpreted before it is compiled (default 300000;
+                       0 compiles each function at its first call;
+                       `never` counts but never compiles)
+cache=y|n              keep compiled code on disk for later runs: the
+                       whole module under `cranelift`, the functions
+                       that ran hot under `auto` (default y for `run`,
+                       n for the other commands)
+cache-dir=PATH         the cache's directory (default
+                       $XDG_CACHE_HOME/skiff, else ~/.cache/skiff)
+cache-max-size=BYTES   trim the cache to this size after each write,
+                       least recently used first (default 512MiB)
 compilation-mode=MODE  when function bodies are validated and translated
                        for the interpreter:
                        eager             all at load

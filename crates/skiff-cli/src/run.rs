@@ -66,7 +66,7 @@ pub struct RunCommand {
     wasm: Vec<String>,
 
     #[arg(short = 'C', value_name = "KEY=VALUE[,..]", verbatim_doc_comment, long_help = options::COMPILATION_HELP,
-          help = "Compilation options: strategy=auto|interpreter|cranelift, compilation-mode=eager|lazy-translation|lazy, tier-up-threshold=N")]
+          help = "Compilation options: strategy=auto|interpreter|cranelift, tier-up-threshold=N, cache=y|n, cache-dir=PATH, compilation-mode=eager|lazy-translation|lazy")]
     compilation: Vec<String>,
 
     /// WASI options, `KEY[=VALUE]` (several per flag with commas)
@@ -122,10 +122,20 @@ pub(crate) struct Limits {
 }
 
 /// The engine's configuration from `-W` and `-C` flags (`strategy` first,
-/// which `-C` may change), and the limits to apply to the store.
-pub(crate) fn engine_config(wasm: &[String], compilation: &[String], strategy: Strategy) -> Result<(Config, Limits)> {
+/// which `-C` may change), and the limits to apply to the store. With
+/// `cache`, compiled code is cached in the default directory unless `-C`
+/// says otherwise.
+pub(crate) fn engine_config(
+    wasm: &[String],
+    compilation: &[String],
+    strategy: Strategy,
+    cache: bool,
+) -> Result<(Config, Limits)> {
     let mut config = Config::new();
     config.strategy(strategy);
+    if cache {
+        config.cache_dir(Config::default_cache_dir());
+    }
     let mut limits = Limits::default();
     for opt in options::split(wasm) {
         limits.apply(&mut config, &opt)?;
@@ -183,8 +193,8 @@ impl RunCommand {
                 path.display()
             );
         }
-        let strategy = if precompiled { Strategy::Cranelift } else { Strategy::Interpreter };
-        let (mut config, limits) = engine_config(&self.wasm, &self.compilation, strategy)?;
+        let strategy = if precompiled { Strategy::Cranelift } else { Strategy::Auto };
+        let (mut config, limits) = engine_config(&self.wasm, &self.compilation, strategy, !precompiled)?;
         if let Some(profile) = &self.profile {
             config.profiler(profile.parse()?);
         }

@@ -41,7 +41,7 @@ pub struct WastCommand {
     features: Vec<String>,
 
     #[arg(short = 'C', value_name = "KEY=VALUE[,..]", verbatim_doc_comment, long_help = options::COMPILATION_HELP,
-          help = "Compilation options: strategy=auto|interpreter|cranelift, compilation-mode=eager|lazy-translation|lazy, tier-up-threshold=N")]
+          help = "Compilation options: strategy=auto|interpreter|cranelift, tier-up-threshold=N, cache=y|n, cache-dir=PATH, compilation-mode=eager|lazy-translation|lazy")]
     compilation: Vec<String>,
 
     /// The scripts to run

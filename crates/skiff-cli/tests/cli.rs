@@ -19,8 +19,14 @@ fn path_str(path: &Path) -> String {
     path.to_str().expect("test paths are UTF-8").to_string()
 }
 
+/// `skiff ARGS...`, its default cache in a directory of this test process
+/// rather than the user's.
 fn skiff(args: &[&str]) -> Output {
-    output(Command::new(env!("CARGO_BIN_EXE_skiff")).args(args))
+    output(Command::new(env!("CARGO_BIN_EXE_skiff")).args(args).env("XDG_CACHE_HOME", test_cache_home()))
+}
+
+fn test_cache_home() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("skiff-cli-test-cache-{}", std::process::id()))
 }
 
 fn output(command: &mut Command) -> Output {
@@ -502,7 +508,11 @@ fn tiered_strategy() {
         let out = run_auto(&["--invoke", "div", "7", "-2"]);
         assert_eq!((out.code, out.stdout.as_str()), (0, "-3\n"), "{}", out.stderr);
     }
-    assert_trap(&run_auto(&["--invoke", "div", "1", "0"]), "integer divide by zero");
+    let trap = fixture("trap.wat");
+    assert_trap(
+        &skiff(&["run", "-C", "strategy=auto,tier-up-threshold=0", &trap, "--invoke", "div", "1", "0"]),
+        "integer divide by zero",
+    );
     assert_error(&run("add.wat", &["-D", "verbose"]), "unknown -D option `verbose`");
     assert_error(&run("add.wat", &["-C", "tier-up-threshold=lots"]), "takes a number of operators");
 }
@@ -526,4 +536,51 @@ fn perf_map_names_compiled_functions() {
         "{line}"
     );
     assert_error(&skiff(&["run", "--profile=vtune", &fixture("trap.wat")]), "unknown profiler `vtune`");
+}
+
+/// `-C cache`: compiled code is kept on disk (by default, in
+/// `$XDG_CACHE_HOME/skiff`), a damaged entry is replaced with a warning,
+/// and a cache that cannot be made costs only the cache.
+#[test]
+fn compiled_code_is_cached() {
+    let dir = std::env::temp_dir().join(format!("skiff-cli-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir_flag = format!("cache-dir={}", dir.display());
+    let trap = fixture("trap.wat");
+    let cached = |extra: &[&str]| {
+        let args =
+            [&["run", "-C", "strategy=cranelift", "-C", &dir_flag][..], extra, &[&trap, "--invoke", "div", "7", "2"]];
+        skiff(&args.concat())
+    };
+    assert_ok(&cached(&[]), "3\n");
+    let entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert!(entries[0].to_string_lossy().ends_with(".module"), "{entries:?}");
+    assert_ok(&cached(&[]), "3\n");
+    // Damaged: refused, compiled again and replaced.
+    let good = std::fs::read(&entries[0]).unwrap();
+    std::fs::write(&entries[0], &good[..good.len() - 7]).unwrap();
+    let out = cached(&[]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "3\n"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("warning: ignoring the cache entry") && out.stderr.contains("truncated"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read(&entries[0]).unwrap(), good);
+    // `cache=n` wins over a directory; an unusable directory is a warning.
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_ok(&cached(&["-C", "cache=n"]), "3\n");
+    assert!(!dir.exists());
+    let out =
+        skiff(&["run", "-C", "strategy=cranelift,cache-dir=/proc/skiff-cannot", &trap, "--invoke", "div", "7", "2"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "3\n"), "{}", out.stderr);
+    assert!(out.stderr.contains("will not be cached"), "{}", out.stderr);
+    assert_error(&run("add.wat", &["-C", "cache=maybe"]), "cache");
+    // By default `run` caches in $XDG_CACHE_HOME/skiff.
+    let home = test_cache_home().join("skiff");
+    let _ = std::fs::remove_dir_all(&home);
+    assert_ok(&skiff(&["run", "-C", "strategy=cranelift", &trap, "--invoke", "div", "7", "2"]), "3\n");
+    assert_eq!(std::fs::read_dir(&home).map(|d| d.count()).unwrap_or(0), 1);
+    let _ = std::fs::remove_dir_all(test_cache_home());
 }

@@ -16,6 +16,7 @@ fn main() -> anyhow::Result<()> {
     let wanted: Vec<String> = args.collect();
     let bytes = std::fs::read(&path).with_context(|| format!("failed to read `{path}`"))?;
     let mut config = skiff::Config::new();
+    config.strategy(skiff::Strategy::Interpreter);
     if let Ok(cells) = std::env::var("SKIFF_FRAME_WINDOW_CELLS") {
         config.frame_window_cells(Some(cells.parse().context("SKIFF_FRAME_WINDOW_CELLS")?));
     }

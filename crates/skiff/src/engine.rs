@@ -60,16 +60,17 @@ impl std::str::FromStr for CompilationMode {
     }
 }
 
-/// [`Config::tier_up_threshold`]'s default: about 50 µs of interpreting
-/// (see benches/README.md, "Tier-up").
-pub const DEFAULT_TIER_UP_THRESHOLD: u32 = 20_000;
+/// [`Config::tier_up_threshold`]'s default: about a millisecond of
+/// interpreting. Chosen by measurement (benches/README.md, "Tier-up"):
+/// lower, libc's start-up loops in a hello world compile; higher, the
+/// long programs lose little.
+pub const DEFAULT_TIER_UP_THRESHOLD: u32 = 300_000;
 
 /// How an engine runs wasm functions (Wasmtime's name).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Strategy {
     /// Every function runs in the interpreter: translated on its first call
     /// (see [`CompilationMode`]), so a module starts at once.
-    #[default]
     Interpreter,
     /// `Module::new` compiles every function to machine code with
     /// Cranelift, in parallel on all cores (the `cranelift` feature).
@@ -78,7 +79,8 @@ pub enum Strategy {
     /// run hot are compiled with Cranelift by background threads and run
     /// compiled from their next call (see [`Config::tier_up_threshold`]).
     /// Without the `cranelift` feature, or on a host the compiled tier does
-    /// not support, the same as `Interpreter`.
+    /// not support, the same as `Interpreter`. The default.
+    #[default]
     Auto,
 }
 
@@ -89,9 +91,28 @@ pub struct TierUpStats {
     pub compiled: u64,
     /// Compiles that failed (the function stayed in the interpreter).
     pub failed: u64,
+    /// Functions whose code came from the on-disk cache
+    /// ([`Config::cache_dir`]) instead of a compile.
+    pub cached: u64,
     /// Time spent compiling, summed over the compiler threads.
     pub compile_time: std::time::Duration,
 }
+
+/// What an engine's cache of compiled code ([`Config::cache_dir`]) did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Entries found and loaded.
+    pub hits: u64,
+    /// Lookups that found no usable entry (rejected ones included).
+    pub misses: u64,
+    /// Entries written.
+    pub stored: u64,
+    /// Entries found damaged or foreign, deleted and compiled again.
+    pub rejected: u64,
+}
+
+/// The default of [`Config::cache_max_size`].
+pub const DEFAULT_CACHE_MAX_SIZE: u64 = 512 << 20;
 
 /// How tier-up decides and compiles, for tests and reproducible runs (see
 /// [`Config::tier_up_mode`]).
@@ -166,6 +187,8 @@ pub struct Config {
     pub(crate) tier_up_threshold: u32,
     pub(crate) tier_up_mode: TierUpMode,
     pub(crate) tier_log: bool,
+    pub(crate) cache_dir: Option<std::path::PathBuf>,
+    pub(crate) cache_max_size: u64,
 }
 
 impl Default for Config {
@@ -215,6 +238,8 @@ impl Config {
             tier_up_threshold: DEFAULT_TIER_UP_THRESHOLD,
             tier_up_mode: TierUpMode::Background,
             tier_log: false,
+            cache_dir: None,
+            cache_max_size: DEFAULT_CACHE_MAX_SIZE,
         }
     }
 
@@ -248,10 +273,10 @@ impl Config {
         wasm_wide_arithmetic => WIDE_ARITHMETIC,
     }
 
-    /// How functions run: in the interpreter (the default) or compiled by
-    /// Cranelift. `Strategy::Cranelift` needs the `cranelift` feature
-    /// (`Engine::new` refuses it otherwise) and, for now, an x86-64 Linux
-    /// host.
+    /// How functions run: tiered (the default), in the interpreter, or
+    /// compiled by Cranelift (see [`Strategy`]). `Strategy::Cranelift`
+    /// needs the `cranelift` feature (`Engine::new` refuses it otherwise)
+    /// and, for now, an x86-64 Linux host.
     pub fn strategy(&mut self, strategy: Strategy) -> &mut Config {
         self.strategy = strategy;
         self
@@ -260,7 +285,8 @@ impl Config {
     /// Under [`Strategy::Auto`], how much a function runs in the
     /// interpreter before it is compiled: the wasm operators it executes,
     /// counted at its entry and at each loop iteration by the size of the
-    /// code that starts there. 0 compiles a function at its first call.
+    /// code that starts there. 0 compiles a function at its first call;
+    /// `u32::MAX` counts but never compiles (what counting costs).
     pub fn tier_up_threshold(&mut self, operators: u32) -> &mut Config {
         self.tier_up_threshold = operators;
         self
@@ -278,6 +304,36 @@ impl Config {
     /// function compiled, with the time it took (`skiff run -D tier-log`).
     pub fn tier_log(&mut self, enable: bool) -> &mut Config {
         self.tier_log = enable;
+        self
+    }
+
+    /// Keeps compiled code in directory `dir` across processes (off with
+    /// `None`, the default; `skiff run` caches in `~/.cache/skiff`): under
+    /// `Strategy::Cranelift` a module's code, under `Strategy::Auto` the
+    /// functions that ran hot, so that the next process starts with them
+    /// compiled. Entries are keyed by the module's hash, skiff's build, the
+    /// CPU features and every setting that changes the code; a damaged
+    /// entry is detected, ignored with a warning and replaced. Several
+    /// processes may share one directory.
+    pub fn cache_dir(&mut self, dir: Option<impl Into<std::path::PathBuf>>) -> &mut Config {
+        self.cache_dir = dir.map(Into::into);
+        self
+    }
+
+    /// Where `skiff run` caches by default: `$XDG_CACHE_HOME/skiff`, else
+    /// `$HOME/.cache/skiff`.
+    pub fn default_cache_dir() -> Option<std::path::PathBuf> {
+        let nonempty = |name| std::env::var_os(name).filter(|v: &std::ffi::OsString| !v.is_empty());
+        let base = nonempty("XDG_CACHE_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| nonempty("HOME").map(|home| std::path::PathBuf::from(home).join(".cache")))?;
+        Some(base.join("skiff"))
+    }
+
+    /// The most bytes the cache directory may hold: after each write, the
+    /// least recently used entries are deleted down to it (default 512 MiB).
+    pub fn cache_max_size(&mut self, bytes: u64) -> &mut Config {
+        self.cache_max_size = bytes;
         self
     }
 
@@ -369,6 +425,9 @@ struct EngineInner {
     /// Tier-up's compiler threads and counts (`Strategy::Auto`).
     #[cfg(feature = "cranelift")]
     tier_up: crate::tierup::TierUp,
+    /// The on-disk cache, if configured and usable.
+    #[cfg(feature = "cranelift")]
+    cache: Option<crate::compile::cache::Cache>,
 }
 
 /// The compilation and runtime environment shared by modules and stores.
@@ -405,6 +464,21 @@ impl Engine {
         if config.strategy == Strategy::Cranelift {
             anyhow::bail!("`Strategy::Cranelift` needs skiff's `cranelift` feature, which this build leaves out");
         }
+        // Only the compiled tier's code is cached; a directory that cannot
+        // be made costs the cache, not the engine.
+        #[cfg(feature = "cranelift")]
+        let cache = match &config.cache_dir {
+            Some(dir) if config.strategy != Strategy::Interpreter && crate::compile::supported() => {
+                match crate::compile::cache::Cache::open(dir, config.cache_max_size) {
+                    Ok(cache) => Some(cache),
+                    Err(error) => {
+                        eprintln!("warning: compiled code will not be cached: {error:#}");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
         Ok(Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
@@ -418,6 +492,8 @@ impl Engine {
                 array_calls: Default::default(),
                 #[cfg(feature = "cranelift")]
                 tier_up: Default::default(),
+                #[cfg(feature = "cranelift")]
+                cache,
             }),
         })
     }
@@ -505,6 +581,21 @@ impl Engine {
         return self.inner.tier_up.stats();
         #[cfg(not(feature = "cranelift"))]
         TierUpStats::default()
+    }
+
+    /// What the on-disk cache ([`Config::cache_dir`]) did so far.
+    pub fn cache_stats(&self) -> CacheStats {
+        #[cfg(feature = "cranelift")]
+        if let Some(cache) = &self.inner.cache {
+            return cache.stats();
+        }
+        CacheStats::default()
+    }
+
+    /// The on-disk cache, if this engine has one.
+    #[cfg(feature = "cranelift")]
+    pub(crate) fn cache(&self) -> Option<&crate::compile::cache::Cache> {
+        self.inner.cache.as_ref()
     }
 
     pub fn config(&self) -> &Config {

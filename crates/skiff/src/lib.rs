@@ -48,8 +48,8 @@ mod values;
 
 pub use anyhow::{self, Error, Result};
 pub use engine::{
-    CompilationMode, Config, DEFAULT_TIER_UP_THRESHOLD, Engine, EpochDeadline, ProfilingStrategy, Strategy, TierUpMode,
-    TierUpStats, WasmVersion,
+    CacheStats, CompilationMode, Config, DEFAULT_CACHE_MAX_SIZE, DEFAULT_TIER_UP_THRESHOLD, Engine, EpochDeadline,
+    ProfilingStrategy, Strategy, TierUpMode, TierUpStats, WasmVersion,
 };
 pub use exception::{ExnRef, Tag, ThrownException};
 pub use externals::{Extern, Global, Memory, Table};

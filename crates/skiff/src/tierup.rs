@@ -19,11 +19,17 @@
 //!   directly; an interpreted caller enters the interpreter's code, whose
 //!   `TierEntry` finds the switch and runs the compiled code instead. The
 //!   interpreter's code stays, for frames still running in it.
+//! - **Caching.** With an engine cache, the functions compiled here are
+//!   written to it (when the compiler threads run out of work, and when
+//!   the module drops) and loaded by the next process's module
+//!   ([`TierTable::load_cached`]).
 //!
-//! The interpreter never waits for a background compile: until the code is
-//! published, a hot function keeps running interpreted and polls again
-//! every [`POLL`] operators.
+//! Functions that make tail calls stay interpreted (see
+//! `compile::makes_tail_calls`). The interpreter never waits for a
+//! background compile: until the code is published, a hot function keeps
+//! running interpreted and polls again every [`POLL`] operators.
 
+use crate::compile::cache::{Key, Kind};
 use crate::engine::{Config, TierUpMode, TierUpStats};
 use crate::module::ModuleInner;
 use crate::store::{FuncEntity, StoreDyn};
@@ -105,6 +111,11 @@ pub(crate) struct TierTable {
     /// not read-modify-writes: a count lost to a race only delays tier-up.
     pub counters: Box<[AtomicI32]>,
     funcs: Box<[FuncTier]>,
+    /// The module's entry in the engine's on-disk cache.
+    cache: Option<Key>,
+    /// Functions the cache entry holds: those loaded from it, then those
+    /// last written to it. Locked while writing.
+    cached: Mutex<usize>,
 }
 
 impl TierTable {
@@ -116,7 +127,77 @@ impl TierTable {
         TierTable {
             counters: (0..defined).map(|i| AtomicI32::new(budget(i))).collect(),
             funcs: (0..defined).map(|_| FuncTier::default()).collect(),
+            cache: None,
+            cached: Mutex::new(0),
         }
+    }
+
+    /// Starts with the functions that ran hot in earlier processes, from
+    /// the engine's cache: each runs compiled from its next entry on.
+    /// `wasm` is the module's binary.
+    pub fn load_cached(&mut self, module: &ModuleInner, wasm: &[u8]) {
+        let engine = &module.engine;
+        let Some(cache) = engine.cache() else { return };
+        let key = match Key::new(engine, Kind::Tiered, wasm) {
+            Ok(key) => key,
+            Err(error) => {
+                eprintln!("warning: compiled code will not be cached: {error:#}");
+                return;
+            }
+        };
+        let mut loaded = 0;
+        if let Some(body) = cache.get(&key) {
+            let placed = crate::compile::artifact::deserialize_tiered(engine, &body, self.funcs.len() as u32).and_then(
+                |(defined, code)| {
+                    let indices: Vec<u32> = defined.iter().map(|&d| module.num_imported_funcs + d).collect();
+                    let funcs = crate::compile::place_tiered(module, &code, &indices)?;
+                    Ok(defined.into_iter().zip(funcs).zip(code.split()))
+                },
+            );
+            match placed {
+                Ok(funcs) => {
+                    for ((defined, mut func), piece) in funcs {
+                        func.keep_unplaced(piece);
+                        let tier = &self.funcs[defined as usize];
+                        let _ = tier.main.code.set(func);
+                        // Spent: the next entry switches to the code.
+                        self.counters[defined as usize].store(0, Ordering::Relaxed);
+                        loaded += 1;
+                    }
+                    engine.tier_up().shared.cached.fetch_add(loaded as u64, Ordering::Relaxed);
+                }
+                Err(error) => cache.reject(&key, &format!("{error:#}")),
+            }
+        }
+        self.cache = Some(key);
+        *self.cached.get_mut().unwrap_or_else(|e| e.into_inner()) = loaded;
+    }
+
+    /// Writes the functions compiled so far to the engine's cache if there
+    /// are more than it holds: at least a quarter more, unless `all`.
+    /// Called with `all` when the module is dropped, and without when the
+    /// compiler threads run out of work, so that a process that never
+    /// drops its module (a server, or one that exits first) still leaves
+    /// its hot functions, without rewriting the entry for each one.
+    pub fn save_cached(&self, engine: &crate::Engine, all: bool) {
+        let (Some(key), Some(cache)) = (&self.cache, engine.cache()) else { return };
+        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+        let (defined, pieces): (Vec<u32>, Vec<_>) = self
+            .funcs
+            .iter()
+            .enumerate()
+            .filter_map(|(d, tier)| Some((d as u32, tier.main.code.get()?.unplaced()?)))
+            .unzip();
+        let enough = if all { *cached + 1 } else { *cached + (*cached / 4).max(1) };
+        if defined.len() < enough {
+            return;
+        }
+        let code = crate::compile::artifact::Artifact::concat(pieces);
+        match crate::compile::artifact::serialize_tiered(engine, &defined, &code) {
+            Ok(body) => cache.put(key, &body),
+            Err(error) => eprintln!("warning: compiled code will not be cached: {error:#}"),
+        }
+        *cached = defined.len();
     }
 }
 
@@ -170,13 +251,20 @@ pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32) 
     let counter = &table.counters[defined as usize];
     // The loop's entry first: the running frame profits at once.
     let osr = request(&module, defined, Some(loop_index));
-    if let Requested::Ready(_) = request(&module, defined, None) {
-        switch(store, func, &module, index);
-    }
+    // Once the function is switched, its next calls should run compiled,
+    // which a negative budget says (`COMPILED`); but loops still running
+    // interpreted then stop asking, so this frame keeps polling while its
+    // loop's entry is being compiled.
+    let switched =
+        matches!(request(&module, defined, None), Requested::Ready(_)) && switch(store, func, &module, index);
+    let after = match osr {
+        Requested::Ready(_) | Requested::Failed if switched => COMPILED,
+        _ => POLL,
+    };
     let Requested::Ready(slot) = osr else {
         // Not yet, or not this loop (operands under it, or too many
         // entries): look again later, maybe in another loop.
-        counter.store(POLL, Ordering::Relaxed);
+        counter.store(after, Ordering::Relaxed);
         return LoopTier::Stay;
     };
     let code = slot.code.get().expect("a ready slot has code");
@@ -197,18 +285,27 @@ pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32) 
     let opaque = store.opaque();
     let instance = opaque.func_ref(func).instance;
     let vmctx = opaque.instances[instance as usize].vmctx.as_ptr();
-    counter.store(POLL, Ordering::Relaxed);
+    counter.store(after, Ordering::Relaxed);
     if module.engine.config().tier_log {
-        eprintln!("tier-up: function {index} continues compiled in loop {loop_index}");
+        module.engine.tier_up().shared.log(format_args!("function {index} continues compiled in loop {loop_index}"));
     }
     LoopTier::Enter { entry: code.entry(), array_call, vmctx }
 }
 
 /// Store function `func`'s index in its module and the module, if that
 /// tiers up.
+/// A threshold of `u32::MAX` counts but never compiles (to measure what
+/// counting costs): the function's budget is refilled instead.
 fn tiered(store: &dyn StoreDyn, func: u32) -> Option<(u32, Arc<ModuleInner>)> {
     match &store.opaque().funcs[func as usize] {
-        FuncEntity::Wasm { index, module } if module.tier.is_some() => Some((*index, module.clone())),
+        FuncEntity::Wasm { index, module } if module.tier.is_some() => {
+            if module.engine.config().tier_up_threshold == u32::MAX {
+                let table = module.tier.as_ref().expect("a module that tiers up");
+                table.counters[(*index - module.num_imported_funcs) as usize].store(i32::MAX, Ordering::Relaxed);
+                return None;
+            }
+            Some((*index, module.clone()))
+        }
         _ => None,
     }
 }
@@ -230,6 +327,13 @@ fn request(module: &Arc<ModuleInner>, defined: u32, osr_loop: Option<u32>) -> Re
         && slot.state.compare_exchange(IDLE, QUEUED, Ordering::AcqRel, Ordering::Acquire).is_ok()
     {
         let engine = module.engine.clone();
+        if engine.config().tier_log {
+            let what = match osr_loop {
+                Some(l) => format!("an entry into loop {l} of function {}", module.num_imported_funcs + defined),
+                None => format!("function {}", module.num_imported_funcs + defined),
+            };
+            engine.tier_up().shared.log(format_args!("{what} ran hot: compiling"));
+        }
         match engine.config().tier_up_mode {
             TierUpMode::Background => engine.tier_up().submit(Arc::downgrade(module), defined, osr_loop),
             TierUpMode::Synchronous | TierUpMode::Stress(_) => {
@@ -267,12 +371,15 @@ pub(crate) struct TierUp {
     shared: Arc<Shared>,
 }
 
-#[derive(Default)]
 struct Shared {
+    /// When the engine was made: the time `-D tier-log` lines give.
+    started: Instant,
     queue: Mutex<Queue>,
     work: Condvar,
     compiled: AtomicU64,
     failed: AtomicU64,
+    /// Functions whose code came from the on-disk cache.
+    cached: AtomicU64,
     nanos: AtomicU64,
 }
 
@@ -290,6 +397,7 @@ impl TierUp {
         TierUpStats {
             compiled: self.shared.compiled.load(Ordering::Relaxed),
             failed: self.shared.failed.load(Ordering::Relaxed),
+            cached: self.shared.cached.load(Ordering::Relaxed),
             compile_time: Duration::from_nanos(self.shared.nanos.load(Ordering::Relaxed)),
         }
     }
@@ -332,7 +440,26 @@ impl Drop for TierUp {
     }
 }
 
+impl Default for Shared {
+    fn default() -> Shared {
+        Shared {
+            started: Instant::now(),
+            queue: Mutex::default(),
+            work: Condvar::new(),
+            compiled: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+            cached: AtomicU64::new(0),
+            nanos: AtomicU64::new(0),
+        }
+    }
+}
+
 impl Shared {
+    /// A `-D tier-log` line, with the seconds since the engine was made.
+    fn log(&self, what: std::fmt::Arguments<'_>) {
+        eprintln!("tier-up [{:8.3} s]: {what}", self.started.elapsed().as_secs_f64());
+    }
+
     /// A compiler thread: takes jobs until the engine is dropped. A job
     /// holds its module weakly, so a module dropped meanwhile is skipped.
     fn work(&self) {
@@ -352,6 +479,11 @@ impl Shared {
             drop(queue);
             if let Some(module) = job.0.upgrade() {
                 self.compile(&module, job.1, job.2);
+                if self.queue.lock().unwrap_or_else(|e| e.into_inner()).jobs.is_empty()
+                    && let Some(table) = &module.tier
+                {
+                    table.save_cached(&module.engine, false);
+                }
             }
         }
     }
@@ -364,6 +496,13 @@ impl Shared {
         let Some(table) = &module.tier else { return };
         let Some(slot) = table.funcs[defined as usize].slot(osr_loop) else { return };
         let func_index = module.num_imported_funcs + defined;
+        if crate::compile::makes_tail_calls(module, defined).unwrap_or(false) {
+            if module.engine.config().tier_log {
+                self.log(format_args!("function {func_index} stays interpreted: it makes tail calls"));
+            }
+            slot.state.store(FAILED, Ordering::Release);
+            return;
+        }
         let start = Instant::now();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             crate::compile::compile_tiered(module, func_index, osr_loop)
@@ -383,11 +522,11 @@ impl Shared {
         match result {
             Ok(compiled) => {
                 if log {
-                    eprintln!(
-                        "tier-up: {name} compiled in {:.2} ms ({} bytes of code)",
+                    self.log(format_args!(
+                        "{name} compiled in {:.2} ms ({} bytes of code)",
                         elapsed.as_secs_f64() * 1e3,
                         compiled.size()
-                    );
+                    ));
                 }
                 let _ = code.set(compiled);
                 self.compiled.fetch_add(1, Ordering::Relaxed);
@@ -397,7 +536,7 @@ impl Shared {
                     eprintln!("warning: tier-up of {name} failed, it stays in the interpreter: {error:#}");
                     self.failed.fetch_add(1, Ordering::Relaxed);
                 } else if log {
-                    eprintln!("tier-up: {name}: none ({error:#})");
+                    self.log(format_args!("{name}: none ({error:#})"));
                 }
                 state.store(FAILED, Ordering::Release);
             }

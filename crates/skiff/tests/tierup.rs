@@ -207,3 +207,69 @@ fn backtraces_span_both_tiers() {
     let expected = Outcome::Trapped(Trap::IntegerDivisionByZero, vec!["5".into(), "6".into(), "7".into()]);
     assert_eq!(outcome, expected);
 }
+
+/// A fresh directory for one test's cache.
+fn cache_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("skiff-test-cache-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Runs `sum` and `fib` in a new engine over cache `dir`, returning their
+/// results and the engine's tier-up counts.
+fn run_cached(dir: &std::path::Path, strategy: Strategy) -> (Vec<Outcome>, skiff::TierUpStats, skiff::CacheStats) {
+    let engine = engine(strategy, |c| {
+        c.tier_up_mode(TierUpMode::Synchronous).tier_up_threshold(0).cache_dir(Some(dir));
+    });
+    let module = Module::new(&engine, PROGRAM).unwrap();
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(u64::MAX / 2).unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let outcomes = vec![
+        call(&mut store, &instance, "sum", &[Val::I32(10_000)]),
+        call(&mut store, &instance, "fib", &[Val::I32(15)]),
+    ];
+    drop((instance, store, module));
+    (outcomes, engine.tier_up_stats(), engine.cache_stats())
+}
+
+#[test]
+fn the_cache_keeps_the_functions_that_ran_hot() {
+    let dir = cache_dir("auto");
+    let (cold, cold_stats, cold_cache) = run_cached(&dir, Strategy::Auto);
+    assert_eq!(cold_stats.cached, 0);
+    assert!(cold_stats.compiled >= 2, "{cold_stats:?}");
+    assert_eq!((cold_cache.misses, cold_cache.stored), (1, 1), "{cold_cache:?}");
+    // The next engine starts with `sum` and `fib` compiled.
+    let (warm, warm_stats, warm_cache) = run_cached(&dir, Strategy::Auto);
+    assert_eq!(warm, cold);
+    assert_eq!(warm_stats.cached, 2, "{warm_stats:?}");
+    assert_eq!(warm_cache.hits, 1, "{warm_cache:?}");
+    // Nothing new ran hot: nothing to write.
+    assert_eq!(warm_cache.stored, 0, "{warm_cache:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn damaged_cache_entries_are_compiled_again() {
+    for strategy in [Strategy::Auto, Strategy::Cranelift] {
+        let dir = cache_dir(&format!("damaged-{strategy:?}"));
+        let (cold, _, _) = run_cached(&dir, strategy);
+        let entry = std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap().path();
+        let good = std::fs::read(&entry).unwrap();
+        // A bit flipped in the middle of the code, then a cut-off entry.
+        let mut flipped = good.clone();
+        flipped[good.len() / 2] ^= 0x10;
+        for bad in [flipped, good[..good.len() / 2].to_vec()] {
+            std::fs::write(&entry, bad).unwrap();
+            let (outcomes, stats, cache) = run_cached(&dir, strategy);
+            assert_eq!(outcomes, cold, "{strategy:?}");
+            assert_eq!(stats.cached, 0, "{strategy:?}");
+            assert_eq!((cache.rejected, cache.stored), (1, 1), "{strategy:?}: {cache:?}");
+        }
+        // What replaced it is whole again.
+        let (_, _, cache) = run_cached(&dir, strategy);
+        assert_eq!((cache.hits, cache.rejected), (1, 0), "{strategy:?}: {cache:?}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

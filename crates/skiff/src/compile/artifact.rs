@@ -57,13 +57,13 @@ pub(crate) struct Artifact {
 
 /// The header fields of an artifact, in order, with their names for
 /// messages.
-fn header(engine: &Engine) -> Result<Vec<(&'static str, String)>> {
+pub(crate) fn header(engine: &Engine) -> Result<Vec<(&'static str, String)>> {
     let isa = engine.isa()?;
     let config = engine.config();
     let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
     Ok(vec![
         ("format", FORMAT.to_string()),
-        ("skiff version", env!("CARGO_PKG_VERSION").to_string()),
+        ("skiff version", concat!(env!("CARGO_PKG_VERSION"), "+", env!("SKIFF_BUILD_ID")).to_string()),
         ("Cranelift version", cranelift_codegen::VERSION.to_string()),
         ("target", isa.triple().to_string()),
         ("CPU features", isa_flags.join(",")),
@@ -243,4 +243,83 @@ pub(crate) fn deserialize<'a>(engine: &Engine, bytes: &'a [u8]) -> Result<(&'a [
         bail!("the artifact is corrupt (an offset outside its code)");
     }
     Ok((wasm, Artifact { code, funcs, array_calls, traps, handlers, helpers }))
+}
+
+impl Artifact {
+    /// One artifact holding `pieces`' functions one after another, each at
+    /// a 16-byte boundary (the inverse of [`Artifact::split`]). Pieces have
+    /// no trampolines.
+    pub fn concat<'a>(pieces: impl IntoIterator<Item = &'a Artifact>) -> Artifact {
+        let mut all = Artifact {
+            code: Vec::new(),
+            funcs: Vec::new(),
+            array_calls: Vec::new(),
+            traps: Vec::new(),
+            handlers: Vec::new(),
+            helpers: Vec::new(),
+        };
+        for piece in pieces {
+            while !all.code.len().is_multiple_of(16) {
+                all.code.push(0xcc);
+            }
+            let at = all.code.len() as u32;
+            all.code.extend_from_slice(&piece.code);
+            all.funcs.extend(piece.funcs.iter().map(|r| r.start + at..r.end + at));
+            all.traps.extend(piece.traps.iter().map(|&(o, code)| (o + at, code)));
+            all.handlers.extend(piece.handlers.iter().map(|&(ret, to, sp)| (ret + at, to + at, sp)));
+            all.helpers.extend(piece.helpers.iter().map(|&(o, h, addend)| (o + at, h, addend)));
+        }
+        all
+    }
+
+    /// Each function of a trampoline-free artifact as an artifact of its
+    /// own (the inverse of [`Artifact::concat`]).
+    pub fn split(&self) -> Vec<Artifact> {
+        self.funcs
+            .iter()
+            .map(|range| {
+                let inside = |o: u32| range.contains(&o);
+                let at = range.start;
+                Artifact {
+                    code: self.code[range.start as usize..range.end as usize].to_vec(),
+                    funcs: std::iter::once(0..range.len() as u32).collect(),
+                    array_calls: Vec::new(),
+                    traps: self.traps.iter().filter(|t| inside(t.0)).map(|&(o, code)| (o - at, code)).collect(),
+                    handlers: self
+                        .handlers
+                        .iter()
+                        .filter(|h| inside(h.1))
+                        .map(|&(ret, to, sp)| (ret - at, to - at, sp))
+                        .collect(),
+                    helpers: self.helpers.iter().filter(|h| inside(h.0)).map(|&(o, h, a)| (o - at, h, a)).collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The functions tier-up compiled for one module, as the cache keeps them:
+/// their defined indices, then their code as one artifact (no wasm binary:
+/// the entry's key stands for it).
+pub(crate) fn serialize_tiered(engine: &Engine, defined: &[u32], code: &Artifact) -> Result<Vec<u8>> {
+    let mut w = Writer(Vec::new());
+    w.list(defined, |w, &d| w.u32(d));
+    w.0.extend_from_slice(&serialize(engine, &[], code)?);
+    Ok(w.0)
+}
+
+/// [`serialize_tiered`]'s bytes back, checked against a module with
+/// `num_defined` functions.
+pub(crate) fn deserialize_tiered(engine: &Engine, bytes: &[u8], num_defined: u32) -> Result<(Vec<u32>, Artifact)> {
+    let mut r = Reader(bytes);
+    let defined = r.list(|r| r.u32())?;
+    let (_, code) = deserialize(engine, r.0)?;
+    let mut seen = std::collections::HashSet::new();
+    if defined.len() != code.funcs.len()
+        || !code.array_calls.is_empty()
+        || !defined.iter().all(|&d| d < num_defined && seen.insert(d))
+    {
+        bail!("the artifact is corrupt (its functions do not match the module)");
+    }
+    Ok((defined, code))
 }

@@ -12,6 +12,7 @@
 //! (`runtime::vmcontext`); it enters and leaves through `runtime::traps`.
 
 pub(crate) mod artifact;
+pub(crate) mod cache;
 mod headroom;
 mod perfmap;
 mod simd;
@@ -321,6 +322,12 @@ impl CompiledModule {
     pub fn serialize(&self, engine: &crate::Engine) -> Result<Vec<u8>> {
         artifact::serialize(engine, &self.wasm, &self.artifact)
     }
+
+    /// The module's code as a cache entry stores it: an artifact without
+    /// the wasm binary, which the entry's key stands for.
+    pub fn cache_body(&self, engine: &crate::Engine) -> Result<Vec<u8>> {
+        artifact::serialize(engine, &[], &self.artifact)
+    }
 }
 
 /// What the runtime asks of a module's code (see `runtime::traps`).
@@ -407,24 +414,64 @@ pub(crate) fn compile_module(module: &ModuleInner, bodies: &[FunctionBody<'_>], 
     load(module, link(module, funcs, trampolines)?, artifact::without_custom_sections(wasm))
 }
 
+/// Tiered code mapped together: one function tier-up compiled, or the
+/// functions one cache entry held.
+struct TieredCode {
+    code: CodeMemory,
+    _registration: Registration,
+}
+
 /// One function compiled on its own by tier-up (`tierup.rs`): it calls
 /// other functions through their `VMFuncRef`s, so it needs no linking but
 /// Cranelift's helpers.
 pub(crate) struct TieredFunc {
-    code: CodeMemory,
-    _registration: Registration,
+    code: Arc<TieredCode>,
+    /// Where in `code` it is.
+    range: std::ops::Range<usize>,
+    /// Its code before it was placed (helper calls not patched), for the
+    /// on-disk cache: kept only when the engine has one.
+    unplaced: Option<artifact::Artifact>,
 }
 
 impl TieredFunc {
     /// The function's entry (the `tail` convention, see [`wasm_signature`]).
     pub fn entry(&self) -> *const u8 {
-        self.code.as_ptr()
+        self.code.code.as_ptr().wrapping_add(self.range.start)
     }
 
     /// Bytes of machine code.
     pub fn size(&self) -> usize {
-        self.code.range().len()
+        self.range.len()
     }
+
+    /// Its code as the cache stores it, if kept.
+    pub fn unplaced(&self) -> Option<&artifact::Artifact> {
+        self.unplaced.as_ref()
+    }
+
+    /// Keeps `piece`, this function's code before placing, for the cache.
+    pub fn keep_unplaced(&mut self, piece: artifact::Artifact) {
+        self.unplaced = Some(piece);
+    }
+}
+
+/// Whether defined function `defined` of `module` makes tail calls. Tier-up
+/// leaves those in the interpreter: a tail call between the tiers is a
+/// call (the other tier runs in a new activation), so a chain of them
+/// switching tiers would grow the host stack without bound, where the
+/// specification promises it constant space. Within one tier it stays a
+/// real tail call.
+pub(crate) fn makes_tail_calls(module: &ModuleInner, defined: u32) -> Result<bool> {
+    let body = module.body(defined).context("the module keeps no function bodies")?;
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        if let Operator::ReturnCall { .. } | Operator::ReturnCallIndirect { .. } | Operator::ReturnCallRef { .. } =
+            reader.read()?
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Compiles function `func_index` of `module` for tier-up: callable as
@@ -433,36 +480,64 @@ pub(crate) fn compile_tiered(module: &ModuleInner, func_index: u32, osr_loop: Op
     let defined = func_index - module.num_imported_funcs;
     let body = module.body(defined).context("the module keeps no function bodies")?;
     let isa = module.engine.isa()?;
-    let config = module.engine.config();
     let env = Env::new(module, isa, true, osr_loop);
-    let compiled = compile_function(&env, func_index, &body, &mut Context::new())?;
-    if !compiled.calls.is_empty() {
-        bail!("a direct call in tiered code");
+    let mut compiled = compile_function(&env, func_index, &body, &mut Context::new())?;
+    // Its only direct calls are to itself, at offset 0 of its code.
+    for &(offset, kind, callee, addend) in &compiled.calls {
+        if callee != func_index {
+            bail!("a direct call to another function in tiered code");
+        }
+        patch(&mut compiled.code, offset as usize, kind, addend - i64::from(offset), None)?;
     }
-    let mut bytes = compiled.code.clone();
-    for &(offset, kind, call, addend) in &compiled.libcalls {
-        let helper =
-            helper_id(call).and_then(helper_address).with_context(|| format!("unsupported libcall {call:?}"))?;
-        patch(&mut bytes, offset as usize, kind, 0, Some(helper as i64 + addend))?;
-    }
-    let code = CodeMemory::new(&bytes)?;
-    let start = code.range().start;
-    let module_name: Option<Arc<str>> = module.name.as_deref().map(Arc::from);
-    let func_name = module.func_names.get(&func_index).map(|n| Arc::from(n.as_str()));
-    let frame = FrameInfo::new(module_name, func_index, func_name);
-    let traps = compiled
-        .traps
+    let helpers = compiled
+        .libcalls
         .iter()
-        .map(|&(o, code)| Ok((o, code_trap(code).context("unknown trap code")?)))
+        .map(|&(offset, kind, call, addend)| match (kind, helper_id(call)) {
+            (Reloc::Abs8, Some(helper)) => Ok((offset, helper, addend)),
+            _ => bail!("unsupported relocation {kind:?} for libcall {call:?}"),
+        })
         .collect::<Result<_>>()?;
-    if config.profiler == crate::ProfilingStrategy::PerfMap {
-        perfmap::record([(start, bytes.len(), perf_name(module, func_index))]);
-    }
     let mut handlers = compiled.handlers;
     handlers.sort_by_key(|&(o, _, _)| o);
-    let lookup = Arc::new(ModuleCode { start, traps, funcs: vec![(0..bytes.len() as u32, frame)], handlers });
-    let registration = traps::register(code.range(), lookup);
-    Ok(TieredFunc { code, _registration: registration })
+    let len = compiled.code.len() as u32;
+    let piece = artifact::Artifact {
+        code: compiled.code,
+        funcs: std::iter::once(0..len).collect(),
+        array_calls: Vec::new(),
+        traps: compiled.traps,
+        handlers,
+        helpers,
+    };
+    let mut func = place_tiered(module, &piece, &[func_index])?.pop().expect("one function");
+    // Loop entries are made again when needed; the function itself is what
+    // the next process should start with.
+    if osr_loop.is_none() && module.engine.cache().is_some() {
+        func.unplaced = Some(piece);
+    }
+    Ok(func)
+}
+
+/// Maps the functions of `artifact` (no trampolines), functions `indices`
+/// of `module`, as tiered code.
+pub(crate) fn place_tiered(
+    module: &ModuleInner,
+    artifact: &artifact::Artifact,
+    indices: &[u32],
+) -> Result<Vec<TieredFunc>> {
+    if artifact.funcs.len() != indices.len() || !artifact.array_calls.is_empty() {
+        bail!("the tiered code does not match its functions");
+    }
+    let (code, registration) = map(module, artifact, |i| indices[i])?;
+    let shared = Arc::new(TieredCode { code, _registration: registration });
+    Ok(artifact
+        .funcs
+        .iter()
+        .map(|range| TieredFunc {
+            code: shared.clone(),
+            range: range.start as usize..range.end as usize,
+            unplaced: None,
+        })
+        .collect())
 }
 
 /// Lays out the functions then the trampolines and resolves the calls
@@ -520,6 +595,18 @@ pub(crate) fn load(module: &ModuleInner, artifact: artifact::Artifact, wasm: Vec
     if artifact.funcs.len() != defined || artifact.array_calls.len() != module.types.len() {
         bail!("the compiled code does not match the module (function or type counts differ)");
     }
+    let (code, registration) = map(module, &artifact, |i| module.num_imported_funcs + i as u32)?;
+    Ok(CompiledModule { artifact, wasm, code, _registration: registration })
+}
+
+/// Maps `artifact`'s code executable with its helper calls patched for
+/// this process, tells the profiler, and registers it with the trap
+/// handler; its `i`th function is function `index(i)` of `module`.
+fn map(
+    module: &ModuleInner,
+    artifact: &artifact::Artifact,
+    index: impl Fn(usize) -> u32,
+) -> Result<(CodeMemory, Registration)> {
     let mut bytes = artifact.code.clone();
     for &(offset, helper, addend) in &artifact.helpers {
         let address = helper_address(helper).context("unknown helper function")?;
@@ -533,10 +620,8 @@ pub(crate) fn load(module: &ModuleInner, artifact: artifact::Artifact, wasm: Vec
         .iter()
         .enumerate()
         .map(|(i, range)| {
-            let index = module.num_imported_funcs + i as u32;
-            let func_name = module.func_names.get(&index).map(|n| Arc::from(n.as_str()));
-            let frame = FrameInfo::new(module_name.clone(), index, func_name);
-            (range.clone(), frame)
+            let func_name = module.func_names.get(&index(i)).map(|n| Arc::from(n.as_str()));
+            (range.clone(), FrameInfo::new(module_name.clone(), index(i), func_name))
         })
         .collect();
     let traps = artifact
@@ -546,10 +631,11 @@ pub(crate) fn load(module: &ModuleInner, artifact: artifact::Artifact, wasm: Vec
         .collect::<Result<_>>()?;
     if module.engine.config().profiler == crate::ProfilingStrategy::PerfMap {
         let module_name = module.name.as_deref().unwrap_or("<module>");
-        let funcs = artifact.funcs.iter().enumerate().map(|(i, range)| {
-            let name = perf_name(module, module.num_imported_funcs + i as u32);
-            (start + range.start as usize, range.len(), name)
-        });
+        let funcs = artifact
+            .funcs
+            .iter()
+            .enumerate()
+            .map(|(i, range)| (start + range.start as usize, range.len(), perf_name(module, index(i))));
         let end = artifact.code.len() as u32;
         let trampolines = artifact.array_calls.iter().enumerate().map(|(ty, &at)| {
             let next = artifact.array_calls.get(ty + 1).copied().unwrap_or(end);
@@ -559,7 +645,7 @@ pub(crate) fn load(module: &ModuleInner, artifact: artifact::Artifact, wasm: Vec
     }
     let lookup = Arc::new(ModuleCode { start, traps, funcs: frames, handlers: artifact.handlers.clone() });
     let registration = traps::register(code.range(), lookup);
-    Ok(CompiledModule { artifact, wasm, code, _registration: registration })
+    Ok((code, registration))
 }
 
 /// Function `index` of `module` as the perf map names it.

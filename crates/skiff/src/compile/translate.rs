@@ -1168,7 +1168,11 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
         self.stack.truncate(self.stack.len() - n);
         let sig = self.wasm_signature(&ty);
         let imported = self.env.module.num_imported_funcs;
-        if function_index >= imported && !self.env.calls_through_refs {
+        // Tier-up's code calls itself directly too: recursion, however its
+        // store switched, stays in this code (an entry into a loop is not
+        // the function's own entry, and calls through the reference).
+        let direct = !self.env.calls_through_refs || (function_index == self.func_index && self.env.osr_loop.is_none());
+        if function_index >= imported && direct {
             let name = self.builder.func.declare_imported_user_function(ir::UserExternalName::new(0, function_index));
             let sig = self.builder.import_signature(sig);
             let f = self.builder.import_function(ir::ExtFuncData {

@@ -150,6 +150,10 @@ impl Module {
 
     /// Compiles a module from the binary format only.
     pub fn from_binary(engine: &Engine, binary: &[u8]) -> Result<Module> {
+        #[cfg(feature = "cranelift")]
+        if engine.cache().is_some() {
+            return Ok(Module { inner: Arc::new(build_cached(engine, binary)?) });
+        }
         let inner = ModuleBuilder::new(engine).build(binary, None)?;
         Ok(Module { inner: Arc::new(inner) })
     }
@@ -395,6 +399,55 @@ impl ModuleInner {
             ExportKind::Memory => ExternType::Memory(self.memories[i].clone()),
             ExportKind::Global => ExternType::Global(self.globals[i].clone()),
             ExportKind::Tag => ExternType::Tag(self.tag_type_of(self.tags[i])),
+        }
+    }
+}
+
+/// [`ModuleBuilder::build`] with the engine's on-disk cache: under
+/// `Strategy::Cranelift` the module's code comes from it, or goes to it
+/// once compiled; under `Strategy::Auto` the functions that ran hot in
+/// earlier processes come from it (and go to it when the module is
+/// dropped, see [`ModuleInner`]'s `Drop`).
+#[cfg(feature = "cranelift")]
+fn build_cached(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
+    use crate::compile::{artifact, cache};
+    let cache = engine.cache().expect("an engine with a cache");
+    if engine.config().strategy != crate::Strategy::Cranelift {
+        let mut inner = ModuleBuilder::new(engine).build(binary, None)?;
+        if let Some(mut table) = inner.tier.take() {
+            table.load_cached(&inner, binary);
+            inner.tier = Some(table);
+        }
+        return Ok(inner);
+    }
+    let key = cache::Key::new(engine, cache::Kind::Module, binary)?;
+    if let Some(body) = cache.get(&key) {
+        // The entry's key is this binary's hash: it was validated when the
+        // code was compiled, and its bodies need not be again.
+        match artifact::deserialize(engine, &body)
+            .and_then(|(_, code)| ModuleBuilder::new(engine).build(binary, Some(code)))
+        {
+            Ok(inner) => return Ok(inner),
+            Err(error) => cache.reject(&key, &format!("{error:#}")),
+        }
+    }
+    let inner = ModuleBuilder::new(engine).build(binary, None)?;
+    if let Some(native) = &inner.native {
+        match native.cache_body(engine) {
+            Ok(body) => cache.put(&key, &body),
+            Err(error) => eprintln!("warning: compiled code will not be cached: {error:#}"),
+        }
+    }
+    Ok(inner)
+}
+
+impl Drop for ModuleInner {
+    fn drop(&mut self) {
+        // Tier-up's compiled functions go to the cache when the module is
+        // done with: by then, the ones that ran hot are known.
+        #[cfg(feature = "cranelift")]
+        if let Some(table) = &self.tier {
+            table.save_cached(&self.engine, true);
         }
     }
 }
