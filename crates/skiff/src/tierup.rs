@@ -21,8 +21,8 @@
 //!   interpreter's code stays, for frames still running in it.
 //! - **Caching.** With an engine cache, the functions compiled here are
 //!   written to it (when the compiler threads run out of work, and when
-//!   the module drops) and loaded by the next process's module
-//!   ([`TierTable::load_cached`]).
+//!   the module drops) and loaded by the next process's module when its
+//!   first function runs hot (`TierTable::cache_key`).
 //!
 //! Functions that make tail calls stay interpreted (see
 //! `compile::makes_tail_calls`). The interpreter never waits for a
@@ -111,8 +111,11 @@ pub(crate) struct TierTable {
     /// not read-modify-writes: a count lost to a race only delays tier-up.
     pub counters: Box<[AtomicI32]>,
     funcs: Box<[FuncTier]>,
-    /// The module's entry in the engine's on-disk cache.
-    cache: Option<Key>,
+    /// The SHA-256 of the module's bytes, with an engine cache.
+    wasm_digest: Option<[u8; 32]>,
+    /// The module's entry in the engine's on-disk cache, looked up (and
+    /// loaded) when the first function runs hot.
+    cache: OnceLock<Option<Key>>,
     /// Functions the cache entry holds: those loaded from it, then those
     /// last written to it. Locked while writing.
     cached: Mutex<usize>,
@@ -127,26 +130,32 @@ impl TierTable {
         TierTable {
             counters: (0..defined).map(|i| AtomicI32::new(budget(i))).collect(),
             funcs: (0..defined).map(|_| FuncTier::default()).collect(),
-            cache: None,
+            wasm_digest: None,
+            cache: OnceLock::new(),
             cached: Mutex::new(0),
         }
     }
 
-    /// Starts with the functions that ran hot in earlier processes, from
-    /// the engine's cache: each runs compiled from its next entry on.
-    /// `wasm` is the module's binary.
-    pub fn load_cached(&mut self, module: &ModuleInner, wasm: &[u8]) {
-        let engine = &module.engine;
-        let Some(cache) = engine.cache() else { return };
-        let key = match Key::new(engine, Kind::Tiered, wasm) {
-            Ok(key) => key,
-            Err(error) => {
-                eprintln!("warning: compiled code will not be cached: {error:#}");
-                return;
-            }
-        };
-        let mut loaded = 0;
-        if let Some(body) = cache.get(&key) {
+    /// Remembers module `wasm`'s digest, for its cache entry.
+    pub fn set_wasm(&mut self, wasm: &[u8]) {
+        self.wasm_digest = Some(crate::compile::cache::digest(wasm));
+    }
+
+    /// The module's cache entry, if the engine caches. The first time,
+    /// loads the functions that ran hot in earlier processes: each then
+    /// runs compiled from its next entry on.
+    fn cache_key(&self, module: &ModuleInner) -> Option<Key> {
+        *self.cache.get_or_init(|| {
+            let engine = &module.engine;
+            let (Some(cache), Some(digest)) = (engine.cache(), &self.wasm_digest) else { return None };
+            let key = match Key::of_digest(engine, Kind::Tiered, digest) {
+                Ok(key) => key,
+                Err(error) => {
+                    eprintln!("warning: compiled code will not be cached: {error:#}");
+                    return None;
+                }
+            };
+            let Some(body) = cache.get(&key) else { return Some(key) };
             let placed = crate::compile::artifact::deserialize_tiered(engine, &body, self.funcs.len() as u32).and_then(
                 |(defined, code)| {
                     let indices: Vec<u32> = defined.iter().map(|&d| module.num_imported_funcs + d).collect();
@@ -156,21 +165,23 @@ impl TierTable {
             );
             match placed {
                 Ok(funcs) => {
+                    let mut loaded = 0;
                     for ((defined, mut func), piece) in funcs {
                         func.keep_unplaced(piece);
-                        let tier = &self.funcs[defined as usize];
-                        let _ = tier.main.code.set(func);
-                        // Spent: the next entry switches to the code.
-                        self.counters[defined as usize].store(0, Ordering::Relaxed);
-                        loaded += 1;
+                        if self.funcs[defined as usize].main.code.set(func).is_ok() {
+                            // Spent: the next entry switches to the code.
+                            let counter = &self.counters[defined as usize];
+                            counter.store(counter.load(Ordering::Relaxed).min(0), Ordering::Relaxed);
+                            loaded += 1;
+                        }
                     }
+                    *self.cached.lock().unwrap_or_else(|e| e.into_inner()) = loaded;
                     engine.tier_up().shared.cached.fetch_add(loaded as u64, Ordering::Relaxed);
                 }
                 Err(error) => cache.reject(&key, &format!("{error:#}")),
             }
-        }
-        self.cache = Some(key);
-        *self.cached.get_mut().unwrap_or_else(|e| e.into_inner()) = loaded;
+            Some(key)
+        })
     }
 
     /// Writes the functions compiled so far to the engine's cache if there
@@ -180,7 +191,7 @@ impl TierTable {
     /// drops its module (a server, or one that exits first) still leaves
     /// its hot functions, without rewriting the entry for each one.
     pub fn save_cached(&self, engine: &crate::Engine, all: bool) {
-        let (Some(key), Some(cache)) = (&self.cache, engine.cache()) else { return };
+        let (Some(Some(key)), Some(cache)) = (self.cache.get(), engine.cache()) else { return };
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         let (defined, pieces): (Vec<u32>, Vec<_>) = self
             .funcs
@@ -299,11 +310,13 @@ pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32) 
 fn tiered(store: &dyn StoreDyn, func: u32) -> Option<(u32, Arc<ModuleInner>)> {
     match &store.opaque().funcs[func as usize] {
         FuncEntity::Wasm { index, module } if module.tier.is_some() => {
+            let table = module.tier.as_ref().expect("a module that tiers up");
             if module.engine.config().tier_up_threshold == u32::MAX {
-                let table = module.tier.as_ref().expect("a module that tiers up");
                 table.counters[(*index - module.num_imported_funcs) as usize].store(i32::MAX, Ordering::Relaxed);
                 return None;
             }
+            // The cached functions come in with the first that runs hot.
+            table.cache_key(module);
             Some((*index, module.clone()))
         }
         _ => None,

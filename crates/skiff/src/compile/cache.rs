@@ -72,6 +72,13 @@ pub(crate) struct Key {
 impl Key {
     /// The key of `kind` code of module `wasm` for `engine`.
     pub fn new(engine: &Engine, kind: Kind, wasm: &[u8]) -> Result<Key> {
+        Key::of_digest(engine, kind, &digest(wasm))
+    }
+
+    /// [`Key::new`] from the module's [`digest`]. The header needs the
+    /// engine's target, which takes milliseconds to make: tier-up asks
+    /// only once something runs hot.
+    pub fn of_digest(engine: &Engine, kind: Kind, wasm_digest: &[u8; 32]) -> Result<Key> {
         let mut hasher = Sha256::new();
         hasher.update([kind as u8]);
         for (name, value) in super::artifact::header(engine)? {
@@ -80,7 +87,7 @@ impl Key {
                 hasher.update(field);
             }
         }
-        hasher.update(wasm);
+        hasher.update(wasm_digest);
         Ok(Key { kind, hash: hasher.finalize().into() })
     }
 
@@ -88,6 +95,11 @@ impl Key {
         let hex: String = self.hash.iter().map(|b| format!("{b:02x}")).collect();
         format!("{hex}.{}", self.kind.extension())
     }
+}
+
+/// The SHA-256 of a module's bytes.
+pub(crate) fn digest(wasm: &[u8]) -> [u8; 32] {
+    Sha256::digest(wasm).into()
 }
 
 /// An engine's cache: a directory and what it did.

@@ -415,7 +415,7 @@ fn build_cached(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
     if engine.config().strategy != crate::Strategy::Cranelift {
         let mut inner = ModuleBuilder::new(engine).build(binary, None)?;
         if let Some(mut table) = inner.tier.take() {
-            table.load_cached(&inner, binary);
+            table.set_wasm(binary);
             inner.tier = Some(table);
         }
         return Ok(inner);
