@@ -300,8 +300,9 @@ impl Config {
         self
     }
 
-    /// Under [`Strategy::Auto`], prints a line to standard error for each
-    /// function compiled, with the time it took (`skiff run -D tier-log`).
+    /// Under [`Strategy::Auto`], prints a line to standard error when a
+    /// function runs hot and when its compile ends, with the time it took
+    /// (`skiff run -D tier-log`).
     pub fn tier_log(&mut self, enable: bool) -> &mut Config {
         self.tier_log = enable;
         self

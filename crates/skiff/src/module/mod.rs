@@ -405,18 +405,17 @@ impl ModuleInner {
 
 /// [`ModuleBuilder::build`] with the engine's on-disk cache: under
 /// `Strategy::Cranelift` the module's code comes from it, or goes to it
-/// once compiled; under `Strategy::Auto` the functions that ran hot in
-/// earlier processes come from it (and go to it when the module is
-/// dropped, see [`ModuleInner`]'s `Drop`).
+/// once compiled; under `Strategy::Auto` the module's digest is kept, and
+/// tier-up loads the functions that ran hot in earlier processes when the
+/// first one runs hot here (and writes them back, see `tierup.rs`).
 #[cfg(feature = "cranelift")]
 fn build_cached(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
     use crate::compile::{artifact, cache};
     let cache = engine.cache().expect("an engine with a cache");
     if engine.config().strategy != crate::Strategy::Cranelift {
         let mut inner = ModuleBuilder::new(engine).build(binary, None)?;
-        if let Some(mut table) = inner.tier.take() {
+        if let Some(table) = &mut inner.tier {
             table.set_wasm(binary);
-            inner.tier = Some(table);
         }
         return Ok(inner);
     }
