@@ -6,7 +6,8 @@
 //! ```
 //!
 //! `SKIFF_FRAME_WINDOW_CELLS=N` shows the code with frame windows past N
-//! cells (`Config::frame_window_cells`).
+//! cells (`Config::frame_window_cells`); `SKIFF_STRATEGY=auto` shows it
+//! with tier-up's counting.
 
 use anyhow::Context;
 
@@ -16,7 +17,8 @@ fn main() -> anyhow::Result<()> {
     let wanted: Vec<String> = args.collect();
     let bytes = std::fs::read(&path).with_context(|| format!("failed to read `{path}`"))?;
     let mut config = skiff::Config::new();
-    config.strategy(skiff::Strategy::Interpreter);
+    let strategy = std::env::var("SKIFF_STRATEGY").unwrap_or_else(|_| "interpreter".into());
+    config.strategy(strategy.parse().context("SKIFF_STRATEGY")?);
     if let Ok(cells) = std::env::var("SKIFF_FRAME_WINDOW_CELLS") {
         config.frame_window_cells(Some(cells.parse().context("SKIFF_FRAME_WINDOW_CELLS")?));
     }

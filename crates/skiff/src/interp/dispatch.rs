@@ -23,18 +23,26 @@ impl Executor<'_> {
 }
 
 /// Links translated code for the executor: gives each instruction its
-/// handler's address (see [`Op`]).
-pub(crate) fn link(code: &[Instr]) -> Box<[Op]> {
-    code.iter().map(|&instr| Op { handler: handler_address(&instr), instr }).collect()
+/// handler's address (see [`Op`]). In code that tiers up, a backward
+/// branch gets the handler that counts for tier-up (`Executor::branch`).
+pub(crate) fn link(code: &[Instr], tier_up: bool) -> Box<[Op]> {
+    code.iter()
+        .map(|&instr| {
+            let back_edge = tier_up && instr.branch_offset().is_some_and(|offset| offset < 0);
+            Op { handler: handler_address(&instr, back_edge), instr }
+        })
+        .collect()
 }
 
 /// An instruction whose result goes to the accumulator only gets the
 /// handler of that form: the plain one would write its result to
-/// `Slot::ACC`, a cell no frame has.
+/// `Slot::ACC`, a cell no frame has. A back edge gets the counting one.
 #[cfg(skiff_tail_calls)]
-fn handler_address(instr: &Instr) -> usize {
+fn handler_address(instr: &Instr, back_edge: bool) -> usize {
     let handlers = if instr.result_in_acc_only() {
         &Executor::<'static>::ACC_ONLY_HANDLERS
+    } else if back_edge {
+        &Executor::<'static>::BACK_EDGE_HANDLERS
     } else {
         &Executor::<'static>::HANDLERS
     };
@@ -43,16 +51,27 @@ fn handler_address(instr: &Instr) -> usize {
 
 /// The loop dispatcher matches on the instruction instead; the address
 /// only marks a result that goes to the accumulator only
-/// ([`ACC_ONLY_MARK`]), for the same reason as above.
+/// ([`ACC_ONLY_MARK`]) and a back edge ([`BACK_EDGE_MARK`]), for the same
+/// reasons as above.
 #[cfg(not(skiff_tail_calls))]
-fn handler_address(instr: &Instr) -> usize {
-    if instr.result_in_acc_only() { ACC_ONLY_MARK } else { 0 }
+fn handler_address(instr: &Instr, back_edge: bool) -> usize {
+    if instr.result_in_acc_only() {
+        ACC_ONLY_MARK
+    } else if back_edge {
+        BACK_EDGE_MARK
+    } else {
+        0
+    }
 }
 
 /// The loop dispatcher's `Op::handler` for an instruction whose result
 /// goes to the accumulator only.
 #[cfg(not(skiff_tail_calls))]
 const ACC_ONLY_MARK: usize = 1;
+/// The loop dispatcher's `Op::handler` for a back edge in code that
+/// tiers up.
+#[cfg(not(skiff_tail_calls))]
+const BACK_EDGE_MARK: usize = 2;
 
 /// A `loop` around `step`: portable, and the only safe choice when the
 /// compiler does not turn tail calls into jumps.
@@ -73,7 +92,13 @@ impl Executor<'_> {
                 ip = unsafe { ip.add(1) };
                 continue;
             }
-            match self.step(ip, fp, mem, &mut acc)? {
+            // SAFETY: as above.
+            let step = if unsafe { (*ip).handler } == BACK_EDGE_MARK {
+                self.step::<true>(ip, fp, mem, &mut acc)?
+            } else {
+                self.step::<false>(ip, fp, mem, &mut acc)?
+            };
+            match step {
                 Step::Next(next) => ip = next,
                 Step::Enter(next, frame) => (ip, fp, acc) = (next, frame, Acc::ZERO),
                 Step::Reload => (ip, fp, mem) = self.reload(),
@@ -133,7 +158,7 @@ pub(super) mod profile {
             eprintln!("skiff profile: {total} instructions executed");
             for (t, n) in singles.iter().take(30) {
                 // The tag (hex) names the handler's symbol in a build with
-                // `-C symbol-mangling-version=v0` (`handler::<TAG, false>`), for reading its code.
+                // `-C symbol-mangling-version=v0` (`handler::<TAG, false, false>`), for reading its code.
                 eprintln!("  {:5.2}%  {} (tag {t:#x})", *n as f64 * 100.0 / total as f64, name(t));
             }
             let mut sorted: Vec<_> = pairs.iter().collect();
@@ -187,11 +212,22 @@ macro_rules! with_every_tag {
     };
 }
 
-/// `[Self::handler::<0, false>, Self::handler::<1, false>, …]` for the given tags.
+/// `[Self::handler::<0, false, false>, Self::handler::<1, false, false>, …]`
+/// for the given tags.
 #[cfg(skiff_tail_calls)]
 macro_rules! handler_table {
     ($($tag:literal),* $(,)?) => {
-        [$(Self::handler::<$tag, false> as Handler<'s>),*]
+        [$(Self::handler::<$tag, false, false> as Handler<'s>),*]
+    };
+}
+
+/// The back-edge handler of each of the given tags that branches, else the
+/// plain handler (never used: `link` picks from this table only for
+/// branches).
+#[cfg(skiff_tail_calls)]
+macro_rules! back_edge_handler_table {
+    ($($tag:literal),* $(,)?) => {
+        [$(if Instr::tag_branches($tag) { Self::handler::<$tag, false, true> as Handler<'s> } else { Self::handler::<$tag, false, false> }),*]
     };
 }
 
@@ -202,7 +238,7 @@ macro_rules! handler_table {
 #[cfg(skiff_tail_calls)]
 macro_rules! acc_only_handler_table {
     ($($tag:literal),* $(,)?) => {
-        [$(if Instr::tag_sets_acc($tag) { Self::handler::<$tag, true> as Handler<'s> } else { Self::handler::<$tag, false> }),*]
+        [$(if Instr::tag_sets_acc($tag) { Self::handler::<$tag, true, false> as Handler<'s> } else { Self::handler::<$tag, false, false> }),*]
     };
 }
 
@@ -232,6 +268,9 @@ impl<'s> Executor<'s> {
     /// Handlers by tag for instructions whose result goes to the
     /// accumulator only (`Instr::result_in_acc_only`).
     const ACC_ONLY_HANDLERS: [Handler<'s>; HANDLER_TABLE_SIZE] = with_every_tag!(acc_only_handler_table);
+
+    /// Handlers by tag for backward branches in code that tiers up.
+    const BACK_EDGE_HANDLERS: [Handler<'s>; HANDLER_TABLE_SIZE] = with_every_tag!(back_edge_handler_table);
 
     /// Records why execution stops. Out of line and cold so that the
     /// handlers' hot paths, which end here on a trap, do not keep the
@@ -264,9 +303,10 @@ impl<'s> Executor<'s> {
     /// The handler for instructions with tag `TAG`; with `ACC_ONLY`, for
     /// those of them that set the accumulator and write no slot (`dst` is
     /// `Slot::ACC`): the operator's code without the store, and none of
-    /// `step`'s.
+    /// `step`'s; with `BACK_EDGE`, for those of them that branch backward
+    /// in code that tiers up (see `Executor::branch`).
     #[allow(clippy::too_many_arguments, improper_ctypes_definitions)]
-    extern "C-unwind" fn handler<const TAG: u16, const ACC_ONLY: bool>(
+    extern "C-unwind" fn handler<const TAG: u16, const ACC_ONLY: bool, const BACK_EDGE: bool>(
         this: &mut Self,
         ip: *const Op,
         fp: *mut u64,
@@ -308,7 +348,7 @@ impl<'s> Executor<'s> {
             }
             return;
         }
-        match this.step(ip, Fp(fp), Mem { base, len }, &mut acc) {
+        match this.step::<BACK_EDGE>(ip, Fp(fp), Mem { base, len }, &mut acc) {
             Ok(Step::Next(next)) => Self::dispatch(this, next, fp, base, len, acc),
             Ok(Step::Enter(next, frame)) => Self::dispatch(this, next, frame.0, base, len, Acc::ZERO),
             Ok(Step::Reload) => {

@@ -953,6 +953,46 @@ macro_rules! define_instrs {
                 unsafe { (self as *const Instr).cast::<u16>().read() }
             }
 
+            /// The branch offset of a branch instruction.
+            pub fn branch_offset(&self) -> Option<BranchOffset> {
+                let mut copy = *self;
+                copy.branch_offset_mut().copied()
+            }
+
+            /// Whether instructions with tag `tag` branch (have a
+            /// [`Instr::branch_offset`]); a `const fn`, for the handlers
+            /// chosen per tag at compile time (the back-edge handlers).
+            #[cfg_attr(not(skiff_tail_calls), allow(dead_code))]
+            pub const fn tag_branches(tag: u16) -> bool {
+                const BRANCHES: [bool; Instr::COUNT] = {
+                    let mut table = [false; Instr::COUNT];
+                    table[InstrTag::Br as usize] = true;
+                    table[InstrTag::BrIfNez as usize] = true;
+                    table[InstrTag::BrIfEqz as usize] = true;
+                    table[InstrTag::BrIfNezAcc as usize] = true;
+                    table[InstrTag::BrIfEqzAcc as usize] = true;
+                    table[InstrTag::I32LoadBrIfNez as usize] = true;
+                    table[InstrTag::I32LoadBrIfEqz as usize] = true;
+                    table[InstrTag::I32SubBrIfNez as usize] = true;
+                    table[InstrTag::I32SubBrIfEqz as usize] = true;
+                    table[InstrTag::BrIfNull as usize] = true;
+                    table[InstrTag::BrIfNonNull as usize] = true;
+                    table[InstrTag::I32AddImmBrIfNez as usize] = true;
+                    $(table[InstrTag::$br as usize] = true;)*
+                    $(table[InstrTag::$br_acc as usize] = true;)*
+                    $(table[InstrTag::$fbr as usize] = true;)*
+                    $(table[InstrTag::$fbr_acc as usize] = true;)*
+                    $(table[InstrTag::$ci_br as usize] = true;)*
+                    $(table[InstrTag::$ci_br_acc as usize] = true;)*
+                    $(table[InstrTag::$tb_nez as usize] = true; table[InstrTag::$tb_eqz as usize] = true;)*
+                    $(table[InstrTag::$tb_nez_acc as usize] = true; table[InstrTag::$tb_eqz_acc as usize] = true;)*
+                    $(table[InstrTag::$sb as usize] = true;)*
+                    $(table[InstrTag::$sbi as usize] = true;)*
+                    table
+                };
+                (tag as usize) < Instr::COUNT && BRANCHES[tag as usize]
+            }
+
             /// The branch offset of a branch instruction, for patching.
             pub fn branch_offset_mut(&mut self) -> Option<&mut BranchOffset> {
                 match self {

@@ -26,7 +26,7 @@ pub(crate) use dispatch::link;
 use crate::anyhow;
 use crate::engine::SigId;
 use crate::exception::{ThrownException, describe_uncaught_exception};
-use crate::interp::ir::{AddImmLoad, Instr, LoadKind, Op, Slot, Store, StoreKind};
+use crate::interp::ir::{AddImmLoad, BranchOffset, Instr, LoadKind, Op, Slot, Store, StoreKind};
 use crate::interp::translate::CompiledFunc;
 use crate::runtime::vmcontext::{VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
 use crate::store::{FuncEntity, StoreDyn};
@@ -551,8 +551,8 @@ impl Executor<'_> {
     /// The running function's tier-up budget.
     #[inline(always)]
     fn tier_budget(&self) -> &AtomicI32 {
-        // SAFETY: `TierEntry` and `TierLoop` are only in the code of modules
-        // that tier up, whose counters array has an entry per defined
+        // SAFETY: `TierEntry`, `TierLoop` and back-edge handlers (`link`)
+        // are only in the code of modules that tier up, whose counters array has an entry per defined
         // function, and the running function is one of the running
         // instance's defined functions.
         unsafe { &*self.tier_counters.add((self.func - self.first_defined_func) as usize) }
@@ -576,6 +576,66 @@ impl Executor<'_> {
         let left = old - weight as i32;
         budget.store(left, Ordering::Relaxed);
         left < 0
+    }
+
+    /// The branch from `ip` to `ip + offset`: where it goes. A back edge
+    /// (`BACK_EDGE`: a backward branch in code that tiers up, which `link`
+    /// gives handlers of their own, so that other code pays nothing) goes
+    /// to a loop header, whose `TierLoop` it runs in place while the budget
+    /// lasts (`count_back_edge`); every other branch goes straight to its
+    /// target.
+    #[inline(always)]
+    fn branch<const BACK_EDGE: bool>(&self, ip: *const Op, offset: BranchOffset) -> *const Op {
+        // SAFETY: branch targets are inside the function (see `step`).
+        let target = unsafe { ip.offset(offset as isize) };
+        if BACK_EDGE && offset < 0 {
+            return self.count_back_edge(target);
+        }
+        target
+    }
+
+    /// A backward branch to `target`, in code that tiers up: counts the
+    /// weight of the `TierLoop` there against the running function's budget
+    /// and goes on after it, saving a dispatch per loop iteration. When
+    /// the budget would not cover the weight, goes to the `TierLoop`
+    /// itself, which counts again and asks for compiled code.
+    #[inline(always)]
+    fn count_back_edge(&self, target: *const Op) -> *const Op {
+        // SAFETY: `target` is an instruction of the running function.
+        if let Instr::TierLoop { weight, .. } = unsafe { (*target).instr } {
+            let budget = self.tier_budget();
+            let old = budget.load(Ordering::Relaxed);
+            // Weights are at most 2^24 (see `spend_tier_budget`).
+            if old >= weight as i32 {
+                budget.store(old - weight as i32, Ordering::Relaxed);
+                // SAFETY: `TierLoop` is never a function's last instruction.
+                return unsafe { target.add(1) };
+            }
+        }
+        target
+    }
+
+    /// Where a `CallInternal` enters its callee `code`, the running
+    /// instance's defined function `def`, whose frame it just made: at its
+    /// first instruction, or, in code that tiers up and while the callee's
+    /// budget covers its `TierEntry`'s weight, after that instruction, the
+    /// counting done here (a dispatch saved per call).
+    #[inline(always)]
+    fn count_entry(&self, code: &CompiledFunc, def: u32) -> *const Op {
+        let weight = code.entry_weight;
+        if weight != 0 {
+            // SAFETY: a function with an entry weight has a `TierEntry`
+            // first, so its module tiers up and `tier_counters` has an entry
+            // for each of its defined functions, `def` among them.
+            let budget = unsafe { &*self.tier_counters.add(def as usize) };
+            let old = budget.load(Ordering::Relaxed);
+            if old >= weight as i32 {
+                budget.store(old - weight as i32, Ordering::Relaxed);
+                // SAFETY: `TierEntry` is never a function's last instruction.
+                return unsafe { self.ip.add(1) };
+            }
+        }
+        self.ip
     }
 
     /// `TierEntry` at `ip` found the running function's budget spent: asks
@@ -825,7 +885,10 @@ impl Executor<'_> {
     /// dispatchers (`dispatch.rs`) call it with `ip`'s instruction kind known,
     /// so each instantiation folds to a single arm.
     #[inline(always)]
-    fn step(&mut self, ip: *const Op, fp: Fp, mem: Mem, acc: &mut Acc) -> Result<Step, Stop> {
+    ///
+    /// With `BACK_EDGE`, the instruction is a backward branch in code that
+    /// tiers up, and counts for tier-up when it jumps (see `branch`).
+    fn step<const BACK_EDGE: bool>(&mut self, ip: *const Op, fp: Fp, mem: Mem, acc: &mut Acc) -> Result<Step, Stop> {
         // Takes the branch at `ip + offset` when the condition holds. The
         // hint keeps this a real branch: computing the next instruction with
         // a conditional move would make every later instruction wait for the
@@ -834,8 +897,7 @@ impl Executor<'_> {
             ($cond:expr, $offset:expr) => {
                 if $cond {
                     std::hint::cold_path();
-                    // SAFETY: branch targets are inside the function (see `instr`).
-                    return Ok(Step::Next(unsafe { ip.offset($offset as isize) }));
+                    return Ok(Step::Next(self.branch::<BACK_EDGE>(ip, $offset)));
                 }
             };
         }
@@ -869,10 +931,7 @@ impl Executor<'_> {
         let instance = self.instance;
         match instr {
             Instr::Trap { code } => return Err(code.into()),
-            Instr::Br { offset } => {
-                // SAFETY: branch targets are inside the function (see above).
-                return Ok(Step::Next(unsafe { ip.offset(offset as isize) }));
-            }
+            Instr::Br { offset } => return Ok(Step::Next(self.branch::<BACK_EDGE>(ip, offset))),
             Instr::I32AddImmBrIfNez { slot, imm, offset } => {
                 let value = fp.u32(slot).wrapping_add(i32::from(imm) as u32);
                 fp.set(slot, u64::from(value));
@@ -911,7 +970,8 @@ impl Executor<'_> {
                 let Instr::Br { offset } = (unsafe { (*entry).instr }) else {
                     unreachable!("br_table entries are `Br`")
                 };
-                return Ok(Step::Next(unsafe { entry.offset(offset as isize) }));
+                // A backward entry goes to its loop's `TierLoop`, which counts.
+                return Ok(Step::Next(self.branch::<false>(entry, offset)));
             }
             Instr::ConsumeFuel { amount } => {
                 let fuel = self.store.opaque_mut().fuel_mut();
@@ -962,7 +1022,7 @@ impl Executor<'_> {
                 let ret_ip = unsafe { ip.add(1) };
                 let new_fp = self.fp_index + base.index();
                 return match self.enter_frame(code, callee, ret_ip, new_fp) {
-                    Some(fp) => Ok(Step::Enter(self.ip, fp)),
+                    Some(fp) => Ok(Step::Enter(self.count_entry(code, func), fp)),
                     None => {
                         self.make_room_and_retry(ip, new_fp, code.frame_size)?;
                         Ok(Step::Reload)

@@ -51,6 +51,10 @@ pub(crate) struct CompiledFunc {
     /// at the base (instruction index, window), by index. Unwinding reads
     /// it to find the frame's base. Empty for every other function.
     pub windows: Box<[(u32, u32)]>,
+    /// The weight of the `TierEntry` the code starts with, which a
+    /// `CallInternal` counts itself (see `Executor::count_entry`); zero for
+    /// code without one (a module that does not tier up).
+    pub entry_weight: u32,
 }
 
 impl CompiledFunc {
@@ -356,8 +360,13 @@ impl<'a> FuncTranslator<'a> {
         let handlers = self.finish_handlers();
         let frame_size = u32::try_from(self.temps_base + self.max_cells)
             .map_err(|_| anyhow::anyhow!("function {func_index} needs a frame of more than 2^32 cells"))?;
+        let entry_weight = match self.code.first() {
+            Some(Instr::TierEntry { weight }) => *weight,
+            _ => 0,
+        };
         Ok(CompiledFunc {
-            code: crate::interp::link(&self.code),
+            entry_weight,
+            code: crate::interp::link(&self.code, self.env.tier_up),
             num_params: self.num_params,
             num_locals: self.num_locals,
             frame_init: std::iter::repeat_n(0, (self.num_locals - u32::from(self.num_params)) as usize)
