@@ -252,6 +252,26 @@ fn payload_values(store: StoreId, cells: &[u64], types: &[ValType]) -> Vec<Val> 
         .collect()
 }
 
+/// An activation takes over exception `exn`, which `error` (a
+/// [`ThrownException`]) brought out of an inner one, and goes on searching
+/// for its handler: keeps the frames the error's backtrace holds, for the
+/// error [`uncaught`] makes if that search fails too. One backtrace, from
+/// the throw outward, whatever tiers and activations it crossed.
+pub(crate) fn absorb(store: &mut StoreOpaque, exn: u32, error: &anyhow::Error) {
+    let frames = error.downcast_ref::<crate::trap::WasmBacktrace>().map(|b| b.frames().to_vec()).unwrap_or_default();
+    store.exception_frames = Some((exn, frames));
+}
+
+/// Exception `exn` leaves an activation uncaught: the error, with the
+/// frames of the inner activations it came through (see [`absorb`]).
+pub(crate) fn uncaught(store: &mut StoreOpaque, exn: u32) -> anyhow::Error {
+    let frames = match store.exception_frames.take() {
+        Some((of, frames)) if of == exn => frames,
+        _ => Vec::new(),
+    };
+    crate::trap::with_backtrace(anyhow::Error::new(ThrownException), frames)
+}
+
 /// `error` from a call into wasm, with "uncaught exception of …" added when
 /// it is a [`ThrownException`] leaving the outermost wasm call (either
 /// tier's).

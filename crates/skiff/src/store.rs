@@ -179,6 +179,10 @@ pub(crate) struct StoreOpaque {
     pub exns: ExnHeap,
     /// The exception propagating outside wasm, if any (see `exception.rs`).
     pub pending_exception: Option<u32>,
+    /// The wasm frames an uncaught exception came through in activations
+    /// it has left, innermost first, while another activation (of either
+    /// tier) searches for its handler: see `exception::absorb`.
+    pub exception_frames: Option<(u32, Vec<crate::trap::FrameInfo>)>,
     /// Fuel, the epoch deadline and the functions, as running code reads
     /// them; every instance's context points at it.
     vm: VmBox<VMStoreContext>,
@@ -536,6 +540,7 @@ impl<T> Store<T> {
                     tags: Vec::new(),
                     exns: ExnHeap::default(),
                     pending_exception: None,
+                    exception_frames: None,
                     vm: VmBox::new(VMStoreContext::new(engine.epoch_counter(), libcall_table())),
                     host_depth: 0,
                     #[cfg(feature = "cranelift")]

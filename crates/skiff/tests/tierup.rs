@@ -47,6 +47,16 @@ const PROGRAM: &str = r#"
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
       (i32.const -1)))
+  (func (export "throw_in_loop") (param $n i32)
+    (local $i i32)
+    (loop $l
+      ;; Weight, so that the loop runs hot well before the thrower.
+      (nop) (nop) (nop) (nop) (nop) (nop) (nop) (nop) (nop) (nop)
+      (nop) (nop) (nop) (nop) (nop) (nop) (nop) (nop) (nop) (nop)
+      (nop) (nop) (nop) (nop) (nop) (nop) (nop) (nop) (nop) (nop)
+      (call $thrower (local.get $i))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
   (func $leaf (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))
   (func $middle (param i32) (result i32) (call $leaf (local.get 0)))
   (func (export "chain") (param i32) (result i32) (call $middle (local.get 0)))
@@ -65,7 +75,7 @@ fn engine(strategy: Strategy, tweak: impl Fn(&mut Config)) -> Engine {
 enum Outcome {
     Returned(Vec<String>),
     Trapped(Trap, Vec<String>),
-    Failed(String),
+    Failed(String, Vec<String>),
 }
 
 fn call(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val]) -> Outcome {
@@ -80,7 +90,7 @@ fn call(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val]) ->
                 .unwrap_or_default();
             match e.downcast_ref::<Trap>() {
                 Some(trap) => Outcome::Trapped(*trap, frames),
-                None => Outcome::Failed(format!("{e:#}")),
+                None => Outcome::Failed(format!("{e:#}"), frames),
             }
         }
     }
@@ -100,6 +110,7 @@ fn run_all(engine: &Engine, repeat: usize) -> Vec<String> {
         ("store_until", vec![Val::I32(20000)]),
         ("catch_in_loop", vec![Val::I32(5000)]),
         ("catch_in_loop", vec![Val::I32(500)]),
+        ("throw_in_loop", vec![Val::I32(5000)]),
         ("chain", vec![Val::I32(7)]),
         ("chain", vec![Val::I32(0)]),
     ];
@@ -167,6 +178,35 @@ fn a_hot_loop_continues_compiled() {
     assert_eq!(call(&mut store, &instance, "sum", &[Val::I32(100_000)]), outcome);
 }
 
+/// An exception thrown in a function called from a loop that continued
+/// compiled (on-stack replacement), and caught nowhere, has the backtrace
+/// it has in the interpreter: thrower, then the looping function. With the
+/// lower threshold the thrower is compiled when it throws; with the higher
+/// one it is still interpreted, in an activation nested in the loop's
+/// compiled code.
+#[test]
+fn an_uncaught_exception_keeps_its_frames_through_a_hot_loop() {
+    for (threshold, compiles) in [(1000, 3), (15000, 2)] {
+        let outcome = |strategy| {
+            let engine = engine(strategy, |c| {
+                c.tier_up_threshold(threshold).tier_up_mode(TierUpMode::Synchronous);
+            });
+            let module = Module::new(&engine, PROGRAM).unwrap();
+            let mut store = Store::new(&engine, ());
+            store.set_fuel(u64::MAX).unwrap();
+            let instance = Instance::new(&mut store, &module, &[]).unwrap();
+            (call(&mut store, &instance, "throw_in_loop", &[Val::I32(5000)]), engine.tier_up_stats().compiled)
+        };
+        let (interpreted, _) = outcome(Strategy::Interpreter);
+        let (tiered, compiled) = outcome(Strategy::Auto);
+        assert!(matches!(&interpreted, Outcome::Failed(_, frames) if frames == &["3", "5"]), "{interpreted:?}");
+        assert_eq!(tiered, interpreted, "threshold {threshold}");
+        // The function and its loop's entry, and the thrower if it ran
+        // hot.
+        assert_eq!(compiled, compiles, "threshold {threshold}");
+    }
+}
+
 /// In the background the interpreter never waits: a function called over
 /// and over gets compiled by a compiler thread meanwhile.
 #[test]
@@ -190,10 +230,17 @@ fn background_compiles_hot_functions() {
 }
 
 /// A trap in a compiled callee of interpreted callers has one backtrace,
-/// all the frames, as in either tier alone.
+/// all the frames, as in either tier alone: on the first call, where each
+/// function is compiled on entry and runs in an interpreter activation
+/// nested in its compiled caller's call, and on later calls, where the
+/// compiled functions call each other.
 #[test]
-#[ignore = "known bug: the frames of a compiled function entered from an interpreter nested in a host call \
-            are missing (its activation's frame walk comes back empty); see the stop note"]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "known bug, debug builds only: in the activation nested in a host call, the frame pointer the \
+              signal handler records at the host-call trampoline's trap is not a frame record, so `middle` \
+              is missing; see the stop note"
+)]
 fn backtraces_span_both_tiers() {
     // `leaf` and `middle` run hot (compiled); `chain` stays interpreted.
     let tiered = engine(Strategy::Auto, |c| {
@@ -203,9 +250,10 @@ fn backtraces_span_both_tiers() {
     let mut store = Store::new(&tiered, ());
     store.set_fuel(u64::MAX).unwrap();
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
-    let outcome = call(&mut store, &instance, "chain", &[Val::I32(0)]);
-    let expected = Outcome::Trapped(Trap::IntegerDivisionByZero, vec!["5".into(), "6".into(), "7".into()]);
-    assert_eq!(outcome, expected);
+    let expected = Outcome::Trapped(Trap::IntegerDivisionByZero, vec!["6".into(), "7".into(), "8".into()]);
+    assert_eq!(call(&mut store, &instance, "chain", &[Val::I32(0)]), expected);
+    assert_eq!(call(&mut store, &instance, "chain", &[Val::I32(4)]), Outcome::Returned(vec!["I32(25)".into()]));
+    assert_eq!(call(&mut store, &instance, "chain", &[Val::I32(0)]), expected);
 }
 
 /// A fresh directory for one test's cache.

@@ -646,7 +646,7 @@ impl Executor<'_> {
     fn tier_up_at_entry(&mut self, ip: *const Op) -> Result<Step, Stop> {
         #[cfg(feature = "cranelift")]
         if crate::tierup::on_hot(self.store, self.func) {
-            return self.run_compiled_instead(ip);
+            return self.run_compiled_instead();
         }
         // SAFETY: `TierEntry` is never a function's last instruction.
         Ok(Step::Next(unsafe { ip.add(1) }))
@@ -717,36 +717,44 @@ impl Executor<'_> {
                 self.stack[start..start + results].copy_from_slice(&args[..results]);
                 Ok(self.return_after_compiled())
             }
-            Err(error) => {
-                // The compiled code ran this frame's `try_table`s: what it
-                // let through goes on from the caller, which the backtrace
-                // gets without this frame (the error's holds it).
-                let exn = match error.downcast_ref::<ThrownException>() {
-                    Some(_) => self.store.opaque_mut().pending_exception.take(),
-                    None => None,
-                };
-                if self.frames.is_empty() {
-                    self.func = NO_FUNC;
-                    if let Some(exn) = exn {
-                        self.store.opaque_mut().pending_exception = Some(exn);
-                    }
-                    return Err(Stop::Host(error));
-                }
-                // With a caller, `ip` is then where it continues.
-                self.return_after_compiled();
-                match exn {
-                    Some(exn) => self.unwind(exn, self.ip.wrapping_sub(1)),
-                    None => Err(Stop::Host(error)),
-                }
+            Err(error) => self.compiled_frame_failed(error),
+        }
+    }
+
+    /// Compiled code running the running frame's function in its place
+    /// (from its entry, or from a loop) failed with `error`. It ran the
+    /// frame's `try_table`s: an exception it let through goes on from the
+    /// caller, and a backtrace gets the frame from the error's, not again
+    /// from this executor.
+    #[cfg(feature = "cranelift")]
+    fn compiled_frame_failed(&mut self, error: anyhow::Error) -> Result<Step, Stop> {
+        let exn = match error.downcast_ref::<ThrownException>() {
+            Some(_) => self.store.opaque_mut().pending_exception.take(),
+            None => None,
+        };
+        if self.frames.is_empty() {
+            self.func = NO_FUNC;
+            if let Some(exn) = exn {
+                self.store.opaque_mut().pending_exception = Some(exn);
             }
+            return Err(Stop::Host(error));
+        }
+        // With a caller, `ip` is then where it continues.
+        self.return_after_compiled();
+        match exn {
+            Some(exn) => {
+                crate::exception::absorb(self.store.opaque_mut(), exn, &error);
+                self.unwind(exn, self.ip.wrapping_sub(1))
+            }
+            None => Err(Stop::Host(error)),
         }
     }
 
     /// Runs the compiled code of the running function, just entered (its
     /// parameters at the frame's base, nothing run yet), in place of its
-    /// interpreter code at `ip`; its results then return to the caller.
+    /// interpreter code; its results then return to the caller.
     #[cfg(feature = "cranelift")]
-    fn run_compiled_instead(&mut self, ip: *const Op) -> Result<Step, Stop> {
+    fn run_compiled_instead(&mut self) -> Result<Step, Stop> {
         let func = self.func;
         let FuncEntity::Wasm { index, module } = &self.store.opaque().funcs[func as usize] else {
             unreachable!("the running function is a wasm function")
@@ -759,22 +767,7 @@ impl Executor<'_> {
         }
         match call_compiled(self.store, func, &mut self.stack[start..start + n]) {
             Ok(()) => Ok(self.return_after_compiled()),
-            Err(error) => {
-                if error.downcast_ref::<ThrownException>().is_some()
-                    && let Some(exn) = self.store.opaque_mut().pending_exception.take()
-                {
-                    // No `try_table` covers the entry: the search starts in the caller.
-                    return self.unwind(exn, ip);
-                }
-                // The compiled frames are in the error's backtrace: this
-                // frame is not another one.
-                if self.frames.is_empty() {
-                    self.func = NO_FUNC;
-                } else {
-                    let _ = self.return_to_caller();
-                }
-                Err(Stop::Host(error))
-            }
+            Err(error) => self.compiled_frame_failed(error),
         }
     }
 
@@ -1310,6 +1303,8 @@ impl Executor<'_> {
                 if cell == 0 {
                     return Err(Trap::NullReference.into());
                 }
+                // A new throw: its backtrace starts here.
+                self.store.opaque_mut().exception_frames = None;
                 return self.unwind((cell - 1) as u32, ip);
             }
 
@@ -1648,6 +1643,7 @@ impl Executor<'_> {
             if error.downcast_ref::<ThrownException>().is_some()
                 && let Some(exn) = self.store.opaque_mut().pending_exception.take()
             {
+                crate::exception::absorb(self.store.opaque_mut(), exn, &error);
                 return self.unwind(exn, ret_ip.wrapping_sub(1));
             }
             return Err(Stop::Host(error));
@@ -1666,6 +1662,7 @@ impl Executor<'_> {
         let len = store.tags[tag as usize].ty.payload_cells();
         let start = self.fp_index + base.index();
         let exn = store.exns.alloc(tag, &self.stack[start..start + len]);
+        store.exception_frames = None;
         self.unwind(exn, ip)
     }
 
@@ -1710,9 +1707,11 @@ impl Executor<'_> {
             (at, func, fp_index, instance) = (frame.ret_ip.wrapping_sub(1), frame.func, frame.fp, frame.instance);
         };
         let Some((clause, code, window)) = landing else {
-            self.store.opaque_mut().pending_exception = Some(exn);
-            return Err(Stop::Host(ThrownException.into()));
+            let store = self.store.opaque_mut();
+            store.pending_exception = Some(exn);
+            return Err(Stop::Host(crate::exception::uncaught(store, exn)));
         };
+        self.store.opaque_mut().exception_frames = None;
         self.frames.truncate(depth);
         self.func = func;
         // In a large frame, the frame pointer moves from the window at the

@@ -95,7 +95,10 @@ pub(crate) unsafe fn call_code(
         UnwoundReason::Trap(trap) => anyhow::Error::new(trap),
         UnwoundReason::Host(HostFailure::Error(error)) => error,
         UnwoundReason::Host(HostFailure::Panic(panic)) => std::panic::resume_unwind(panic),
-        UnwoundReason::Exception => anyhow::Error::new(ThrownException),
+        UnwoundReason::Exception => match store.opaque().pending_exception {
+            Some(exn) => crate::exception::uncaught(store.opaque_mut(), exn),
+            None => anyhow::Error::new(ThrownException),
+        },
     };
     let error = crate::trap::with_backtrace(error, unwound.frames);
     Err(describe_uncaught_exception(store.opaque(), error))

@@ -143,6 +143,10 @@ extern "sysv64" fn host_call(vmctx: *const u8, func: u64, cells: *mut u64, len: 
         };
         match result {
             Err(e) if e.downcast_ref::<ThrownException>().is_some() && store.opaque().pending_exception.is_some() => {
+                let store = store.opaque_mut();
+                if let Some(exn) = store.pending_exception {
+                    crate::exception::absorb(store, exn, &e);
+                }
                 threw = true;
                 Ok(())
             }
@@ -159,6 +163,10 @@ pub(crate) extern "sysv64" fn throw(vmctx: *const u8, what: u64, word: u64, shim
     let (store, instance) = unsafe { caller(vmctx) };
     let exn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let store = store.opaque_mut();
+        if what != THROW_PENDING {
+            // A new throw: its backtrace starts here.
+            store.exception_frames = None;
+        }
         match what {
             RETHROW => (word - 1) as u32,
             THROW_PENDING => store.pending_exception.take().expect("the host left a pending exception"),
@@ -183,8 +191,10 @@ pub(crate) extern "sysv64" fn throw(vmctx: *const u8, what: u64, word: u64, shim
     };
     // SAFETY: the shim calls us with its frame pointer, from compiled code.
     let catch = unsafe { traps::find_handler(shim_fp) };
-    if let traps::Catch::Landing = catch {
-        store.opaque_mut().pending_exception = Some(exn);
+    match catch {
+        traps::Catch::Landing => store.opaque_mut().pending_exception = Some(exn),
+        // Caught: no backtrace to keep.
+        traps::Catch::Handler { .. } => store.opaque_mut().exception_frames = None,
     }
     // SAFETY: nothing ran on the wasm stack since the walk, and no frame
     // from here to the handler owns anything to drop (the store reference
