@@ -25,8 +25,11 @@ fn skiff(args: &[&str]) -> Output {
     output(Command::new(env!("CARGO_BIN_EXE_skiff")).args(args).env("XDG_CACHE_HOME", test_cache_home()))
 }
 
+/// Under Cargo's directory for test files (in `target/`), so that test runs
+/// leave nothing in the system's temporary directory; entries of earlier
+/// runs are harmless (a new build has a new key) and trimmed as usual.
 fn test_cache_home() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("skiff-cli-test-cache-{}", std::process::id()))
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("skiff-cli-cache-home")
 }
 
 fn output(command: &mut Command) -> Output {
