@@ -9,7 +9,9 @@
 use crate::exception::{ExnHeap, ExnRef, TagEntity, ThrownException};
 use crate::module::ModuleInner;
 use crate::runtime::memory::LinearMemory;
-use crate::runtime::vmcontext::{VMContext, VMFuncRef, VMGlobalDefinition, VMStoreContext, VMTableDefinition, VmBox};
+use crate::runtime::vmcontext::{
+    VMCallTarget, VMContext, VMFuncRef, VMGlobalDefinition, VMStoreContext, VMTableDefinition, VmBox,
+};
 use crate::types::{FuncType, GlobalType, TableType};
 use crate::{Engine, Module};
 use std::any::Any;
@@ -266,13 +268,36 @@ impl StoreOpaque {
             return Ok(());
         }
         self.engine.isa()?;
-        for func_ref in &mut self.func_refs {
+        for index in 0..self.func_refs.len() {
+            let func_ref = &mut self.func_refs[index];
             if func_ref.wasm_call.is_null() {
                 func_ref.wasm_call = self.engine.host_call_entry(func_ref.sig)?;
+                self.sync_call_target(index as u32);
             }
         }
         self.compiled_entries = true;
         Ok(())
+    }
+
+    /// Copies wasm function `index`'s compiled entry and context into its
+    /// instance's call targets, if that has them (tier-up's code-pointer
+    /// table, see `VMOffsets`): every write of either field is followed by
+    /// this. An instance not yet made copies them all once it is
+    /// ([`Self::sync_call_targets`]).
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+    fn sync_call_target(&mut self, index: u32) {
+        let VMFuncRef { wasm_call, vmctx, instance, .. } = self.func_refs[index as usize];
+        if let Some(entity) = self.instances.get_mut(instance as usize) {
+            entity.vmctx.set_call_target(index, VMCallTarget { wasm_call, vmctx });
+        }
+    }
+
+    /// Fills the call targets of an instance just made, whose defined
+    /// functions are `funcs` (store indices).
+    pub fn sync_call_targets(&mut self, funcs: std::ops::Range<u32>) {
+        for f in funcs {
+            self.sync_call_target(f);
+        }
     }
 
     /// Switches wasm function `index`, of signature `sig`, to tiered-up
@@ -297,6 +322,7 @@ impl StoreOpaque {
         func_ref.vmctx = vmctx;
         func_ref.wasm_call = entry;
         func_ref.array_call = array_call;
+        self.sync_call_target(index);
         Ok(())
     }
 

@@ -14,7 +14,9 @@
 //! region that starts there, so a call consumes the same fuel in both tiers.
 
 use super::{Env, libcall, trap_code};
-use crate::runtime::vmcontext::{VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMStoreContext, VMTableDefinition};
+use crate::runtime::vmcontext::{
+    VMCallTarget, VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMStoreContext, VMTableDefinition,
+};
 use crate::trap::Trap;
 use crate::types::{FuncType, ValType};
 use anyhow::{Result, bail};
@@ -1189,18 +1191,19 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
                 let results = self.emit_call(Callee::Direct(f), sig, &call_args);
                 self.stack.extend(results);
             }
+        } else if function_index >= imported {
+            // Tier-up's: through the function's call target in the context,
+            // which the store repoints when the function switches tier.
+            let at = self.env.offsets.call_target(function_index - imported) as i32;
+            let code = self.builder.ins().load(types::I64, notrap(), self.vmctx, at + VMCallTarget::WASM_CALL as i32);
+            let callee_vmctx =
+                self.builder.ins().load(types::I64, notrap(), self.vmctx, at + VMCallTarget::VMCTX as i32);
+            self.call_code(code, callee_vmctx, sig, &args, tail);
         } else {
-            // Through its function reference in the store: an import's
-            // store index is in the context; a defined function's follows
-            // the first defined one's (tier-up repoints them).
-            let index = if function_index < imported {
-                let offset = self.env.offsets.func_import(function_index) as i32;
-                self.builder.ins().load(types::I64, readonly(), self.vmctx, offset)
-            } else {
-                let offset = self.env.offsets.defined_funcs() as i32;
-                let first = self.builder.ins().load(types::I64, readonly(), self.vmctx, offset);
-                self.builder.ins().iadd_imm_s(first, i64::from(function_index - imported))
-            };
+            // Through its function reference in the store, whose index is
+            // in the context.
+            let offset = self.env.offsets.func_import(function_index) as i32;
+            let index = self.builder.ins().load(types::I64, readonly(), self.vmctx, offset);
             let func_ref = self.func_ref_address(index);
             self.call_func_ref(func_ref, sig, &args, tail);
         }
@@ -1232,6 +1235,12 @@ impl<'a, 'b> FuncTranslator<'a, 'b> {
     fn call_func_ref(&mut self, func_ref: Value, sig: ir::Signature, args: &[Value], tail: bool) {
         let code = self.builder.ins().load(types::I64, notrap(), func_ref, VMFuncRef::WASM_CALL as i32);
         let callee_vmctx = self.builder.ins().load(types::I64, notrap(), func_ref, VMFuncRef::VMCTX as i32);
+        self.call_code(code, callee_vmctx, sig, args, tail);
+    }
+
+    /// Calls (or tail-calls) the compiled entry `code` with context
+    /// `callee_vmctx`; a call's results go on the stack.
+    fn call_code(&mut self, code: Value, callee_vmctx: Value, sig: ir::Signature, args: &[Value], tail: bool) {
         let sig = self.builder.import_signature(sig);
         let mut call_args = vec![callee_vmctx, self.vmctx];
         call_args.extend_from_slice(args);

@@ -13,9 +13,11 @@
 //!
 //! Compiled code runs on a stack of its own ([`WasmStack`], one per store),
 //! switched to on entry: its size is known exactly, so the stack-limit
-//! check in every function's prologue turns exhaustion into a trap, and
-//! the frames of a trapped call are still there to be walked (frame
-//! pointers) for the backtrace after the landing.
+//! check in every function's prologue turns exhaustion into a trap. The
+//! frames of a trapped call are walked (frame pointers) for the backtrace
+//! before the thread resumes at the landing: an entry nested in a host
+//! call runs on the same stack, and the host code after its landing
+//! reuses the space of the frames it left.
 //!
 //! Errors from the host (a host function's error, a failed libcall) reach
 //! here the same way: the libcall records the error in the [`Activation`]
@@ -186,9 +188,10 @@ struct EntryContext {
 /// One active entry into compiled code on this thread.
 pub(crate) struct Activation {
     entry: EntryContext,
-    /// Set by the signal handler: the trapping instruction, the frame
-    /// pointer at that point, and why.
-    trap: Option<(usize, usize, CodeTrap)>,
+    /// Set before the landing (by the signal handler, or the throw that
+    /// found no handler): why the code stopped, and the wasm frames that
+    /// were active, innermost first.
+    trap: Option<(CodeTrap, Vec<FrameInfo>)>,
     /// An error from the host, for [`CodeTrap::Host`].
     pending: Option<HostFailure>,
     /// The addresses of the stack the code runs on, for the frame walk.
@@ -272,9 +275,7 @@ pub(crate) unsafe fn call(code: *const u8, args: [usize; 4], stack: Stack<'_>) -
     if trapped == 0 {
         return Ok(());
     }
-    let (pc, fp, why) = activation.trap.expect("the landing is reached only after a trap was recorded");
-    // The frames are intact on the wasm stack: nothing ran on it since.
-    let frames = walk_frames(pc, fp, &activation.stack);
+    let (why, frames) = activation.trap.take().expect("the landing is reached only after a trap was recorded");
     let reason = match why {
         CodeTrap::Wasm(trap) => UnwoundReason::Trap(trap),
         CodeTrap::Host => UnwoundReason::Host(
@@ -348,8 +349,9 @@ pub(crate) unsafe fn find_handler(shim_fp: usize) -> Catch {
         }
         (fp, ret) = (next, next_ret);
     }
+    let frames = walk_frames(throw_pc, throw_fp, &stack);
     // SAFETY: as above.
-    unsafe { (*active).trap = Some((throw_pc, throw_fp, CodeTrap::Exception)) };
+    unsafe { (*active).trap = Some((CodeTrap::Exception, frames)) };
     Catch::Landing
 }
 
@@ -377,7 +379,10 @@ pub(crate) unsafe fn fail_at_throw(shim_fp: usize) -> Catch {
     // SAFETY: per the contract.
     let (active, fp, ret) = unsafe { throw_site(shim_fp) };
     // SAFETY: the activation lives in `call`'s frame, below us.
-    unsafe { (*active).trap = Some((ret.wrapping_sub(1), fp, CodeTrap::Host)) };
+    unsafe {
+        let frames = walk_frames(ret.wrapping_sub(1), fp, &(*active).stack);
+        (*active).trap = Some((CodeTrap::Host, frames));
+    }
     Catch::Landing
 }
 
@@ -441,9 +446,14 @@ extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: 
         if let Some(Some(trap)) = with_code(pc, |code| code.trap_at(pc)) {
             let fp = regs[libc::REG_RBP as usize] as usize;
             // SAFETY: `active` is this thread's innermost activation, alive
-            // in `call`'s frame while the code it entered runs.
+            // in `call`'s frame while the code it entered runs. The walk
+            // allocates: the fault is a trap site of compiled code, which
+            // holds no lock (the allocator's included) when it traps, and
+            // it runs below the trapping frame, within the headroom the
+            // stack limit leaves for the host.
             unsafe {
-                (*active).trap = Some((pc, fp, trap));
+                let frames = walk_frames(pc, fp, &(*active).stack);
+                (*active).trap = Some((trap, frames));
                 regs[libc::REG_RSP as usize] = (*active).entry.saved_sp as i64;
             }
             regs[libc::REG_RIP as usize] = skiff_landing as *const () as usize as i64;

@@ -297,6 +297,8 @@ pub(crate) struct VMContextHeader {
 /// 24 + 8 * memories             tables:   [*mut VMTableDefinition; tables]
 /// ...                           globals:  [*mut VMGlobalDefinition; globals]
 /// ...                           imported functions: [u64; imports], store indices
+/// ...                           call targets: [VMCallTarget; calls], one per
+///                               defined function under tier-up, else none
 /// ```
 ///
 /// Every definition entry is a pointer, for imported and defined entities
@@ -304,12 +306,36 @@ pub(crate) struct VMContextHeader {
 /// indexing and a context that never needs to know which ones are
 /// imported. An imported function is its store index, where its
 /// `VMFuncRef` is (the array of those moves; the index does not).
+///
+/// The call targets are tier-up's per-function code-pointer table: tiered
+/// code calls the module's own function `d` through entry `d`, two loads at
+/// a constant offset from its context, where going through the store's
+/// `VMFuncRef` array would chain three loads and a multiply before the
+/// callee has its context. Each entry copies its function's
+/// `VMFuncRef::wasm_call` and `vmctx`; the store writes both together
+/// (`StoreOpaque::sync_call_target`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct VMOffsets {
     memories: u32,
     tables: u32,
     globals: u32,
     func_imports: u32,
+    calls: u32,
+}
+
+/// A defined function's entry in its instance's call targets (see
+/// [`VMOffsets`]): a copy of its `VMFuncRef`'s compiled entry and context.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct VMCallTarget {
+    pub wasm_call: *const u8,
+    pub vmctx: *const u8,
+}
+
+#[cfg_attr(not(any(test, feature = "cranelift")), allow(dead_code))]
+impl VMCallTarget {
+    pub const WASM_CALL: usize = 0;
+    pub const VMCTX: usize = PTR;
 }
 
 const PTR: usize = std::mem::size_of::<usize>();
@@ -319,19 +345,24 @@ const PTR: usize = std::mem::size_of::<usize>();
 const HEADER_WORDS: usize = 3;
 
 impl VMOffsets {
-    pub fn new(memories: u32, tables: u32, globals: u32, func_imports: u32) -> VMOffsets {
-        VMOffsets { memories, tables, globals, func_imports }
+    pub fn new(memories: u32, tables: u32, globals: u32, func_imports: u32, calls: u32) -> VMOffsets {
+        VMOffsets { memories, tables, globals, func_imports, calls }
     }
 
     /// The layout of the contexts of `module`'s instances.
-    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
     pub fn for_module(module: &crate::module::ModuleInner) -> VMOffsets {
         VMOffsets::new(
             module.memories.len() as u32,
             module.tables.len() as u32,
             module.globals.len() as u32,
             module.num_imported_funcs,
+            if module.tiers_up() { (module.func_types.len() - module.num_imported_funcs as usize) as u32 } else { 0 },
         )
+    }
+
+    /// How many call targets the context has.
+    pub fn calls(&self) -> u32 {
+        self.calls
     }
 
     /// Byte offset of the store context pointer.
@@ -341,9 +372,7 @@ impl VMOffsets {
     }
 
     /// Byte offset of the store index of the instance's first defined
-    /// function: tiered code calls defined function `d` through the
-    /// `VMFuncRef` at that index plus `d`, which tier-up repoints.
-    #[cfg_attr(not(any(test, feature = "cranelift")), allow(dead_code))]
+    /// function (the others follow it).
     pub fn defined_funcs(&self) -> usize {
         2 * PTR
     }
@@ -390,9 +419,20 @@ impl VMOffsets {
         (HEADER_WORDS + self.memories as usize + self.tables as usize + self.globals as usize) * PTR
     }
 
+    /// Byte offset of defined function `defined`'s call target (tier-up).
+    #[cfg_attr(not(any(test, feature = "cranelift")), allow(dead_code))]
+    pub fn call_target(&self, defined: u32) -> usize {
+        debug_assert!(defined < self.calls);
+        self.call_target_array() + defined as usize * std::mem::size_of::<VMCallTarget>()
+    }
+
+    fn call_target_array(&self) -> usize {
+        self.func_import_array() + self.func_imports as usize * PTR
+    }
+
     /// Bytes in the context.
     pub fn size(&self) -> usize {
-        self.func_import_array() + self.func_imports as usize * PTR
+        self.call_target_array() + self.calls as usize * std::mem::size_of::<VMCallTarget>()
     }
 }
 
@@ -424,6 +464,7 @@ impl Default for VMContext {
             std::iter::empty(),
             std::iter::empty(),
             std::iter::empty(),
+            0,
         )
     }
 }
@@ -433,7 +474,9 @@ impl VMContext {
     /// context is `store`, whose defined functions start at store index
     /// `defined_funcs`, for `memories`, `tables` and `globals` in the
     /// module's index order and the imported functions `func_imports`
-    /// (store indices).
+    /// (store indices), with room for `calls` call targets (null until the
+    /// store writes them).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: *mut VMStoreContext,
         instance: u32,
@@ -442,9 +485,15 @@ impl VMContext {
         tables: impl ExactSizeIterator<Item = *mut VMTableDefinition>,
         globals: impl ExactSizeIterator<Item = *mut VMGlobalDefinition>,
         func_imports: impl ExactSizeIterator<Item = u32>,
+        calls: u32,
     ) -> VMContext {
-        let offsets =
-            VMOffsets::new(memories.len() as u32, tables.len() as u32, globals.len() as u32, func_imports.len() as u32);
+        let offsets = VMOffsets::new(
+            memories.len() as u32,
+            tables.len() as u32,
+            globals.len() as u32,
+            func_imports.len() as u32,
+            calls,
+        );
         let words: Box<[*mut u8]> = [
             store.cast(),
             std::ptr::without_provenance_mut(instance as usize),
@@ -455,6 +504,7 @@ impl VMContext {
         .chain(tables.map(|p| p.cast()))
         .chain(globals.map(|p| p.cast()))
         .chain(func_imports.map(|f| std::ptr::without_provenance_mut(f as usize)))
+        .chain(std::iter::repeat_n(std::ptr::null_mut(), calls as usize * 2))
         .collect();
         debug_assert_eq!(words.len() * PTR, offsets.size());
         VMContext { offsets, words: VmBox::from_box(words) }
@@ -490,6 +540,20 @@ impl VMContext {
         self.entry_at(self.offsets.table_array())
     }
 
+    /// Writes the call target of the function of store index `func`, if it
+    /// is one of this instance's defined functions and the context has call
+    /// targets (see [`VMOffsets`]).
+    pub fn set_call_target(&mut self, func: u32, target: VMCallTarget) {
+        let first = self.words.get()[self.offsets.defined_funcs() / PTR] as usize;
+        let Some(defined) = (func as usize).checked_sub(first).filter(|&d| d < self.offsets.calls as usize) else {
+            return;
+        };
+        let at = self.offsets.call_target(defined as u32) / PTR;
+        let words = self.words.get_mut();
+        words[at + VMCallTarget::WASM_CALL / PTR] = target.wasm_call.cast_mut();
+        words[at + VMCallTarget::VMCTX / PTR] = target.vmctx.cast_mut();
+    }
+
     /// Memory `index`'s definition, if the instance has that memory.
     pub fn memory(&self, index: u32) -> Option<*mut VMMemoryDefinition> {
         (index < self.offsets.memories).then(|| self.words.get()[self.offsets.memory(index) / PTR].cast())
@@ -519,6 +583,9 @@ mod tests {
         assert_eq!(offset_of!(VMFuncRef, wasm_call), VMFuncRef::WASM_CALL);
         assert_eq!(offset_of!(VMFuncRef, array_call), VMFuncRef::ARRAY_CALL);
         assert_eq!(size_of::<VMFuncRef>(), 4 * PTR + 8);
+        assert_eq!(offset_of!(VMCallTarget, wasm_call), VMCallTarget::WASM_CALL);
+        assert_eq!(offset_of!(VMCallTarget, vmctx), VMCallTarget::VMCTX);
+        assert_eq!(size_of::<VMCallTarget>(), 2 * PTR);
         assert_eq!(offset_of!(VMStoreContext, fuel), VMStoreContext::FUEL);
         assert_eq!(offset_of!(VMStoreContext, epoch_deadline), VMStoreContext::EPOCH_DEADLINE);
         assert_eq!(offset_of!(VMStoreContext, epoch), VMStoreContext::EPOCH);
@@ -527,7 +594,7 @@ mod tests {
         assert_eq!(offset_of!(VMStoreContext, stack_limit), VMStoreContext::STACK_LIMIT);
         assert_eq!(offset_of!(VMStoreContext, libcalls), VMStoreContext::LIBCALLS);
         assert_eq!(offset_of!(VMStoreContext, store), VMStoreContext::STORE);
-        assert_eq!(offset_of!(VMContextHeader, store), VMOffsets::new(0, 0, 0, 0).store());
+        assert_eq!(offset_of!(VMContextHeader, store), VMOffsets::new(0, 0, 0, 0, 0).store());
         assert_eq!(offset_of!(VMContextHeader, instance), PTR);
     }
 
@@ -559,9 +626,19 @@ mod tests {
             tables.iter_mut().map(|t| t as *mut _),
             globals.iter_mut().map(|g| g as *mut _),
             [12, 13].into_iter(),
+            2,
         );
+        let mut ctx = ctx;
+        // Functions 40 and 41 are the instance's; 39 and 42 are not.
+        for func in 39..43 {
+            let word = |n: usize| std::ptr::without_provenance(n);
+            ctx.set_call_target(
+                func,
+                VMCallTarget { wasm_call: word(func as usize * 2), vmctx: word(func as usize * 3) },
+            );
+        }
         let offsets = *ctx.offsets();
-        assert_eq!(offsets.size(), 11 * PTR);
+        assert_eq!(offsets.size(), 15 * PTR);
         // SAFETY: every offset read is inside the context, and each entry
         // points at one of the live locals above.
         unsafe {
@@ -577,6 +654,12 @@ mod tests {
             assert_eq!(at(PTR) as usize, 5);
             assert_eq!(at(offsets.defined_funcs()) as usize, 40);
             assert_eq!(at(offsets.func_import(1)) as usize, 13);
+            for (defined, func) in [(0, 40), (1, 41)] {
+                let target = offsets.call_target(defined);
+                assert_eq!(at(target + VMCallTarget::WASM_CALL) as usize, func * 2);
+                assert_eq!(at(target + VMCallTarget::VMCTX) as usize, func * 3);
+            }
+            assert_eq!(offsets.call_target(1) + 2 * PTR, offsets.size());
         }
         assert_eq!(ctx.memory(0), Some(&raw mut memory));
         assert_eq!(ctx.memory(1), None);
