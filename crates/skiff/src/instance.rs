@@ -277,13 +277,12 @@ fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]
         entity.funcs[..m.num_imported_funcs as usize].iter().copied(),
         crate::runtime::vmcontext::VMOffsets::for_module(&m).calls(),
     );
-    opaque.set_func_context(&entity.funcs[m.num_imported_funcs as usize..], entity.vmctx.as_ptr());
     let defined = entity
         .funcs
         .get(m.num_imported_funcs as usize)
         .map_or(0..0, |&first| first..first + (entity.funcs.len() - m.num_imported_funcs as usize) as u32);
     opaque.instances.push(entity);
-    opaque.sync_call_targets(defined);
+    opaque.set_func_context(index, defined);
     let instance = Instance { store: id, index };
 
     // Active and declared segments are dropped once applied; failures trap

@@ -283,20 +283,11 @@ impl StoreOpaque {
     /// instance's call targets, if that has them (tier-up's code-pointer
     /// table, see `VMOffsets`): every write of either field is followed by
     /// this. An instance not yet made copies them all once it is
-    /// ([`Self::sync_call_targets`]).
-    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+    /// ([`Self::set_func_context`]).
     fn sync_call_target(&mut self, index: u32) {
         let VMFuncRef { wasm_call, vmctx, instance, .. } = self.func_refs[index as usize];
         if let Some(entity) = self.instances.get_mut(instance as usize) {
             entity.vmctx.set_call_target(index, VMCallTarget { wasm_call, vmctx });
-        }
-    }
-
-    /// Fills the call targets of an instance just made, whose defined
-    /// functions are `funcs` (store indices).
-    pub fn sync_call_targets(&mut self, funcs: std::ops::Range<u32>) {
-        for f in funcs {
-            self.sync_call_target(f);
         }
     }
 
@@ -326,14 +317,21 @@ impl StoreOpaque {
         Ok(())
     }
 
-    /// Makes the store's compiled functions among `funcs` run with instance
-    /// context `vmctx` (once instantiation has built it); interpreted ones
-    /// keep their store index there (see `VMFuncRef::vmctx`).
-    pub fn set_func_context(&mut self, funcs: &[u32], vmctx: *const u8) {
-        for &f in funcs {
+    /// Gives the defined functions `funcs` (store indices) of instance
+    /// `instance`, just made, its context: compiled ones run with it,
+    /// interpreted ones keep their store index there (see
+    /// `VMFuncRef::vmctx`); and fills the instance's call targets, if it
+    /// has them.
+    pub fn set_func_context(&mut self, instance: u32, funcs: std::ops::Range<u32>) {
+        let vmctx = &self.instances[instance as usize].vmctx;
+        let (context, targets) = (vmctx.as_ptr(), vmctx.offsets().calls() > 0);
+        for f in funcs {
             let func_ref = &mut self.func_refs[f as usize];
             if !func_ref.array_call.is_null() {
-                func_ref.vmctx = vmctx;
+                func_ref.vmctx = context;
+            }
+            if targets {
+                self.sync_call_target(f);
             }
         }
     }

@@ -510,7 +510,6 @@ impl VMContext {
         VMContext { offsets, words: VmBox::from_box(words) }
     }
 
-    #[cfg_attr(not(test), allow(dead_code))] // For generated code.
     pub fn offsets(&self) -> &VMOffsets {
         &self.offsets
     }
