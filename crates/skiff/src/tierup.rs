@@ -19,6 +19,10 @@
 //!   directly; an interpreted caller enters the interpreter's code, whose
 //!   `TierEntry` finds the switch and runs the compiled code instead. The
 //!   interpreter's code stays, for frames still running in it.
+//! - **Loops.** A frame whose loop header finds the budget spent asks
+//!   for the function, and once it has stayed in that loop about as long
+//!   as compiling an entry into it would take ([`on_hot_loop`]), for the
+//!   entry, which it then continues in (on-stack replacement).
 //! - **Caching.** With an engine cache, the functions compiled here are
 //!   written to it (when the compiler threads run out of work, and when
 //!   the module drops) and loaded by the next process's module when its
@@ -43,8 +47,8 @@ use std::time::{Duration, Instant};
 const POLL: i32 = 4096;
 /// The budget of a function with compiled code: negative, so that every
 /// entry into its interpreter code takes the slow path and runs the
-/// compiled code instead, while loop headers no longer count (see
-/// `Executor::spend_tier_budget`).
+/// compiled code instead, while frames still looping in it count on
+/// their own (see `Executor::spend_loop_budget`).
 const COMPILED: i32 = i32::MIN / 2;
 
 /// Code being made for a function, or an entry into one of its loops.
@@ -119,6 +123,9 @@ pub(crate) struct TierTable {
     /// Functions the cache entry holds: those loaded from it, then those
     /// last written to it. Locked while writing.
     cached: Mutex<usize>,
+    /// Whether a compiler thread made (or is making) the engine's
+    /// trampolines for the module's types (`Shared::prepare_trampolines`).
+    trampolines: std::sync::atomic::AtomicBool,
 }
 
 impl TierTable {
@@ -133,6 +140,7 @@ impl TierTable {
             wasm_digest: None,
             cache: OnceLock::new(),
             cached: Mutex::new(0),
+            trampolines: Default::default(),
         }
     }
 
@@ -165,6 +173,8 @@ impl TierTable {
             );
             match placed {
                 Ok(funcs) => {
+                    // Its functions switch from their next calls on.
+                    Shared::prepare_trampolines(module, self);
                     let mut loaded = 0;
                     for ((defined, mut func), piece) in funcs {
                         func.keep_unplaced(piece);
@@ -252,26 +262,44 @@ pub(crate) fn on_hot(store: &mut dyn StoreDyn, func: u32) -> bool {
 }
 
 /// Called by the interpreter when store function `func`'s budget ran out
-/// at the header of its loop `loop_index` (in body order). Asks for the
-/// function's compiled code, as [`on_hot`] does, and for an entry into
-/// this loop; once that is there, says to enter it (on-stack replacement).
-pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32) -> LoopTier {
+/// at the header of its loop `loop_index` (in body order), the same frame
+/// having found it so there `polls` times in a row before (one poll,
+/// [`POLL`] operators, apart). Asks for the function's compiled code, as
+/// [`on_hot`] does, and once the frame has stayed in the loop for a time
+/// in proportion to what compiling an entry into it would take
+/// ([`osr_polls`]), for that entry; once that is there, says to enter it
+/// (on-stack replacement).
+///
+/// Each entry is a compile of the whole function, for one frame's sake
+/// (later calls run the function's own compiled code). Asked for at the
+/// first look, a function hot across many frames (a recursive walk, one
+/// loop hot in one call and another in the next) got one per loop, never
+/// entered: Yosys's 160 KB `AstNode::simplify` got five of about 300 ms
+/// each, and entries took 70% of the compiler's time (see
+/// benches/README.md). A frame that has already stayed long in a loop
+/// is likely to stay about as long again (the rent-or-buy rule). The
+/// synchronous modes ask at once, so that the spec tests enter every
+/// loop they can.
+pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32, polls: u32) -> LoopTier {
     let Some((index, module)) = tiered(store, func) else { return LoopTier::Stay };
     let table = module.tier.as_ref().expect("a module that tiers up");
     let defined = index - module.num_imported_funcs;
     let counter = &table.counters[defined as usize];
+    let wanted = match module.engine.config().tier_up_mode {
+        TierUpMode::Background => {
+            polls >= osr_polls(module.body(defined).map_or(0, |b| b.range().end - b.range().start))
+        }
+        TierUpMode::Synchronous | TierUpMode::Stress(_) => true,
+    };
     // The loop's entry first: the running frame profits at once.
-    let osr = request(&module, defined, Some(loop_index));
-    // Once the function is switched, its next calls should run compiled,
-    // which a negative budget says (`COMPILED`); but loops still running
-    // interpreted then stop asking, so this frame keeps polling while its
-    // loop's entry is being compiled.
+    let osr = if wanted { request(&module, defined, Some(loop_index)) } else { Requested::Waiting };
     let switched =
         matches!(request(&module, defined, None), Requested::Ready(_)) && switch(store, func, &module, index);
-    let after = match osr {
-        Requested::Ready(_) | Requested::Failed if switched => COMPILED,
-        _ => POLL,
-    };
+    // Switched, the function's entries run compiled code (a negative
+    // budget), and a frame still looping here looks again on its own
+    // count (`Executor::spend_loop_budget`); before, the shared budget
+    // polls.
+    let after = if switched { COMPILED } else { POLL };
     let Requested::Ready(slot) = osr else {
         // Not yet, or not this loop (operands under it, or too many
         // entries): look again later, maybe in another loop.
@@ -301,6 +329,18 @@ pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32) 
         module.engine.tier_up().shared.log(format_args!("function {index} continues compiled in loop {loop_index}"));
     }
     LoopTier::Enter { entry: code.entry(), array_call, vmctx }
+}
+
+/// The polls a frame stays in a loop before it asks for an entry into
+/// it, for a function of `body_bytes` bytes of wasm: a poll per 16 bytes,
+/// at least one. Cranelift takes about 2 µs per byte of a large body
+/// here, and a poll of interpretation (`POLL` operators) 10–20 µs
+/// (Yosys's `AstNode::simplify`: 300 ms for 160 KB), so a frame asks once
+/// it has spent about half the compile's time in the loop; the compile
+/// runs on another core. A 1 KB function's long loop enters within a
+/// millisecond or two.
+fn osr_polls(body_bytes: u64) -> u32 {
+    u32::try_from(body_bytes / 16).unwrap_or(u32::MAX).max(1)
 }
 
 /// Store function `func`'s index in its module and the module, if that
@@ -505,6 +545,27 @@ impl Shared {
     /// its entry into loop `osr_loop`. A failure (or a panic in Cranelift)
     /// leaves the function in the interpreter, with a warning; a loop
     /// without an entry (operands on the stack under it) just has none.
+    /// Makes the engine's trampolines for every function type of `module`,
+    /// once: the host-call entries a store's first switch to compiled code
+    /// gives every function still without one (`fill_compiled_entries`),
+    /// and the array-call entries of the functions it switches. Made on
+    /// the running thread instead, they took Yosys's a quarter of a second
+    /// (289 types). A failure here is left for the running thread to
+    /// meet and report.
+    fn prepare_trampolines(module: &ModuleInner, table: &TierTable) {
+        if table.trampolines.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let mut used = vec![false; module.types.len()];
+        for &ty in module.func_types.iter() {
+            used[ty as usize] = true;
+        }
+        let sigs: Vec<_> = (0..used.len()).filter(|&ty| used[ty]).map(|ty| module.type_sigs[ty]).collect();
+        let engine = &module.engine;
+        let _ = engine.prepare_trampolines(crate::compile::TrampolineKind::HostCall, sigs.iter().copied());
+        let _ = engine.prepare_trampolines(crate::compile::TrampolineKind::ArrayCall, sigs);
+    }
+
     fn compile(&self, module: &ModuleInner, defined: u32, osr_loop: Option<u32>) {
         let Some(table) = &module.tier else { return };
         let Some(slot) = table.funcs[defined as usize].slot(osr_loop) else { return };
@@ -534,6 +595,9 @@ impl Shared {
         let (state, code) = (&slot.state, &slot.code);
         match result {
             Ok(compiled) => {
+                // Before the first code is published, so that the running
+                // thread's switch to it finds what it needs.
+                Self::prepare_trampolines(module, table);
                 if log {
                     self.log(format_args!(
                         "{name} compiled in {:.2} ms ({} bytes of code)",

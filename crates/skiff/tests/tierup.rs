@@ -78,6 +78,15 @@ enum Outcome {
     Failed(String, Vec<String>),
 }
 
+/// `PROGRAM` instantiated in a fresh store of `engine`, with all the fuel.
+fn instantiate(engine: &Engine) -> (Store<()>, Instance) {
+    let module = Module::new(engine, PROGRAM).unwrap();
+    let mut store = Store::new(engine, ());
+    store.set_fuel(u64::MAX).unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    (store, instance)
+}
+
 fn call(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val]) -> Outcome {
     let f = instance.get_func(&mut *store, name).unwrap();
     let mut results = vec![Val::I32(0); f.ty(&*store).results().len()];
@@ -163,18 +172,12 @@ fn a_hot_loop_continues_compiled() {
     let tiered = engine(Strategy::Auto, |c| {
         c.tier_up_threshold(1000).tier_up_mode(TierUpMode::Synchronous);
     });
-    let module = Module::new(&tiered, PROGRAM).unwrap();
-    let mut store = Store::new(&tiered, ());
-    store.set_fuel(u64::MAX).unwrap();
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(&tiered);
     let outcome = call(&mut store, &instance, "sum", &[Val::I32(100_000)]);
     // Two compiles: the function, and its entry into the loop.
     assert_eq!(tiered.tier_up_stats().compiled, 2);
     let interp = engine(Strategy::Interpreter, |_| {});
-    let module = Module::new(&interp, PROGRAM).unwrap();
-    let mut store = Store::new(&interp, ());
-    store.set_fuel(u64::MAX).unwrap();
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(&interp);
     assert_eq!(call(&mut store, &instance, "sum", &[Val::I32(100_000)]), outcome);
 }
 
@@ -214,10 +217,7 @@ fn background_compiles_hot_functions() {
     let tiered = engine(Strategy::Auto, |c| {
         c.tier_up_threshold(100);
     });
-    let module = Module::new(&tiered, PROGRAM).unwrap();
-    let mut store = Store::new(&tiered, ());
-    store.set_fuel(u64::MAX).unwrap();
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(&tiered);
     let fib = instance.get_typed_func::<i32, i32>(&mut store, "fib").unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while tiered.tier_up_stats().compiled == 0 {
@@ -227,6 +227,27 @@ fn background_compiles_hot_functions() {
     for _ in 0..10 {
         assert_eq!(fib.call(&mut store, 15).unwrap(), 610);
     }
+}
+
+/// In the background, a frame that stays in its hot loop continues
+/// compiled there: the first look at the spent budget asks for the
+/// function, the next one (a poll later, the same frame in the same loop)
+/// for the entry into the loop, which arrives long before the interpreter
+/// would have finished.
+#[test]
+fn a_loop_that_stays_hot_continues_compiled_in_the_background() {
+    let tiered = engine(Strategy::Auto, |c| {
+        c.tier_up_threshold(1000);
+    });
+    let (mut store, instance) = instantiate(&tiered);
+    let sum = instance.get_typed_func::<i32, i64>(&mut store, "sum").unwrap();
+    let n = 30_000_000;
+    let result = sum.call(&mut store, n).unwrap();
+    // Both compiled: the function, and its entry into the loop.
+    assert_eq!(tiered.tier_up_stats().compiled, 2);
+    let compiled = engine(Strategy::Cranelift, |_| {});
+    let (mut store, instance) = instantiate(&compiled);
+    assert_eq!(instance.get_typed_func::<i32, i64>(&mut store, "sum").unwrap().call(&mut store, n).unwrap(), result);
 }
 
 /// A trap in a compiled callee of interpreted callers has one backtrace,
@@ -243,10 +264,7 @@ fn backtraces_span_both_tiers() {
     let tiered = engine(Strategy::Auto, |c| {
         c.tier_up_threshold(0).tier_up_mode(TierUpMode::Synchronous);
     });
-    let module = Module::new(&tiered, PROGRAM).unwrap();
-    let mut store = Store::new(&tiered, ());
-    store.set_fuel(u64::MAX).unwrap();
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(&tiered);
     let expected = Outcome::Trapped(Trap::IntegerDivisionByZero, vec!["6".into(), "7".into(), "8".into()]);
     assert_eq!(call(&mut store, &instance, "chain", &[Val::I32(0)]), expected);
     assert_eq!(call(&mut store, &instance, "chain", &[Val::I32(4)]), Outcome::Returned(vec!["I32(25)".into()]));

@@ -19,7 +19,7 @@ mod simd;
 mod trampolines;
 mod translate;
 
-pub(crate) use trampolines::{array_call_trampoline, host_call_trampoline};
+pub(crate) use trampolines::{TrampolineKind, trampolines};
 
 use crate::module::ModuleInner;
 use crate::runtime::code_memory::CodeMemory;
@@ -188,6 +188,7 @@ impl<'a> Env<'a> {
 }
 
 /// One compiled function, before linking.
+#[derive(Default)]
 struct Compiled {
     code: Vec<u8>,
     /// (offset in `code`, kind, called function's module index, addend).
@@ -261,7 +262,7 @@ fn compile_function(env: &Env<'_>, func_index: u32, body: &FunctionBody<'_>, ctx
     ctx.func.signature = if env.osr_loop.is_some() { osr_signature(ty) } else { wasm_signature(ty) };
     ctx.func.name = ir::UserFuncName::user(0, func_index);
     // The stack limit: `vmctx → store context → stack_limit`.
-    let readonly = ctx.func.dfg.mem_flags.insert_unchecked(ir::MemFlagsData::trusted().with_readonly());
+    let readonly = ctx.func.dfg.mem_flags.insert_unchecked(ir::MemFlagsData::trusted().with_readonly().with_can_move());
     let trusted = ctx.func.dfg.mem_flags.insert_unchecked(ir::MemFlagsData::trusted());
     let vmctx = ctx.func.create_global_value(ir::GlobalValueData::VMContext);
     let store = ctx.func.create_global_value(ir::GlobalValueData::Load {
@@ -695,13 +696,19 @@ impl StandaloneCode {
         Ok(StandaloneCode { code, _registration: registration })
     }
 
-    pub fn entry(&self) -> *const u8 {
-        self.code.as_ptr()
+    /// The entry `offset` bytes in (see [`trampolines`]).
+    pub fn entry_at(&self, offset: u32) -> *const u8 {
+        debug_assert!((offset as usize) < self.code.range().len());
+        self.code.as_ptr().wrapping_add(offset as usize)
     }
 
-    /// Records the code in the perf map under `name`.
-    pub fn record_for_profiler(&self, name: String) {
-        perfmap::record([(self.code.range().start, self.code.range().len(), name)]);
+    /// Records the code in the perf map: the pieces starting at `starts`
+    /// (offsets, sorted), each under its name.
+    pub fn record_for_profiler(&self, starts: &[u32], names: impl IntoIterator<Item = String>) {
+        let range = self.code.range();
+        let ends = starts.iter().skip(1).map(|&e| e as usize).chain([range.len()]);
+        let pieces = starts.iter().zip(ends).zip(names);
+        perfmap::record(pieces.map(|((&start, end), name)| (range.start + start as usize, end - start as usize, name)));
     }
 }
 
@@ -787,5 +794,29 @@ mod tests {
         ctx.func.dfg.exception_tables.push(ir::ExceptionTableData::new(sig, normal, []));
         clear(&mut ctx);
         assert!(ctx.func.dfg.exception_tables.is_empty());
+    }
+
+    /// A batch of trampolines is one piece of code with an entry per type,
+    /// in order, each at a 16-byte boundary and with the code of its own
+    /// compile there.
+    #[test]
+    fn a_batch_of_trampolines_has_an_entry_per_type() {
+        use crate::ValType::*;
+        let isa = host_isa().unwrap();
+        let tys = [
+            FuncType::from_parts([], []),
+            FuncType::from_parts([I32, I64], [F64]),
+            FuncType::from_parts([V128, F32, I32], [I32, I64]),
+        ];
+        for kind in [TrampolineKind::HostCall, TrampolineKind::ArrayCall] {
+            let (code, offsets) = trampolines(kind, &tys, &*isa).unwrap();
+            assert_eq!(offsets.len(), tys.len());
+            assert!(offsets.windows(2).all(|w| w[0] < w[1]) && offsets.iter().all(|o| o % 16 == 0));
+            for (ty, &at) in tys.iter().zip(&offsets) {
+                let (alone, _) = trampolines(kind, std::slice::from_ref(ty), &*isa).unwrap();
+                let alone = alone.code.bytes();
+                assert_eq!(&code.code.bytes()[at as usize..][..alone.len()], alone, "{kind:?} {ty}");
+            }
+        }
     }
 }

@@ -18,7 +18,7 @@
 use super::{Compiled, HOST_TRAP, StandaloneCode, finish, libcall, translate::clif_type, wasm_signature};
 use crate::runtime::vmcontext::VMStoreContext;
 use crate::types::{FuncType, ValType};
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use cranelift_codegen::Context;
 use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, types};
 use cranelift_codegen::isa::TargetIsa;
@@ -81,20 +81,47 @@ pub(super) fn build_array_call(ty: &FuncType, isa: &dyn TargetIsa, ctx: &mut Con
     Ok(())
 }
 
-/// The array-call trampoline of type `ty`, on its own (tier-up's; a
-/// compiled module carries its own).
-pub(crate) fn array_call_trampoline(ty: &FuncType, isa: &dyn TargetIsa) -> Result<StandaloneCode> {
-    let mut ctx = Context::new();
-    build_array_call(ty, isa, &mut ctx)?;
-    StandaloneCode::new(finish(&mut ctx, isa)?)
+/// The engine's trampolines, made on their own rather than with a module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TrampolineKind {
+    /// The compiled entry of a function without compiled code of its own
+    /// (a host function, or a wasm function the interpreter runs).
+    HostCall,
+    /// The host's entry into a tiered-up function (a compiled module
+    /// carries its own).
+    ArrayCall,
 }
 
-/// The engine's host-call trampoline for host functions of type `ty`.
-pub(crate) fn host_call_trampoline(ty: &FuncType, isa: &dyn TargetIsa) -> Result<StandaloneCode> {
+/// The trampolines of `kind` for the types `tys`, compiled into one piece
+/// of code: one mapping and one registration for them all, where a store's
+/// first switch to compiled code needs one per type its functions have
+/// (Yosys: 289). Returns the code and each entry's offset in it, in the
+/// order of `tys`.
+pub(crate) fn trampolines(
+    kind: TrampolineKind,
+    tys: &[FuncType],
+    isa: &dyn TargetIsa,
+) -> Result<(StandaloneCode, Vec<u32>)> {
     let mut ctx = Context::new();
-    build_host_call(ty, isa, &mut ctx);
-    let compiled: Compiled = finish(&mut ctx, isa)?;
-    StandaloneCode::new(compiled)
+    let mut all = Compiled::default();
+    let mut offsets = Vec::with_capacity(tys.len());
+    for ty in tys {
+        match kind {
+            TrampolineKind::HostCall => build_host_call(ty, isa, &mut ctx),
+            TrampolineKind::ArrayCall => build_array_call(ty, isa, &mut ctx)?,
+        }
+        let one = finish(&mut ctx, isa)?;
+        // Each entry at a 16-byte boundary; the padding never runs.
+        all.code.resize(all.code.len().next_multiple_of(16), 0);
+        let at = u32::try_from(all.code.len()).context("trampolines over 4 GiB")?;
+        offsets.push(at);
+        all.code.extend_from_slice(&one.code);
+        all.calls.extend(one.calls.iter().map(|&(o, kind, f, addend)| (o + at, kind, f, addend)));
+        all.libcalls.extend(one.libcalls.iter().map(|&(o, kind, call, addend)| (o + at, kind, call, addend)));
+        all.traps.extend(one.traps.iter().map(|&(o, code)| (o + at, code)));
+        all.handlers.extend(one.handlers.iter().map(|&(ret, handler, sp_to_fp)| (ret + at, handler + at, sp_to_fp)));
+    }
+    Ok((StandaloneCode::new(all)?, offsets))
 }
 
 fn build_host_call(ty: &FuncType, isa: &dyn TargetIsa, ctx: &mut Context) {

@@ -1579,9 +1579,11 @@ fn value_budget(size: usize) -> usize {
 }
 
 /// Flags of a load from the context or a definition that never changes
-/// while the code runs.
+/// while the code runs, at an address valid for the whole call: the
+/// optimizer may drop it when dead, merge it with its twins and hoist it
+/// out of loops and branches (`can_move`).
 fn readonly() -> MemFlagsData {
-    MemFlagsData::trusted().with_readonly()
+    MemFlagsData::trusted().with_readonly().with_can_move()
 }
 
 /// Flags of an access to runtime memory that cannot trap.

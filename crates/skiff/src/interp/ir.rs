@@ -1474,13 +1474,16 @@ for_each_numeric!(define_instrs {
         /// running function's budget; past zero the function is hot, and
         /// once its compiled code is ready it runs that instead of this
         /// code. The first instruction of every function of a module that
-        /// tiers up, before any fuel is charged.
-        TierEntry { weight: u32 },
+        /// tiers up, before any fuel is charged. `def` is the function's
+        /// index among the module's defined functions, which picks its
+        /// budget: a constant of the code, so that counting loads no more
+        /// of the executor's state than the counters array.
+        TierEntry { weight: u32, def: u32 },
         /// As `TierEntry`, at the header of the function's loop `index`
         /// (in body order), before any fuel is charged: counts its
         /// iterations, and once the function's entry into this loop is
         /// compiled, the frame continues there (on-stack replacement).
-        TierLoop { weight: u32, index: u32 },
+        TierLoop { weight: u32, index: u32, def: u32 },
         /// Returns from a function with no results.
         Return0,
         /// Returns the value in `src` as the single result.

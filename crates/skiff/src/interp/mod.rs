@@ -87,6 +87,9 @@ pub(crate) fn call_func(store: &mut dyn StoreDyn, func: u32, cells: &mut [u64]) 
         code_base: std::ptr::null(),
         first_defined_func: 0,
         tier_counters: std::ptr::null(),
+        hot_loop: None,
+        hot_polls: 0,
+        compiled_loop_budget: COMPILED_LOOP_POLL,
         fp_index: 0,
         ip: std::ptr::null(),
         stop: None,
@@ -123,6 +126,10 @@ fn call_compiled(store: &mut dyn StoreDyn, callee: u32, cells: &mut [u64]) -> an
         unreachable!("without the compiled tier every wasm function has interpreter code")
     }
 }
+
+/// Operators between two looks of a frame still looping interpreted in a
+/// function that has compiled code (as `tierup::POLL` for the others).
+const COMPILED_LOOP_POLL: i64 = 4096;
 
 /// `Executor::func` when no frame runs: the entry function ran compiled
 /// code in its place, which failed.
@@ -424,6 +431,18 @@ struct Executor<'s> {
     /// function, which `TierEntry` and `TierLoop` count down (null for a
     /// module that does not tier up, whose code has neither).
     tier_counters: *const AtomicI32,
+    /// The frame (its base and function) and loop whose header last found
+    /// its function's budget spent, and how many times in a row it did
+    /// (`hot_polls`, 0 the first): how long a frame has been stuck in a
+    /// loop, which decides when it asks for an entry into that loop
+    /// (`tierup::on_hot_loop`).
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+    hot_loop: Option<(usize, u32, u32)>,
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+    hot_polls: u32,
+    /// Operators left before a loop of a function that already has
+    /// compiled code looks again (see `spend_loop_budget`).
+    compiled_loop_budget: i64,
     /// The running frame's base, as an index into `stack`.
     fp_index: usize,
     /// Where to continue after a `Step::Reload`.
@@ -548,34 +567,51 @@ impl Executor<'_> {
         }
     }
 
-    /// The running function's tier-up budget.
+    /// The tier-up budget of the running instance's defined function `def`.
     #[inline(always)]
-    fn tier_budget(&self) -> &AtomicI32 {
+    fn tier_budget(&self, def: u32) -> &AtomicI32 {
         // SAFETY: `TierEntry`, `TierLoop` and back-edge handlers (`link`)
-        // are only in the code of modules that tier up, whose counters array has an entry per defined
-        // function, and the running function is one of the running
-        // instance's defined functions.
-        unsafe { &*self.tier_counters.add((self.func - self.first_defined_func) as usize) }
+        // are only in the code of modules that tier up, whose counters
+        // array has an entry per defined function, and their `def` (and a
+        // call's callee) is one of the running module's defined functions.
+        unsafe { &*self.tier_counters.add(def as usize) }
     }
 
-    /// Counts `weight` operators against the running function's tier-up
-    /// budget, a non-negative count (or, once the function has compiled
-    /// code, negative for good: see `tierup.rs`). At an entry: whether
-    /// it is spent. At a loop header: whether this spent it, so that a
-    /// loop still running interpreted after its function was compiled
-    /// does not ask again at every iteration. A plain load and store: a
-    /// count lost to another thread only delays tier-up; weights are at
-    /// most 2^24, so the count never wraps.
+    /// Counts `weight` operators against the tier-up budget of defined
+    /// function `def`, the running one: a non-negative count (or, once the
+    /// function has compiled code, negative for good: see `tierup.rs`).
+    /// Whether it is spent. A plain load and store: a count lost to
+    /// another thread only delays tier-up; weights are at most 2^24, so
+    /// the count never wraps.
     #[inline(always)]
-    fn spend_tier_budget(&self, weight: u32, at_entry: bool) -> bool {
-        let budget = self.tier_budget();
+    fn spend_tier_budget(&self, def: u32, weight: u32) -> bool {
+        let budget = self.tier_budget(def);
         let old = budget.load(Ordering::Relaxed);
         if old < 0 {
-            return at_entry;
+            return true;
         }
         let left = old - weight as i32;
         budget.store(left, Ordering::Relaxed);
         left < 0
+    }
+
+    /// As [`Self::spend_tier_budget`], at a loop header: whether this spent
+    /// the budget. Once the function has compiled code its budget stays
+    /// negative (its entries run that code), but a frame still looping
+    /// here in the interpreter must go on asking for an entry into the
+    /// loop: it counts on the executor's own [`Self::compiled_loop_budget`],
+    /// a look every [`COMPILED_LOOP_POLL`] operators.
+    #[inline(always)]
+    fn spend_loop_budget(&mut self, def: u32, weight: u32) -> bool {
+        if self.tier_budget(def).load(Ordering::Relaxed) >= 0 {
+            return self.spend_tier_budget(def, weight);
+        }
+        self.compiled_loop_budget -= i64::from(weight);
+        if self.compiled_loop_budget >= 0 {
+            return false;
+        }
+        self.compiled_loop_budget = COMPILED_LOOP_POLL;
+        true
     }
 
     /// The branch from `ip` to `ip + offset`: where it goes. A back edge
@@ -602,8 +638,8 @@ impl Executor<'_> {
     #[inline(always)]
     fn count_back_edge(&self, target: *const Op) -> *const Op {
         // SAFETY: `target` is an instruction of the running function.
-        if let Instr::TierLoop { weight, .. } = unsafe { (*target).instr } {
-            let budget = self.tier_budget();
+        if let Instr::TierLoop { weight, def, .. } = unsafe { (*target).instr } {
+            let budget = self.tier_budget(def);
             let old = budget.load(Ordering::Relaxed);
             // Weights are at most 2^24 (see `spend_tier_budget`).
             if old >= weight as i32 {
@@ -624,10 +660,9 @@ impl Executor<'_> {
     fn count_entry(&self, code: &CompiledFunc, def: u32) -> *const Op {
         let weight = code.entry_weight;
         if weight != 0 {
-            // SAFETY: a function with an entry weight has a `TierEntry`
-            // first, so its module tiers up and `tier_counters` has an entry
-            // for each of its defined functions, `def` among them.
-            let budget = unsafe { &*self.tier_counters.add(def as usize) };
+            // A function with an entry weight has a `TierEntry` first, so
+            // its module tiers up.
+            let budget = self.tier_budget(def);
             let old = budget.load(Ordering::Relaxed);
             if old >= weight as i32 {
                 budget.store(old - weight as i32, Ordering::Relaxed);
@@ -644,8 +679,11 @@ impl Executor<'_> {
     #[cold]
     #[inline(never)]
     fn tier_up_at_entry(&mut self, ip: *const Op) -> Result<Step, Stop> {
+        // Already switched in this store (an interpreted caller's call of
+        // a compiled function, the common case): straight there.
         #[cfg(feature = "cranelift")]
-        if crate::tierup::on_hot(self.store, self.func) {
+        if !self.store.opaque().func_ref(self.func).array_call.is_null() || crate::tierup::on_hot(self.store, self.func)
+        {
             return self.run_compiled_instead();
         }
         // SAFETY: `TierEntry` is never a function's last instruction.
@@ -675,10 +713,15 @@ impl Executor<'_> {
     #[inline(never)]
     fn tier_up_in_loop(&mut self, ip: *const Op, index: u32) -> Result<Step, Stop> {
         #[cfg(feature = "cranelift")]
-        if let crate::tierup::LoopTier::Enter { entry, array_call, vmctx } =
-            crate::tierup::on_hot_loop(self.store, self.func, index)
         {
-            return self.enter_loop_compiled(entry, array_call, vmctx);
+            let here = (self.fp_index, self.func, index);
+            self.hot_polls = if self.hot_loop == Some(here) { self.hot_polls.saturating_add(1) } else { 0 };
+            self.hot_loop = Some(here);
+            if let crate::tierup::LoopTier::Enter { entry, array_call, vmctx } =
+                crate::tierup::on_hot_loop(self.store, self.func, index, self.hot_polls)
+            {
+                return self.enter_loop_compiled(entry, array_call, vmctx);
+            }
         }
         let _ = index;
         // SAFETY: `TierLoop` is never a function's last instruction.
@@ -981,13 +1024,13 @@ impl Executor<'_> {
                     return Err(Trap::Interrupt.into());
                 }
             }
-            Instr::TierEntry { weight } => {
-                if self.spend_tier_budget(weight, true) {
+            Instr::TierEntry { weight, def } => {
+                if self.spend_tier_budget(def, weight) {
                     return self.tier_up_at_entry(ip);
                 }
             }
-            Instr::TierLoop { weight, index } => {
-                if self.spend_tier_budget(weight, false) {
+            Instr::TierLoop { weight, index, def } => {
+                if self.spend_loop_budget(def, weight) {
                     return self.tier_up_in_loop(ip, index);
                 }
             }

@@ -214,6 +214,9 @@ pub(crate) struct FuncTranslator<'a> {
     /// The `loop` operators read so far, reachable or not: the index of the
     /// next one (`TierLoop::index`).
     loops: u32,
+    /// The function's index among the module's defined functions
+    /// (`TierEntry::def`, `TierLoop::def`).
+    def: u32,
     /// The `try_table`s seen so far, in the order they start.
     handlers: Vec<Handler>,
     /// Catch clauses whose label is the function body: they return, through
@@ -256,6 +259,7 @@ impl<'a> FuncTranslator<'a> {
             fuel_instr: None,
             tier_instr: None,
             loops: 0,
+            def: 0,
             handlers: Vec::new(),
             return_catches: Vec::new(),
         }
@@ -323,12 +327,13 @@ impl<'a> FuncTranslator<'a> {
         self.fuel_instr = None;
         self.tier_instr = None;
         self.loops = 0;
+        self.def = func_index - self.env.num_imported_funcs;
         self.handlers.clear();
         self.return_catches.clear();
 
         if self.env.tier_up {
             self.tier_instr = Some(self.code.len());
-            self.code.push(Instr::TierEntry { weight: 1 });
+            self.code.push(Instr::TierEntry { weight: 1, def: self.def });
         }
         if self.env.fuel {
             self.fuel_instr = Some(self.code.len());
@@ -361,7 +366,7 @@ impl<'a> FuncTranslator<'a> {
         let frame_size = u32::try_from(self.temps_base + self.max_cells)
             .map_err(|_| anyhow::anyhow!("function {func_index} needs a frame of more than 2^32 cells"))?;
         let entry_weight = match self.code.first() {
-            Some(Instr::TierEntry { weight }) => *weight,
+            Some(Instr::TierEntry { weight, .. }) => *weight,
             _ => 0,
         };
         Ok(CompiledFunc {
@@ -1611,7 +1616,7 @@ impl<'a> FuncTranslator<'a> {
             *amount = amount.saturating_add(1);
         }
         if let Some(at) = self.tier_instr
-            && let Instr::TierEntry { weight } | Instr::TierLoop { weight, .. } = &mut self.code[at]
+            && let Instr::TierEntry { weight, .. } | Instr::TierLoop { weight, .. } = &mut self.code[at]
         {
             // Bounded, so that a budget minus a weight never overflows.
             *weight = (*weight + 1).min(1 << 24);
@@ -1649,7 +1654,7 @@ impl<'a> FuncTranslator<'a> {
                 let mut frame = self.new_frame(FrameKind::Loop, height, arity, label);
                 if self.env.tier_up {
                     frame.outer_tier_instr = self.tier_instr;
-                    self.tier_instr = Some(self.emit(Instr::TierLoop { weight: 1, index: self.loops }));
+                    self.tier_instr = Some(self.emit(Instr::TierLoop { weight: 1, index: self.loops, def: self.def }));
                 }
                 if self.env.fuel {
                     frame.outer_fuel_instr = self.fuel_instr;
