@@ -541,10 +541,6 @@ impl Shared {
         }
     }
 
-    /// Compiles and publishes defined function `defined` of `module`, or
-    /// its entry into loop `osr_loop`. A failure (or a panic in Cranelift)
-    /// leaves the function in the interpreter, with a warning; a loop
-    /// without an entry (operands on the stack under it) just has none.
     /// Makes the engine's trampolines for every function type of `module`,
     /// once: the host-call entries a store's first switch to compiled code
     /// gives every function still without one (`fill_compiled_entries`),
@@ -566,6 +562,10 @@ impl Shared {
         let _ = engine.prepare_trampolines(crate::compile::TrampolineKind::ArrayCall, sigs);
     }
 
+    /// Compiles and publishes defined function `defined` of `module`, or
+    /// its entry into loop `osr_loop`. A failure (or a panic in Cranelift)
+    /// leaves the function in the interpreter, with a warning; a loop
+    /// without an entry (operands on the stack under it) just has none.
     fn compile(&self, module: &ModuleInner, defined: u32, osr_loop: Option<u32>) {
         let Some(table) = &module.tier else { return };
         let Some(slot) = table.funcs[defined as usize].slot(osr_loop) else { return };

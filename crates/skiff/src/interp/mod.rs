@@ -603,8 +603,12 @@ impl Executor<'_> {
     /// a look every [`COMPILED_LOOP_POLL`] operators.
     #[inline(always)]
     fn spend_loop_budget(&mut self, def: u32, weight: u32) -> bool {
-        if self.tier_budget(def).load(Ordering::Relaxed) >= 0 {
-            return self.spend_tier_budget(def, weight);
+        let budget = self.tier_budget(def);
+        let old = budget.load(Ordering::Relaxed);
+        if old >= 0 {
+            let left = old - weight as i32;
+            budget.store(left, Ordering::Relaxed);
+            return left < 0;
         }
         self.compiled_loop_budget -= i64::from(weight);
         if self.compiled_loop_budget >= 0 {
