@@ -2,11 +2,11 @@
 //! and the ones that run hot move to code Cranelift compiles meanwhile.
 //!
 //! - **Counting.** Under `Auto` the interpreter's translator emits
-//!   `TierEntry` at each function's entry and `TierLoop` at each loop
-//!   header, weighted by the operators of the code that starts there (the
-//!   regions fuel charges). Each subtracts its weight from the function's
-//!   budget in the module's [`TierTable`]; a budget below zero calls
-//!   [`on_hot`], out of line.
+//!   `TierEntry` at each function's entry, weighted by the operators
+//!   outside loops and one iteration of each loop, and a `TierLoop` stub
+//!   after the code for each loop's back edges, weighted by an iteration.
+//!   Each subtracts its weight from the function's budget in the module's
+//!   [`TierTable`]; a budget below zero calls [`on_hot`], out of line.
 //! - **Compiling.** The first time, `on_hot` queues the function for the
 //!   engine's compiler threads ([`TierUp`]: all cores but one, at least
 //!   one, started on first use), or in the synchronous modes compiles it
@@ -19,10 +19,11 @@
 //!   directly; an interpreted caller enters the interpreter's code, whose
 //!   `TierEntry` finds the switch and runs the compiled code instead. The
 //!   interpreter's code stays, for frames still running in it.
-//! - **Loops.** A frame whose loop header finds the budget spent asks
-//!   for the function, and once it has stayed in that loop about as long
-//!   as compiling an entry into it would take ([`on_hot_loop`]), for the
-//!   entry, which it then continues in (on-stack replacement).
+//! - **Loops.** A frame whose back edge finds the budget spent asks
+//!   for the function, and once it has stayed in its loops about as long
+//!   as compiling an entry into one would take ([`on_hot_loop`]), for the
+//!   entry into the loop it is in, which it then continues in (on-stack
+//!   replacement).
 //! - **Caching.** With an engine cache, the functions compiled here are
 //!   written to it (when the compiler threads run out of work, and when
 //!   the module drops) and loaded by the next process's module when its
@@ -74,6 +75,11 @@ struct FuncTier {
 const MAX_LOOP_ENTRIES: usize = 8;
 
 impl FuncTier {
+    /// Whether the entry into loop `l` was asked for.
+    fn has_loop_entry(&self, l: u32) -> bool {
+        self.loops.lock().unwrap_or_else(|e| e.into_inner()).iter().any(|(at, _)| *at == l)
+    }
+
     /// The slot of the function's code, or of its entry into `osr_loop`
     /// (made if there is room for another).
     fn slot(&self, osr_loop: Option<u32>) -> Option<Arc<Slot>> {
@@ -93,8 +99,9 @@ impl FuncTier {
 
 /// What the interpreter does after [`on_hot_loop`].
 pub(crate) enum LoopTier {
-    /// Goes on interpreting.
-    Stay,
+    /// Goes on interpreting; `asked` if the frame's stay asked for the
+    /// entry into the loop (compiling, or declined).
+    Stay { asked: bool },
     /// Enters this on-stack-replacement code (the `osr_signature`
     /// convention) through the array-call trampoline `array_call`, with
     /// the frame's locals in cells.
@@ -262,13 +269,15 @@ pub(crate) fn on_hot(store: &mut dyn StoreDyn, func: u32) -> bool {
 }
 
 /// Called by the interpreter when store function `func`'s budget ran out
-/// at the header of its loop `loop_index` (in body order), the same frame
-/// having found it so there `polls` times in a row before (one poll,
-/// [`POLL`] operators, apart). Asks for the function's compiled code, as
-/// [`on_hot`] does, and once the frame has stayed in the loop for a time
-/// in proportion to what compiling an entry into it would take
-/// ([`osr_polls`]), for that entry; once that is there, says to enter it
-/// (on-stack replacement).
+/// at a back edge of its loop `loop_index` (in body order), the same frame
+/// having found it so in its loops `polls` times in a row before (one
+/// poll, [`POLL`] operators, apart; since its last ask, for a frame that
+/// asked for an entry before: `Executor::hot_asked_at`). Asks for the
+/// function's compiled code, as [`on_hot`] does, and once the frame has
+/// stayed for a time in proportion to what compiling an entry would take
+/// ([`osr_polls`]), for the entry into this loop; once that, or an entry
+/// into this loop asked for before, is there, says to enter it (on-stack
+/// replacement).
 ///
 /// Each entry is a compile of the whole function, for one frame's sake
 /// (later calls run the function's own compiled code). Asked for at the
@@ -281,16 +290,20 @@ pub(crate) fn on_hot(store: &mut dyn StoreDyn, func: u32) -> bool {
 /// synchronous modes ask at once, so that the spec tests enter every
 /// loop they can.
 pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32, polls: u32) -> LoopTier {
-    let Some((index, module)) = tiered(store, func) else { return LoopTier::Stay };
+    let Some((index, module)) = tiered(store, func) else { return LoopTier::Stay { asked: false } };
     let table = module.tier.as_ref().expect("a module that tiers up");
     let defined = index - module.num_imported_funcs;
     let counter = &table.counters[defined as usize];
-    let wanted = match module.engine.config().tier_up_mode {
+    let asked = match module.engine.config().tier_up_mode {
         TierUpMode::Background => {
             polls >= osr_polls(module.body(defined).map_or(0, |b| b.range().end - b.range().start))
         }
         TierUpMode::Synchronous | TierUpMode::Stress(_) => true,
     };
+    // An entry asked for before (by this frame, for a loop it left and
+    // came back to, or by another) is entered once ready, however long
+    // this frame has stayed.
+    let wanted = asked || table.funcs[defined as usize].has_loop_entry(loop_index);
     // The loop's entry first: the running frame profits at once.
     let osr = if wanted { request(&module, defined, Some(loop_index)) } else { Requested::Waiting };
     let switched =
@@ -304,7 +317,7 @@ pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32, 
         // Not yet, or not this loop (operands under it, or too many
         // entries): look again later, maybe in another loop.
         counter.store(after, Ordering::Relaxed);
-        return LoopTier::Stay;
+        return LoopTier::Stay { asked };
     };
     let code = slot.code.get().expect("a ready slot has code");
     // The entry calls through `VMFuncRef::wasm_call`, which every function
@@ -318,7 +331,7 @@ pub(crate) fn on_hot_loop(store: &mut dyn StoreDyn, func: u32, loop_index: u32, 
         Err(error) => {
             eprintln!("warning: tier-up of function {index} failed, it stays in the interpreter: {error:#}");
             counter.store(i32::MAX, Ordering::Relaxed);
-            return LoopTier::Stay;
+            return LoopTier::Stay { asked };
         }
     };
     let opaque = store.opaque();

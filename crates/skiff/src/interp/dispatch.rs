@@ -23,12 +23,19 @@ impl Executor<'_> {
 }
 
 /// Links translated code for the executor: gives each instruction its
-/// handler's address (see [`Op`]). In code that tiers up, a backward
-/// branch gets the handler that counts for tier-up (`Executor::branch`).
+/// handler's address (see [`Op`]). In code that tiers up, a back edge
+/// followed by its loop's `TierLoop` stub gets the handler that counts for
+/// tier-up and falls through past the stub (`Executor::branch`).
 pub(crate) fn link(code: &[Instr], tier_up: bool) -> Box<[Op]> {
     code.iter()
-        .map(|&instr| {
-            let back_edge = tier_up && instr.branch_offset().is_some_and(|offset| offset < 0);
+        .enumerate()
+        .map(|(at, &instr)| {
+            let back_edge = tier_up
+                && instr.branch_offset().is_some_and(|offset| offset <= 0)
+                && matches!(code.get(at + 1), Some(Instr::TierLoop { .. }));
+            // Its result is never left to the accumulator alone: the stub
+            // after it reads none (see `keep_results_in_acc`).
+            debug_assert!(!(back_edge && instr.result_in_acc_only()), "a back edge keeps its result: {instr:?}");
             Op { handler: handler_address(&instr, back_edge), instr }
         })
         .collect()

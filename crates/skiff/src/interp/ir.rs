@@ -121,6 +121,10 @@ impl fmt::Debug for Slot {
 /// A branch distance in instructions, relative to the branching instruction.
 pub type BranchOffset = i32;
 
+/// `TierLoopHeader::index` of a stub whose back edges arrive where no
+/// loop's header state is: it counts, but no frame enters compiled code there.
+pub const NO_LOOP: u32 = u32::MAX;
+
 /// `dst = op(lhs, rhs)`.
 ///
 /// `repr(C)`, like the other operand structs of the numeric instructions:
@@ -1479,11 +1483,24 @@ for_each_numeric!(define_instrs {
         /// budget: a constant of the code, so that counting loads no more
         /// of the executor's state than the counters array.
         TierEntry { weight: u32, def: u32 },
-        /// As `TierEntry`, at the header of the function's loop `index`
-        /// (in body order), before any fuel is charged: counts its
-        /// iterations, and once the function's entry into this loop is
-        /// compiled, the frame continues there (on-stack replacement).
-        TierLoop { weight: u32, index: u32, def: u32 },
+        /// As `TierEntry`, for a loop: a stub after the function's code,
+        /// where the loop's back edges branch, that counts an iteration
+        /// and continues at `ip + offset`, the loop's header (or, for a
+        /// loop inverted by jump threading, the instruction after the
+        /// header's exit test). A back edge's own handler does the same
+        /// without dispatching here while the budget lasts (see
+        /// `Executor::count_back_edge`); so code falling into a loop pays
+        /// nothing, and its first iteration is counted with the code
+        /// around it. Once the function's entry into this loop is compiled,
+        /// the frame continues there (on-stack replacement). Always
+        /// followed by its `TierLoopHeader`.
+        TierLoop { weight: u32, def: u32, offset: BranchOffset },
+        /// The second slot of a `TierLoop` stub, never dispatched: the
+        /// function's loop `index` (in body order) whose header is at
+        /// `ip + offset`, where a frame may enter that loop's compiled code;
+        /// [`NO_LOOP`] if the stub's back edges do not arrive
+        /// in a state a header has (then `offset` is the `TierLoop`'s).
+        TierLoopHeader { index: u32, offset: BranchOffset },
         /// Returns from a function with no results.
         Return0,
         /// Returns the value in `src` as the single result.

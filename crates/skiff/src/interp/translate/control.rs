@@ -76,9 +76,8 @@ pub(super) struct ControlFrame {
     pub branched_to: bool,
     /// For loops under fuel metering: the `ConsumeFuel` to return to after the loop.
     pub outer_fuel_instr: Option<usize>,
-    /// For loops under tier-up: the `TierEntry` or `TierLoop` to count
-    /// for after the loop.
-    pub outer_tier_instr: Option<usize>,
+    /// For loops under tier-up: the counter to go on with after the loop.
+    pub outer_tier_count: Option<super::TierCount>,
     /// Catch clauses that land at this frame's label, waiting for it to be
     /// pinned: (handler index, clause index).
     pub catch_patches: Vec<(usize, usize)>,
@@ -106,7 +105,7 @@ impl ControlFrame {
             else_branch: None,
             branched_to: false,
             outer_fuel_instr: None,
-            outer_tier_instr: None,
+            outer_tier_count: None,
             catch_patches: Vec::new(),
             handler: None,
             window: 0,

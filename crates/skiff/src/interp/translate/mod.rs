@@ -19,7 +19,8 @@ pub(crate) use support::{CheckingVisitor, SupportCheck};
 
 use crate::engine::SigId;
 use crate::interp::ir::{
-    AccBinOp, BinOp, BranchOffset, CatchClause, Handler, Instr, Load, LoadKind, Op, Slot, Store, StoreKind, UnOp,
+    AccBinOp, BinOp, BranchOffset, CatchClause, Handler, Instr, Load, LoadKind, NO_LOOP, Op, Slot, Store, StoreKind,
+    UnOp,
 };
 use crate::trap::Trap;
 use crate::types::{FuncType, MemoryType, TableType};
@@ -103,9 +104,30 @@ pub(crate) struct ModuleEnv<'a> {
     /// `Config::frame_window_cells`: the stack's cells past which the
     /// window shifts, if not only where slots run out (for tests).
     pub window_cells: Option<usize>,
-    /// Whether to count for tier-up: [`Instr::TierEntry`] and
-    /// [`Instr::TierLoop`] where fuel would be charged.
+    /// Whether to count for tier-up: [`Instr::TierEntry`] first, and a
+    /// [`Instr::TierLoop`] stub for the back edges of each loop.
     pub tier_up: bool,
+}
+
+/// Under tier-up, what the operators being translated add their weight to.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum TierCount {
+    /// The function's `TierEntry`, its first instruction.
+    Entry,
+    /// The loop of this index in `FuncTranslator::tier_loops`.
+    Loop(usize),
+}
+
+/// Under tier-up, a reachable loop of the function being translated.
+#[derive(Clone, Copy, Debug)]
+struct LoopCount {
+    /// The loop's index among the body's `loop` operators.
+    index: u32,
+    /// Its header: the position of its first instruction, where its label is.
+    header: usize,
+    /// The operators of one iteration, nested loops' first iterations
+    /// included.
+    weight: u32,
 }
 
 /// Where a simulated operand's value lives.
@@ -209,10 +231,14 @@ pub(crate) struct FuncTranslator<'a> {
     last_target: usize,
     /// The `ConsumeFuel` instruction that pays for the code being emitted.
     fuel_instr: Option<usize>,
-    /// The `TierEntry` or `TierLoop` instruction that counts it.
-    tier_instr: Option<usize>,
+    /// Under tier-up, the counter the code being emitted adds its
+    /// operators to: the function's `TierEntry`, or its innermost loop's.
+    tier_count: Option<TierCount>,
+    /// Under tier-up, the reachable loops so far, in body order, with the
+    /// weights their `TierLoop` stubs get (see `route_back_edges`).
+    tier_loops: Vec<LoopCount>,
     /// The `loop` operators read so far, reachable or not: the index of the
-    /// next one (`TierLoop::index`).
+    /// next one (`TierLoopHeader::index`).
     loops: u32,
     /// The function's index among the module's defined functions
     /// (`TierEntry::def`, `TierLoop::def`).
@@ -257,7 +283,8 @@ impl<'a> FuncTranslator<'a> {
             last_result: None,
             last_target: 0,
             fuel_instr: None,
-            tier_instr: None,
+            tier_count: None,
+            tier_loops: Vec::new(),
             loops: 0,
             def: 0,
             handlers: Vec::new(),
@@ -325,14 +352,15 @@ impl<'a> FuncTranslator<'a> {
         self.last_result = None;
         self.last_target = 0;
         self.fuel_instr = None;
-        self.tier_instr = None;
+        self.tier_count = None;
+        self.tier_loops.clear();
         self.loops = 0;
         self.def = func_index - self.env.num_imported_funcs;
         self.handlers.clear();
         self.return_catches.clear();
 
         if self.env.tier_up {
-            self.tier_instr = Some(self.code.len());
+            self.tier_count = Some(TierCount::Entry);
             self.code.push(Instr::TierEntry { weight: 1, def: self.def });
         }
         if self.env.fuel {
@@ -360,6 +388,9 @@ impl<'a> FuncTranslator<'a> {
         }
         thread_jumps(&mut self.code);
         keep_results_in_acc(&mut self.code, self.temps_base);
+        if self.env.tier_up {
+            self.route_back_edges();
+        }
         // After jump threading, which rewrites branches in place and keeps
         // every instruction's index, so handler ranges and targets hold.
         let handlers = self.finish_handlers();
@@ -381,6 +412,86 @@ impl<'a> FuncTranslator<'a> {
             handlers,
             windows: std::mem::take(&mut self.windows).into_boxed_slice(),
         })
+    }
+
+    // ---- Tier-up counting ----
+
+    /// Adds `weight` operators to the counter `count`, bounded so that a
+    /// budget minus a weight never overflows.
+    fn add_tier_weight(&mut self, count: TierCount, weight: u32) {
+        let total = match count {
+            TierCount::Entry => match &mut self.code[0] {
+                Instr::TierEntry { weight, .. } => weight,
+                other => unreachable!("a function that tiers up starts with `TierEntry`, not {other:?}"),
+            },
+            TierCount::Loop(k) => &mut self.tier_loops[k].weight,
+        };
+        *total = total.saturating_add(weight).min(1 << 24);
+    }
+
+    /// Fills in the `TierLoop` stub of every back edge (a branch to itself
+    /// or backward: in wasm's structured control, only to a loop): the
+    /// weight of the loop it repeats, and its `TierLoopHeader`. A back edge
+    /// whose stub follows it (`emit_branch_to`) counts with its own handler
+    /// (see `link`) and reads the stub only for the weight, so the next
+    /// instruction does not wait for a load; where none follows (an entry
+    /// of a `br_table`, or a branch threaded through others), the branch is
+    /// sent to a stub emitted after the code, one per target, which runs as
+    /// an instruction and then continues at the target. Runs on the
+    /// finished code, after jump threading, which may aim a back edge past
+    /// a loop header's exit test (loop inversion): a frame there is not in
+    /// the header's state, so the stub's slow path, which may enter
+    /// compiled code, goes to the header and runs that test again (a pure
+    /// comparison, the only kind inverted).
+    fn route_back_edges(&mut self) {
+        // Nested loops may share a header; the innermost is the later one.
+        let headers: HashMap<usize, usize> = self.tier_loops.iter().enumerate().map(|(k, l)| (l.header, k)).collect();
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        let body = self.code.len();
+        let mut table_entries_left = 0;
+        for at in 0..body {
+            let in_table = table_entries_left > 0;
+            table_entries_left = match self.code[at] {
+                Instr::BrTable { len, .. } => len as usize + 1,
+                _ => table_entries_left.saturating_sub(1),
+            };
+            let Some(offset) = self.code[at].branch_offset().filter(|&offset| offset <= 0) else { continue };
+            let target = (at as isize + offset as isize) as usize;
+            let relative = |to: usize, from: usize| (to as isize - from as isize) as BranchOffset;
+            let (weight, index, header) = self.loop_arriving_at(&headers, target);
+            if !in_table && matches!(self.code.get(at + 1), Some(Instr::TierLoop { .. })) {
+                self.code[at + 1] = Instr::TierLoop { weight, def: self.def, offset: relative(target, at + 1) };
+                self.code[at + 2] = Instr::TierLoopHeader { index, offset: relative(header, at + 2) };
+                continue;
+            }
+            let stub = *shared.entry(target).or_insert_with(|| {
+                let stub = self.code.len();
+                self.code.push(Instr::TierLoop { weight, def: self.def, offset: relative(target, stub) });
+                self.code.push(Instr::TierLoopHeader { index, offset: relative(header, stub + 1) });
+                stub
+            });
+            *self.code[at].branch_offset_mut().expect("a branch") = relative(stub, at);
+        }
+    }
+
+    /// For back edges to `target`: the weight of the loop they repeat, the
+    /// index of the loop a frame there may enter compiled ([`NO_LOOP`] if
+    /// none), and where the frame goes to do so (a header, else `target`).
+    fn loop_arriving_at(&self, headers: &HashMap<usize, usize>, target: usize) -> (u32, u32, usize) {
+        if let Some(&k) = headers.get(&target) {
+            return (self.tier_loops[k].weight, self.tier_loops[k].index, target);
+        }
+        // Past a header whose exit test (or `br`) jump threading skipped.
+        if let Some(header) = target.checked_sub(1)
+            && let Some(&k) = headers.get(&header)
+        {
+            let test = self.code[header];
+            let rerunnable = matches!(test, Instr::Br { .. }) || test.negated_branch().is_some();
+            let loop_ = self.tier_loops[k];
+            return if rerunnable { (loop_.weight, loop_.index, header) } else { (loop_.weight, NO_LOOP, target) };
+        }
+        // Not a shape the translator makes; counted, never entered.
+        (1, NO_LOOP, target)
     }
 
     // ---- Exception handlers ----
@@ -1355,18 +1466,31 @@ impl<'a> FuncTranslator<'a> {
     }
 
     /// Emits `instr` (a branch with offset 0) aimed at the label of the frame
-    /// `depth` levels out.
+    /// `depth` levels out. Under tier-up, a back edge (a branch to a loop,
+    /// whose label is already pinned) gets the two slots of its `TierLoop`
+    /// stub right after it (see `route_back_edges`).
     fn emit_branch_to(&mut self, depth: usize, instr: Instr) {
         let at = self.emit(instr);
+        if self.aim_at_label(depth, at) && self.env.tier_up {
+            self.code.push(Instr::TierLoop { weight: 0, def: self.def, offset: 0 });
+            self.code.push(Instr::TierLoopHeader { index: NO_LOOP, offset: 0 });
+        }
+    }
+
+    /// Aims the branch at `at`, the last instruction, at the label of the
+    /// frame `depth` levels out: whether that is a back edge.
+    fn aim_at_label(&mut self, depth: usize, at: usize) -> bool {
         let frame = self.control.len() - 1 - depth;
         match self.control[frame].label.target() {
             Some(target) => {
                 self.patch_branch(at, target);
                 self.fuse_step_and_branch(at);
+                true
             }
             None => {
                 self.control[frame].label.add_patch(at);
                 self.control[frame].branched_to = true;
+                false
             }
         }
     }
@@ -1615,11 +1739,8 @@ impl<'a> FuncTranslator<'a> {
         {
             *amount = amount.saturating_add(1);
         }
-        if let Some(at) = self.tier_instr
-            && let Instr::TierEntry { weight, .. } | Instr::TierLoop { weight, .. } = &mut self.code[at]
-        {
-            // Bounded, so that a budget minus a weight never overflows.
-            *weight = (*weight + 1).min(1 << 24);
+        if let Some(count) = self.tier_count {
+            self.add_tier_weight(count, 1);
         }
         // Between operators, the window follows the stack (a large frame's;
         // otherwise it stays at the base).
@@ -1653,8 +1774,10 @@ impl<'a> FuncTranslator<'a> {
                 self.last_result = None;
                 let mut frame = self.new_frame(FrameKind::Loop, height, arity, label);
                 if self.env.tier_up {
-                    frame.outer_tier_instr = self.tier_instr;
-                    self.tier_instr = Some(self.emit(Instr::TierLoop { weight: 1, index: self.loops, def: self.def }));
+                    frame.outer_tier_count = self.tier_count;
+                    self.tier_count = Some(TierCount::Loop(self.tier_loops.len()));
+                    let header = self.code.len();
+                    self.tier_loops.push(LoopCount { index: self.loops, header, weight: 1 });
                 }
                 if self.env.fuel {
                     frame.outer_fuel_instr = self.fuel_instr;
@@ -1760,11 +1883,13 @@ impl<'a> FuncTranslator<'a> {
                 for &depth in &depths {
                     let depth = depth as usize;
                     let at = self.code.len();
+                    self.emit(Instr::Br { offset: 0 });
                     if self.branch_needs_stub(depth) {
-                        self.emit(Instr::Br { offset: 0 });
                         stubs.push((at, depth));
                     } else {
-                        self.emit_branch_to(depth, Instr::Br { offset: 0 });
+                        // Entries have no slots between them: a back edge's
+                        // stub goes after the code (`route_back_edges`).
+                        self.aim_at_label(depth, at);
                     }
                 }
                 debug_assert_eq!(self.code.len() - table_start, depths.len());
@@ -2337,7 +2462,12 @@ impl<'a> FuncTranslator<'a> {
             self.fuel_instr = frame.outer_fuel_instr;
         }
         if frame.kind == FrameKind::Loop && self.env.tier_up {
-            self.tier_instr = frame.outer_tier_instr;
+            // The code around the loop pays for its first iteration, which
+            // falls in without passing a counter.
+            if let (Some(TierCount::Loop(inner)), Some(outer)) = (self.tier_count, frame.outer_tier_count) {
+                self.add_tier_weight(outer, self.tier_loops[inner].weight);
+            }
+            self.tier_count = frame.outer_tier_count;
         }
         self.truncate_stack(frame.height);
         for i in 0..frame.results {
@@ -2447,13 +2577,19 @@ fn thread_jumps(code: &mut [Instr]) {
         let Instr::Br { offset } = code[at] else { continue };
         let mut target = at as isize + offset as isize;
         // Follow chains of `Br`s, a bounded number of hops (a `br` loop to
-        // itself is an infinite loop the program asked for).
+        // itself is an infinite loop the program asked for), but not past a
+        // back edge that counts for tier-up (one its stub follows).
         for _ in 0..8 {
             match code[target as usize] {
-                Instr::Br { offset } if offset != 0 => target += offset as isize,
+                Instr::Br { offset } if offset != 0 && !counts_for_tier_up(code, target as usize) => {
+                    target += offset as isize
+                }
                 _ => break,
             }
         }
+        // Under tier-up a back edge's stub follows it: its fall-through is
+        // past that.
+        let after = at + if counts_for_tier_up(code, at) { 3 } else { 1 };
         code[at] = match code[target as usize] {
             ret @ (Instr::Return0 | Instr::Return1 { .. } | Instr::ReturnSpan { .. }) if !in_table => ret,
             // Loop inversion: a `br` back to a loop header that starts with
@@ -2462,7 +2598,7 @@ fn thread_jumps(code: &mut [Instr]) {
             // exit's negation, taken into the body: one dispatch less per
             // iteration, and the loop no longer goes through `Br`.
             mut cond if !in_table => match (cond.negated_branch(), cond.branch_offset_mut().map(|o| *o)) {
-                (Some(mut negated), Some(exit)) if target + exit as isize == at as isize + 1 => {
+                (Some(mut negated), Some(exit)) if target + exit as isize == after as isize => {
                     let offset = (target + 1 - at as isize) as BranchOffset;
                     *negated.branch_offset_mut().expect("a branch") = offset;
                     // A counter step right before takes the test into itself
@@ -2471,7 +2607,13 @@ fn thread_jumps(code: &mut [Instr]) {
                     // step falls through to it (its test, repeated on the
                     // same values, is not taken either), and for any jump
                     // to it; the loop's iterations skip it.
-                    if let Some(mut fused) = at.checked_sub(1).and_then(|before| fused_step(code[before], negated)) {
+                    // Not under tier-up: the fused step would be a back edge
+                    // without a stub.
+                    if let Some(mut fused) = at
+                        .checked_sub(1)
+                        .filter(|_| after == at + 1)
+                        .and_then(|before| fused_step(code[before], negated))
+                    {
                         *fused.branch_offset_mut().expect("a branch") = offset + 1;
                         code[at - 1] = fused;
                     }
@@ -2482,6 +2624,12 @@ fn thread_jumps(code: &mut [Instr]) {
             _ => Instr::Br { offset: (target - at as isize) as BranchOffset },
         };
     }
+}
+
+/// Whether the instruction at `at` is a back edge followed by its `TierLoop`
+/// stub (see `FuncTranslator::emit_branch_to`).
+fn counts_for_tier_up(code: &[Instr], at: usize) -> bool {
+    matches!(code.get(at + 1), Some(Instr::TierLoop { .. }))
 }
 
 /// Sends to the accumulator only (`dst` [`Slot::ACC`]) each result that
