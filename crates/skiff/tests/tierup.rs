@@ -336,3 +336,58 @@ fn damaged_cache_entries_are_compiled_again() {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+/// Loops of every shape the interpreter's back edges take: a `while` loop,
+/// whose back edge jump threading aims past the header's exit test (a
+/// frame entering compiled code goes back to the header, and the test
+/// runs again), one repeated through a `br_table`, and one whose header
+/// test also writes a local (not inverted: running it again would not be
+/// the same). No fuel, whose charge at the header would keep the test
+/// from being first.
+const LOOP_SHAPES: &str = r#"
+(module
+  (func (export "while_loop") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31)) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (i32.add (local.get $acc) (local.get $i)))
+  (func (export "table_loop") (param $n i32) (result i32) (local $acc i32)
+    (block $out
+      (loop $l
+        (local.set $acc (i32.add (i32.rotl (local.get $acc) (i32.const 5)) (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_table $l $out (i32.eqz (local.get $n)))))
+    (local.get $acc))
+  (func (export "tee_loop") (param $n i32) (result i32) (local $acc i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (local.set $acc (i32.add (i32.rotl (local.get $acc) (i32.const 3)) (local.get $n)))
+        (br $l)))
+    (i32.add (local.get $acc) (local.get $n)))
+)
+"#;
+
+#[test]
+fn every_loop_shape_continues_compiled_with_the_interpreters_result() {
+    for name in ["while_loop", "table_loop", "tee_loop"] {
+        let run = |strategy| {
+            let mut config = Config::new();
+            config.strategy(strategy).tier_up_threshold(1000).tier_up_mode(TierUpMode::Synchronous);
+            let engine = Engine::new(&config).unwrap();
+            let module = Module::new(&engine, LOOP_SHAPES).unwrap();
+            let mut store = Store::new(&engine, ());
+            let instance = Instance::new(&mut store, &module, &[]).unwrap();
+            let outcome = call(&mut store, &instance, name, &[Val::I32(100_000)]);
+            (outcome, engine.tier_up_stats().compiled)
+        };
+        let (interpreted, _) = run(Strategy::Interpreter);
+        let (tiered, compiled) = run(Strategy::Auto);
+        assert_eq!(tiered, interpreted, "{name}");
+        // The function, and its entry into the loop, entered at once.
+        assert_eq!(compiled, 2, "{name}");
+    }
+}
