@@ -208,6 +208,27 @@ pub(crate) struct StoreOpaque {
     pub spare_stacks: Vec<Vec<u64>>,
 }
 
+/// A store done with its instances leaves the functions tier-up compiled
+/// for their modules so far in the engine's cache. The module's own drop
+/// does too, but that may come too late: a compiler thread in the middle
+/// of a compile holds the module, and the process may exit first (Yosys,
+/// whose compiler thread is never idle, cached nothing).
+#[cfg(feature = "cranelift")]
+impl Drop for StoreOpaque {
+    fn drop(&mut self) {
+        let mut saved: Vec<*const crate::module::ModuleInner> = Vec::new();
+        for instance in &self.instances {
+            let module = instance.module.inner();
+            if let Some(table) = &module.tier
+                && !saved.contains(&Arc::as_ptr(module))
+            {
+                saved.push(Arc::as_ptr(module));
+                table.save_cached(&module.engine, true);
+            }
+        }
+    }
+}
+
 impl StoreOpaque {
     pub fn id(&self) -> StoreId {
         self.id

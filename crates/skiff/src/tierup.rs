@@ -25,9 +25,11 @@
 //!   entry into the loop it is in, which it then continues in (on-stack
 //!   replacement).
 //! - **Caching.** With an engine cache, the functions compiled here are
-//!   written to it (when the compiler threads run out of work, and when
-//!   the module drops) and loaded by the next process's module when its
-//!   first function runs hot (`TierTable::cache_key`).
+//!   written to it (when the compiler threads run out of work, and when a
+//!   store or the module drops) and loaded by the next process's module
+//!   when its first function runs hot or is first called from the
+//!   interpreter (`TierTable::cache_key`); such a call then runs the
+//!   cached code, without translating the function ([`switch_if_compiled`]).
 //!
 //! Functions that make tail calls stay interpreted (see
 //! `compile::makes_tail_calls`). The interpreter never waits for a
@@ -414,6 +416,22 @@ fn request(module: &Arc<ModuleInner>, defined: u32, osr_loop: Option<u32>) -> Re
     }
 }
 
+/// Switches store function `func` to its module's compiled code if that is
+/// there already (compiled in this process, or loaded from the cache),
+/// without asking for it: whether the function now runs compiled in this
+/// store. For a first call from interpreted code, which then need not
+/// translate the function (`Executor::runs_compiled`).
+pub(crate) fn switch_if_compiled(store: &mut dyn StoreDyn, func: u32) -> bool {
+    let Some((index, module)) = tiered(store, func) else { return false };
+    let table = module.tier.as_ref().expect("a module that tiers up");
+    let defined = index - module.num_imported_funcs;
+    if table.funcs[defined as usize].main.code.get().is_none() || !switch(store, func, &module, index) {
+        return false;
+    }
+    table.counters[defined as usize].store(COMPILED, Ordering::Relaxed);
+    true
+}
+
 /// Switches store function `func` (function `index` of `module`) to its
 /// compiled code in this store; false, with a warning, if that failed.
 fn switch(store: &mut dyn StoreDyn, func: u32, module: &ModuleInner, index: u32) -> bool {
@@ -646,5 +664,38 @@ mod tests {
         let budgets: Vec<i32> = table.counters.iter().map(|c| c.load(Ordering::Relaxed)).collect();
         assert!(budgets.iter().all(|&b| (0..300).contains(&b)));
         assert!(budgets.iter().any(|&b| b != budgets[0]));
+    }
+
+    /// In a process whose cache holds a function's code, an interpreted
+    /// caller's first call of it runs that code: the function is never
+    /// translated for the interpreter. (The caller stays interpreted: it
+    /// makes a tail call.)
+    #[test]
+    fn a_cached_function_is_never_translated() {
+        let wat = r#"(module
+          (func $square (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+          (func $id (param i32) (result i32) (local.get 0))
+          (func (export "caller") (param i32) (result i32)
+            (return_call $id (call $square (local.get 0)))))"#;
+        let dir = std::env::temp_dir().join(format!("skiff-unit-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let run = || {
+            let mut config = Config::new();
+            config.wasm_tail_call(true).tier_up_threshold(0).tier_up_mode(TierUpMode::Synchronous);
+            config.cache_dir(Some(&dir));
+            let engine = crate::Engine::new(&config).unwrap();
+            let module = crate::Module::new(&engine, wat).unwrap();
+            let mut store = crate::Store::new(&engine, ());
+            let instance = crate::Instance::new(&mut store, &module, &[]).unwrap();
+            let caller = instance.get_typed_func::<i32, i32>(&mut store, "caller").unwrap();
+            let result = caller.call(&mut store, 7).unwrap();
+            let translated = module.inner().code[0].get().is_some();
+            (result, translated, engine.tier_up_stats().cached)
+        };
+        // The first process interprets and compiles `square`, and stores it.
+        assert_eq!(run(), (49, true, 0));
+        // The next loads it, and never translates it.
+        assert_eq!(run(), (49, false, 2));
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
