@@ -126,6 +126,13 @@ pub(crate) struct TierTable {
     funcs: Box<[FuncTier]>,
     /// The SHA-256 of the module's bytes, with an engine cache.
     wasm_digest: Option<[u8; 32]>,
+    /// Whether every function of the module was validated when it loaded,
+    /// or, its bodies trusted, by the process that wrote its cache entry:
+    /// what the entries it writes say (`serialize_tiered`).
+    validated: bool,
+    /// The cache entry read while the module loaded, kept for the first
+    /// look (`cache_key`) so that it is not read twice.
+    prefetched: Mutex<Option<Vec<u8>>>,
     /// The module's entry in the engine's on-disk cache, looked up (and
     /// loaded) when the first function runs hot.
     cache: OnceLock<Option<Key>>,
@@ -147,15 +154,21 @@ impl TierTable {
             counters: (0..defined).map(|i| AtomicI32::new(budget(i))).collect(),
             funcs: (0..defined).map(|_| FuncTier::default()).collect(),
             wasm_digest: None,
+            validated: false,
+            prefetched: Mutex::new(None),
             cache: OnceLock::new(),
             cached: Mutex::new(0),
             trampolines: Default::default(),
         }
     }
 
-    /// Remembers module `wasm`'s digest, for its cache entry.
-    pub fn set_wasm(&mut self, wasm: &[u8]) {
-        self.wasm_digest = Some(crate::compile::cache::digest(wasm));
+    /// Remembers the module's digest, for its cache entry, whether all its
+    /// functions were validated (see `validated`), and the entry if it was
+    /// read already.
+    pub fn set_cache_entry(&mut self, digest: [u8; 32], validated: bool, entry: Option<Vec<u8>>) {
+        self.wasm_digest = Some(digest);
+        self.validated = validated;
+        *self.prefetched.get_mut().unwrap_or_else(|e| e.into_inner()) = entry;
     }
 
     /// The module's cache entry, if the engine caches. The first time,
@@ -172,7 +185,8 @@ impl TierTable {
                     return None;
                 }
             };
-            let Some(body) = cache.get(&key) else { return Some(key) };
+            let prefetched = self.prefetched.lock().unwrap_or_else(|e| e.into_inner()).take();
+            let Some(body) = prefetched.or_else(|| cache.get(&key)) else { return Some(key) };
             let placed = crate::compile::artifact::deserialize_tiered(engine, &body, self.funcs.len() as u32).and_then(
                 |(defined, code)| {
                     let indices: Vec<u32> = defined.iter().map(|&d| module.num_imported_funcs + d).collect();
@@ -223,7 +237,7 @@ impl TierTable {
             return;
         }
         let code = crate::compile::artifact::Artifact::concat(pieces);
-        match crate::compile::artifact::serialize_tiered(engine, &defined, &code) {
+        match crate::compile::artifact::serialize_tiered(engine, self.validated, &defined, &code) {
             Ok(body) => cache.put(key, &body),
             Err(error) => eprintln!("warning: compiled code will not be cached: {error:#}"),
         }
@@ -696,6 +710,40 @@ mod tests {
         assert_eq!(run(), (49, true, 0));
         // The next loads it, and never translates it.
         assert_eq!(run(), (49, false, 2));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// A module whose cache entry says its writer validated every function
+    /// loads without validating them (as a warm Wasmtime does); a function
+    /// is then validated on its first call. Shown with a forged entry for a
+    /// module that does not validate: it loads, and the call fails with
+    /// the validation error. An entry without that word vouches for
+    /// nothing.
+    #[test]
+    fn a_cache_entry_spares_validating_the_module_it_vouches_for() {
+        use crate::compile::artifact::{Artifact, serialize_tiered};
+        let dir = std::env::temp_dir().join(format!("skiff-unit-trust-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut config = Config::new();
+        config.cache_dir(Some(&dir));
+        let engine = crate::Engine::new(&config).unwrap();
+        // It returns an i64 as an i32.
+        let binary = wat::parse_str(r#"(module (func (export "f") (result i32) (i64.const 0)))"#).unwrap();
+        assert!(crate::Module::from_binary(&engine, &binary).is_err());
+        let key = Key::of_digest(&engine, Kind::Tiered, &crate::compile::cache::digest(&binary)).unwrap();
+        let vouch = |validated| {
+            let body = serialize_tiered(&engine, validated, &[], &Artifact::concat([])).unwrap();
+            engine.cache().unwrap().put(&key, &body);
+        };
+        vouch(false);
+        assert!(crate::Module::from_binary(&engine, &binary).is_err());
+        vouch(true);
+        let module = crate::Module::from_binary(&engine, &binary).unwrap();
+        let mut store = crate::Store::new(&engine, ());
+        let instance = crate::Instance::new(&mut store, &module, &[]).unwrap();
+        let f = instance.get_func(&mut store, "f").unwrap();
+        let error = f.call(&mut store, &[], &mut [crate::Val::I32(0)]).unwrap_err();
+        assert!(format!("{error:#}").contains("type mismatch"), "{error:#}");
         let _ = std::fs::remove_dir_all(dir);
     }
 }
