@@ -727,8 +727,13 @@ mod tests {
         let mut config = Config::new();
         config.cache_dir(Some(&dir));
         let engine = crate::Engine::new(&config).unwrap();
-        // It returns an i64 as an i32.
-        let binary = wat::parse_str(r#"(module (func (export "f") (result i32) (i64.const 0)))"#).unwrap();
+        // It returns an i64 as an i32; a megabyte of data makes it big
+        // enough for the load to look for an entry.
+        let data = "x".repeat(1 << 20);
+        let wat = format!(
+            r#"(module (memory 17) (data (i32.const 0) "{data}") (func (export "f") (result i32) (i64.const 0)))"#
+        );
+        let binary = wat::parse_str(wat).unwrap();
         assert!(crate::Module::from_binary(&engine, &binary).is_err());
         let key = Key::of_digest(&engine, Kind::Tiered, &crate::compile::cache::digest(&binary)).unwrap();
         let vouch = |validated| {
