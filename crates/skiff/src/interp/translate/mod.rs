@@ -459,7 +459,9 @@ impl<'a> FuncTranslator<'a> {
             let target = (at as isize + offset as isize) as usize;
             let relative = |to: usize, from: usize| (to as isize - from as isize) as BranchOffset;
             let (weight, index, header) = self.loop_arriving_at(&headers, target);
-            if !in_table && matches!(self.code.get(at + 1), Some(Instr::TierLoop { .. })) {
+            // (Its own stub is in the body: the shared ones, appended
+            // below, follow the body's last instruction.)
+            if !in_table && at + 1 < body && matches!(self.code[at + 1], Instr::TierLoop { .. }) {
                 self.code[at + 1] = Instr::TierLoop { weight, def: self.def, offset: relative(target, at + 1) };
                 self.code[at + 2] = Instr::TierLoopHeader { index, offset: relative(header, at + 2) };
                 continue;
