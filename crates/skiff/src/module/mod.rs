@@ -403,16 +403,17 @@ impl ModuleInner {
     }
 }
 
-/// [`ModuleBuilder::build`] with the engine's on-disk cache: under
-/// `Strategy::Cranelift` the module's code comes from it, or goes to it
-/// once compiled; under `Strategy::Auto` the module's digest is kept, and
-/// tier-up loads the functions that ran hot in earlier processes when the
-/// first one runs hot here (and writes them back, see `tierup.rs`).
 /// The size from which a module's load looks for a cache entry that spares
 /// validating it (see `build_cached`).
 #[cfg(feature = "cranelift")]
 const TRUST_PROBE_MIN_BYTES: usize = 1 << 20;
 
+/// [`ModuleBuilder::build`] with the engine's on-disk cache: under
+/// `Strategy::Cranelift` the module's code comes from it, or goes to it
+/// once compiled; under `Strategy::Auto` the module's digest is kept, and
+/// tier-up loads the functions that ran hot in earlier processes when the
+/// first one runs hot or is first called from the interpreter here (and
+/// writes them back, see `tierup.rs`).
 #[cfg(feature = "cranelift")]
 fn build_cached(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
     use crate::compile::{artifact, cache};
